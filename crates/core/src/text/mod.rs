@@ -1,0 +1,5 @@
+//! Text rules: how each network counts a post and what it links.
+//!
+//! The UI never re-implements any of this; it renders what these functions return.
+
+pub mod x;

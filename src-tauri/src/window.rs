@@ -1,0 +1,58 @@
+//! The main window, and the rule that it never leaves the app's own pages.
+
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
+
+/// The label the capabilities in `src-tauri/capabilities/main.json` refer to.
+pub const MAIN: &str = "main";
+
+/// Opens (or focuses) the editor window.
+pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
+    if let Some(window) = app.get_webview_window(MAIN) {
+        window.set_focus()?;
+        return Ok(());
+    }
+    WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+        .title("Podium")
+        .inner_size(1100.0, 720.0)
+        .min_inner_size(720.0, 480.0)
+        .on_navigation(|url| {
+            // The webview shows only the embedded UI. Links to the outside world will be opened
+            // in the system browser by a command, never inside the app window.
+            let allowed = is_app_url(url);
+            if !allowed {
+                tracing::warn!(%url, "blocked navigation away from the app");
+            }
+            allowed
+        })
+        .build()?;
+    Ok(())
+}
+
+fn is_app_url(url: &tauri::Url) -> bool {
+    matches!(
+        (url.scheme(), url.host_str()),
+        ("tauri", Some("localhost")) | ("http" | "https", Some("tauri.localhost"))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> tauri::Url {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn app_pages_are_allowed() {
+        assert!(is_app_url(&url("tauri://localhost/index.html")));
+        assert!(is_app_url(&url("http://tauri.localhost/index.html")));
+    }
+
+    #[test]
+    fn remote_pages_are_blocked() {
+        assert!(!is_app_url(&url("https://example.com/")));
+        assert!(!is_app_url(&url("http://localhost:1430/")));
+        assert!(!is_app_url(&url("https://tauri.localhost.evil.example/")));
+    }
+}

@@ -1,0 +1,270 @@
+//! End-to-end tests: the real Podium binary in a real window, driven through `tauri-driver`
+//! and WebKitWebDriver.
+//!
+//! They need a display and the drivers, so plain `cargo test` skips them (`#[ignore]`);
+//! `cargo xtask test` provides a private Xvfb display, D-Bus session and XDG folders and runs
+//! them with `--include-ignored`. Screenshots go to `$PODIUM_TEST_OUTPUT`
+//! (default `target/test-output/`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const NEEDS: &str = "needs a display and tauri-driver: run `cargo xtask test`";
+
+/// One app at a time: two cores, and WebKit is heavy.
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// A running app and the WebDriver session that controls it.
+struct App {
+    driver: Child,
+    client: Client,
+}
+
+impl App {
+    async fn start() -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: the end-to-end tests {NEEDS}"
+        );
+        let port = free_port();
+        let native_port = free_port();
+        let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let driver = Command::new(&driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {driver_bin:?} ({e}); the E2E tests {NEEDS}"));
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "tauri-driver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_podium-desktop") }),
+        );
+        let client = ClientBuilder::rustls()
+            .expect("TLS setup for the WebDriver client")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        App { driver, client }
+    }
+
+    async fn editor(&self) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#post-text"))
+            .await
+            .expect("the editor's text area")
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
+    /// Waits until the element's text is `expected` (the UI updates after Rust answers).
+    async fn wait_for_text(&self, css: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let text = self.text_of(css).await;
+            if text == expected {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{css} shows {text:?}, expected {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .expect("a screenshot of the window");
+        let dir = output_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, &png).unwrap();
+        println!("screenshot: {}", path.display());
+        path
+    }
+
+    /// Ends the WebDriver session, which closes the app; `Drop` then stops the driver.
+    async fn stop(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app) on its way out.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while matches!(self.driver.try_wait(), Ok(None))
+            && started.elapsed() < Duration::from_secs(5)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn output_dir() -> PathBuf {
+    std::env::var_os("PODIUM_TEST_OUTPUT").map_or_else(
+        || {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target")
+                .join("test-output")
+        },
+        PathBuf::from,
+    )
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs one end-to-end scenario with a fresh app; the app is stopped even when it fails.
+fn scenario(body: impl AsyncFnOnce(&App)) {
+    let _one = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = App::start().await;
+        body(&app).await;
+        app.stop().await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn window_is_titled_podium_and_shows_the_editor() {
+    scenario(async |app| {
+        assert_eq!(app.client.title().await.unwrap(), "Podium");
+        let editor = app.editor().await;
+        assert!(
+            editor.is_displayed().await.unwrap(),
+            "the text area is visible"
+        );
+        app.wait_for_text("#count-x", "0").await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn typing_norwegian_text_with_a_hashtag_shows_the_x_count_computed_in_rust() {
+    const POST: &str = "Gode ledere deler det de lærer – på tvers av Østlandet og Tromsø. #ledelse";
+    // 74 characters, each weighing 1 on X (æ, ø, Ø and the en dash are in X's light ranges).
+    let expected = podium_core::text::x::count(POST).length;
+    assert_eq!(expected, 74, "the Rust engine's own count of the post");
+    scenario(async |app| {
+        app.editor().await.send_keys(POST).await.unwrap();
+        app.wait_for_text("#count-x", &expected.to_string()).await;
+        app.wait_for_text("#remaining-x", &format!("{} left", 280 - expected))
+            .await;
+        let typed = app
+            .editor()
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert_eq!(typed, POST, "the text area holds exactly what was typed");
+        app.screenshot("editor-norwegian.png").await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_post_over_the_limit_is_flagged_and_a_screenshot_is_saved() {
+    scenario(async |app| {
+        let long = "Ærlig talt: ".repeat(25); // 12 × 25 = 300
+        app.editor().await.send_keys(&long).await.unwrap();
+        app.wait_for_text("#count-x", "300").await;
+        app.wait_for_text("#remaining-x", "20 over").await;
+        let state = app
+            .client
+            .find(Locator::Css("#counter-x"))
+            .await
+            .unwrap()
+            .attr("data-state")
+            .await
+            .unwrap();
+        assert_eq!(state.as_deref(), Some("over"));
+        let path = app.screenshot("editor-over-limit.png").await;
+        let mut header = [0u8; 8];
+        std::fs::File::open(&path)
+            .unwrap()
+            .read_exact(&mut header)
+            .unwrap();
+        assert_eq!(&header, b"\x89PNG\r\n\x1a\n", "the screenshot is a PNG");
+        assert!(
+            std::fs::metadata(&path).unwrap().len() > 10_000,
+            "the screenshot has content"
+        );
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn the_webview_cannot_reach_the_network() {
+    // A listener on loopback that the page tries to reach; the CSP must stop the request
+    // before it leaves the webview.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/",
+        listener.local_addr().unwrap().port()
+    );
+    scenario(async |app| {
+        let script = "const [url, done] = arguments; \
+                      fetch(url).then(() => done('reached'), (e) => done('blocked: ' + e));";
+        let outcome = app
+            .client
+            .execute_async(script, vec![serde_json::json!(url)])
+            .await
+            .unwrap();
+        let outcome = outcome.as_str().unwrap_or_default().to_string();
+        assert!(outcome.starts_with("blocked"), "fetch outcome: {outcome}");
+    });
+    assert!(
+        listener.accept().is_err(),
+        "no connection reached the listener"
+    );
+}

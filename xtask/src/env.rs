@@ -1,0 +1,185 @@
+//! What the machine has and where things go: the repository, the build cache, system
+//! packages and the tools the tests drive.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Debian packages needed to build and run the app.
+pub const BUILD_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "file",
+    "libwebkit2gtk-4.1-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libssl-dev",
+    "libxdo-dev",
+];
+
+/// Debian packages the tests add: a virtual display, the WebKit WebDriver, a keyring in a
+/// D-Bus session, and tools to find and photograph windows.
+pub const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus",
+    "dbus-x11",
+    "gnome-keyring",
+    "libsecret-tools",
+    "x11-utils",
+    "xdotool",
+    "imagemagick",
+];
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root (the folder holding the workspace `Cargo.toml`).
+pub fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from)
+}
+
+/// Where builds go: `$CARGO_TARGET_DIR`, else a cache shared by every checkout on this machine.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let cache =
+        std::env::var_os("XDG_CACHE_HOME").map_or_else(|| home().join(".cache"), PathBuf::from);
+    cache.join("podium").join("target")
+}
+
+/// Test output (screenshots, logs) inside the checkout, where a person looks for it.
+pub fn test_output_dir() -> PathBuf {
+    repo_root().join("target").join("test-output")
+}
+
+/// A `cargo` command in the repository with the shared target folder.
+pub fn cargo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(args)
+        .current_dir(repo_root())
+        .env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
+/// Runs `cmd`, echoing it; an unsuccessful exit is an error naming the step.
+pub fn run(step: &str, cmd: &mut Command) -> Result {
+    println!("\n==> {step}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{step}: could not start {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
+
+/// Whether `program` runs (found on PATH and answers `--version`).
+pub fn has_program(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+/// Installs the missing Debian packages (as root), or says exactly what to run (otherwise).
+pub fn ensure_packages(packages: &[&str]) -> Result {
+    if !Path::new("/usr/bin/dpkg-query").exists() {
+        println!(
+            "==> not a Debian-based system: make sure these are installed: {}",
+            packages.join(" ")
+        );
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list = missing.join(" ");
+    if !is_root() {
+        return Err(format!(
+            "these system packages are missing; install them and run the command again:\n\n    \
+             sudo apt-get update && sudo apt-get install -y --no-install-recommends {list}\n"
+        ));
+    }
+    run(
+        "apt-get update",
+        Command::new("apt-get").args(["update", "-qq"]),
+    )?;
+    run(
+        &format!("installing {list}"),
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&missing)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// The `tauri-driver` binary, installed with `cargo install` when missing.
+pub fn ensure_tauri_driver() -> Result<PathBuf> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map_or_else(|| home().join(".cargo"), PathBuf::from)
+        .join("bin")
+        .join("tauri-driver");
+    if cargo_bin.exists() {
+        return Ok(cargo_bin);
+    }
+    if has_program("tauri-driver") {
+        return Ok(PathBuf::from("tauri-driver"));
+    }
+    // Installed into the ordinary cargo home, not our target cache, so it survives `cargo clean`.
+    run(
+        "installing tauri-driver 2.x",
+        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())).args([
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            "^2",
+        ]),
+    )?;
+    Ok(cargo_bin)
+}
+
+/// The pinned Tauri CLI from the npm registry (a prebuilt binary inside the npm package).
+pub fn ensure_tauri_cli() -> Result<PathBuf> {
+    let dir = repo_root().join("xtask").join("tauri-cli");
+    let bin = dir.join("node_modules").join(".bin").join("tauri");
+    if !bin.exists() {
+        run(
+            "installing the Tauri CLI (npm ci)",
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(bin)
+}
