@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     };
     let has = |flag: &str| flags.iter().any(|f| f == flag);
     let result = match task {
-        "run" => steps::run(),
+        "run" => steps::run_app(),
         "test" => steps::test(&steps::TestOptions {
             skip_bundle: has("--no-bundle"),
         }),

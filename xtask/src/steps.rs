@@ -12,7 +12,7 @@ const APP_BIN: &str = "podium-desktop";
 /// The window title the checks look for.
 const WINDOW_TITLE: &str = "^Podium$";
 
-pub fn run() -> Result {
+pub fn run_app() -> Result {
     env::ensure_packages(env::BUILD_PACKAGES)?;
     run("build", &mut cargo(&["build", "-p", "podium-desktop"]))?;
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {

@@ -1,0 +1,621 @@
+//! X (Twitter): the weighted length and the entities X links, exactly as twitter-text 3.1.0.
+//!
+//! X counts a post by *weight*: the text is NFC-normalised; every URL X would link counts as 23;
+//! every emoji sequence counts as 2; other code points weigh 1 when they fall in the
+//! configured ranges (Latin, most European scripts, general punctuation) and 2 otherwise.
+//! The limit is 280.
+//!
+//! twitter-text is JavaScript, so its indices are UTF-16 code units; this module works in code
+//! units too (which is also what the editor's text area uses) and returns UTF-16 indices.
+//! Its rules are followed to the letter, quirks included, and checked against the conformance
+//! suite and, differentially, against the JavaScript library itself.
+
+mod chars;
+mod emoji;
+mod punycode;
+mod tables;
+mod url;
+mod validate;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+pub use validate::is_valid_url;
+
+/// X's limit for one post, in weighted characters.
+pub const MAX_WEIGHTED_LENGTH: usize = 280;
+
+/// A weight for a range of code points (inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightRange {
+    pub start: u32,
+    pub end: u32,
+    pub weight: u32,
+}
+
+/// A twitter-text counting configuration (`config/v2.json`, `config/v3.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub max_weighted_length: usize,
+    pub scale: u32,
+    pub default_weight: u32,
+    pub emoji_parsing: bool,
+    pub transformed_url_length: u32,
+    pub ranges: &'static [WeightRange],
+}
+
+const LIGHT_RANGES: &[WeightRange] = &[
+    WeightRange {
+        start: 0,
+        end: 4351,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8192,
+        end: 8205,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8208,
+        end: 8223,
+        weight: 100,
+    },
+    WeightRange {
+        start: 8242,
+        end: 8247,
+        weight: 100,
+    },
+];
+
+/// Config v2: weighted counting, emoji counted code point by code point.
+pub const CONFIG_V2: Config = Config {
+    max_weighted_length: MAX_WEIGHTED_LENGTH,
+    scale: 100,
+    default_weight: 200,
+    emoji_parsing: false,
+    transformed_url_length: 23,
+    ranges: LIGHT_RANGES,
+};
+
+/// Config v3, what X uses today: as v2, but every emoji sequence counts as 2.
+pub const CONFIG_V3: Config = Config {
+    emoji_parsing: true,
+    ..CONFIG_V2
+};
+
+/// How X measures a post (twitter-text's `parseTweet`). Ranges are UTF-16 indices into the
+/// text as given, inclusive, as in twitter-text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ParsedTweet {
+    pub weighted_length: usize,
+    pub valid: bool,
+    pub permillage: usize,
+    pub valid_range_start: usize,
+    /// The last UTF-16 index that still fits (inclusive): the editor highlights what follows.
+    pub valid_range_end: i64,
+    pub display_range_start: usize,
+    pub display_range_end: usize,
+}
+
+/// Something X links in a post: a URL, a hashtag (without `#`), a mention (without `@`) or a
+/// cashtag (without `$`). `start..end` are UTF-16 indices of the whole entity in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entity {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// An entity found in UTF-16 text: its span and its text (which, for some URLs without a
+/// scheme, is not the span's text — twitter-text reports the ASCII part of the domain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: Vec<u16>,
+}
+
+impl Found {
+    pub(crate) fn new(start: usize, end: usize, text: Vec<u16>) -> Found {
+        Found { start, end, text }
+    }
+
+    fn into_entity(self) -> Entity {
+        Entity {
+            text: String::from_utf16_lossy(&self.text),
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+fn utf16(text: &str) -> Vec<u16> {
+    text.encode_utf16().collect()
+}
+
+fn entities(found: Vec<Found>) -> Vec<Entity> {
+    found.into_iter().map(Found::into_entity).collect()
+}
+
+/// Measures `text` as X does (twitter-text `parseTweet`).
+pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
+    let original_len = text.encode_utf16().count();
+    let normalized: String = text.nfc().collect();
+    let u = utf16(&normalized);
+    let urls = url::extract(&u);
+    let emoji = if config.emoji_parsing {
+        emoji::extract(&normalized)
+    } else {
+        Vec::new()
+    };
+    let max_scaled = config.max_weighted_length as u64 * u64::from(config.scale);
+
+    let (mut next_url, mut next_emoji) = (0, 0);
+    let mut weighted: u64 = 0;
+    let mut valid_display_index = 0usize;
+    let mut valid = true;
+    let mut i = 0;
+    while i < u.len() {
+        // twitter-text keys entities by start index; the last one with a given start wins.
+        let url_here = starting_at(&urls, &mut next_url, i, |f| (f.start, f.text.len()));
+        let emoji_here = starting_at(&emoji, &mut next_emoji, i, |&(start, len)| (start, len));
+        if let Some(len) = url_here {
+            weighted += u64::from(config.transformed_url_length * config.scale);
+            i += len.max(1) - 1;
+        } else if let Some(len) = emoji_here {
+            weighted += u64::from(config.default_weight);
+            i += len.max(1) - 1;
+        } else {
+            if is_surrogate_pair(&u, i) {
+                i += 1;
+            }
+            weighted += u64::from(weight(u[i], config));
+        }
+        if valid {
+            valid = !chars::is_invalid(u[i]);
+        }
+        if valid && weighted <= max_scaled {
+            valid_display_index = i;
+        }
+        i += 1;
+    }
+    let weighted_length = (weighted / u64::from(config.scale)) as usize;
+    let valid = valid && weighted_length > 0 && weighted_length <= config.max_weighted_length;
+    let permillage =
+        ((weighted_length as f64 / config.max_weighted_length as f64) * 1000.0).floor();
+    let offset = original_len as i64 - u.len() as i64;
+    ParsedTweet {
+        weighted_length,
+        valid,
+        permillage: permillage as usize,
+        valid_range_start: 0,
+        valid_range_end: valid_display_index as i64 + offset,
+        display_range_start: 0,
+        display_range_end: original_len.saturating_sub(1),
+    }
+}
+
+/// The length of the last entity in `list` that starts exactly at `i`, advancing `next` past
+/// the entities that start before it.
+fn starting_at<T>(
+    list: &[T],
+    next: &mut usize,
+    i: usize,
+    span: impl Fn(&T) -> (usize, usize),
+) -> Option<usize> {
+    while *next < list.len() && span(&list[*next]).0 < i {
+        *next += 1;
+    }
+    let mut found = None;
+    while *next < list.len() && span(&list[*next]).0 == i {
+        found = Some(span(&list[*next]).1);
+        *next += 1;
+    }
+    found
+}
+
+fn is_surrogate_pair(u: &[u16], i: usize) -> bool {
+    i + 1 < u.len() && (0xD800..=0xDBFF).contains(&u[i]) && (0xDC00..=0xDFFF).contains(&u[i + 1])
+}
+
+fn weight(unit: u16, config: &Config) -> u32 {
+    let unit = u32::from(unit);
+    config
+        .ranges
+        .iter()
+        .find(|r| (r.start..=r.end).contains(&unit))
+        .map_or(config.default_weight, |r| r.weight)
+}
+
+/// The URLs X links in `text`, in order (twitter-text `extractUrlsWithIndices`).
+pub fn extract_urls(text: &str) -> Vec<Entity> {
+    entities(url::extract(&utf16(text)))
+}
+
+/// The hashtags X links in `text`, in order, without `#` (twitter-text
+/// `extractHashtagsWithIndices`: a hashtag inside a URL is not one).
+pub fn extract_hashtags(text: &str) -> Vec<Entity> {
+    let u = utf16(text);
+    let tags = hashtags(&u);
+    if tags.is_empty() {
+        return Vec::new();
+    }
+    let urls = url::extract(&u);
+    if urls.is_empty() {
+        return entities(tags);
+    }
+    let tag_count = tags.len();
+    let mut all: Vec<(bool, Found)> = tags
+        .into_iter()
+        .map(|t| (true, t))
+        .chain(urls.into_iter().map(|u| (false, u)))
+        .collect();
+    // A stable sort by start, then drop whatever overlaps the entity before it.
+    all.sort_by_key(|(_, f)| f.start);
+    let mut kept: Vec<(bool, Found)> = Vec::with_capacity(tag_count);
+    for entity in all {
+        match kept.last() {
+            Some((_, prev)) if prev.end > entity.1.start => {}
+            _ => kept.push(entity),
+        }
+    }
+    kept.into_iter()
+        .filter(|(is_tag, _)| *is_tag)
+        .map(|(_, f)| f.into_entity())
+        .collect()
+}
+
+/// Whether `tag` (with its `#`) is exactly one hashtag X links.
+pub fn is_valid_hashtag(tag: &str) -> bool {
+    let found = extract_hashtags(tag);
+    found.len() == 1 && tag.get(1..).is_some_and(|rest| found[0].text == rest)
+}
+
+const HASH: u16 = b'#' as u16;
+const FULLWIDTH_HASH: u16 = 0xFF03;
+
+fn hashtags(u: &[u16]) -> Vec<Found> {
+    if !u.iter().any(|&c| c == HASH || c == FULLWIDTH_HASH) {
+        return Vec::new();
+    }
+    let mut tags = Vec::new();
+    let mut from = 0;
+    while let Some((hash, end)) = (from..=u.len()).find_map(|p| hashtag_at(u, p)) {
+        from = end;
+        let after = &u[end..];
+        let ends_badly = after
+            .first()
+            .is_some_and(|&c| c == HASH || c == FULLWIDTH_HASH)
+            || after.starts_with(&[0x3A, 0x2F, 0x2F]);
+        if !ends_badly {
+            tags.push(Found::new(hash, end, u[hash + 1..end].to_vec()));
+        }
+    }
+    tags
+}
+
+/// A hashtag match whose preceding context starts at `p`: `(index of #, end)`.
+fn hashtag_at(u: &[u16], p: usize) -> Option<(usize, usize)> {
+    let n = u.len();
+    if p == 0 {
+        if let Some(end) = hashtag_body(u, 0) {
+            return Some((0, end));
+        }
+    }
+    if p >= n {
+        return None;
+    }
+    if u[p] == 0xFE0E || u[p] == 0xFE0F {
+        if let Some(end) = hashtag_body(u, p + 1) {
+            return Some((p + 1, end));
+        }
+    }
+    let (cp, len) = chars::code_point_at(u, p);
+    let lone_surrogate = len == 1 && (0xD800..=0xDFFF).contains(&cp);
+    if chars::is_hashtag_letter_or_digit(cp) || u[p] == 0x26 || lone_surrogate {
+        return None;
+    }
+    hashtag_body(u, p + len).map(|end| (p + len, end))
+}
+
+/// `#tag` at `h`: the end of the tag when it holds at least one letter.
+fn hashtag_body(u: &[u16], h: usize) -> Option<usize> {
+    if !matches!(u.get(h), Some(&HASH | &FULLWIDTH_HASH)) {
+        return None;
+    }
+    if matches!(u.get(h + 1), Some(&0xFE0F | &0x20E3)) {
+        return None;
+    }
+    let (mut i, mut has_letter) = (h + 1, false);
+    while i < u.len() {
+        let (cp, len) = chars::code_point_at(u, i);
+        if !chars::is_hashtag_letter_or_digit(cp) {
+            break;
+        }
+        has_letter |= chars::is_hashtag_letter(cp);
+        i += len;
+    }
+    has_letter.then_some(i)
+}
+
+fn is_mention_name_char(c: u16) -> bool {
+    chars::is_ascii_alnum(c) || c == 0x5F
+}
+
+fn is_at_sign(c: u16) -> bool {
+    c == 0x40 || c == 0xFF20
+}
+
+/// The mentions X links in `text` (`@name`, without lists), without `@` (twitter-text
+/// `extractMentionsWithIndices`).
+pub fn extract_mentions(text: &str) -> Vec<Entity> {
+    let u = utf16(text);
+    entities(
+        mentions_or_lists(&u)
+            .into_iter()
+            .filter(|(_, list)| !list)
+            .map(|(f, _)| f)
+            .collect(),
+    )
+}
+
+fn mentions_or_lists(u: &[u16]) -> Vec<(Found, bool)> {
+    if !u.iter().any(|&c| is_at_sign(c)) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some((at, name_end, end)) = (from..=u.len()).find_map(|p| mention_at(u, p)) {
+        from = end;
+        let after = &u[end..];
+        let rejected = after
+            .first()
+            .is_some_and(|&c| is_at_sign(c) || is_latin_accent(c))
+            || after.starts_with(&[0x3A, 0x2F, 0x2F]);
+        if !rejected {
+            found.push((
+                Found::new(at, end, u[at + 1..name_end].to_vec()),
+                end > name_end,
+            ));
+        }
+    }
+    found
+}
+
+/// twitter-text's `latinAccentChars`.
+fn is_latin_accent(c: u16) -> bool {
+    matches!(c, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF | 0x100..=0x24F | 0x253 | 0x254 | 0x256
+        | 0x257 | 0x259 | 0x25B | 0x263 | 0x268 | 0x26F | 0x272 | 0x289 | 0x28B | 0x2BB
+        | 0x300..=0x36F | 0x1E00..=0x1EFF)
+}
+
+/// A mention match whose preceding context starts at `p`: `(index of @, end of name, end)`.
+fn mention_at(u: &[u16], p: usize) -> Option<(usize, usize, usize)> {
+    let n = u.len();
+    let not_before = |c: u16| {
+        is_mention_name_char(c) || b"!#$%&*".iter().any(|&b| c == u16::from(b)) || is_at_sign(c)
+    };
+    let not_before_rt =
+        |c: u16| is_mention_name_char(c) || b"+~.-".iter().any(|&b| c == u16::from(b));
+    let mut starts: Vec<usize> = Vec::with_capacity(4);
+    if p == 0 {
+        starts.push(0);
+    }
+    if p < n && !not_before(u[p]) {
+        starts.push(p + 1);
+    }
+    // `RT:` or `rt` right before the `@`, itself at the start or after a separator.
+    let rt_at = |r: usize| -> Option<usize> {
+        let (a, b) = (*u.get(r)?, *u.get(r + 1)?);
+        (matches!(a, 0x52 | 0x72) && matches!(b, 0x54 | 0x74)).then_some(r + 2)
+    };
+    let rt_from: Vec<usize> = [
+        (p == 0).then_some(0),
+        (p < n && !not_before_rt(u[p])).then_some(p + 1),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for r in rt_from {
+        if let Some(after) = rt_at(r) {
+            if u.get(after) == Some(&0x3A) {
+                starts.push(after + 1);
+            }
+            starts.push(after);
+        }
+    }
+    starts
+        .into_iter()
+        .find_map(|at| mention_body(u, at).map(|(name_end, end)| (at, name_end, end)))
+}
+
+fn mention_body(u: &[u16], at: usize) -> Option<(usize, usize)> {
+    if !u.get(at).is_some_and(|&c| is_at_sign(c)) {
+        return None;
+    }
+    let name = u[at + 1..]
+        .iter()
+        .take(20)
+        .take_while(|&&c| is_mention_name_char(c))
+        .count();
+    if name == 0 {
+        return None;
+    }
+    let name_end = at + 1 + name;
+    let mut end = name_end;
+    if u.get(end) == Some(&0x2F) && u.get(end + 1).is_some_and(|&c| chars::is_ascii_alpha(c)) {
+        let slug = u[end + 2..]
+            .iter()
+            .take(24)
+            .take_while(|&&c| is_mention_name_char(c) || c == 0x2D)
+            .count();
+        end += 2 + slug;
+    }
+    Some((name_end, end))
+}
+
+/// The cashtags X links in `text` (`$NOK`), without `$` (twitter-text `extractCashtagsWithIndices`).
+pub fn extract_cashtags(text: &str) -> Vec<Entity> {
+    let u = utf16(text);
+    if !u.contains(&0x24) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some((dollar, end)) = (from..=u.len()).find_map(|p| cashtag_at(&u, p)) {
+        from = end;
+        found.push(Found::new(dollar, end, u[dollar + 1..end].to_vec()));
+    }
+    entities(found)
+}
+
+fn cashtag_at(u: &[u16], p: usize) -> Option<(usize, usize)> {
+    let mut starts = Vec::with_capacity(2);
+    if p == 0 {
+        starts.push(0);
+    }
+    if p < u.len() && chars::is_space(u[p]) {
+        starts.push(p + 1);
+    }
+    starts
+        .into_iter()
+        .find_map(|d| cashtag_body(u, d).map(|end| (d, end)))
+}
+
+fn cashtag_body(u: &[u16], d: usize) -> Option<usize> {
+    if u.get(d) != Some(&0x24) {
+        return None;
+    }
+    let alpha_run = |from: usize, max: usize| {
+        u[from.min(u.len())..]
+            .iter()
+            .take(max)
+            .take_while(|&&c| chars::is_ascii_alpha(c))
+            .count()
+    };
+    let fits = |e: usize| e == u.len() || chars::is_js_whitespace(u[e]) || chars::is_punct(u[e]);
+    let letters = alpha_run(d + 1, 6);
+    for k in (1..=letters).rev() {
+        let e = d + 1 + k;
+        if matches!(u.get(e), Some(&0x2E | &0x5F)) {
+            let tail = alpha_run(e + 1, 2);
+            if let Some(j) = (1..=tail).rev().find(|&j| fits(e + 1 + j)) {
+                return Some(e + 1 + j);
+            }
+        }
+        if fits(e) {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// How a post measures against X's limit, for the editor's counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The weighted length X shows in its composer.
+    pub length: usize,
+    /// X's limit.
+    pub limit: usize,
+    /// Whether X accepts the post.
+    pub valid: bool,
+}
+
+/// Counts `text` as X does today (config v3).
+pub fn count(text: &str) -> Count {
+    let parsed = parse_tweet(text, &CONFIG_V3);
+    Count {
+        length: parsed.weighted_length,
+        limit: MAX_WEIGHTED_LENGTH,
+        valid: parsed.valid,
+    }
+}
+
+/// The weighted length X shows in its composer for `text`.
+pub fn weighted_length(text: &str) -> usize {
+    parse_tweet(text, &CONFIG_V3).weighted_length
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(text: &str) -> Vec<String> {
+        extract_hashtags(text).into_iter().map(|e| e.text).collect()
+    }
+
+    #[test]
+    fn norwegian_letters_weigh_one_each() {
+        assert_eq!(weighted_length("æøå ÆØÅ"), 7);
+    }
+
+    #[test]
+    fn decomposed_letters_are_counted_after_nfc() {
+        // "å" written as "a" + combining ring: one character once normalised.
+        assert_eq!(weighted_length("a\u{030A}"), 1);
+    }
+
+    #[test]
+    fn cjk_characters_weigh_two() {
+        assert_eq!(weighted_length("日本"), 4);
+    }
+
+    #[test]
+    fn every_url_counts_as_23_even_without_a_scheme() {
+        assert_eq!(weighted_length("example.com"), 23);
+        assert_eq!(
+            weighted_length("Se https://www.regjeringen.no/no/tema/arbeidsliv/id1/"),
+            26
+        );
+    }
+
+    #[test]
+    fn an_emoji_sequence_counts_as_two() {
+        assert_eq!(weighted_length("👨‍👩‍👧‍👦"), 2);
+        assert_eq!(weighted_length("🇳🇴"), 2);
+        assert_eq!(weighted_length("👍🏽"), 2);
+    }
+
+    #[test]
+    fn hashtag_made_of_digits_does_not_link() {
+        assert!(tags("Året var #2014").is_empty());
+        assert_eq!(
+            tags("#sosialemedier og #ledelse"),
+            ["sosialemedier", "ledelse"]
+        );
+    }
+
+    #[test]
+    fn hashtag_must_follow_a_separator() {
+        assert!(tags("5#tag").is_empty());
+        assert_eq!(tags("«#ledelse»"), ["ledelse"]);
+    }
+
+    #[test]
+    fn tricky_inputs_do_not_panic() {
+        for text in [
+            "café1@x",
+            "ñu@example.com",
+            "#",
+            "@",
+            "$",
+            "http://",
+            "a.",
+            "\u{FE0F}#x",
+        ] {
+            let _ = parse_tweet(text, &CONFIG_V3);
+            let _ = extract_hashtags(text);
+            let _ = extract_mentions(text);
+            let _ = extract_cashtags(text);
+        }
+    }
+
+    #[test]
+    fn the_part_over_the_limit_starts_after_valid_range_end() {
+        let text = "a".repeat(285);
+        let parsed = parse_tweet(&text, &CONFIG_V3);
+        assert_eq!(parsed.weighted_length, 285);
+        assert!(!parsed.valid);
+        assert_eq!(parsed.valid_range_end, 279);
+    }
+}
