@@ -169,6 +169,30 @@ pub fn ensure_tauri_driver() -> Result<PathBuf> {
     Ok(cargo_bin)
 }
 
+/// The reference implementations the differential tests compare against (`tests/peers`,
+/// pinned in its `package-lock.json`).
+pub fn ensure_test_peers() -> Result {
+    let dir = repo_root().join("tests").join("peers");
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
+        (Ok(l), Ok(i)) => matches!((l.modified(), i.modified()), (Ok(l), Ok(i)) if i >= l),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    if !has_program("node") {
+        return Err("Node.js is needed for the differential tests: install Node 20 (`node --version`)".into());
+    }
+    run(
+        "installing the reference implementations (npm ci in tests/peers)",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir),
+    )
+}
+
 /// The pinned Tauri CLI from the npm registry (a prebuilt binary inside the npm package).
 pub fn ensure_tauri_cli() -> Result<PathBuf> {
     let dir = repo_root().join("xtask").join("tauri-cli");

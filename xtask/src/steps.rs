@@ -48,7 +48,7 @@ pub fn test(options: &TestOptions) -> Result {
     timed("install tools", &mut || {
         env::ensure_packages(&packages)?;
         driver = env::ensure_tauri_driver()?;
-        Ok(())
+        env::ensure_test_peers()
     })?;
     timed("cargo fmt --check", &mut || {
         run(

@@ -1,0 +1,78 @@
+//! Differential test: Podium's X engine against the official JavaScript twitter-text 3.1.0
+//! (pinned in `tests/peers`), on thousands of generated realistic drafts. Any disagreement on
+//! length, validity, the range that fits, hashtags, URLs, mentions or cashtags fails the test.
+//!
+//! Needs Node and `npm ci` in `tests/peers`; `cargo xtask test` provides both.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "support/corpus.rs"]
+mod corpus;
+#[path = "support/oracle.rs"]
+mod oracle;
+
+use podium_core::text::x;
+use serde_json::{json, Value};
+
+const CORPUS_SIZE: usize = 5_000;
+
+fn ours(text: &str) -> Value {
+    let measure = |config: &x::Config| {
+        let p = x::parse_tweet(text, config);
+        json!([p.weighted_length, p.valid, p.permillage, p.valid_range_end, p.display_range_end])
+    };
+    let entities = |found: Vec<x::Entity>| {
+        Value::Array(found.into_iter().map(|e| json!([e.text, e.start, e.end])).collect())
+    };
+    json!({
+        "v3": measure(&x::CONFIG_V3),
+        "v2": measure(&x::CONFIG_V2),
+        "hashtags": entities(x::extract_hashtags(text)),
+        "urls": entities(x::extract_urls(text)),
+        "mentions": entities(x::extract_mentions(text)),
+        "cashtags": entities(x::extract_cashtags(text)),
+    })
+}
+
+#[test]
+#[ignore = "needs Node and tests/peers (npm ci): run `cargo xtask test`"]
+fn agrees_with_twitter_text_on_generated_drafts() {
+    let drafts = corpus::drafts(0x0050_0D1A_2026, CORPUS_SIZE);
+    let reference = oracle::run("x-oracle.js", &drafts);
+    let fields = ["v3", "v2", "hashtags", "urls", "mentions", "cashtags"];
+    let mut disagreements: Vec<String> = Vec::new();
+    let mut per_field = vec![0usize; fields.len()];
+    for (text, expected) in drafts.iter().zip(&reference) {
+        let got = ours(text);
+        for (i, field) in fields.iter().enumerate() {
+            if got[field] != expected[field] {
+                per_field[i] += 1;
+                disagreements.push(format!(
+                    "{field} for {text:?}:\n    podium:       {}\n    twitter-text: {}",
+                    got[field], expected[field]
+                ));
+            }
+        }
+    }
+    let count = |field: &str| reference.iter().map(|r| r[field].as_array().map_or(0, Vec::len)).sum::<usize>();
+    let over = reference.iter().filter(|r| r["v3"][1] == json!(false)).count();
+    println!(
+        "X differential: {} drafts ({over} invalid or over the limit; {} hashtags, {} URLs, {} mentions, \
+         {} cashtags compared), {} disagreements",
+        drafts.len(),
+        count("hashtags"),
+        count("urls"),
+        count("mentions"),
+        count("cashtags"),
+        disagreements.len()
+    );
+    for (field, n) in fields.iter().zip(&per_field) {
+        println!("  {field}: {n}");
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements; the first ones:\n{}",
+        disagreements.len(),
+        disagreements.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
