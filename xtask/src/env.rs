@@ -183,7 +183,10 @@ pub fn ensure_test_peers() -> Result {
         return Ok(());
     }
     if !has_program("node") {
-        return Err("Node.js is needed for the differential tests: install Node 20 (`node --version`)".into());
+        return Err(
+            "Node.js is needed for the differential tests: install Node 20 (`node --version`)"
+                .into(),
+        );
     }
     run(
         "installing the reference implementations (npm ci in tests/peers)",

@@ -19,10 +19,21 @@ const CORPUS_SIZE: usize = 5_000;
 fn ours(text: &str) -> Value {
     let measure = |config: &x::Config| {
         let p = x::parse_tweet(text, config);
-        json!([p.weighted_length, p.valid, p.permillage, p.valid_range_end, p.display_range_end])
+        json!([
+            p.weighted_length,
+            p.valid,
+            p.permillage,
+            p.valid_range_end,
+            p.display_range_end
+        ])
     };
     let entities = |found: Vec<x::Entity>| {
-        Value::Array(found.into_iter().map(|e| json!([e.text, e.start, e.end])).collect())
+        Value::Array(
+            found
+                .into_iter()
+                .map(|e| json!([e.text, e.start, e.end]))
+                .collect(),
+        )
     };
     json!({
         "v3": measure(&x::CONFIG_V3),
@@ -54,8 +65,16 @@ fn agrees_with_twitter_text_on_generated_drafts() {
             }
         }
     }
-    let count = |field: &str| reference.iter().map(|r| r[field].as_array().map_or(0, Vec::len)).sum::<usize>();
-    let over = reference.iter().filter(|r| r["v3"][1] == json!(false)).count();
+    let count = |field: &str| {
+        reference
+            .iter()
+            .map(|r| r[field].as_array().map_or(0, Vec::len))
+            .sum::<usize>()
+    };
+    let over = reference
+        .iter()
+        .filter(|r| r["v3"][1] == json!(false))
+        .count();
     println!(
         "X differential: {} drafts ({over} invalid or over the limit; {} hashtags, {} URLs, {} mentions, \
          {} cashtags compared), {} disagreements",
@@ -73,6 +92,11 @@ fn agrees_with_twitter_text_on_generated_drafts() {
         disagreements.is_empty(),
         "{} disagreements; the first ones:\n{}",
         disagreements.len(),
-        disagreements.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+        disagreements
+            .iter()
+            .take(12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

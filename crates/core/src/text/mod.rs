@@ -2,4 +2,6 @@
 //!
 //! The UI never re-implements any of this; it renders what these functions return.
 
+pub mod bluesky;
+mod ranges;
 pub mod x;

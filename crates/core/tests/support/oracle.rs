@@ -30,12 +30,22 @@ pub fn run(script: &str, texts: &[String]) -> Vec<Value> {
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    assert!(output.status.success(), "{script} failed: {}", output.status);
+    assert!(
+        output.status.success(),
+        "{script} failed: {}",
+        output.status
+    );
     let answers: Vec<Value> = String::from_utf8(output.stdout)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(answers.len(), texts.len(), "{script} answered {} of {} lines", answers.len(), texts.len());
+    assert_eq!(
+        answers.len(),
+        texts.len(),
+        "{script} answered {} of {} lines",
+        answers.len(),
+        texts.len()
+    );
     answers
 }

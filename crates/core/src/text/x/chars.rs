@@ -3,22 +3,9 @@
 //! X's reference implementation is JavaScript, whose patterns look at UTF-16 code units; the
 //! engine works on code units too so that every boundary falls exactly where X's does.
 
-use super::tables;
+pub(crate) use crate::text::ranges::in_table;
 
-/// Whether `cp` lies in one of the sorted, non-overlapping `table` ranges.
-pub(crate) fn in_table(table: &[(u32, u32)], cp: u32) -> bool {
-    table
-        .binary_search_by(|&(lo, hi)| {
-            if hi < cp {
-                std::cmp::Ordering::Less
-            } else if lo > cp {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
-}
+use super::tables;
 
 /// The code point starting at `i` and how many units it takes (a lone surrogate is itself).
 pub(crate) fn code_point_at(u: &[u16], i: usize) -> (u32, usize) {
