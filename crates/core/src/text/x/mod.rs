@@ -232,6 +232,17 @@ pub fn extract_urls(text: &str) -> Vec<Entity> {
     entities(url::extract(&utf16(text)))
 }
 
+/// The URLs with a scheme (`http://`, `https://`) in `text`, as twitter-text finds them with
+/// `extractUrlsWithoutProtocol: false` (Mastodon links only these).
+pub fn extract_urls_with_scheme(text: &str) -> Vec<Entity> {
+    entities(url::extract_with(&utf16(text), false))
+}
+
+/// Emoji sequences in `text` as X counts them: UTF-16 `(start, length)` pairs.
+pub fn emoji_spans(text: &str) -> Vec<(usize, usize)> {
+    emoji::extract(text)
+}
+
 /// The hashtags X links in `text`, in order, without `#` (twitter-text
 /// `extractHashtagsWithIndices`: a hashtag inside a URL is not one).
 pub fn extract_hashtags(text: &str) -> Vec<Entity> {

@@ -371,7 +371,14 @@ fn tco_end(url: &[u16]) -> Option<Result<usize, ()>> {
 
 /// The URLs X links in `u` (UTF-16), with their indices, exactly as twitter-text extracts them.
 pub(crate) fn extract(u: &[u16]) -> Vec<Found> {
-    if !u.contains(&DOT) {
+    extract_with(u, true)
+}
+
+/// As [`extract`]; without `bare_domains`, only URLs with a scheme (twitter-text's
+/// `extractUrlsWithoutProtocol: false`, which Mastodon uses).
+pub(crate) fn extract_with(u: &[u16], bare_domains: bool) -> Vec<Found> {
+    let needed = if bare_domains { DOT } else { 0x3A };
+    if !u.contains(&needed) {
         return Vec::new();
     }
     let labels = Labels::new(u);

@@ -1,0 +1,896 @@
+//! Checks a leader can act on: one report per network with the length as that network counts
+//! it, what it will link, and warnings with a stable code, a message in English or Norwegian
+//! bokmål, the exact range they concern (UTF-16, for the editor) and, where there is one, a fix
+//! that can be applied with one click.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfc, UnicodeNormalization};
+
+use super::{bluesky, byte_to_utf16, linkedin, mastodon, threads, utf16_to_byte, x, Span};
+
+/// A network Podium checks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    X,
+    Bluesky,
+    Mastodon,
+    Linkedin,
+    Threads,
+}
+
+impl Network {
+    pub const ALL: [Network; 5] = [
+        Network::X,
+        Network::Bluesky,
+        Network::Mastodon,
+        Network::Linkedin,
+        Network::Threads,
+    ];
+
+    /// The network's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::X => "X",
+            Network::Bluesky => "Bluesky",
+            Network::Mastodon => "Mastodon",
+            Network::Linkedin => "LinkedIn",
+            Network::Threads => "Threads",
+        }
+    }
+
+    /// Above how many hashtags a post reads as spam, by default.
+    pub fn default_max_hashtags(self) -> Option<usize> {
+        match self {
+            Network::X | Network::Linkedin => Some(3),
+            Network::Bluesky | Network::Mastodon | Network::Threads => None,
+        }
+    }
+}
+
+/// An unknown network name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownNetwork(pub String);
+
+impl std::fmt::Display for UnknownNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown network `{}` (choose x, bluesky, mastodon, linkedin or threads)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownNetwork {}
+
+impl FromStr for Network {
+    type Err = UnknownNetwork;
+
+    fn from_str(s: &str) -> Result<Network, UnknownNetwork> {
+        match s.to_ascii_lowercase().as_str() {
+            "x" | "twitter" => Ok(Network::X),
+            "bluesky" | "bsky" => Ok(Network::Bluesky),
+            "mastodon" => Ok(Network::Mastodon),
+            "linkedin" => Ok(Network::Linkedin),
+            "threads" => Ok(Network::Threads),
+            _ => Err(UnknownNetwork(s.to_string())),
+        }
+    }
+}
+
+/// The language of messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Nb,
+}
+
+/// What the checks need to know beyond the text.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The limit to check against: a Mastodon instance's `max_characters`, or an override.
+    pub limit: Option<usize>,
+    /// Mastodon's content warning (it counts too).
+    pub content_warning: String,
+    /// Above how many hashtags to warn (default: 3 on X and LinkedIn, no limit elsewhere).
+    pub max_hashtags: Option<usize>,
+    pub lang: Lang,
+}
+
+/// How serious a warning is: `error` means the network will refuse or mangle the post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// A UTF-16 range of the text (what the editor's text area indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Range {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A one-click fix: the whole text as it would be after the fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub label: String,
+    pub text: String,
+}
+
+/// Something a leader can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// Stable across versions: tools and translations key on it.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<Range>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// What the editor highlights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HighlightKind {
+    Hashtag,
+    Link,
+    Mention,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Highlight {
+    pub kind: HighlightKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A post checked for one network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub network: Network,
+    /// The length as the network counts it (X: weighted).
+    pub length: usize,
+    pub limit: usize,
+    pub valid: bool,
+    /// Hashtags the network will link, without `#`, as written, in order.
+    pub hashtags: Vec<String>,
+    /// Links as written in the text, in order.
+    pub urls: Vec<String>,
+    pub warnings: Vec<Warning>,
+    /// The part that does not fit (UTF-16), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub over: Option<Range>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<Highlight>,
+    /// X: the last UTF-16 index that fits (inclusive), as twitter-text reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_range_end: Option<i64>,
+    /// Bluesky: grapheme clusters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub graphemes: Option<usize>,
+    /// Bluesky: UTF-8 bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<usize>,
+    /// Bluesky: the facets to send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Vec<bluesky::Facet>>,
+    /// LinkedIn: the escaped commentary the publisher sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commentary: Option<String>,
+}
+
+fn t(lang: Lang, en: String, nb: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Nb => nb,
+    }
+}
+
+/// Checks `text` for `network`.
+pub fn check(text: &str, network: Network, options: &Options) -> Report {
+    let lang = options.lang;
+    let u16_range = |start: usize, end: usize| Range {
+        start: byte_to_utf16(text, start),
+        end: byte_to_utf16(text, end),
+    };
+    let text_end16 = text.encode_utf16().count();
+    let mut report = Report {
+        network,
+        length: 0,
+        limit: 0,
+        valid: false,
+        hashtags: Vec::new(),
+        urls: Vec::new(),
+        warnings: Vec::new(),
+        over: None,
+        highlights: Vec::new(),
+        valid_range_end: None,
+        graphemes: None,
+        bytes: None,
+        facets: None,
+        commentary: None,
+    };
+    // Each network: its length, limit, where it stops fitting, and what it links (byte spans).
+    let (tags, links, mentions): (Vec<Span>, Vec<Span>, Vec<Span>);
+    match network {
+        Network::X => {
+            let limit = options.limit.unwrap_or(x::MAX_WEIGHTED_LENGTH);
+            let config = x::Config {
+                max_weighted_length: limit,
+                ..x::CONFIG_V3
+            };
+            let p = x::parse_tweet(text, &config);
+            report.length = p.weighted_length;
+            report.limit = limit;
+            report.valid = p.weighted_length <= limit;
+            report.valid_range_end = Some(p.valid_range_end);
+            if p.weighted_length > limit {
+                let start = usize::try_from(p.valid_range_end + 1)
+                    .unwrap_or(0)
+                    .min(text_end16);
+                report.over = Some(Range {
+                    start,
+                    end: text_end16,
+                });
+            }
+            let to_span = |e: x::Entity| {
+                Span::new(
+                    utf16_to_byte(text, e.start),
+                    utf16_to_byte(text, e.end),
+                    e.text,
+                )
+            };
+            tags = x::extract_hashtags(text).into_iter().map(to_span).collect();
+            links = x::extract_urls(text).into_iter().map(to_span).collect();
+            mentions = x::extract_mentions(text).into_iter().map(to_span).collect();
+        }
+        Network::Bluesky => {
+            let m = bluesky::measure(text);
+            let facets = bluesky::detect_facets(text);
+            report.length = m.graphemes;
+            report.limit = options.limit.unwrap_or(bluesky::MAX_GRAPHEMES);
+            report.valid = m.graphemes <= report.limit && m.bytes <= bluesky::MAX_BYTES;
+            report.graphemes = Some(m.graphemes);
+            report.bytes = Some(m.bytes);
+            if let Some(g) = first_over_bluesky(text, report.limit) {
+                report.over = Some(u16_range(g, text.len()));
+            }
+            let of = |kind: bluesky::FacetKind| -> Vec<Span> {
+                facets
+                    .iter()
+                    .filter(|f| f.kind == kind)
+                    .map(|f| {
+                        Span::new(
+                            f.byte_start,
+                            f.byte_end,
+                            text[f.byte_start..f.byte_end].to_string(),
+                        )
+                    })
+                    .collect()
+            };
+            tags = facets
+                .iter()
+                .filter(|f| f.kind == bluesky::FacetKind::Tag)
+                .map(|f| Span::new(f.byte_start, f.byte_end, f.value.clone()))
+                .collect();
+            links = of(bluesky::FacetKind::Link);
+            mentions = of(bluesky::FacetKind::Mention);
+            report.facets = Some(facets);
+        }
+        Network::Mastodon => {
+            let limit = options.limit.unwrap_or(mastodon::DEFAULT_LIMIT);
+            let m = mastodon::measure(text, &options.content_warning, limit);
+            report.length = m.length;
+            report.limit = limit;
+            report.valid = m.valid;
+            report.over = m.over_from.map(|b| u16_range(b, text.len()));
+            tags = mastodon::hashtags(text);
+            links = mastodon::urls(text);
+            mentions = mastodon::mentions(text);
+        }
+        Network::Linkedin => {
+            let c = linkedin::commentary(text);
+            report.limit = options.limit.unwrap_or(linkedin::LIMIT);
+            report.length = c.length;
+            report.valid = c.length <= report.limit;
+            report.over = c.over_from.map(|b| u16_range(b, text.len()));
+            report.commentary = Some(c.text);
+            tags = linkedin::hashtags(text);
+            links = x::extract_urls(text)
+                .into_iter()
+                .map(|e| {
+                    Span::new(
+                        utf16_to_byte(text, e.start),
+                        utf16_to_byte(text, e.end),
+                        e.text,
+                    )
+                })
+                .collect();
+            mentions = Vec::new();
+        }
+        Network::Threads => {
+            let m = threads::measure(text);
+            report.limit = options.limit.unwrap_or(threads::LIMIT);
+            report.length = m.length;
+            report.valid = m.length <= report.limit;
+            report.over = m.over_from.map(|b| u16_range(b, text.len()));
+            tags = threads::hashtags(text);
+            links = x::extract_urls(text)
+                .into_iter()
+                .map(|e| {
+                    Span::new(
+                        utf16_to_byte(text, e.start),
+                        utf16_to_byte(text, e.end),
+                        e.text,
+                    )
+                })
+                .collect();
+            mentions = Vec::new();
+        }
+    }
+    let empty = text.trim().is_empty();
+    if empty {
+        report.valid = false;
+    }
+    report.hashtags = tags.iter().map(|s| s.text.clone()).collect();
+    report.urls = links
+        .iter()
+        .map(|s| text[s.start..s.end].to_string())
+        .collect();
+    for (kind, spans) in [
+        (HighlightKind::Hashtag, &tags),
+        (HighlightKind::Link, &links),
+        (HighlightKind::Mention, &mentions),
+    ] {
+        report.highlights.extend(spans.iter().map(|s| {
+            let r = u16_range(s.start, s.end);
+            Highlight {
+                kind,
+                start: r.start,
+                end: r.end,
+            }
+        }));
+    }
+    report.highlights.sort_by_key(|h| h.start);
+
+    let name = network.name();
+    let w = &mut report.warnings;
+    if empty {
+        w.push(Warning {
+            code: "empty",
+            severity: Severity::Error,
+            message: t(
+                lang,
+                "The post is empty.".into(),
+                "Innlegget er tomt.".into(),
+            ),
+            range: None,
+            fix: None,
+        });
+    }
+    if let Some(over) = report.over {
+        let by = report.length.saturating_sub(report.limit);
+        w.push(Warning {
+            code: "over_limit",
+            severity: Severity::Error,
+            message: t(
+                lang,
+                format!(
+                    "{by} over {name}'s limit of {}: the highlighted part does not fit.",
+                    report.limit
+                ),
+                format!(
+                    "{by} over grensen på {} for {name}: den markerte delen får ikke plass.",
+                    report.limit
+                ),
+            ),
+            range: Some(over),
+            fix: None,
+        });
+    } else if !report.valid && !empty && network == Network::Bluesky {
+        w.push(Warning {
+            code: "over_limit",
+            severity: Severity::Error,
+            message: t(
+                lang,
+                format!("Over Bluesky's limit of {} bytes.", bluesky::MAX_BYTES),
+                format!("Over Blueskys grense på {} byte.", bluesky::MAX_BYTES),
+            ),
+            range: None,
+            fix: None,
+        });
+    }
+    hashtag_warnings(text, network, options, &tags, &links, w);
+    url_warnings(
+        text,
+        network,
+        report.limit,
+        &links,
+        lang,
+        &mut report.warnings,
+    );
+    edge_warnings(text, lang, &mut report.warnings);
+    report
+}
+
+/// The first grapheme that does not fit on Bluesky (graphemes or bytes), as a byte offset.
+fn first_over_bluesky(text: &str, limit: usize) -> Option<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let mut bytes = 0;
+    for (i, (at, g)) in text.grapheme_indices(true).enumerate() {
+        bytes += g.len();
+        if i >= limit || bytes > bluesky::MAX_BYTES {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// `#` followed by letters, digits or `_`, not inside a word: what a person means as a hashtag.
+fn hashtag_candidates(text: &str) -> Vec<Span> {
+    let mut found = Vec::new();
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '#' | '＃') {
+            continue;
+        }
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|p| p.is_alphanumeric() || p == '_' || p == '&' || p == '/')
+        {
+            continue;
+        }
+        let body_start = i + c.len_utf8();
+        let len: usize = text[body_start..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum();
+        if len > 0 {
+            found.push(Span::new(
+                i,
+                body_start + len,
+                text[body_start..body_start + len].to_string(),
+            ));
+        }
+    }
+    found
+}
+
+fn hashtag_warnings(
+    text: &str,
+    network: Network,
+    options: &Options,
+    tags: &[Span],
+    links: &[Span],
+    w: &mut Vec<Warning>,
+) {
+    let lang = options.lang;
+    let name = network.name();
+    let range = |s: &Span| Range {
+        start: byte_to_utf16(text, s.start),
+        end: byte_to_utf16(text, s.end),
+    };
+    // Hashtags a person wrote that the network will not link.
+    for c in hashtag_candidates(text) {
+        let linked = tags.iter().any(|t| t.start == c.start);
+        let in_link = links.iter().any(|l| l.start <= c.start && c.start < l.end);
+        if linked || in_link {
+            continue;
+        }
+        let why_en = if c.text.chars().all(|ch| ch.is_numeric()) {
+            "a hashtag needs at least one letter"
+        } else {
+            "the network does not read it as a hashtag here"
+        };
+        let why_nb = if c.text.chars().all(|ch| ch.is_numeric()) {
+            "en emneknagg må ha minst én bokstav"
+        } else {
+            "nettverket leser den ikke som en emneknagg her"
+        };
+        w.push(Warning {
+            code: "hashtag_not_linked",
+            severity: Severity::Warning,
+            message: t(
+                lang,
+                format!("#{} will not be a link on {name}: {why_en}.", c.text),
+                format!("#{} blir ikke en lenke på {name}: {why_nb}.", c.text),
+            ),
+            range: Some(range(&c)),
+            fix: None,
+        });
+    }
+    // The same hashtag twice (case-insensitive): offer to drop the repeats.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, tag) in tags.iter().enumerate() {
+        let key = tag.text.to_lowercase();
+        if let Some(&first) = seen.get(&key) {
+            let mut fixed = String::with_capacity(text.len());
+            fixed.push_str(text[..tag.start].trim_end_matches(' '));
+            fixed.push_str(&text[tag.end..]);
+            w.push(Warning {
+                code: "hashtag_duplicate",
+                severity: Severity::Warning,
+                message: t(
+                    lang,
+                    format!(
+                        "#{} appears more than once (first as #{}).",
+                        tag.text, tags[first].text
+                    ),
+                    format!(
+                        "#{} står mer enn én gang (først som #{}).",
+                        tag.text, tags[first].text
+                    ),
+                ),
+                range: Some(range(tag)),
+                fix: Some(Fix {
+                    label: t(
+                        lang,
+                        "Remove the repeat".into(),
+                        "Fjern gjentakelsen".into(),
+                    ),
+                    text: fixed,
+                }),
+            });
+        } else {
+            seen.insert(key, i);
+        }
+    }
+    let max = options.max_hashtags.or(network.default_max_hashtags());
+    if let Some(max) = max {
+        if tags.len() > max {
+            w.push(Warning {
+                code: "too_many_hashtags",
+                severity: Severity::Warning,
+                message: t(
+                    lang,
+                    format!(
+                        "{} hashtags: more than {max} reads as spam on {name}.",
+                        tags.len()
+                    ),
+                    format!(
+                        "{} emneknagger: flere enn {max} virker som spam på {name}.",
+                        tags.len()
+                    ),
+                ),
+                range: None,
+                fix: None,
+            });
+        }
+    }
+    if network == Network::Threads && tags.len() > 1 {
+        w.push(Warning {
+            code: "threads_one_topic",
+            severity: Severity::Warning,
+            message: t(
+                lang,
+                format!("Threads makes only the first hashtag (#{}) a topic; the others stay plain text.", tags[0].text),
+                format!("Threads gjør bare den første emneknaggen (#{}) til et emne; de andre blir vanlig tekst.", tags[0].text),
+            ),
+            range: tags.get(1).map(range),
+            fix: None,
+        });
+    }
+    for tag in tags {
+        let letters = tag.text.chars().count();
+        let all_lower = tag.text.chars().all(|c| c.is_lowercase());
+        if letters < 10 || !all_lower {
+            continue;
+        }
+        let split = camel_case(&tag.text);
+        let fix = split.as_ref().map(|camel| {
+            let mut fixed = text.to_string();
+            let body = tag.end - tag.text.len();
+            fixed.replace_range(body..tag.end, camel);
+            Fix {
+                label: t(
+                    lang,
+                    format!("Change to #{camel}"),
+                    format!("Endre til #{camel}"),
+                ),
+                text: fixed,
+            }
+        });
+        let message = match &split {
+            Some(camel) => t(
+                lang,
+                format!(
+                    "#{} is easier to read as #{camel} (and screen readers say it right).",
+                    tag.text
+                ),
+                format!(
+                    "#{} er lettere å lese som #{camel} (og skjermlesere uttaler den riktig).",
+                    tag.text
+                ),
+            ),
+            None => t(
+                lang,
+                format!(
+                    "#{} is hard to read: capitalise each word (CamelCase).",
+                    tag.text
+                ),
+                format!(
+                    "#{} er vanskelig å lese: bruk stor forbokstav i hvert ord (CamelCase).",
+                    tag.text
+                ),
+            ),
+        };
+        w.push(Warning {
+            code: "hashtag_camel_case",
+            severity: Severity::Info,
+            message,
+            range: Some(range(tag)),
+            fix,
+        });
+    }
+}
+
+static WORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// Splits an all-lowercase tag into known words (fewest words, at least two) and capitalises
+/// each: `sosialemedier` → `SosialeMedier`.
+pub fn camel_case(tag: &str) -> Option<String> {
+    let chars: Vec<(usize, char)> = tag.char_indices().collect();
+    let n = chars.len();
+    let at = |i: usize| chars.get(i).map_or(tag.len(), |(b, _)| *b);
+    // best[i]: fewest words covering chars[..i], with the split point.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in 0..end {
+            let Some((words, _)) = best[start] else {
+                continue;
+            };
+            if end - start < 2 || !WORDS.contains(&tag[at(start)..at(end)]) {
+                continue;
+            }
+            if best[end].is_none_or(|(w, _)| words + 1 < w) {
+                best[end] = Some((words + 1, start));
+            }
+        }
+    }
+    let (count, _) = best[n]?;
+    if count < 2 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        parts.push(&tag[at(start)..at(end)]);
+        end = start;
+    }
+    parts.reverse();
+    Some(
+        parts
+            .iter()
+            .map(|p| {
+                let mut cs = p.chars();
+                cs.next()
+                    .map(|f| f.to_uppercase().chain(cs).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
+}
+
+fn url_warnings(
+    text: &str,
+    network: Network,
+    limit: usize,
+    links: &[Span],
+    lang: Lang,
+    w: &mut Vec<Warning>,
+) {
+    let name = network.name();
+    for link in links {
+        // What the link costs on this network: X and Mastodon count 23, the others its length.
+        let cost = match network {
+            Network::X | Network::Mastodon => 23,
+            _ => text[link.start..link.end].chars().count(),
+        };
+        if limit > 0 && cost * 5 >= limit {
+            w.push(Warning {
+                code: "url_large_share",
+                severity: Severity::Warning,
+                message: t(
+                    lang,
+                    format!("This link takes {cost} of {limit} characters on {name}; a shorter link leaves room for your words."),
+                    format!("Denne lenken tar {cost} av {limit} tegn på {name}; en kortere lenke gir plass til ordene dine."),
+                ),
+                range: Some(Range { start: byte_to_utf16(text, link.start), end: byte_to_utf16(text, link.end) }),
+                fix: None,
+            });
+        }
+    }
+}
+
+fn edge_warnings(text: &str, lang: Lang, w: &mut Vec<Warning>) {
+    let trimmed = text.trim();
+    if !trimmed.is_empty() && trimmed.len() != text.len() {
+        w.push(Warning {
+            code: "whitespace_edges",
+            severity: Severity::Warning,
+            message: t(
+                lang,
+                "Space or line breaks at the start or end: networks trim or show them oddly.".into(),
+                "Mellomrom eller linjeskift i starten eller slutten: nettverkene fjerner dem eller viser dem rart.".into(),
+            ),
+            range: None,
+            fix: Some(Fix { label: t(lang, "Trim".into(), "Fjern".into()), text: trimmed.to_string() }),
+        });
+    }
+    if !is_nfc(text) {
+        w.push(Warning {
+            code: "not_nfc",
+            severity: Severity::Info,
+            message: t(
+                lang,
+                "Some letters are stored in decomposed form (like a + ring for å): normalise so every network counts and searches them alike.".into(),
+                "Noen bokstaver er lagret oppdelt (som a + ring for å): normaliser så alle nettverk teller og søker likt.".into(),
+            ),
+            range: None,
+            fix: Some(Fix { label: t(lang, "Normalise".into(), "Normaliser".into()), text: text.nfc().collect() }),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str, network: Network) -> Vec<&'static str> {
+        check(text, network, &Options::default())
+            .warnings
+            .iter()
+            .map(|w| w.code)
+            .collect()
+    }
+
+    #[test]
+    fn numeric_hashtag_is_flagged_on_every_network() {
+        for network in Network::ALL {
+            assert!(
+                codes("Året var #2014", network).contains(&"hashtag_not_linked"),
+                "{network:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn duplicate_hashtag_fix_removes_the_repeat() {
+        let r = check("#ledelse er #Ledelse", Network::X, &Options::default());
+        let dup = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "hashtag_duplicate")
+            .expect("a warning");
+        assert_eq!(
+            dup.fix.as_ref().map(|f| f.text.as_str()),
+            Some("#ledelse er")
+        );
+    }
+
+    #[test]
+    fn camel_case_suggestion_splits_known_words() {
+        assert_eq!(
+            camel_case("sosialemedier").as_deref(),
+            Some("SosialeMedier")
+        );
+        assert_eq!(
+            camel_case("digitalleadership").as_deref(),
+            Some("DigitalLeadership")
+        );
+        assert_eq!(camel_case("qwertyuiopasd"), None);
+        let r = check("Om #sosialemedier", Network::Linkedin, &Options::default());
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "hashtag_camel_case")
+            .expect("a warning");
+        assert_eq!(
+            w.fix.as_ref().map(|f| f.text.as_str()),
+            Some("Om #SosialeMedier")
+        );
+    }
+
+    #[test]
+    fn too_many_hashtags_on_x_by_default_and_configurable() {
+        assert!(codes("#a1 #b2 #c3 #d4", Network::X).contains(&"too_many_hashtags"));
+        assert!(!codes("#a1 #b2 #c3 #d4", Network::Mastodon).contains(&"too_many_hashtags"));
+        let strict = Options {
+            max_hashtags: Some(1),
+            ..Options::default()
+        };
+        assert!(check("#a1 #b2", Network::Bluesky, &strict)
+            .warnings
+            .iter()
+            .any(|w| w.code == "too_many_hashtags"));
+    }
+
+    #[test]
+    fn over_limit_gives_the_exact_range_that_does_not_fit() {
+        let text = "a".repeat(285);
+        let r = check(&text, Network::X, &Options::default());
+        assert_eq!(
+            r.over,
+            Some(Range {
+                start: 280,
+                end: 285
+            })
+        );
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "over_limit")
+            .expect("a warning");
+        assert_eq!(
+            w.message,
+            "5 over X's limit of 280: the highlighted part does not fit."
+        );
+        let nb = check(
+            &text,
+            Network::X,
+            &Options {
+                lang: Lang::Nb,
+                ..Options::default()
+            },
+        );
+        assert!(nb
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("5 over grensen på 280 for X")));
+    }
+
+    #[test]
+    fn empty_whitespace_and_nfc() {
+        assert_eq!(codes("   ", Network::Bluesky), ["empty"]);
+        assert!(codes(" Hei ", Network::X).contains(&"whitespace_edges"));
+        let r = check("a\u{30A}", Network::X, &Options::default());
+        let w = r
+            .warnings
+            .iter()
+            .find(|w| w.code == "not_nfc")
+            .expect("a warning");
+        assert_eq!(w.fix.as_ref().map(|f| f.text.as_str()), Some("å"));
+    }
+
+    #[test]
+    fn long_link_on_bluesky_takes_a_large_share() {
+        let text = format!("Les https://example.com/{}", "a".repeat(80));
+        assert!(codes(&text, Network::Bluesky).contains(&"url_large_share"));
+        assert!(!codes(&text, Network::X).contains(&"url_large_share"));
+    }
+
+    #[test]
+    fn mastodon_uses_the_instance_limit() {
+        let r = check(
+            &"a".repeat(600),
+            Network::Mastodon,
+            &Options {
+                limit: Some(1000),
+                ..Options::default()
+            },
+        );
+        assert!(r.valid);
+        assert_eq!(r.limit, 1000);
+    }
+}
