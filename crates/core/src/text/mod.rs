@@ -5,9 +5,11 @@
 
 pub mod bluesky;
 pub mod check;
+pub mod import;
 pub mod linkedin;
 pub mod mastodon;
 mod ranges;
+pub mod thread;
 pub mod threads;
 pub mod x;
 

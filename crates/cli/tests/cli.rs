@@ -1,0 +1,169 @@
+//! The `podium` binary, run as a user runs it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn podium(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_podium"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the podium binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("podium finishes")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+#[test]
+fn check_json_reports_the_x_weighted_length_and_entities() {
+    let text =
+        "Gode ledere deler læring på tvers av Østlandet. #ledelse https://www.nrk.no/ledelse 🇳🇴";
+    let out = podium(&["check", "--network", "x", "--json"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let r = json(&out);
+    // 58 characters (spaces included) + 23 for the link + 2 for the flag; twitter-text agrees.
+    assert_eq!(r["length"], 83);
+    assert_eq!(r["limit"], 280);
+    assert_eq!(r["valid"], true);
+    assert_eq!(r["hashtags"], serde_json::json!(["ledelse"]));
+    assert_eq!(r["urls"], serde_json::json!(["https://www.nrk.no/ledelse"]));
+    assert!(r["valid_range_end"].is_number());
+}
+
+#[test]
+fn check_json_gives_bluesky_facets_in_utf8_bytes() {
+    let out = podium(
+        &["check", "-n", "bluesky", "--json"],
+        "Blåbær #ledelse".as_bytes(),
+    );
+    let r = json(&out);
+    assert_eq!(r["graphemes"], 15);
+    assert_eq!(r["bytes"], 17);
+    assert_eq!(
+        r["facets"],
+        serde_json::json!([{"type": "tag", "byte_start": 9, "byte_end": 17, "value": "ledelse"}])
+    );
+}
+
+#[test]
+fn a_post_over_the_limit_exits_1_and_says_what_does_not_fit() {
+    let text = format!("{} slutt", "a".repeat(280));
+    let out = podium(&["check", "-n", "x"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("does not fit (6 over)"), "{report}");
+    assert!(report.contains("does not fit: « slutt»"), "{report}");
+}
+
+#[test]
+fn mastodon_limit_comes_from_the_command_line() {
+    let text = "a".repeat(600);
+    assert_eq!(
+        podium(&["check", "-n", "mastodon"], text.as_bytes())
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        podium(
+            &["check", "-n", "mastodon", "--limit", "1000"],
+            text.as_bytes()
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn jsonl_reports_a_bad_line_by_number_and_processes_the_rest_in_order() {
+    let input = "\"Første #ledelse\"\nikke json\n\"Tredje\"\n";
+    let out = podium(&["check", "-n", "x", "--jsonl"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["hashtags"], serde_json::json!(["ledelse"]));
+    assert_eq!(lines[1]["length"], 6);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_a_clear_message() {
+    let out = podium(&["check", "-n", "x"], b"Hei \xff");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not valid UTF-8") && err.contains("offset 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn norwegian_messages_on_request() {
+    let out = podium(
+        &["check", "-n", "x", "--json", "--lang", "nb"],
+        "Året #2014".as_bytes(),
+    );
+    let r = json(&out);
+    assert_eq!(r["warnings"][0]["code"], "hashtag_not_linked");
+    assert_eq!(
+        r["warnings"][0]["message"],
+        "#2014 blir ikke en lenke på X: en emneknagg må ha minst én bokstav."
+    );
+}
+
+#[test]
+fn import_turns_click_to_tweet_quotes_into_checked_candidates() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/essay.html");
+    let out = podium(&["import", file, "--json"], b"");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let quotes = json(&out);
+    let texts: Vec<&str> = quotes
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|q| q["text"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Ledere som deler, bygger tillit #ledelse #sosialemedier",
+            "Sosiale medier er en del av lederjobben – ikke et tillegg #ledelse",
+            "Post med en plan, ikke for likes"
+        ]
+    );
+    assert_eq!(
+        quotes[0]["hashtags"],
+        serde_json::json!(["ledelse", "sosialemedier"])
+    );
+    assert_eq!(quotes[0]["checks"].as_array().map(Vec::len), Some(5));
+}
+
+#[test]
+fn import_of_a_missing_file_says_so() {
+    let out = podium(&["import", "/nonexistent/article.html"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/article.html"));
+}
