@@ -56,7 +56,9 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let Some(end) = rest[..rest.len().min(12)].find(';') else {
+        // Entities are short: look for their `;` among the next few characters only.
+        let semicolon = rest.char_indices().take_while(|&(i, _)| i < 12).find(|&(_, c)| c == ';');
+        let Some((end, _)) = semicolon else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -232,6 +234,12 @@ mod tests {
             texts("[Tweet \"<em>Bl&aring;b&#230;r</em>   &amp; &#x1F680;\"]"),
             ["Blåbær & 🚀"]
         );
+    }
+
+    #[test]
+    fn a_stray_ampersand_before_multibyte_text_is_kept() {
+        assert_eq!(decode_entities("Ola & Kari på «tur» æøå"), "Ola & Kari på «tur» æøå");
+        assert_eq!(decode_entities("&æøå;"), "&æøå;");
     }
 
     #[test]
