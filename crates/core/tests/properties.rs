@@ -12,9 +12,43 @@ fn tricky_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         any::<char>().prop_map(String::from),
         prop::sample::select(vec![
-            "#", "＃", "@", "$", ".", ":", "/", "://", "http://", "https://", "www.", ".com", ".no", "(", ")", "[",
-            "]", "«", "»", "\u{FE0F}", "\u{FE0E}", "\u{200D}", "\u{20E3}", "\u{0301}", "\u{202A}", "\u{FEFF}",
-            "\u{FFFF}", "👨‍👩‍👧", "🇳🇴", "xn--", "t.co/", "[Tweet «", "[ctt]", "[/ctt]", "&quot;", " ", "\n",
+            "#",
+            "＃",
+            "@",
+            "$",
+            ".",
+            ":",
+            "/",
+            "://",
+            "http://",
+            "https://",
+            "www.",
+            ".com",
+            ".no",
+            "(",
+            ")",
+            "[",
+            "]",
+            "«",
+            "»",
+            "\u{FE0F}",
+            "\u{FE0E}",
+            "\u{200D}",
+            "\u{20E3}",
+            "\u{0301}",
+            "\u{202A}",
+            "\u{FEFF}",
+            "\u{FFFF}",
+            "👨‍👩‍👧",
+            "🇳🇴",
+            "xn--",
+            "t.co/",
+            "[Tweet «",
+            "[ctt]",
+            "[/ctt]",
+            "&quot;",
+            " ",
+            "\n",
         ])
         .prop_map(String::from),
         "[a-zæøå0-9]{1,8}",
@@ -37,6 +71,12 @@ proptest! {
             prop_assert!(url.start <= url.end);
         }
         let _ = x::is_valid_url(&text, true, true);
+        // The editor's one-pass analysis says exactly what the separate functions say.
+        let a = x::analyze(&text, &x::CONFIG_V3);
+        prop_assert_eq!(a.parsed, p);
+        prop_assert_eq!(a.hashtags, x::extract_hashtags(&text));
+        prop_assert_eq!(a.urls, x::extract_urls(&text));
+        prop_assert_eq!(a.mentions, x::extract_mentions(&text));
         let m = bluesky::measure(&text);
         prop_assert_eq!(m.bytes, text.len());
         for f in bluesky::detect_facets(&text) {

@@ -231,7 +231,8 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
                 max_weighted_length: limit,
                 ..x::CONFIG_V3
             };
-            let p = x::parse_tweet(text, &config);
+            let a = x::analyze(text, &config);
+            let p = a.parsed;
             report.length = p.weighted_length;
             report.limit = limit;
             report.valid = p.weighted_length <= limit;
@@ -252,9 +253,9 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
                     e.text,
                 )
             };
-            tags = x::extract_hashtags(text).into_iter().map(to_span).collect();
-            links = x::extract_urls(text).into_iter().map(to_span).collect();
-            mentions = x::extract_mentions(text).into_iter().map(to_span).collect();
+            tags = a.hashtags.into_iter().map(to_span).collect();
+            links = a.urls.into_iter().map(to_span).collect();
+            mentions = a.mentions.into_iter().map(to_span).collect();
         }
         Network::Bluesky => {
             let m = bluesky::measure(text);

@@ -57,7 +57,10 @@ pub fn decode_entities(s: &str) -> String {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         // Entities are short: look for their `;` among the next few characters only.
-        let semicolon = rest.char_indices().take_while(|&(i, _)| i < 12).find(|&(_, c)| c == ';');
+        let semicolon = rest
+            .char_indices()
+            .take_while(|&(i, _)| i < 12)
+            .find(|&(_, c)| c == ';');
         let Some((end, _)) = semicolon else {
             out.push('&');
             rest = &rest[1..];
@@ -238,7 +241,10 @@ mod tests {
 
     #[test]
     fn a_stray_ampersand_before_multibyte_text_is_kept() {
-        assert_eq!(decode_entities("Ola & Kari på «tur» æøå"), "Ola & Kari på «tur» æøå");
+        assert_eq!(
+            decode_entities("Ola & Kari på «tur» æøå"),
+            "Ola & Kari på «tur» æøå"
+        );
         assert_eq!(decode_entities("&æøå;"), "&æøå;");
     }
 

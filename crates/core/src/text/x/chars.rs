@@ -21,6 +21,56 @@ pub(crate) fn code_point_at(u: &[u16], i: usize) -> (u32, usize) {
     (first, 1)
 }
 
+/// The ASCII members of a range table as a bit mask, computed at compile time, so the common
+/// (ASCII) case of every class test is one shift.
+const fn ascii_mask(table: &[(u32, u32)]) -> u128 {
+    let mut mask = 0u128;
+    let mut i = 0;
+    while i < table.len() {
+        let (lo, hi) = table[i];
+        let mut c = lo;
+        while c <= hi && c < 128 {
+            mask |= 1 << c;
+            c += 1;
+        }
+        i += 1;
+    }
+    mask
+}
+
+const fn bytes_mask(bytes: &[u8]) -> u128 {
+    let mut mask = 0u128;
+    let mut i = 0;
+    while i < bytes.len() {
+        mask |= 1 << bytes[i];
+        i += 1;
+    }
+    mask
+}
+
+const PUNCT: u128 = bytes_mask(b"!'#%&()*+,\\-./:;<=>?@[]^_{|}~$");
+const ASCII_SPACE: u128 = bytes_mask(b"\t\n\x0b\x0c\r ");
+const PATH: u128 = ascii_mask(tables::URL_PATH_CHARS);
+const PATH_END: u128 = ascii_mask(tables::URL_PATH_ENDING_CHARS);
+const QUERY: u128 = ascii_mask(tables::URL_QUERY_CHARS);
+const QUERY_END: u128 = ascii_mask(tables::URL_QUERY_ENDING_CHARS);
+const ASCII_DOMAIN: u128 = ascii_mask(tables::ASCII_DOMAIN_CHARS);
+const HASHTAG_LETTER: u128 = ascii_mask(tables::HASHTAG_LETTERS);
+const HASHTAG_WORD: u128 = ascii_mask(tables::HASHTAG_LETTERS_OR_DIGITS);
+
+fn in_mask(mask: u128, u: u16) -> bool {
+    u < 128 && (mask >> u) & 1 == 1
+}
+
+/// Membership in a class given as a table, with the ASCII part as a mask.
+fn in_class(mask: u128, table: &[(u32, u32)], cp: u32) -> bool {
+    if cp < 128 {
+        (mask >> cp) & 1 == 1
+    } else {
+        in_table(table, cp)
+    }
+}
+
 pub(crate) fn is_ascii_alnum(u: u16) -> bool {
     u < 0x80 && (u as u8).is_ascii_alphanumeric()
 }
@@ -52,13 +102,16 @@ fn is_directional_marker(u: u16) -> bool {
 
 /// twitter-text's `punct` (ASCII punctuation, without `"` and `` ` ``).
 pub(crate) fn is_punct(u: u16) -> bool {
-    u < 0x80 && b"!'#%&()*+,\\-./:;<=>?@[]^_{|}~$".contains(&(u as u8))
+    in_mask(PUNCT, u)
 }
 
 /// A character that may appear in a domain label (anything but ASCII punctuation, spaces,
 /// invalid characters and directional markers — so non-ASCII letters, digits and symbols too).
 pub(crate) fn is_domain_char(u: u16) -> bool {
-    !(is_punct(u) || is_space(u) || is_invalid(u) || is_directional_marker(u))
+    if u < 0x80 {
+        return !in_mask(PUNCT | ASCII_SPACE, u);
+    }
+    !(is_space(u) || is_invalid(u) || is_directional_marker(u))
 }
 
 /// May this character stand right before a URL?
@@ -66,36 +119,32 @@ pub(crate) fn is_url_preceding(u: u16) -> bool {
     !(is_ascii_alnum(u) || matches!(u, 0x40 | 0xFF20 | 0x24 | 0x23 | 0xFF03) || is_invalid(u))
 }
 
-fn in_bmp_table(table: &[(u32, u32)], u: u16) -> bool {
-    in_table(table, u32::from(u))
-}
-
 pub(crate) fn is_path_char(u: u16) -> bool {
-    in_bmp_table(tables::URL_PATH_CHARS, u)
+    in_class(PATH, tables::URL_PATH_CHARS, u32::from(u))
 }
 
 pub(crate) fn is_path_ending_char(u: u16) -> bool {
-    in_bmp_table(tables::URL_PATH_ENDING_CHARS, u)
+    in_class(PATH_END, tables::URL_PATH_ENDING_CHARS, u32::from(u))
 }
 
 pub(crate) fn is_query_char(u: u16) -> bool {
-    in_bmp_table(tables::URL_QUERY_CHARS, u)
+    in_class(QUERY, tables::URL_QUERY_CHARS, u32::from(u))
 }
 
 pub(crate) fn is_query_ending_char(u: u16) -> bool {
-    in_bmp_table(tables::URL_QUERY_ENDING_CHARS, u)
+    in_class(QUERY_END, tables::URL_QUERY_ENDING_CHARS, u32::from(u))
 }
 
 pub(crate) fn is_ascii_domain_char(u: u16) -> bool {
-    in_bmp_table(tables::ASCII_DOMAIN_CHARS, u)
+    in_class(ASCII_DOMAIN, tables::ASCII_DOMAIN_CHARS, u32::from(u))
 }
 
 pub(crate) fn is_hashtag_letter(cp: u32) -> bool {
-    in_table(tables::HASHTAG_LETTERS, cp)
+    in_class(HASHTAG_LETTER, tables::HASHTAG_LETTERS, cp)
 }
 
 pub(crate) fn is_hashtag_letter_or_digit(cp: u32) -> bool {
-    in_table(tables::HASHTAG_LETTERS_OR_DIGITS, cp)
+    in_class(HASHTAG_WORD, tables::HASHTAG_LETTERS_OR_DIGITS, cp)
 }
 
 /// JavaScript's case-insensitive comparison key for a code unit (non-Unicode mode): the

@@ -139,12 +139,72 @@ fn entities(found: Vec<Found>) -> Vec<Entity> {
 
 /// Measures `text` as X does (twitter-text `parseTweet`).
 pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
-    let original_len = text.encode_utf16().count();
-    let normalized: String = text.nfc().collect();
+    let normalized = nfc(text);
     let u = utf16(&normalized);
     let urls = url::extract(&u);
+    measure(text, &normalized, &u, &urls, config)
+}
+
+/// `text` in NFC, borrowed when it already is (the common case, checked quickly).
+fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// Everything the editor shows for X, computed in one pass over the text: the measure and the
+/// entities (URLs are found once and shared, where twitter-text finds them once per call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    pub parsed: ParsedTweet,
+    pub hashtags: Vec<Entity>,
+    pub urls: Vec<Entity>,
+    pub mentions: Vec<Entity>,
+}
+
+/// Measures `text` and extracts what X links, as [`parse_tweet`], [`extract_hashtags`],
+/// [`extract_urls`] and [`extract_mentions`] would, doing the shared work once.
+pub fn analyze(text: &str, config: &Config) -> Analysis {
+    let normalized = nfc(text);
+    let raw = utf16(text);
+    let raw_urls = url::extract(&raw);
+    let parsed = if let std::borrow::Cow::Borrowed(_) = normalized {
+        measure(text, text, &raw, &raw_urls, config)
+    } else {
+        let u = utf16(&normalized);
+        let urls = url::extract(&u);
+        measure(text, &normalized, &u, &urls, config)
+    };
+    let hashtags = without_url_overlaps(hashtags(&raw), &raw_urls);
+    let mentions = mentions_or_lists(&raw)
+        .into_iter()
+        .filter(|(_, list)| !list)
+        .map(|(f, _)| f)
+        .collect();
+    Analysis {
+        parsed,
+        hashtags: entities(hashtags),
+        urls: entities(raw_urls),
+        mentions: entities(mentions),
+    }
+}
+
+/// `parseTweet` on the normalised text `normalized` (as UTF-16 `u`, with its URLs).
+fn measure(
+    text: &str,
+    normalized: &str,
+    u: &[u16],
+    urls: &[Found],
+    config: &Config,
+) -> ParsedTweet {
+    let original_len = if std::ptr::eq(text, normalized) {
+        u.len()
+    } else {
+        text.encode_utf16().count()
+    };
     let emoji = if config.emoji_parsing {
-        emoji::extract(&normalized)
+        emoji::extract(normalized)
     } else {
         Vec::new()
     };
@@ -156,8 +216,34 @@ pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
     let mut valid = true;
     let mut i = 0;
     while i < u.len() {
+        while next_url < urls.len() && urls[next_url].start < i {
+            next_url += 1;
+        }
+        while next_emoji < emoji.len() && emoji[next_emoji].0 < i {
+            next_emoji += 1;
+        }
+        let next_entity = urls
+            .get(next_url)
+            .map_or(usize::MAX, |f| f.start)
+            .min(emoji.get(next_emoji).map_or(usize::MAX, |e| e.0));
+        if next_entity != i {
+            // Plain text up to the next entity: weigh each code point.
+            let stop = next_entity.min(u.len());
+            while i < stop {
+                if is_surrogate_pair(u, i) {
+                    i += 1;
+                }
+                weighted += u64::from(weight(u[i], config));
+                valid = valid && !chars::is_invalid(u[i]);
+                if valid && weighted <= max_scaled {
+                    valid_display_index = i;
+                }
+                i += 1;
+            }
+            continue;
+        }
         // twitter-text keys entities by start index; the last one with a given start wins.
-        let url_here = starting_at(&urls, &mut next_url, i, |f| (f.start, f.text.len()));
+        let url_here = starting_at(urls, &mut next_url, i, |f| (f.start, f.text.len()));
         let emoji_here = starting_at(&emoji, &mut next_emoji, i, |&(start, len)| (start, len));
         if let Some(len) = url_here {
             weighted += u64::from(config.transformed_url_length * config.scale);
@@ -165,15 +251,9 @@ pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
         } else if let Some(len) = emoji_here {
             weighted += u64::from(config.default_weight);
             i += len.max(1) - 1;
-        } else {
-            if is_surrogate_pair(&u, i) {
-                i += 1;
-            }
-            weighted += u64::from(weight(u[i], config));
         }
-        if valid {
-            valid = !chars::is_invalid(u[i]);
-        }
+        // twitter-text checks the last code unit of the entity (nothing past the end).
+        valid = valid && !u.get(i).is_some_and(|&c| chars::is_invalid(c));
         if valid && weighted <= max_scaled {
             valid_display_index = i;
         }
@@ -193,6 +273,32 @@ pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
         display_range_start: 0,
         display_range_end: original_len.saturating_sub(1),
     }
+}
+
+/// The first match of `at(p)` for `p` from `from` on, trying only positions within `back` code
+/// units before an anchor (`#`, `@`, `$`): every pattern here needs its anchor that close, so
+/// the result is the same as trying every position, without the cost.
+fn scan_near<T>(
+    u: &[u16],
+    from: usize,
+    is_anchor: impl Fn(u16) -> bool,
+    back: usize,
+    at: impl Fn(usize) -> Option<T>,
+) -> Option<T> {
+    let mut next = from;
+    let mut h = from;
+    while h < u.len() {
+        if is_anchor(u[h]) {
+            for p in next.max(h.saturating_sub(back))..=h {
+                if let Some(found) = at(p) {
+                    return Some(found);
+                }
+            }
+            next = h + 1;
+        }
+        h += 1;
+    }
+    None
 }
 
 /// The length of the last entity in `list` that starts exactly at `i`, advancing `next` past
@@ -251,19 +357,22 @@ pub fn extract_hashtags(text: &str) -> Vec<Entity> {
     if tags.is_empty() {
         return Vec::new();
     }
-    let urls = url::extract(&u);
-    if urls.is_empty() {
-        return entities(tags);
+    entities(without_url_overlaps(tags, &url::extract(&u)))
+}
+
+/// twitter-text's `removeOverlappingEntities` over hashtags and URLs, keeping the hashtags: a
+/// stable sort by start, then whatever overlaps the entity before it goes.
+fn without_url_overlaps(tags: Vec<Found>, urls: &[Found]) -> Vec<Found> {
+    if tags.is_empty() || urls.is_empty() {
+        return tags;
     }
-    let tag_count = tags.len();
-    let mut all: Vec<(bool, Found)> = tags
-        .into_iter()
+    let mut all: Vec<(bool, &Found)> = tags
+        .iter()
         .map(|t| (true, t))
-        .chain(urls.into_iter().map(|u| (false, u)))
+        .chain(urls.iter().map(|u| (false, u)))
         .collect();
-    // A stable sort by start, then drop whatever overlaps the entity before it.
     all.sort_by_key(|(_, f)| f.start);
-    let mut kept: Vec<(bool, Found)> = Vec::with_capacity(tag_count);
+    let mut kept: Vec<(bool, &Found)> = Vec::with_capacity(all.len());
     for entity in all {
         match kept.last() {
             Some((_, prev)) if prev.end > entity.1.start => {}
@@ -272,7 +381,7 @@ pub fn extract_hashtags(text: &str) -> Vec<Entity> {
     }
     kept.into_iter()
         .filter(|(is_tag, _)| *is_tag)
-        .map(|(_, f)| f.into_entity())
+        .map(|(_, f)| f.clone())
         .collect()
 }
 
@@ -291,7 +400,8 @@ fn hashtags(u: &[u16]) -> Vec<Found> {
     }
     let mut tags = Vec::new();
     let mut from = 0;
-    while let Some((hash, end)) = (from..=u.len()).find_map(|p| hashtag_at(u, p)) {
+    let is_hash = |c: u16| c == HASH || c == FULLWIDTH_HASH;
+    while let Some((hash, end)) = scan_near(u, from, is_hash, 2, |p| hashtag_at(u, p)) {
         from = end;
         let after = &u[end..];
         let ends_badly = after
@@ -376,7 +486,7 @@ fn mentions_or_lists(u: &[u16]) -> Vec<(Found, bool)> {
     }
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some((at, name_end, end)) = (from..=u.len()).find_map(|p| mention_at(u, p)) {
+    while let Some((at, name_end, end)) = scan_near(u, from, is_at_sign, 4, |p| mention_at(u, p)) {
         from = end;
         let after = &u[end..];
         let rejected = after
@@ -473,7 +583,7 @@ pub fn extract_cashtags(text: &str) -> Vec<Entity> {
     }
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some((dollar, end)) = (from..=u.len()).find_map(|p| cashtag_at(&u, p)) {
+    while let Some((dollar, end)) = scan_near(&u, from, |c| c == 0x24, 1, |p| cashtag_at(&u, p)) {
         from = end;
         found.push(Found::new(dollar, end, u[dollar + 1..end].to_vec()));
     }

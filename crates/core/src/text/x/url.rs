@@ -6,6 +6,7 @@
 //! 100 KB run of `a.a.a.…` takes linear time instead of quadratic.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::chars::{
@@ -19,15 +20,31 @@ const MAX_URL_LENGTH: usize = 4096;
 const MAX_TCO_SLUG_LENGTH: usize = 40;
 const DEFAULT_PROTOCOL_LEN: usize = "https://".len();
 
+/// A small, fast hash for TLD lookups (keys are short and trusted, so no DoS hardening needed).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Every TLD in twitter-text's order of preference (generic before country codes), keyed by
 /// JavaScript's case-insensitive form.
 struct Tlds {
-    rank: HashMap<Vec<u16>, usize>,
+    rank: HashMap<Vec<u16>, usize, BuildHasherDefault<FxHasher>>,
     longest: usize,
 }
 
 static TLDS: LazyLock<Tlds> = LazyLock::new(|| {
-    let mut rank = HashMap::new();
+    let mut rank = HashMap::default();
     let mut longest = 0;
     for (i, tld) in tables::GENERIC_TLDS
         .iter()
@@ -88,38 +105,72 @@ fn tld_at(u: &[u16], t: usize) -> Option<usize> {
 }
 
 /// The label structure of a text, for domains as X reads them.
+/// Positions are stored as `u32` to keep these tables small (they are rebuilt on every
+/// keystroke); `extract_with` does not build them for texts of 4 Gi code units or more.
 struct Labels {
     /// For each position, where the run of domain characters, `-` and `_` starting there ends.
-    run_end: Vec<usize>,
+    run_end: Vec<u32>,
+    /// For each position, where the run ending just before it starts.
+    run_start: Vec<u32>,
     /// For each position, the next `_` at or after it.
-    next_underscore: Vec<usize>,
+    next_underscore: Vec<u32>,
     /// For each position right after a `.`: where the longest domain whose labels start there
-    /// ends (the regex prefers as many subdomain labels as possible).
-    domain_end: Vec<Option<usize>>,
+    /// ends (the regex prefers as many subdomain labels as possible); `NONE` if none.
+    domain_end: Vec<u32>,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl Labels {
+    /// Where the run of domain characters, `-` and `_` that ends at `end` starts.
+    fn run_start(&self, end: usize) -> usize {
+        self.run_start[end] as usize
+    }
+
+    fn run_end(&self, i: usize) -> usize {
+        self.run_end[i] as usize
+    }
+
+    fn domain_end(&self, i: usize) -> Option<usize> {
+        self.domain_end
+            .get(i)
+            .copied()
+            .filter(|&e| e != NONE)
+            .map(|e| e as usize)
+    }
+
     fn new(u: &[u16]) -> Labels {
         let n = u.len();
-        let mut run_end = vec![n; n + 1];
-        let mut next_underscore = vec![n; n + 1];
+        let at = |i: usize| i as u32;
+        let mut run_end = vec![at(n); n + 1];
+        let mut next_underscore = vec![at(n); n + 1];
         for i in (0..n).rev() {
             let c = u[i];
-            run_end[i] = if is_domain_char(c) || c == 0x2D || c == 0x5F {
-                run_end[i + 1]
+            let in_run = is_domain_char(c) || c == 0x2D || c == 0x5F;
+            run_end[i] = if in_run { run_end[i + 1] } else { at(i) };
+            next_underscore[i] = if c == 0x5F {
+                at(i)
             } else {
-                i
+                next_underscore[i + 1]
             };
-            next_underscore[i] = if c == 0x5F { i } else { next_underscore[i + 1] };
+        }
+        let mut run_start = vec![0u32; n + 1];
+        for i in 1..=n {
+            run_start[i] = if run_end[i - 1] > at(i - 1) {
+                run_start[i - 1]
+            } else {
+                at(i)
+            };
         }
         let mut labels = Labels {
             run_end,
+            run_start,
             next_underscore,
-            domain_end: vec![None; n + 1],
+            domain_end: vec![NONE; n + 1],
         };
         for i in (1..=n).rev() {
             if u[i - 1] == DOT {
-                labels.domain_end[i] = labels.domain_from(u, i);
+                labels.domain_end[i] = labels.domain_from(u, i).map_or(NONE, |e| e as u32);
             }
         }
         labels
@@ -128,15 +179,15 @@ impl Labels {
     /// The end of the domain starting at `i` (`(subdomain.)*name.tld`), preferring the most
     /// subdomain labels, as the backtracking regex does.
     fn domain_from(&self, u: &[u16], i: usize) -> Option<usize> {
-        let end = self.run_end[i];
+        let end = self.run_end(i);
         let followed_by_dot = u.get(end) == Some(&DOT);
         let label_ok = end > i && is_domain_char(u[i]) && is_domain_char(u[end - 1]);
         if !(label_ok && followed_by_dot) {
             return None;
         }
-        let deeper = self.domain_end.get(end + 1).copied().flatten();
+        let deeper = self.domain_end(end + 1);
         deeper.or_else(|| {
-            let is_name = self.next_underscore[i] >= end;
+            let is_name = self.next_underscore[i] as usize >= end;
             if is_name {
                 tld_at(u, end + 1).map(|len| end + 1 + len)
             } else {
@@ -230,7 +281,7 @@ fn query_end(u: &[u16], start: usize) -> Option<usize> {
 fn body_at(u: &[u16], labels: &Labels, q: usize, before: Option<u16>) -> Option<Candidate> {
     let domain_at = |s: usize| {
         if s > 0 && u[s - 1] == DOT {
-            labels.domain_end[s]
+            labels.domain_end(s)
         } else {
             labels.domain_from(u, s)
         }
@@ -275,13 +326,36 @@ impl DigitUnit for u16 {
     }
 }
 
-fn next_candidate(u: &[u16], labels: &Labels, from: usize) -> Option<Candidate> {
-    (from..=u.len()).find_map(|p| {
+/// The longest scheme (`https://`) plus the preceding character.
+const WINDOW_BEFORE_LABEL: usize = 9;
+
+/// The next match of the URL pattern at or after `from`.
+///
+/// A match's first label runs up to a `.` that is followed by a domain character (the next
+/// label or the TLD), and starts at most a scheme and one preceding character before that
+/// label. So only windows before such dots can hold a match start; trying them in order gives
+/// exactly the leftmost match that trying every position would.
+fn next_candidate(u: &[u16], labels: &Labels, dots: &[usize], from: usize) -> Option<Candidate> {
+    let try_at = |p: usize| {
         let consumed = (p < u.len() && is_url_preceding(u[p]))
             .then(|| body_at(u, labels, p + 1, Some(u[p])))
             .flatten();
         consumed.or_else(|| (p == 0).then(|| body_at(u, labels, 0, None)).flatten())
-    })
+    };
+    let mut next = from;
+    for &dot in dots {
+        if dot < next {
+            continue;
+        }
+        let label_start = labels.run_start(dot);
+        for p in next.max(label_start.saturating_sub(WINDOW_BEFORE_LABEL))..dot {
+            if let Some(c) = try_at(p) {
+                return Some(c);
+            }
+        }
+        next = dot;
+    }
+    None
 }
 
 /// twitter-text's `idna.toAscii` check: every label, punycode-encoded, is 1–63 long.
@@ -378,13 +452,21 @@ pub(crate) fn extract(u: &[u16]) -> Vec<Found> {
 /// `extractUrlsWithoutProtocol: false`, which Mastodon uses).
 pub(crate) fn extract_with(u: &[u16], bare_domains: bool) -> Vec<Found> {
     let needed = if bare_domains { DOT } else { 0x3A };
-    if !u.contains(&needed) {
+    // No network takes a post of 4 Gi code units; its links do not matter (and would not fit `u32`).
+    if u.len() >= NONE as usize || !u.contains(&needed) {
+        return Vec::new();
+    }
+    // Dots followed by a domain character: every domain has one after its first label.
+    let dots: Vec<usize> = (0..u.len())
+        .filter(|&i| u[i] == DOT && u.get(i + 1).is_some_and(|&c| is_domain_char(c)))
+        .collect();
+    if dots.is_empty() {
         return Vec::new();
     }
     let labels = Labels::new(u);
     let mut urls = Vec::new();
     let mut from = 0;
-    while let Some(c) = next_candidate(u, &labels, from) {
+    while let Some(c) = next_candidate(u, &labels, &dots, from) {
         from = c.end;
         let url = &u[c.start..c.end];
         let domain_start = c.start + c.protocol_len;

@@ -1,0 +1,96 @@
+//! Text-engine benchmarks: `cargo bench -p podium-core` (see the README).
+//!
+//! - `x_post`: X count plus hashtag extraction of a 280-character Norwegian post with emoji and
+//!   a URL — Podium against the `twitter-text` crate in the same run (target: ≤ 2 µs median).
+//! - `adversarial_100kb`: inputs built to defeat backtracking and quadratic scans; each must
+//!   stay under 20 ms for every network.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use podium_core::text::check::{check, Network, Options};
+use podium_core::text::{bluesky, thread, x};
+
+/// 280 characters of Norwegian with emoji, hashtags and a URL.
+fn post() -> String {
+    let mut s = String::from(
+        "Gode ledere deler det de lærer – på tvers av Østlandet, Trøndelag og Nord-Norge. \
+         Vi har brukt våren på å lytte til medarbeiderne 🙌 og resultatet er klart: åpenhet bygger tillit. \
+         Les hele rapporten på https://www.podium.no/rapport/2026 👩‍💻🇳🇴 #ledelse #SosialeMedier",
+    );
+    while s.chars().count() < 280 {
+        s.push('!');
+    }
+    s
+}
+
+fn x_post(c: &mut Criterion) {
+    let text = post();
+    let mut group = c.benchmark_group("x_post");
+    group.bench_function("podium analyze (one call, as the editor uses it)", |b| {
+        b.iter(|| {
+            let a = x::analyze(black_box(&text), &x::CONFIG_V3);
+            (a.parsed.weighted_length, a.hashtags.len())
+        })
+    });
+    group.bench_function("podium parse_tweet + extract_hashtags", |b| {
+        b.iter(|| {
+            let parsed = x::parse_tweet(black_box(&text), &x::CONFIG_V3);
+            let tags = x::extract_hashtags(black_box(&text));
+            (parsed.weighted_length, tags.len())
+        })
+    });
+    let config = twitter_text_config::config_v3();
+    let extractor = twitter_text::extractor::Extractor::new();
+    group.bench_function("twitter-text crate", |b| {
+        b.iter(|| {
+            let parsed = twitter_text::parse(black_box(&text), config, true);
+            let tags = extractor.extract_hashtags(black_box(&text));
+            (parsed.weighted_length, tags.len())
+        })
+    });
+    group.finish();
+}
+
+fn adversarial(c: &mut Criterion) {
+    let inputs: Vec<(&str, String)> = vec![
+        ("a-dot", "a.".repeat(50_000)),
+        ("hashes", "#".repeat(50_000)),
+        ("zwj-chain", "👨\u{200D}".repeat(100_000 / 7)),
+        ("combining", format!("a{}", "\u{0301}".repeat(10_000))),
+        (
+            "dot-labels-url",
+            format!("https://{}com/", "a.".repeat(49_990)),
+        ),
+        ("parens", format!("https://x.no/{}", "(a".repeat(49_990))),
+    ];
+    let mut group = c.benchmark_group("adversarial_100kb");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(200));
+    for (name, text) in &inputs {
+        for network in Network::ALL {
+            group.bench_function(format!("{name}/{network:?}"), |b| {
+                b.iter(|| check(black_box(text), network, &Options::default()).length)
+            });
+        }
+        group.bench_function(format!("{name}/bluesky-facets"), |b| {
+            b.iter(|| bluesky::detect_facets(black_box(text)).len())
+        });
+    }
+    group.finish();
+}
+
+fn thread_split(c: &mut Criterion) {
+    let text = post().repeat(10);
+    c.bench_function("thread_split_2800_chars_x", |b| {
+        b.iter(|| thread::split(black_box(&text), Network::X, &Options::default(), true).len())
+    });
+}
+
+criterion_group!(benches, x_post, adversarial, thread_split);
+criterion_main!(benches);
