@@ -3,7 +3,7 @@
 fn main() {
     // Every command the window may call is listed here; `capabilities/main.json` then grants
     // the main window exactly these (and nothing from the core plugins it does not use).
-    let manifest = tauri_build::AppManifest::new().commands(&["check_x"]);
+    let manifest = tauri_build::AppManifest::new().commands(&["check_post"]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(manifest);

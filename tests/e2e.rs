@@ -191,7 +191,7 @@ fn window_is_titled_podium_and_shows_the_editor() {
 fn typing_norwegian_text_with_a_hashtag_shows_the_x_count_computed_in_rust() {
     const POST: &str = "Gode ledere deler det de lærer – på tvers av Østlandet og Tromsø. #ledelse";
     // 74 characters, each weighing 1 on X (æ, ø, Ø and the en dash are in X's light ranges).
-    let expected = podium_core::text::x::count(POST).length;
+    let expected = podium_core::text::x::weighted_length(POST);
     assert_eq!(expected, 74, "the Rust engine's own count of the post");
     scenario(async |app| {
         app.editor().await.send_keys(POST).await.unwrap();
@@ -267,4 +267,64 @@ fn the_webview_cannot_reach_the_network() {
         listener.accept().is_err(),
         "no connection reached the listener"
     );
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn the_part_over_the_limit_is_highlighted_in_the_text() {
+    scenario(async |app| {
+        let text = format!(
+            "{} Dette får ikke plass.",
+            "Ærlig talt: ".repeat(23).trim_end()
+        );
+        app.editor().await.send_keys(&text).await.unwrap();
+        // 275 + 23 = 298: the last 18 characters do not fit on X.
+        app.wait_for_text("#remaining-x", "18 over").await;
+        app.wait_for_text(".backdrop .hl-over", "ikke plass.").await;
+        // Bluesky counts graphemes, with a limit of 300: it fits there.
+        app.wait_for_text("#remaining-bluesky", "2 left").await;
+        app.screenshot("editor-over-limit-highlight.png").await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_camel_case_fix_is_applied_with_one_click() {
+    scenario(async |app| {
+        app.editor()
+            .await
+            .send_keys("Ledere og #sosialemedier")
+            .await
+            .unwrap();
+        let fix = app
+            .client
+            .wait()
+            .at_most(Duration::from_secs(5))
+            .for_element(Locator::Css("[data-code='hashtag_camel_case'] .fix"))
+            .await
+            .expect("a fix button for the hashtag");
+        assert_eq!(fix.text().await.unwrap(), "Change to #SosialeMedier");
+        app.screenshot("editor-notes.png").await;
+        fix.click().await.unwrap();
+        let started = Instant::now();
+        loop {
+            let value = app
+                .editor()
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if value == "Ledere og #SosialeMedier" {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "text after the fix: {value:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        app.wait_for_text(".backdrop .hl-hashtag", "#SosialeMedier")
+            .await;
+    });
 }

@@ -1,16 +1,47 @@
-// Renders the per-network counters from what Rust computed. No counting happens here.
+// Renders one counter per network from the reports Rust computed. No counting happens here.
 
-/** Shows an X count `{length, limit, valid}` in the counter widget. */
-export function renderXCount(count) {
-  const remaining = count.limit - count.length;
-  document.getElementById("count-x").value = String(count.length);
-  document.getElementById("limit-x").textContent = String(count.limit);
-  const meter = document.getElementById("meter-x");
-  meter.max = count.limit;
-  meter.value = Math.min(count.length, count.limit);
-  const widget = document.getElementById("counter-x");
-  widget.dataset.state = !count.valid ? "over" : remaining <= 20 ? "near" : "ok";
-  document.getElementById("remaining-x").textContent = count.valid
-    ? `${remaining} left`
-    : `${-remaining} over`;
+const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+
+/** Creates the counter widgets; `onSelect(network)` is called when one is chosen. */
+export function createCounters(container, onSelect) {
+  for (const [id, name] of Object.entries(NAMES)) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "counter";
+    button.id = `counter-${id}`;
+    button.dataset.network = id;
+    button.dataset.state = "ok";
+    button.setAttribute("aria-pressed", id === "x" ? "true" : "false");
+    button.innerHTML = `
+      <span class="network"></span>
+      <span class="figures"><output id="count-${id}">0</output> / <span id="limit-${id}"></span></span>
+      <meter id="meter-${id}" min="0" value="0"></meter>
+      <span class="remaining" id="remaining-${id}"></span>`;
+    button.querySelector(".network").textContent = name;
+    button.addEventListener("click", () => {
+      for (const other of container.querySelectorAll(".counter")) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      onSelect(id);
+    });
+    container.append(button);
+  }
+}
+
+/** Shows one report `{network, length, limit, valid}` in its counter. */
+export function renderCount(report) {
+  const id = report.network;
+  const remaining = report.limit - report.length;
+  document.getElementById(`count-${id}`).value = String(report.length);
+  document.getElementById(`limit-${id}`).textContent = String(report.limit);
+  const meter = document.getElementById(`meter-${id}`);
+  meter.max = report.limit;
+  meter.low = Math.floor(report.limit * 0.9);
+  meter.high = report.limit - 1;
+  meter.optimum = 0;
+  meter.value = Math.min(report.length, report.limit);
+  const over = remaining < 0;
+  const widget = document.getElementById(`counter-${id}`);
+  widget.dataset.state = !report.valid ? "over" : remaining <= report.limit / 14 ? "near" : "ok";
+  document.getElementById(`remaining-${id}`).textContent = over ? `${-remaining} over` : `${remaining} left`;
 }

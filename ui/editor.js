@@ -1,20 +1,45 @@
 // The text area: sends every change to Rust for checking and shows the answer. Answers that
 // arrive out of order (a slow check overtaken by a newer keystroke) are dropped.
 
-import { checkX } from "./api.js";
-import { renderXCount } from "./counters.js";
+import { checkPost } from "./api.js";
+import { createCounters, renderCount } from "./counters.js";
+import { renderHighlights } from "./highlights.js";
+import { renderNotes } from "./notes.js";
 
-export function startEditor(textarea) {
+export function startEditor({ textarea, backdrop, counters, notes }) {
   let latest = 0;
+  let selected = "x";
+  let reports = [];
+  const lang = navigator.language?.startsWith("nb") || navigator.language?.startsWith("no") ? "nb" : "en";
+
+  const showHighlights = () =>
+    renderHighlights(backdrop, textarea.value, reports.find((r) => r.network === selected));
+
   const update = async () => {
     const ticket = ++latest;
     try {
-      const count = await checkX(textarea.value);
-      if (ticket === latest) renderXCount(count);
+      const answer = await checkPost(textarea.value, lang);
+      if (ticket !== latest) return;
+      reports = answer;
+      for (const report of reports) renderCount(report);
+      showHighlights();
+      renderNotes(notes, reports, (text) => {
+        textarea.value = text;
+        textarea.dispatchEvent(new Event("input"));
+        textarea.focus();
+      }, lang);
     } catch (error) {
       console.error("check failed", error);
     }
   };
+
+  createCounters(counters, (network) => {
+    selected = network;
+    showHighlights();
+  });
   textarea.addEventListener("input", update);
+  textarea.addEventListener("scroll", () => {
+    backdrop.scrollTop = textarea.scrollTop;
+  });
   update();
 }

@@ -1,3 +1,8 @@
 import { startEditor } from "./editor.js";
 
-startEditor(document.getElementById("post-text"));
+startEditor({
+  textarea: document.getElementById("post-text"),
+  backdrop: document.getElementById("backdrop"),
+  counters: document.getElementById("counters"),
+  notes: document.getElementById("notes"),
+});

@@ -11,7 +11,7 @@ mod window;
 pub fn run() {
     logging::install_panic_hook();
     let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::check_x])
+        .invoke_handler(tauri::generate_handler![commands::check_post])
         .setup(|app| {
             logging::init(app.handle());
             window::open_main(app.handle())?;

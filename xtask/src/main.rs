@@ -6,6 +6,7 @@
 //! - `cargo xtask bundle` builds the `.deb` (`--check` installs it and starts it under Xvfb).
 //! - `cargo xtask measure` prints the baseline figures (sizes, cold start, idle memory).
 //! - `cargo xtask icons`  regenerates every platform icon from `icons/source.svg`.
+//! - `cargo xtask fuzz [SECONDS]` fuzzes the text engine.
 //!
 //! Builds go to a cache outside the checkout (`$CARGO_TARGET_DIR`, else
 //! `~/.cache/podium/target`) so repeated runs and fresh clones on the same machine reuse them.
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         "bundle" => steps::bundle(has("--check")),
         "measure" => steps::measure(),
         "icons" => steps::icons(),
+        "fuzz" => steps::fuzz(flags.first().and_then(|s| s.parse().ok()).unwrap_or(300)),
         "help" | "-h" | "--help" => {
             println!("{}", HELP);
             Ok(())
@@ -57,4 +59,5 @@ usage: cargo xtask <task>
   test [--no-bundle]  install test tools; fmt, clippy, all tests, E2E in Xvfb, installer check
   bundle [--check]    build the .deb into target/bundle/ (--check: install it and start it)
   measure             print sizes, cold start to visible window, idle memory
-  icons               regenerate icons/ from icons/source.svg";
+  icons               regenerate icons/ from icons/source.svg
+  fuzz [SECONDS]      fuzz the text engine (cargo-fuzz, default 300 s)";

@@ -262,6 +262,44 @@ pub fn measure() -> Result {
     Ok(())
 }
 
+/// Fuzzes every text-engine entry point for `seconds` with cargo-fuzz (libFuzzer). The stable
+/// toolchain builds it with `RUSTC_BOOTSTRAP=1`, as no nightly toolchain can be fetched here.
+pub fn fuzz(seconds: u64) -> Result {
+    if !env::has_program("cargo-fuzz") {
+        run(
+            "installing cargo-fuzz",
+            Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]),
+        )?;
+    }
+    let corpus = env::repo_root().join("fuzz").join("corpus").join("text");
+    std::fs::create_dir_all(&corpus)
+        .map_err(|e| format!("cannot create {}: {e}", corpus.display()))?;
+    let seeds = [
+        "Gode ledere deler læring. #ledelse https://www.nrk.no/ledelse 🇳🇴",
+        "[Tweet «Ledelse handler om mennesker #ledelse»] [ctt]x[/ctt]",
+        "@ola.bsky.social $NOK #2014 www.example.com/(a) café1@x ñu@example.com",
+    ];
+    for (i, seed) in seeds.iter().enumerate() {
+        let _ = std::fs::write(corpus.join(format!("seed-{i}")), seed);
+    }
+    run(
+        &format!("cargo fuzz run text for {seconds} s"),
+        Command::new("cargo")
+            .args([
+                "fuzz",
+                "run",
+                "text",
+                "--",
+                &format!("-max_total_time={seconds}"),
+                "-max_len=4096",
+            ])
+            .arg(&corpus)
+            .current_dir(env::repo_root())
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("CARGO_TARGET_DIR", env::target_dir().join("fuzz")),
+    )
+}
+
 pub fn icons() -> Result {
     let tauri = env::ensure_tauri_cli()?;
     let icons = env::repo_root().join("icons");

@@ -1,0 +1,51 @@
+// Lists the warnings of every network's report, each once, with its one-click fix.
+
+const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+
+const EVERY = { en: "any network", nb: "noe nettverk" };
+
+/** `message` with the network's name (as a word of its own) replaced by `{network}`. */
+function generic(message, name) {
+  return message.replace(new RegExp(`(?<![\\p{L}\\p{N}#@])${name}(?![\\p{L}\\p{N}])`, "gu"), "{network}");
+}
+
+/** Renders the warnings of `reports` into `list`; `applyFix(text)` replaces the post's text.
+ *  The same note on several networks is shown once, naming them. */
+export function renderNotes(list, reports, applyFix, lang = "en") {
+  const seen = new Map();
+  for (const report of reports) {
+    const name = NAMES[report.network];
+    for (const w of report.warnings) {
+      const text = generic(w.message, name);
+      const key = `${w.code}|${text}|${w.fix?.text ?? ""}`;
+      if (!seen.has(key)) seen.set(key, { warning: w, text, networks: [] });
+      seen.get(key).networks.push(name);
+    }
+  }
+  const and = lang === "nb" ? " og " : " and ";
+  const names = (list) => (list.length === 5 ? EVERY[lang] : list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")}${and}${list.at(-1)}`);
+  const items = [...seen.values()].sort((a, b) => rank(a.warning) - rank(b.warning));
+  list.replaceChildren(...items.map(({ warning, text, networks }) => {
+    const li = document.createElement("li");
+    li.className = `note note-${warning.severity}`;
+    li.dataset.code = warning.code;
+    const message = document.createElement("span");
+    message.className = "note-message";
+    message.textContent = text.replaceAll("{network}", names(networks));
+    li.append(message);
+    if (warning.fix) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "fix";
+      button.textContent = warning.fix.label;
+      button.addEventListener("click", () => applyFix(warning.fix.text));
+      li.append(button);
+    }
+    return li;
+  }));
+  list.hidden = items.length === 0;
+}
+
+function rank(w) {
+  return { error: 0, warning: 1, info: 2 }[w.severity] ?? 3;
+}
