@@ -278,11 +278,12 @@ fn the_part_over_the_limit_is_highlighted_in_the_text() {
             "Ærlig talt: ".repeat(23).trim_end()
         );
         app.editor().await.send_keys(&text).await.unwrap();
-        // 275 + 23 = 298: the last 18 characters do not fit on X.
-        app.wait_for_text("#remaining-x", "18 over").await;
-        app.wait_for_text(".backdrop .hl-over", "ikke plass.").await;
-        // Bluesky counts graphemes, with a limit of 300: it fits there.
-        app.wait_for_text("#remaining-bluesky", "2 left").await;
+        // 275 + 22 = 297 characters: the last 17 do not fit on X…
+        app.wait_for_text("#remaining-x", "17 over").await;
+        app.wait_for_text(".backdrop .hl-over", "e får ikke plass.")
+            .await;
+        // …but Bluesky allows 300 graphemes.
+        app.wait_for_text("#remaining-bluesky", "3 left").await;
         app.screenshot("editor-over-limit-highlight.png").await;
     });
 }
