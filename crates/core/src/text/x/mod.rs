@@ -129,8 +129,26 @@ impl Found {
     }
 }
 
+/// `text` as UTF-16 code units. Posts are mostly ASCII: copy those bytes directly and decode
+/// only the rest (`encode_utf16().collect()` is several times slower here).
 fn utf16(text: &str) -> Vec<u16> {
-    text.encode_utf16().collect()
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(u16::from(b));
+            i += 1;
+        } else if let Some(c) = text[i..].chars().next() {
+            let mut buf = [0u16; 2];
+            out.extend_from_slice(c.encode_utf16(&mut buf));
+            i += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    out
 }
 
 fn entities(found: Vec<Found>) -> Vec<Entity> {
