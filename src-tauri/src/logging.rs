@@ -4,7 +4,7 @@
 //! and to stderr. `RUST_LOG` picks the level (default `info`). Secrets are never logged: the
 //! crates that handle them never pass them to `tracing`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tauri::{AppHandle, Manager};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
@@ -23,48 +23,45 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Starts logging. Logging problems are reported on stderr and never stop the app.
+/// Starts logging into the platform's log folder. Logging problems are reported on stderr and
+/// never stop the app.
 pub fn init(app: &AppHandle) {
+    match app.path().app_log_dir() {
+        Ok(dir) => init_at(Some(dir)),
+        Err(error) => {
+            eprintln!("Podium: no log folder on this platform: {error}");
+            init_at(None);
+        }
+    }
+}
+
+/// Starts logging to stderr and, when given, to daily files in `dir`.
+fn init_at(dir: Option<PathBuf>) {
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = fmt::layer()
         .with_writer(std::io::stderr)
         .with_filter(filter());
-    let file = match app.path().app_log_dir() {
-        Ok(dir) => match file_appender(&dir) {
-            Ok(appender) => Some((
-                dir,
-                fmt::layer()
-                    .with_ansi(false)
-                    .with_writer(appender)
-                    .with_filter(filter()),
-            )),
-            Err(error) => {
-                eprintln!("Podium: cannot write logs to {}: {error}", dir.display());
-                None
-            }
-        },
+    let file_layer = dir.as_ref().and_then(|dir| match file_appender(dir) {
+        Ok(appender) => Some(
+            fmt::layer()
+                .with_ansi(false)
+                .with_writer(appender)
+                .with_filter(filter()),
+        ),
         Err(error) => {
-            eprintln!("Podium: no log folder on this platform: {error}");
+            eprintln!("Podium: cannot write logs to {}: {error}", dir.display());
             None
         }
-    };
-    let (dir, file_layer) = match file {
-        Some((dir, layer)) => (Some(dir), Some(layer)),
-        None => (None, None),
-    };
+    });
     if tracing_subscriber::registry()
         .with(stderr)
         .with(file_layer)
         .try_init()
         .is_err()
     {
-        return; // Already initialised (tests start the app more than once per process).
+        return; // Already initialised.
     }
-    tracing::info!(
-        version = env!("CARGO_PKG_VERSION"),
-        log_dir = ?dir,
-        "Podium started"
-    );
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = ?dir, "Podium started");
 }
 
 fn file_appender(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
@@ -74,4 +71,29 @@ fn file_appender(dir: &Path) -> Result<RollingFileAppender, tracing_appender::ro
         .filename_suffix("log")
         .max_log_files(KEEP_LOG_FILES)
         .build(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_written_to_the_log_file_with_a_backtrace() {
+        let dir = std::env::temp_dir().join(format!("podium-log-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        init_at(Some(dir.clone()));
+        install_panic_hook();
+        let outcome = std::panic::catch_unwind(|| panic!("the scheduler lost its clock"));
+        assert!(outcome.is_err());
+        let logs: String = std::fs::read_dir(&dir)
+            .expect("the log folder exists")
+            .filter_map(|e| e.ok())
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .collect();
+        assert!(logs.contains("Podium started"), "{logs}");
+        assert!(logs.contains("Podium panicked"), "{logs}");
+        assert!(logs.contains("the scheduler lost its clock"), "{logs}");
+        assert!(logs.contains("backtrace"), "{logs}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
