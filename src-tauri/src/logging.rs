@@ -65,6 +65,9 @@ fn init_at(dir: Option<PathBuf>) {
 }
 
 fn file_appender(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
+    // The appender prunes old files before it creates the folder: on a first start it would
+    // complain that the folder is missing.
+    let _ = std::fs::create_dir_all(dir);
     RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("podium")
