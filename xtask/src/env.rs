@@ -197,14 +197,18 @@ pub fn ensure_test_peers() -> Result {
 }
 
 /// The pinned Tauri CLI from the npm registry (a prebuilt binary inside the npm package).
+///
+/// `npm install`, not `npm ci`: npm 11 leaves the other platforms' optional binaries out of the
+/// lock file, and `npm ci` then refuses it. The versions are pinned exactly in `package.json`
+/// (and the CLI pins its platform binary exactly), so the install is just as reproducible.
 pub fn ensure_tauri_cli() -> Result<PathBuf> {
     let dir = repo_root().join("xtask").join("tauri-cli");
     let bin = dir.join("node_modules").join(".bin").join("tauri");
     if !bin.exists() {
         run(
-            "installing the Tauri CLI (npm ci)",
+            "installing the Tauri CLI (npm install)",
             Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
                 .current_dir(&dir),
         )?;
     }
