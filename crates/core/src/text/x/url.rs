@@ -544,6 +544,28 @@ mod tests {
     }
 
     #[test]
+    fn embedded_tlds_are_exactly_those_of_tlds_yml_in_order() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/conformance/twitter-text/conformance/tlds.yml");
+        let yml =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (country, generic) = yml.split_once("\n  generic:").expect("a generic section");
+        let names = |section: &str| -> Vec<String> {
+            section
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("- description: "))
+                .filter_map(|d| {
+                    d.strip_suffix(" is a valid country tld")
+                        .or_else(|| d.strip_suffix(" is a valid generic tld"))
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(names(country), tables::COUNTRY_TLDS);
+        assert_eq!(names(generic), tables::GENERIC_TLDS);
+    }
+
+    #[test]
     fn bare_domain_with_known_tld_is_a_link() {
         assert_eq!(urls("se example.com nå"), ["example.com"]);
         assert_eq!(urls("www.nrk.no/nyheter"), ["www.nrk.no/nyheter"]);
