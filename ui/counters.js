@@ -42,6 +42,8 @@ export function renderCount(report) {
   meter.value = Math.min(report.length, report.limit);
   const over = remaining < 0;
   const widget = document.getElementById(`counter-${id}`);
-  widget.dataset.state = !report.valid ? "over" : remaining <= report.limit / 14 ? "near" : "ok";
+  // An empty post is not valid, but nothing is wrong yet: keep it calm until there is text.
+  const wrong = !report.valid && report.length > 0;
+  widget.dataset.state = wrong ? "over" : remaining <= report.limit / 14 ? "near" : "ok";
   document.getElementById(`remaining-${id}`).textContent = over ? `${-remaining} over` : `${remaining} left`;
 }

@@ -23,7 +23,11 @@ export function startEditor({ textarea, backdrop, counters, notes }) {
       reports = answer;
       for (const report of reports) renderCount(report);
       showHighlights();
-      renderNotes(notes, reports, (text) => {
+      // Before anything is typed, "the post is empty" is not news.
+      const shown = textarea.value === ""
+        ? reports.map((r) => ({ ...r, warnings: r.warnings.filter((w) => w.code !== "empty") }))
+        : reports;
+      renderNotes(notes, shown, (text) => {
         textarea.value = text;
         textarea.dispatchEvent(new Event("input"));
         textarea.focus();

@@ -44,6 +44,8 @@ export function renderNotes(list, reports, applyFix, lang = "en") {
     return li;
   }));
   list.hidden = items.length === 0;
+  const title = list.previousElementSibling;
+  if (title?.classList.contains("notes-title")) title.hidden = list.hidden;
 }
 
 function rank(w) {
