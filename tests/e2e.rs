@@ -79,22 +79,20 @@ impl App {
             .expect("the editor's text area")
     }
 
-    async fn text_of(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .text()
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
+    /// The element's text, or `None` while it does not exist (the UI builds parts of itself
+    /// after the page has loaded).
+    async fn text_of(&self, css: &str) -> Option<String> {
+        let element = self.client.find(Locator::Css(css)).await.ok()?;
+        element.text().await.ok()
     }
 
-    /// Waits until the element's text is `expected` (the UI updates after Rust answers).
+    /// Waits until the element exists and its text is `expected` (the UI updates after Rust
+    /// answers).
     async fn wait_for_text(&self, css: &str, expected: &str) {
         let started = Instant::now();
         loop {
             let text = self.text_of(css).await;
-            if text == expected {
+            if text.as_deref() == Some(expected) {
                 return;
             }
             assert!(
@@ -103,6 +101,17 @@ impl App {
             );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+    }
+
+    /// The `data-state` of a network's counter (`ok`, `near` or `over`).
+    async fn counter_state(&self, network: &str) -> Option<String> {
+        self.client
+            .find(Locator::Css(&format!("#counter-{network}")))
+            .await
+            .unwrap_or_else(|e| panic!("counter for {network}: {e}"))
+            .attr("data-state")
+            .await
+            .unwrap_or_else(|e| panic!("counter for {network}: {e}"))
     }
 
     async fn screenshot(&self, name: &str) -> PathBuf {
@@ -218,14 +227,7 @@ fn a_post_over_the_limit_is_flagged_and_a_screenshot_is_saved() {
         app.editor().await.send_keys(&long).await.unwrap();
         app.wait_for_text("#count-x", "300").await;
         app.wait_for_text("#remaining-x", "20 over").await;
-        let state = app
-            .client
-            .find(Locator::Css("#counter-x"))
-            .await
-            .unwrap()
-            .attr("data-state")
-            .await
-            .unwrap();
+        let state = app.counter_state("x").await;
         assert_eq!(state.as_deref(), Some("over"));
         let path = app.screenshot("editor-over-limit.png").await;
         let mut header = [0u8; 8];
@@ -244,15 +246,15 @@ fn a_post_over_the_limit_is_flagged_and_a_screenshot_is_saved() {
 #[test]
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn the_webview_cannot_reach_the_network() {
-    // A listener on loopback that the page tries to reach; the CSP must stop the request
-    // before it leaves the webview.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/",
-        listener.local_addr().unwrap().port()
-    );
     scenario(async |app| {
+        // A listener on loopback that the page tries to reach; the CSP must stop the request
+        // before it leaves the webview. Bound here, after the app's own ports are taken.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/",
+            listener.local_addr().unwrap().port()
+        );
         let script = "const [url, done] = arguments; \
                       fetch(url).then(() => done('reached'), (e) => done('blocked: ' + e));";
         let outcome = app
@@ -262,11 +264,11 @@ fn the_webview_cannot_reach_the_network() {
             .unwrap();
         let outcome = outcome.as_str().unwrap_or_default().to_string();
         assert!(outcome.starts_with("blocked"), "fetch outcome: {outcome}");
+        assert!(
+            listener.accept().is_err(),
+            "no connection reached the listener"
+        );
     });
-    assert!(
-        listener.accept().is_err(),
-        "no connection reached the listener"
-    );
 }
 
 #[test]
@@ -350,14 +352,7 @@ fn an_empty_editor_is_calm_until_something_is_typed() {
         app.editor().await;
         app.wait_for_text("#remaining-x", "280 left").await;
         for network in ["x", "bluesky", "mastodon", "linkedin", "threads"] {
-            let state = app
-                .client
-                .find(Locator::Css(&format!("#counter-{network}")))
-                .await
-                .unwrap()
-                .attr("data-state")
-                .await
-                .unwrap();
+            let state = app.counter_state(network).await;
             assert_eq!(state.as_deref(), Some("ok"), "{network} on an empty editor");
         }
         let notes = app

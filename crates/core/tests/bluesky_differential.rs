@@ -29,20 +29,8 @@ fn agrees_with_atproto_rich_text_on_generated_drafts() {
     let drafts = corpus::drafts(0x0050_0D1A_2026, CORPUS_SIZE);
     let reference = oracle::run("bsky-oracle.js", &drafts);
     let fields = ["graphemes", "bytes", "facets"];
-    let mut disagreements = Vec::new();
-    let mut per_field = [0usize; 3];
-    for (text, expected) in drafts.iter().zip(&reference) {
-        let got = ours(text);
-        for (i, field) in fields.iter().enumerate() {
-            if got[field] != expected[field] {
-                per_field[i] += 1;
-                disagreements.push(format!(
-                    "{field} for {text:?}:\n    podium:      {}\n    atproto/api: {}",
-                    got[field], expected[field]
-                ));
-            }
-        }
-    }
+    let (disagreements, per_field) =
+        oracle::disagreements(&drafts, &reference, &fields, ours, "atproto/api");
     let kinds = |k: &str| {
         reference
             .iter()
@@ -62,15 +50,5 @@ fn agrees_with_atproto_rich_text_on_generated_drafts() {
         per_field[1],
         per_field[2]
     );
-    assert!(
-        disagreements.is_empty(),
-        "{} disagreements; the first ones:\n{}",
-        disagreements.len(),
-        disagreements
-            .iter()
-            .take(12)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    oracle::assert_none(&disagreements);
 }

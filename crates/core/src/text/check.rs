@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
-use super::{bluesky, byte_to_utf16, linkedin, mastodon, threads, utf16_to_byte, x, Span};
+use super::{bluesky, byte_to_utf16, linkedin, mastodon, threads, x, Span};
 
 /// A network Podium checks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -246,13 +246,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
                     end: text_end16,
                 });
             }
-            let to_span = |e: x::Entity| {
-                Span::new(
-                    utf16_to_byte(text, e.start),
-                    utf16_to_byte(text, e.end),
-                    e.text,
-                )
-            };
+            let to_span = |e: x::Entity| Span::from_x(text, e);
             tags = a.hashtags.into_iter().map(to_span).collect();
             links = a.urls.into_iter().map(to_span).collect();
             mentions = a.mentions.into_iter().map(to_span).collect();
@@ -309,16 +303,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
             report.over = c.over_from.map(|b| u16_range(b, text.len()));
             report.commentary = Some(c.text);
             tags = linkedin::hashtags(text);
-            links = x::extract_urls(text)
-                .into_iter()
-                .map(|e| {
-                    Span::new(
-                        utf16_to_byte(text, e.start),
-                        utf16_to_byte(text, e.end),
-                        e.text,
-                    )
-                })
-                .collect();
+            links = x_links(text);
             mentions = Vec::new();
         }
         Network::Threads => {
@@ -328,16 +313,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
             report.valid = m.length <= report.limit;
             report.over = m.over_from.map(|b| u16_range(b, text.len()));
             tags = threads::hashtags(text);
-            links = x::extract_urls(text)
-                .into_iter()
-                .map(|e| {
-                    Span::new(
-                        utf16_to_byte(text, e.start),
-                        utf16_to_byte(text, e.end),
-                        e.text,
-                    )
-                })
-                .collect();
+            links = x_links(text);
             mentions = Vec::new();
         }
     }
@@ -424,6 +400,14 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
     );
     edge_warnings(text, lang, &mut report.warnings);
     report
+}
+
+/// The URLs X would link, as byte spans (LinkedIn and Threads link the same).
+fn x_links(text: &str) -> Vec<Span> {
+    x::extract_urls(text)
+        .into_iter()
+        .map(|e| Span::from_x(text, e))
+        .collect()
 }
 
 /// The first grapheme that does not fit on Bluesky (graphemes or bytes), as a byte offset.
@@ -766,6 +750,14 @@ mod tests {
             .collect()
     }
 
+    fn warning<'r>(report: &'r Report, code: &str) -> &'r Warning {
+        report
+            .warnings
+            .iter()
+            .find(|w| w.code == code)
+            .unwrap_or_else(|| panic!("no {code} warning in {:?}", report.warnings))
+    }
+
     #[test]
     fn numeric_hashtag_is_flagged_on_every_network() {
         for network in Network::ALL {
@@ -779,11 +771,7 @@ mod tests {
     #[test]
     fn duplicate_hashtag_fix_removes_the_repeat() {
         let r = check("#ledelse er #Ledelse", Network::X, &Options::default());
-        let dup = r
-            .warnings
-            .iter()
-            .find(|w| w.code == "hashtag_duplicate")
-            .expect("a warning");
+        let dup = warning(&r, "hashtag_duplicate");
         assert_eq!(
             dup.fix.as_ref().map(|f| f.text.as_str()),
             Some("#ledelse er")
@@ -802,11 +790,7 @@ mod tests {
         );
         assert_eq!(camel_case("qwertyuiopasd"), None);
         let r = check("Om #sosialemedier", Network::Linkedin, &Options::default());
-        let w = r
-            .warnings
-            .iter()
-            .find(|w| w.code == "hashtag_camel_case")
-            .expect("a warning");
+        let w = warning(&r, "hashtag_camel_case");
         assert_eq!(
             w.fix.as_ref().map(|f| f.text.as_str()),
             Some("Om #SosialeMedier")
@@ -838,11 +822,7 @@ mod tests {
                 end: 285
             })
         );
-        let w = r
-            .warnings
-            .iter()
-            .find(|w| w.code == "over_limit")
-            .expect("a warning");
+        let w = warning(&r, "over_limit");
         assert_eq!(
             w.message,
             "5 over X's limit of 280: the highlighted part does not fit."
@@ -866,11 +846,7 @@ mod tests {
         assert_eq!(codes("   ", Network::Bluesky), ["empty"]);
         assert!(codes(" Hei ", Network::X).contains(&"whitespace_edges"));
         let r = check("a\u{30A}", Network::X, &Options::default());
-        let w = r
-            .warnings
-            .iter()
-            .find(|w| w.code == "not_nfc")
-            .expect("a warning");
+        let w = warning(&r, "not_nfc");
         assert_eq!(w.fix.as_ref().map(|f| f.text.as_str()), Some("å"));
     }
 

@@ -12,7 +12,7 @@ use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::x;
-use super::{utf16_to_byte, Span, Tally};
+use super::{Length, Span, Tally};
 
 /// The limit of a Mastodon instance that does not say otherwise.
 pub const DEFAULT_LIMIT: usize = 500;
@@ -40,16 +40,6 @@ static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(|| {
         word: Regex::new(&format!("^[{word}]")).ok()?,
     })
 });
-
-/// A post measured as Mastodon measures it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Measure {
-    pub length: usize,
-    pub limit: usize,
-    pub valid: bool,
-    /// Where the text stops fitting: a byte offset into the text (not the content warning).
-    pub over_from: Option<usize>,
-}
 
 fn is_word_char(p: &Patterns, c: char) -> bool {
     let mut buf = [0u8; 4];
@@ -141,18 +131,12 @@ pub fn mentions(text: &str) -> Vec<Span> {
 pub fn urls(text: &str) -> Vec<Span> {
     x::extract_urls_with_scheme(text)
         .into_iter()
-        .map(|e| {
-            Span::new(
-                utf16_to_byte(text, e.start),
-                utf16_to_byte(text, e.end),
-                e.text,
-            )
-        })
+        .map(|e| Span::from_x(text, e))
         .collect()
 }
 
 /// Measures `text` with its content warning against an instance's `limit`.
-pub fn measure(text: &str, content_warning: &str, limit: usize) -> Measure {
+pub fn measure(text: &str, content_warning: &str, limit: usize) -> Length {
     // URLs and mentions, without overlaps (the earlier one wins), in order.
     let mut entities: Vec<(Span, usize)> = urls(text)
         .into_iter()
@@ -184,12 +168,7 @@ pub fn measure(text: &str, content_warning: &str, limit: usize) -> Measure {
         pos = span.end;
     }
     tally.add_graphemes(text, pos, text.len());
-    Measure {
-        length: tally.length,
-        limit,
-        valid: tally.length <= limit,
-        over_from: tally.over_from,
-    }
+    tally.finish()
 }
 
 #[cfg(test)]

@@ -29,6 +29,36 @@ impl Span {
     pub fn new(start: usize, end: usize, text: String) -> Span {
         Span { start, end, text }
     }
+
+    /// An X entity (UTF-16 indices) of `text` as a byte span.
+    pub fn from_x(text: &str, entity: x::Entity) -> Span {
+        Span::new(
+            utf16_to_byte(text, entity.start),
+            utf16_to_byte(text, entity.end),
+            entity.text,
+        )
+    }
+}
+
+/// How a post measures against a limit, and where it stops fitting (a byte offset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Length {
+    pub length: usize,
+    pub limit: usize,
+    pub valid: bool,
+    pub over_from: Option<usize>,
+}
+
+impl Tally {
+    /// The final length against the limit.
+    pub(crate) fn finish(self) -> Length {
+        Length {
+            length: self.length,
+            limit: self.limit,
+            valid: self.length <= self.limit,
+            over_from: self.over_from,
+        }
+    }
 }
 
 /// The byte offset of UTF-16 index `i` in `text` (clamped to the end).

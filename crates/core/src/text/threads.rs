@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{x, Span, Tally};
+use super::{x, Length, Span, Tally};
 
 /// Threads' limit.
 pub const LIMIT: usize = 500;
@@ -14,42 +14,22 @@ pub const LIMIT: usize = 500;
 static EMOJI: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\x{20E3}]").ok());
 
-/// How a post measures on Threads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Measure {
-    pub length: usize,
-    pub limit: usize,
-    pub valid: bool,
-    pub over_from: Option<usize>,
-}
-
 /// Counts `text` as Threads does: per grapheme, an emoji's UTF-8 bytes, otherwise its code
 /// points.
-pub fn measure(text: &str) -> Measure {
+pub fn measure(text: &str) -> Length {
     let mut tally = Tally::new(LIMIT, 0);
     for (at, g) in text.grapheme_indices(true) {
         let is_emoji = EMOJI.as_ref().is_some_and(|re| re.is_match(g));
         tally.add(if is_emoji { g.len() } else { g.chars().count() }, at);
     }
-    Measure {
-        length: tally.length,
-        limit: LIMIT,
-        valid: tally.length <= LIMIT,
-        over_from: tally.over_from,
-    }
+    tally.finish()
 }
 
 /// The hashtags in `text` (byte spans); Threads makes only the first a topic tag.
 pub fn hashtags(text: &str) -> Vec<Span> {
     x::extract_hashtags(text)
         .into_iter()
-        .map(|e| {
-            Span::new(
-                super::utf16_to_byte(text, e.start),
-                super::utf16_to_byte(text, e.end),
-                e.text,
-            )
-        })
+        .map(|e| Span::from_x(text, e))
         .collect()
 }
 

@@ -49,3 +49,44 @@ pub fn run(script: &str, texts: &[String]) -> Vec<Value> {
     );
     answers
 }
+
+/// Compares `ours(text)` with the reference answer for each text, field by field: every
+/// disagreement described (text, field, both answers), and the count per field.
+pub fn disagreements(
+    texts: &[String],
+    reference: &[Value],
+    fields: &[&str],
+    ours: impl Fn(&str) -> Value,
+    name: &str,
+) -> (Vec<String>, Vec<usize>) {
+    let mut found = Vec::new();
+    let mut per_field = vec![0; fields.len()];
+    for (text, expected) in texts.iter().zip(reference) {
+        let got = ours(text);
+        for (i, field) in fields.iter().enumerate() {
+            if got[field] != expected[field] {
+                per_field[i] += 1;
+                found.push(format!(
+                    "{field} for {text:?}:\n    podium: {}\n    {name}: {}",
+                    got[field], expected[field]
+                ));
+            }
+        }
+    }
+    (found, per_field)
+}
+
+/// Fails with the first disagreements, if there are any.
+pub fn assert_none(disagreements: &[String]) {
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements; the first ones:\n{}",
+        disagreements.len(),
+        disagreements
+            .iter()
+            .take(12)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
