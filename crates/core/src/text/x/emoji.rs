@@ -24,8 +24,8 @@ pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
     };
     let mut found = Vec::new();
     let (mut byte, mut unit) = (0usize, 0usize); // a position known in both units
-    let mut from = 0;
-    while let Some(m) = regex.find_at(text, from) {
+                                                 // Each search continues where the previous match ended, as twemoji-parser's global regex.
+    for m in regex.find_iter(text) {
         let matched = m.as_str();
         let mut chars = matched.chars();
         let single = match (chars.next(), chars.next()) {
@@ -35,14 +35,11 @@ pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
         let text_presentation = text[m.end()..].starts_with('\u{FE0E}')
             && single.is_some_and(|c| in_table(tables::TEXT_PRESENTATION_NOT_EMOJI, c as u32));
         if text_presentation {
-            from = m.end();
             continue;
         }
         unit += text[byte..m.start()].encode_utf16().count();
         byte = m.start();
-        let len = matched.encode_utf16().count();
-        found.push((unit, len));
-        from = m.end();
+        found.push((unit, matched.encode_utf16().count()));
     }
     found
 }

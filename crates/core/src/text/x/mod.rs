@@ -165,7 +165,9 @@ pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
 
 /// `text` in NFC, borrowed when it already is (the common case, checked quickly).
 fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
-    match unicode_normalization::is_nfc_quick(text.chars()) {
+    // Code points below U+0300 are all NFC_Quick_Check=Yes with combining class 0: leaving them
+    // out can only make the check more cautious (never a wrong "yes"), and most text is there.
+    match unicode_normalization::is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')) {
         unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
         _ => std::borrow::Cow::Owned(text.nfc().collect()),
     }
@@ -692,6 +694,18 @@ mod tests {
     fn decomposed_letters_are_counted_after_nfc() {
         // "å" written as "a" + combining ring: one character once normalised.
         assert_eq!(weighted_length("a\u{030A}"), 1);
+    }
+
+    #[test]
+    fn code_points_below_u0300_cannot_affect_the_nfc_quick_check() {
+        use unicode_normalization::char::canonical_combining_class;
+        for cp in 0..0x300u32 {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            assert_eq!(canonical_combining_class(c), 0, "U+{cp:04X}");
+            assert!(unicode_normalization::is_nfc(&c.to_string()), "U+{cp:04X}");
+        }
     }
 
     #[test]

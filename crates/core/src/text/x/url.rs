@@ -104,15 +104,19 @@ fn tld_at(u: &[u16], t: usize) -> Option<usize> {
     None
 }
 
-/// The label structure of a text, for domains as X reads them.
-/// Positions are stored as `u32` to keep these tables small (they are rebuilt on every
+/// The label structure of the part of a text that can hold domains, as X reads them.
+///
+/// Built only over `base..=hi`: from the first window in which a URL may start to the end of the
+/// run after the last label dot (see `extract_with`); nothing outside can belong to a domain.
+/// Positions are stored as `u32` to keep the tables small (they are rebuilt on every
 /// keystroke); `extract_with` does not build them for texts of 4 Gi code units or more.
 struct Labels {
+    base: usize,
     /// For each position, where the run of domain characters, `-` and `_` starting there ends.
     run_end: Vec<u32>,
     /// For each position, where the run ending just before it starts.
     run_start: Vec<u32>,
-    /// For each position, the next `_` at or after it.
+    /// For each position, the next `_` at or after it (capped at `hi`).
     next_underscore: Vec<u32>,
     /// For each position right after a `.`: where the longest domain whose labels start there
     /// ends (the regex prefers as many subdomain labels as possible); `NONE` if none.
@@ -121,56 +125,64 @@ struct Labels {
 
 const NONE: u32 = u32::MAX;
 
+fn in_run(c: u16) -> bool {
+    is_domain_char(c) || c == 0x2D || c == 0x5F
+}
+
 impl Labels {
     /// Where the run of domain characters, `-` and `_` that ends at `end` starts.
     fn run_start(&self, end: usize) -> usize {
-        self.run_start[end] as usize
+        self.run_start[end - self.base] as usize
     }
 
     fn run_end(&self, i: usize) -> usize {
-        self.run_end[i] as usize
+        self.run_end[i - self.base] as usize
     }
 
     fn domain_end(&self, i: usize) -> Option<usize> {
+        let at = i.checked_sub(self.base)?;
         self.domain_end
-            .get(i)
+            .get(at)
             .copied()
             .filter(|&e| e != NONE)
             .map(|e| e as usize)
     }
 
-    fn new(u: &[u16]) -> Labels {
-        let n = u.len();
+    /// The tables for `base..=hi`; `u[hi]` is not part of a run (or `hi` is the end).
+    fn new(u: &[u16], base: usize, hi: usize) -> Labels {
+        let len = hi - base + 1;
         let at = |i: usize| i as u32;
-        let mut run_end = vec![at(n); n + 1];
-        let mut next_underscore = vec![at(n); n + 1];
-        for i in (0..n).rev() {
+        let mut run_end = vec![at(hi); len];
+        let mut next_underscore = vec![at(hi); len];
+        for i in (base..hi).rev() {
             let c = u[i];
-            let in_run = is_domain_char(c) || c == 0x2D || c == 0x5F;
-            run_end[i] = if in_run { run_end[i + 1] } else { at(i) };
-            next_underscore[i] = if c == 0x5F {
+            let k = i - base;
+            run_end[k] = if in_run(c) { run_end[k + 1] } else { at(i) };
+            next_underscore[k] = if c == 0x5F {
                 at(i)
             } else {
-                next_underscore[i + 1]
+                next_underscore[k + 1]
             };
         }
-        let mut run_start = vec![0u32; n + 1];
-        for i in 1..=n {
-            run_start[i] = if run_end[i - 1] > at(i - 1) {
-                run_start[i - 1]
+        let mut run_start = vec![at(base); len];
+        for i in base + 1..=hi {
+            let k = i - base;
+            run_start[k] = if run_end[k - 1] > at(i - 1) {
+                run_start[k - 1]
             } else {
                 at(i)
             };
         }
         let mut labels = Labels {
+            base,
             run_end,
             run_start,
             next_underscore,
-            domain_end: vec![NONE; n + 1],
+            domain_end: vec![NONE; len],
         };
-        for i in (1..=n).rev() {
+        for i in (base + 1..=hi).rev() {
             if u[i - 1] == DOT {
-                labels.domain_end[i] = labels.domain_from(u, i).map_or(NONE, |e| e as u32);
+                labels.domain_end[i - base] = labels.domain_from(u, i).map_or(NONE, |e| e as u32);
             }
         }
         labels
@@ -187,7 +199,7 @@ impl Labels {
         }
         let deeper = self.domain_end(end + 1);
         deeper.or_else(|| {
-            let is_name = self.next_underscore[i] as usize >= end;
+            let is_name = self.next_underscore[i - self.base] as usize >= end;
             if is_name {
                 tld_at(u, end + 1).map(|len| end + 1 + len)
             } else {
@@ -463,7 +475,20 @@ pub(crate) fn extract_with(u: &[u16], bare_domains: bool) -> Vec<Found> {
     if dots.is_empty() {
         return Vec::new();
     }
-    let labels = Labels::new(u);
+    // Only the span from the first window to the end of the run after the last dot can hold a
+    // domain: build the label tables over that span alone.
+    let first = dots[0];
+    let last = dots[dots.len() - 1];
+    let mut run_begin = first;
+    while run_begin > 0 && in_run(u[run_begin - 1]) {
+        run_begin -= 1;
+    }
+    let base = run_begin.saturating_sub(WINDOW_BEFORE_LABEL);
+    let mut hi = last + 1;
+    while hi < u.len() && in_run(u[hi]) {
+        hi += 1;
+    }
+    let labels = Labels::new(u, base, hi);
     let mut urls = Vec::new();
     let mut from = 0;
     while let Some(c) = next_candidate(u, &labels, &dots, from) {
