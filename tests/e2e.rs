@@ -151,13 +151,16 @@ impl Drop for App {
     }
 }
 
+/// The package folder: cargo sets `CARGO_MANIFEST_DIR` when it runs tests; the compile-time value
+/// can be stale when several checkouts share one build cache.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn output_dir() -> PathBuf {
     std::env::var_os("PODIUM_TEST_OUTPUT").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("target")
-                .join("test-output")
-        },
+        || manifest_dir().join("target").join("test-output"),
         PathBuf::from,
     )
 }
@@ -362,5 +365,38 @@ fn an_empty_editor_is_calm_until_something_is_typed() {
             .unwrap();
         assert!(notes.is_empty(), "no notes before anything is typed");
         app.screenshot("editor-empty.png").await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_trailing_space_while_typing_is_not_flagged_but_leading_space_is() {
+    scenario(async |app| {
+        let editor = app.editor().await;
+        editor.send_keys("Ledere deler ").await.unwrap();
+        app.wait_for_text("#count-x", "13").await;
+        let notes = app
+            .client
+            .find_all(Locator::Css("[data-code='whitespace_edges']"))
+            .await
+            .unwrap();
+        assert!(notes.is_empty(), "no whitespace note mid-sentence");
+        let home = char::from(fantoccini::key::Key::Home).to_string();
+        editor.send_keys(&home).await.unwrap();
+        editor.send_keys("  ").await.unwrap();
+        app.wait_for_text("#count-x", "15").await;
+        let started = Instant::now();
+        while app
+            .client
+            .find(Locator::Css("[data-code='whitespace_edges']"))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "leading spaces are flagged"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     });
 }

@@ -23,10 +23,12 @@ export function startEditor({ textarea, backdrop, counters, notes }) {
       reports = answer;
       for (const report of reports) renderCount(report);
       showHighlights();
-      // Before anything is typed, "the post is empty" is not news.
-      const shown = textarea.value === ""
-        ? reports.map((r) => ({ ...r, warnings: r.warnings.filter((w) => w.code !== "empty") }))
-        : reports;
+      // Not news while writing: "the post is empty" before anything is typed, and a single
+      // trailing space that only means the next word is coming.
+      const text = textarea.value;
+      const midSentence = /\S $/.test(text) && !/^\s/.test(text);
+      const quiet = (w) => (w.code === "empty" && text === "") || (w.code === "whitespace_edges" && midSentence);
+      const shown = reports.map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w)) }));
       renderNotes(notes, shown, (text) => {
         textarea.value = text;
         textarea.dispatchEvent(new Event("input"));

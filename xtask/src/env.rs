@@ -33,10 +33,15 @@ pub const TEST_PACKAGES: &[&str] = &[
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
-/// The repository root (the folder holding the workspace `Cargo.toml`).
+/// The repository root (the folder holding the workspace `Cargo.toml`). From the
+/// `CARGO_MANIFEST_DIR` that `cargo run` sets, not the compile-time one: with a shared
+/// `CARGO_TARGET_DIR`, this binary may have been built in another checkout.
 pub fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest
+        .parent()
+        .map_or_else(|| manifest.clone(), Path::to_path_buf)
 }
 
 fn home() -> PathBuf {

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -22,6 +23,13 @@ fn podium(args: &[&str], stdin: &[u8]) -> Output {
         .write_all(stdin)
         .expect("write stdin");
     child.wait_with_output().expect("podium finishes")
+}
+
+/// The package folder: cargo sets `CARGO_MANIFEST_DIR` when it runs tests; the compile-time value
+/// can be stale when several checkouts share one build cache.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 fn json(out: &Output) -> Value {
@@ -131,8 +139,8 @@ fn norwegian_messages_on_request() {
 
 #[test]
 fn import_turns_click_to_tweet_quotes_into_checked_candidates() {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/essay.html");
-    let out = podium(&["import", file, "--json"], b"");
+    let file = manifest_dir().join("tests/fixtures/essay.html");
+    let out = podium(&["import", &file.to_string_lossy(), "--json"], b"");
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -12,12 +12,16 @@ use std::path::PathBuf;
 use podium_core::text::x;
 use serde_norway::Value;
 
+/// The package folder: cargo sets `CARGO_MANIFEST_DIR` when it runs tests; the compile-time value
+/// can be stale when several checkouts share one build cache.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 fn suite_dir() -> PathBuf {
     std::env::var_os("PODIUM_TWITTER_CONFORMANCE").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/conformance/twitter-text")
-        },
+        || manifest_dir().join("../../../shared/conformance/twitter-text"),
         PathBuf::from,
     )
 }

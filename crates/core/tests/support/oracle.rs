@@ -8,7 +8,9 @@ use std::process::{Command, Stdio};
 use serde_json::Value;
 
 pub fn run(script: &str, texts: &[String]) -> Vec<Value> {
-    let peers = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/peers");
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let peers = manifest.join("../../tests/peers");
     assert!(
         peers.join("node_modules").exists(),
         "the reference implementations are not installed: run `npm ci` in {} (cargo xtask test does)",
