@@ -2,6 +2,7 @@
 //!
 //! - `x_post`: X count plus hashtag extraction of a 280-character Norwegian post with emoji and
 //!   a URL — Podium against the `twitter-text` crate in the same run (target: ≤ 2 µs median).
+//! - `x_parts`: the same post, stage by stage (where the time goes: URLs, emoji, the rest).
 //! - `adversarial_100kb`: inputs built to defeat backtracking and quadratic scans; each must
 //!   stay under 20 ms for every network.
 
@@ -55,6 +56,35 @@ fn x_post(c: &mut Criterion) {
     group.finish();
 }
 
+fn x_parts(c: &mut Criterion) {
+    let text = post();
+    let mut group = c.benchmark_group("x_parts");
+    group.bench_function("analyze v3", |b| {
+        b.iter(|| {
+            x::analyze(black_box(&text), &x::CONFIG_V3)
+                .parsed
+                .weighted_length
+        })
+    });
+    group.bench_function("analyze v2 (no emoji pass)", |b| {
+        b.iter(|| {
+            x::analyze(black_box(&text), &x::CONFIG_V2)
+                .parsed
+                .weighted_length
+        })
+    });
+    group.bench_function("urls", |b| {
+        b.iter(|| x::extract_urls(black_box(&text)).len())
+    });
+    group.bench_function("emoji", |b| {
+        b.iter(|| x::emoji_spans(black_box(&text)).len())
+    });
+    group.bench_function("hashtags", |b| {
+        b.iter(|| x::extract_hashtags(black_box(&text)).len())
+    });
+    group.finish();
+}
+
 fn adversarial(c: &mut Criterion) {
     let inputs: Vec<(&str, String)> = vec![
         ("a-dot", "a.".repeat(50_000)),
@@ -92,5 +122,5 @@ fn thread_split(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, x_post, adversarial, thread_split);
+criterion_group!(benches, x_post, x_parts, adversarial, thread_split);
 criterion_main!(benches);
