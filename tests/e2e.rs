@@ -22,38 +22,75 @@ const NEEDS: &str = "needs a display and tauri-driver: run `cargo xtask test`";
 /// One app at a time: two cores, and WebKit is heavy.
 static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// The `tauri-driver` process, stopped when dropped — also when starting the session fails
+/// (a `Child` is not stopped by dropping it).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app) on its way out.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while matches!(self.0.try_wait(), Ok(None)) && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A running app and the WebDriver session that controls it.
 struct App {
-    driver: Child,
     client: Client,
+    // Declared after `client`, so it is dropped (stopped) last.
+    _driver: Driver,
 }
 
 impl App {
+    /// Starts the app under a fresh tauri-driver. The driver's ports are picked free and then
+    /// handed over, so another process can rarely take one in between: one retry covers that.
     async fn start() -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: the end-to-end tests {NEEDS}"
         );
+        match App::try_start().await {
+            Ok(app) => app,
+            Err(first) => {
+                eprintln!("starting the app failed ({first}); trying once more");
+                App::try_start()
+                    .await
+                    .unwrap_or_else(|again| panic!("cannot start the app: {first}; then: {again}"))
+            }
+        }
+    }
+
+    async fn try_start() -> Result<App, String> {
         let port = free_port();
         let native_port = free_port();
         let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
-        let driver = Command::new(&driver_bin)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin:?} ({e}); the E2E tests {NEEDS}"));
+        let driver = Driver(
+            Command::new(&driver_bin)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot start {driver_bin:?} ({e}); the E2E tests {NEEDS}")
+                }),
+        );
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "tauri-driver did not listen on {port}"
-            );
+            if started.elapsed() > Duration::from_secs(20) {
+                return Err(format!("tauri-driver did not listen on {port}"));
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         let mut caps = serde_json::Map::new();
@@ -62,12 +99,15 @@ impl App {
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_podium-desktop") }),
         );
         let client = ClientBuilder::rustls()
-            .expect("TLS setup for the WebDriver client")
+            .map_err(|e| format!("TLS setup for the WebDriver client: {e}"))?
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .expect("a WebDriver session with the app");
-        App { driver, client }
+            .map_err(|e| format!("no WebDriver session with the app: {e}"))?;
+        Ok(App {
+            client,
+            _driver: driver,
+        })
     }
 
     async fn editor(&self) -> fantoccini::elements::Element {
@@ -131,23 +171,6 @@ impl App {
     /// Ends the WebDriver session, which closes the app; `Drop` then stops the driver.
     async fn stop(self) {
         let _ = self.client.clone().close().await;
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app) on its way out.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.driver.id().to_string()])
-            .status();
-        let started = Instant::now();
-        while matches!(self.driver.try_wait(), Ok(None))
-            && started.elapsed() < Duration::from_secs(5)
-        {
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
