@@ -110,6 +110,16 @@ impl App {
         })
     }
 
+    /// What the text area holds.
+    async fn editor_value(&self) -> String {
+        self.editor()
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     async fn editor(&self) -> fantoccini::elements::Element {
         self.client
             .wait()
@@ -233,13 +243,7 @@ fn typing_norwegian_text_with_a_hashtag_shows_the_x_count_computed_in_rust() {
         app.wait_for_text("#count-x", &expected.to_string()).await;
         app.wait_for_text("#remaining-x", &format!("{} left", 280 - expected))
             .await;
-        let typed = app
-            .editor()
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        let typed = app.editor_value().await;
         assert_eq!(typed, POST, "the text area holds exactly what was typed");
         app.screenshot("editor-norwegian.png").await;
     });
@@ -350,13 +354,7 @@ fn a_camel_case_fix_is_applied_with_one_click() {
         }
         let started = Instant::now();
         loop {
-            let value = app
-                .editor()
-                .await
-                .prop("value")
-                .await
-                .unwrap()
-                .unwrap_or_default();
+            let value = app.editor_value().await;
             if value == "Ledere og #SosialeMedier" {
                 break;
             }

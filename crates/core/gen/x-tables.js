@@ -20,32 +20,30 @@ const R = ((m) => m.default || m)(require(path.join(peers, 'twitter-text/dist/re
 const emoji = ((m) => m.default || m)(require(path.join(peers, 'twemoji-parser/dist/lib/regex.js')));
 const tldsYml = path.join(root, '..', 'shared', 'conformance', 'twitter-text', 'conformance', 'tlds.yml');
 
-function rangesOf(source) {
-  const re = new RegExp('^(?:' + source + ')$', 'i');
-  const ranges = [];
-  for (let cp = 0; cp <= 0x10ffff; cp++) {
-    if (re.test(String.fromCodePoint(cp))) {
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] === cp - 1) last[1] = cp;
-      else ranges.push([cp, cp]);
-    }
+// The code points from 0 to `last` for which `test` holds, as inclusive [from, to] ranges.
+function ranges(last, test) {
+  const found = [];
+  for (let cp = 0; cp <= last; cp++) {
+    if (!test(cp)) continue;
+    const prev = found[found.length - 1];
+    if (prev && prev[1] === cp - 1) prev[1] = cp;
+    else found.push([cp, cp]);
   }
-  return ranges;
+  return found;
 }
 
-// BMP-only classes, tested code unit by code unit with the flags the URL pattern uses ('i':
-// JavaScript's case-insensitive matching lets e.g. U+0275 match through its capital U+019F).
-function bmpRangesOf(source) {
+// Code points matching a twitter-text class, tested (case-insensitively, as its patterns are)
+// up to `last`: all of Unicode, or the BMP for the classes the URL pattern applies to single
+// UTF-16 code units.
+function rangesOf(source, last = 0x10ffff) {
   const re = new RegExp('^(?:' + source + ')$', 'i');
-  const ranges = [];
-  for (let u = 0; u <= 0xffff; u++) {
-    if (re.test(String.fromCharCode(u))) {
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] === u - 1) last[1] = u;
-      else ranges.push([u, u]);
-    }
-  }
-  return ranges;
+  return ranges(last, (cp) => re.test(String.fromCodePoint(cp)));
+}
+
+// BMP-only classes ('i' flag: JavaScript's case-insensitive matching lets e.g. U+0275 match
+// through its capital U+019F).
+function bmpRangesOf(source) {
+  return rangesOf(source, 0xffff);
 }
 
 function rustRanges(name, doc, ranges) {
@@ -146,24 +144,18 @@ function emojiToRust(source) {
 // Code points that are one emoji on their own but not when U+FE0E (text presentation) follows:
 // there the JavaScript look-ahead fails and no emoji starts at that code point.
 function textPresentation() {
-  const ranges = [];
-  for (let cp = 0; cp <= 0x10ffff; cp++) {
-    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+  return ranges(0x10ffff, (cp) => {
+    if (cp >= 0xd800 && cp <= 0xdfff) return false;
     const ch = String.fromCodePoint(cp);
     emoji.lastIndex = 0;
     const alone = emoji.exec(ch);
-    if (!alone || alone.index !== 0 || alone[0] !== ch) continue;
+    if (!alone || alone.index !== 0 || alone[0] !== ch) return false;
     emoji.lastIndex = 0;
     const before = emoji.exec(ch + '\ufe0e');
     const stays = before && before.index === 0;
     if (stays && before[0] !== ch) throw new Error('unexpected emoji before U+FE0E: ' + cp.toString(16));
-    if (!stays) {
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] === cp - 1) last[1] = cp;
-      else ranges.push([cp, cp]);
-    }
-  }
-  return ranges;
+    return !stays;
+  });
 }
 
 function tlds() {

@@ -259,7 +259,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
             report.valid = m.graphemes <= report.limit && m.bytes <= bluesky::MAX_BYTES;
             report.graphemes = Some(m.graphemes);
             report.bytes = Some(m.bytes);
-            if let Some(g) = first_over_bluesky(text, report.limit) {
+            if let Some(g) = bluesky::first_over(text, report.limit) {
                 report.over = Some(u16_range(g, text.len()));
             }
             let of = |kind: bluesky::FacetKind| -> Vec<Span> {
@@ -408,19 +408,6 @@ fn x_links(text: &str) -> Vec<Span> {
         .into_iter()
         .map(|e| Span::from_x(text, e))
         .collect()
-}
-
-/// The first grapheme that does not fit on Bluesky (graphemes or bytes), as a byte offset.
-fn first_over_bluesky(text: &str, limit: usize) -> Option<usize> {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut bytes = 0;
-    for (i, (at, g)) in text.grapheme_indices(true).enumerate() {
-        bytes += g.len();
-        if i >= limit || bytes > bluesky::MAX_BYTES {
-            return Some(at);
-        }
-    }
-    None
 }
 
 /// `#` followed by letters, digits or `_`, not inside a word: what a person means as a hashtag.

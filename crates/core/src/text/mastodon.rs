@@ -111,11 +111,10 @@ pub fn mentions(text: &str) -> Vec<Span> {
         let after = &text[end..];
         let rejected = after.starts_with(['@', '＠'])
             || after.starts_with("://")
-            || after.chars().next().is_some_and(|c| {
-                matches!(c as u32, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x253 | 0x254 | 0x256
-                    | 0x257 | 0x259 | 0x25B | 0x263 | 0x268 | 0x26F | 0x272 | 0x289 | 0x28B | 0x2BB
-                    | 0x300..=0x36F | 0x1E00..=0x1EFF)
-            });
+            || after
+                .chars()
+                .next()
+                .is_some_and(|c| u16::try_from(u32::from(c)).is_ok_and(x::chars::is_latin_accent));
         let domain_too_long = name
             .split('@')
             .nth(1)

@@ -61,14 +61,14 @@ pub fn measure(text: &str) -> Measure {
     }
 }
 
-/// The grapheme index (0-based) of the first grapheme that no longer fits, if any: what the
-/// editor highlights.
-pub fn first_grapheme_over(text: &str) -> Option<usize> {
+/// Where `text` stops fitting (a byte offset): the first grapheme past `limit` graphemes or
+/// past 3,000 bytes.
+pub fn first_over(text: &str, limit: usize) -> Option<usize> {
     let mut bytes = 0;
-    for (i, g) in text.graphemes(true).enumerate() {
+    for (i, (at, g)) in text.grapheme_indices(true).enumerate() {
         bytes += g.len();
-        if i >= MAX_GRAPHEMES || bytes > MAX_BYTES {
-            return Some(i);
+        if i >= limit || bytes > MAX_BYTES {
+            return Some(at);
         }
     }
     None

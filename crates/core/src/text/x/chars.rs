@@ -75,6 +75,13 @@ pub(crate) fn is_ascii_alnum(u: u16) -> bool {
     u < 0x80 && (u as u8).is_ascii_alphanumeric()
 }
 
+/// twitter-text's `latinAccentChars` (a mention may not be followed by one).
+pub(crate) fn is_latin_accent(c: u16) -> bool {
+    matches!(c, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x253 | 0x254 | 0x256 | 0x257 | 0x259
+        | 0x25B | 0x263 | 0x268 | 0x26F | 0x272 | 0x289 | 0x28B | 0x2BB | 0x300..=0x36F
+        | 0x1E00..=0x1EFF)
+}
+
 pub(crate) fn is_ascii_alpha(u: u16) -> bool {
     u < 0x80 && (u as u8).is_ascii_alphabetic()
 }

@@ -10,7 +10,7 @@
 //! Its rules are followed to the letter, quirks included, and checked against the conformance
 //! suite and, differentially, against the JavaScript library itself.
 
-mod chars;
+pub(crate) mod chars;
 mod emoji;
 mod punycode;
 mod tables;
@@ -511,7 +511,7 @@ fn mentions_or_lists(u: &[u16]) -> Vec<(Found, bool)> {
         let after = &u[end..];
         let rejected = after
             .first()
-            .is_some_and(|&c| is_at_sign(c) || is_latin_accent(c))
+            .is_some_and(|&c| is_at_sign(c) || chars::is_latin_accent(c))
             || after.starts_with(&[0x3A, 0x2F, 0x2F]);
         if !rejected {
             found.push((
@@ -521,13 +521,6 @@ fn mentions_or_lists(u: &[u16]) -> Vec<(Found, bool)> {
         }
     }
     found
-}
-
-/// twitter-text's `latinAccentChars`.
-fn is_latin_accent(c: u16) -> bool {
-    matches!(c, 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF | 0x100..=0x24F | 0x253 | 0x254 | 0x256
-        | 0x257 | 0x259 | 0x25B | 0x263 | 0x268 | 0x26F | 0x272 | 0x289 | 0x28B | 0x2BB
-        | 0x300..=0x36F | 0x1E00..=0x1EFF)
 }
 
 /// A mention match whose preceding context starts at `p`: `(index of @, end of name, end)`.
@@ -649,27 +642,6 @@ fn cashtag_body(u: &[u16], d: usize) -> Option<usize> {
         }
     }
     None
-}
-
-/// How a post measures against X's limit, for the editor's counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Count {
-    /// The weighted length X shows in its composer.
-    pub length: usize,
-    /// X's limit.
-    pub limit: usize,
-    /// Whether X accepts the post.
-    pub valid: bool,
-}
-
-/// Counts `text` as X does today (config v3).
-pub fn count(text: &str) -> Count {
-    let parsed = parse_tweet(text, &CONFIG_V3);
-    Count {
-        length: parsed.weighted_length,
-        limit: MAX_WEIGHTED_LENGTH,
-        valid: parsed.valid,
-    }
 }
 
 /// The weighted length X shows in its composer for `text`.
