@@ -6,4 +6,7 @@
 //! network, no clock reads — so every rule is testable with plain `cargo test` and the same
 //! answer comes out of the desktop app, the CLI and the publisher.
 
+pub mod clock;
+pub mod diff;
+pub mod draft;
 pub mod text;

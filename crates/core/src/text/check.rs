@@ -13,7 +13,7 @@ use unicode_normalization::{is_nfc, UnicodeNormalization};
 use super::{bluesky, byte_to_utf16, linkedin, mastodon, threads, x, Span};
 
 /// A network Podium checks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Network {
     X,

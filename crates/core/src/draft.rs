@@ -1,0 +1,167 @@
+//! What a draft is, in the words a leader uses: its state on the way to a post, the goal it
+//! serves, its tags. The store keeps drafts; the rules about their vocabulary live here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a draft is on its way to a published post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DraftState {
+    Idea,
+    #[default]
+    Draft,
+    Ready,
+    Scheduled,
+    Published,
+    Archived,
+}
+
+impl DraftState {
+    pub const ALL: [DraftState; 6] = [
+        DraftState::Idea,
+        DraftState::Draft,
+        DraftState::Ready,
+        DraftState::Scheduled,
+        DraftState::Published,
+        DraftState::Archived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftState::Idea => "idea",
+            DraftState::Draft => "draft",
+            DraftState::Ready => "ready",
+            DraftState::Scheduled => "scheduled",
+            DraftState::Published => "published",
+            DraftState::Archived => "archived",
+        }
+    }
+}
+
+impl fmt::Display for DraftState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no draft state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownState(pub String);
+
+impl fmt::Display for UnknownState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown draft state {:?}: use idea, draft, ready, scheduled, published or archived",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownState {}
+
+impl FromStr for DraftState {
+    type Err = UnknownState;
+
+    fn from_str(s: &str) -> Result<DraftState, UnknownState> {
+        let wanted = s.trim().to_lowercase();
+        DraftState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == wanted)
+            .ok_or_else(|| UnknownState(s.to_owned()))
+    }
+}
+
+/// The goals every Podium knows; users add their own. Leaders post to a plan, not for likes.
+pub const BUILT_IN_GOALS: [&str; 4] = ["visibility", "credibility", "culture", "reputation"];
+
+/// A goal as stored: trimmed, inner whitespace collapsed; a built-in goal in any letter case
+/// becomes its canonical key. `None` for a blank goal.
+pub fn normalise_goal(goal: &str) -> Option<String> {
+    let collapsed = goal.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_empty() {
+        return None;
+    }
+    let lower = collapsed.to_lowercase();
+    Some(match BUILT_IN_GOALS.iter().find(|g| **g == lower) {
+        Some(builtin) => (*builtin).to_owned(),
+        None => collapsed,
+    })
+}
+
+/// Tags as stored: without a leading `#`, trimmed, blank ones dropped, each once (compared
+/// without letter case; the first spelling wins), in the order given.
+pub fn normalise_tags<I, S>(tags: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.as_ref().trim().trim_start_matches(['#', '＃']).trim();
+        if tag.is_empty() || out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+            continue;
+        }
+        out.push(tag.to_owned());
+    }
+    out
+}
+
+/// A draft's title in lists: its first line, shortened at a word to about `max` characters.
+pub fn title(text: &str, max: usize) -> String {
+    let first = text.trim().lines().next().unwrap_or("").trim();
+    if first.chars().count() <= max {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(max).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", at_word.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_parse_in_any_letter_case_and_name_the_choices_when_wrong() {
+        assert_eq!("Ready".parse::<DraftState>(), Ok(DraftState::Ready));
+        let err = "done".parse::<DraftState>().unwrap_err().to_string();
+        assert!(err.contains("idea, draft, ready"), "{err}");
+    }
+
+    #[test]
+    fn built_in_goals_are_canonical_and_user_goals_keep_their_spelling() {
+        assert_eq!(
+            normalise_goal("  Credibility "),
+            Some("credibility".to_owned())
+        );
+        assert_eq!(
+            normalise_goal("Rekruttere  ingeniører"),
+            Some("Rekruttere ingeniører".to_owned())
+        );
+        assert_eq!(normalise_goal("   "), None);
+    }
+
+    #[test]
+    fn tags_lose_their_hash_and_duplicates() {
+        assert_eq!(
+            normalise_tags(["#Ledelse", "ledelse", " ", "＃kultur", "Q3"]),
+            vec!["Ledelse", "kultur", "Q3"]
+        );
+    }
+
+    #[test]
+    fn titles_are_the_first_line_cut_at_a_word() {
+        assert_eq!(title("Hei\nverden", 40), "Hei");
+        assert_eq!(
+            title("Ledelse handler om mennesker og tillit", 20),
+            "Ledelse handler om…"
+        );
+    }
+}

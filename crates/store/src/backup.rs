@@ -1,0 +1,183 @@
+//! Backups through SQLite's online backup API: a consistent copy taken while the app runs.
+//!
+//! The app takes one a day (kept: the newest [`KEEP_BACKUPS`]); before a restore replaces the
+//! database, the current content is itself backed up, so a restore can be undone.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::backup::Progress;
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use serde::Serialize;
+
+use crate::open::probe;
+use crate::{Error, Result, Store};
+
+/// Daily backups kept.
+pub const KEEP_BACKUPS: usize = 7;
+
+const DAILY_PREFIX: &str = "podium-";
+const BEFORE_RESTORE_PREFIX: &str = "before-restore-";
+const SUFFIX: &str = ".sqlite3";
+
+/// One backup file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Backup {
+    pub path: PathBuf,
+    /// When it was written (the file's modification time).
+    pub taken_at: DateTime<Utc>,
+    pub bytes: u64,
+}
+
+impl Store {
+    /// The folder this database's backups go to (`None` in memory).
+    pub fn backup_dir(&self) -> Option<PathBuf> {
+        self.path.as_deref().map(Store::backup_dir_for)
+    }
+
+    fn require_backup_dir(&self) -> Result<PathBuf> {
+        self.backup_dir()
+            .ok_or_else(|| Error::Invalid("a database in memory has no backups".to_owned()))
+    }
+
+    /// Takes today's backup unless there is one already, then keeps the newest
+    /// [`KEEP_BACKUPS`]. Returns the backup taken, if any.
+    pub fn backup_daily(&mut self) -> Result<Option<Backup>> {
+        let dir = self.require_backup_dir()?;
+        let today = self.now().format("%Y-%m-%d").to_string();
+        let file = dir.join(format!("{DAILY_PREFIX}{today}{SUFFIX}"));
+        if file.exists() {
+            return Ok(None);
+        }
+        let backup = self.backup_to(&file)?;
+        prune(&dir)?;
+        Ok(Some(backup))
+    }
+
+    /// Writes a consistent copy of the database to `file` (written next to it first, then
+    /// renamed, so a half-written backup never looks like a good one).
+    pub fn backup_to(&self, file: &Path) -> Result<Backup> {
+        let io = |action, path: &Path| {
+            let path = path.to_owned();
+            move |source| Error::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io("cannot create the folder", dir))?;
+        }
+        let partial = file.with_extension("partial");
+        self.conn.backup(MAIN_DB, &partial, None::<fn(Progress)>)?;
+        std::fs::rename(&partial, file).map_err(io("cannot write the backup", file))?;
+        tracing::info!(file = %file.display(), "backup written");
+        describe(file)
+    }
+
+    /// The backups of this database, newest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        list(&self.require_backup_dir()?)
+    }
+
+    /// Replaces the database's content with a backup's. The backup is checked first (a
+    /// damaged or newer one is refused); the current content is backed up as
+    /// `before-restore-….sqlite3`, returned here, so the restore can be undone.
+    pub fn restore_backup(&mut self, file: &Path) -> Result<Backup> {
+        probe(file)?;
+        let dir = self.require_backup_dir()?;
+        let stamp = self.now().format("%Y-%m-%d-%H%M%S").to_string();
+        let safety =
+            self.backup_to(&dir.join(format!("{BEFORE_RESTORE_PREFIX}{stamp}{SUFFIX}")))?;
+        self.conn.restore(MAIN_DB, file, None::<fn(Progress)>)?;
+        self.reload()?;
+        tracing::info!(from = %file.display(), "backup restored");
+        Ok(safety)
+    }
+
+    /// Restores a backup over a database that cannot be opened (a damaged one): the damaged
+    /// file is kept next to it as `….damaged-<time>`, never deleted. Returns where it went.
+    pub fn restore_over(db: &Path, file: &Path) -> Result<Option<PathBuf>> {
+        probe(file)?;
+        let kept = if db.exists() {
+            let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+            let aside = db.with_extension(format!("sqlite3.damaged-{stamp}"));
+            std::fs::rename(db, &aside).map_err(|source| Error::Io {
+                action: "cannot move the damaged database aside",
+                path: db.to_owned(),
+                source,
+            })?;
+            for ext in ["sqlite3-wal", "sqlite3-shm"] {
+                let side = db.with_extension(ext);
+                if side.exists() {
+                    let _ = std::fs::rename(&side, aside.with_extension(format!("{ext}.damaged")));
+                }
+            }
+            Some(aside)
+        } else {
+            None
+        };
+        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        source.backup(MAIN_DB, db, None::<fn(Progress)>)?;
+        Ok(kept)
+    }
+}
+
+fn describe(file: &Path) -> Result<Backup> {
+    let meta = std::fs::metadata(file).map_err(|source| Error::Io {
+        action: "cannot read",
+        path: file.to_owned(),
+        source,
+    })?;
+    let taken_at = meta
+        .modified()
+        .map(DateTime::<Utc>::from)
+        .unwrap_or_else(|_| Utc::now());
+    Ok(Backup {
+        path: file.to_owned(),
+        taken_at,
+        bytes: meta.len(),
+    })
+}
+
+fn list(dir: &Path) -> Result<Vec<Backup>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(SUFFIX)
+            && (name.starts_with(DAILY_PREFIX) || name.starts_with(BEFORE_RESTORE_PREFIX))
+        {
+            out.push(describe(&entry.path())?);
+        }
+    }
+    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.path.cmp(&a.path)));
+    Ok(out)
+}
+
+/// Keeps the newest [`KEEP_BACKUPS`] daily backups (their names sort by date).
+fn prune(dir: &Path) -> Result<()> {
+    let mut daily: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(DAILY_PREFIX) && n.ends_with(SUFFIX))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    daily.sort();
+    let excess = daily.len().saturating_sub(KEEP_BACKUPS);
+    for old in &daily[..excess] {
+        if let Err(e) = std::fs::remove_file(old) {
+            tracing::warn!(file = %old.display(), error = %e, "cannot remove an old backup");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! The store's one error type. Messages say what happened and what the user can do.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "the database {path} was written by a newer Podium (schema version {found}; this Podium \
+         reads up to {supported}). It was left untouched: update Podium to open it."
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "the database {path} is damaged ({detail}). It was left as it is. Restore a backup from \
+         {backups} (in the app: Settings → Restore from backup; in a terminal: `podium backups \
+         restore FILE`), or move the damaged file away to start empty."
+    )]
+    Corrupt {
+        path: PathBuf,
+        backups: PathBuf,
+        detail: String,
+    },
+
+    #[error(
+        "{path} is an SQLite database of another program, not Podium's; it was left untouched. \
+         Choose another file."
+    )]
+    NotPodium { path: PathBuf },
+
+    #[error("cannot find the user's data folder (is $HOME set?)")]
+    NoDataDir,
+
+    #[error("no draft with id {0}")]
+    NoDraft(String),
+
+    #[error("no revision with id {0}")]
+    NoRevision(String),
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("the file {path} cannot be imported: {reason}. Nothing was imported.")]
+    Import { path: String, reason: String },
+
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("stored data is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}

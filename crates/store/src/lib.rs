@@ -1,0 +1,122 @@
+//! Podium's SQLite store: the one place that opens the database, migrates it and reads and
+//! writes drafts, their revisions, goals and the local change log.
+//!
+//! Everything a leader types ends up here, so the rules are strict: every change commits in one
+//! transaction together with its change-log row; nothing is ever deleted outright (drafts
+//! become tombstones, restoring a revision is a new revision); a database this build cannot
+//! read — damaged, or written by a newer Podium — is refused and left exactly as it was.
+//! This crate never talks to the network and knows nothing about Tauri.
+
+mod backup;
+mod drafts;
+mod error;
+mod goals;
+mod log;
+mod migrate;
+mod open;
+mod revisions;
+mod search;
+mod transfer;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use podium_core::clock::Clock;
+use rusqlite::Connection;
+
+pub use backup::{Backup, KEEP_BACKUPS};
+pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft};
+pub use error::{Error, Result};
+pub use log::Change;
+pub use migrate::migrate_to;
+pub use migrate::SCHEMA_VERSION;
+pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
+pub use transfer::{CsvRowError, Export, ExportedDraft, ImportReport, EXPORT_FORMAT};
+
+/// Where time comes from: the wall clock, or a test's.
+type Now = Box<dyn FnMut() -> DateTime<Utc> + Send>;
+
+/// An open Podium database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    clock: Clock,
+    /// This device's node id in the clock, as hex (written into the change log).
+    device: String,
+    /// Who makes the changes (shown as "created by" / "changed by").
+    author: String,
+    now: Now,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("device", &self.device)
+            .field("author", &self.author)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// The database file in the platform's app-data folder (the desktop app's own folder, so
+    /// the app and the `podium` CLI share it): `~/.local/share/no.podium.desktop/podium.sqlite3`
+    /// on Linux.
+    pub fn default_path() -> Result<PathBuf> {
+        let base = dirs::data_dir().ok_or(Error::NoDataDir)?;
+        Ok(base.join(APP_ID).join(DB_FILE))
+    }
+
+    /// The folder backups of the database at `db` go to.
+    pub fn backup_dir_for(db: &Path) -> PathBuf {
+        db.parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("backups")
+    }
+
+    /// The file this store was opened from (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Names the person whose changes follow (defaults to the OS user name).
+    pub fn set_author(&mut self, author: &str) {
+        let author = author.trim();
+        if !author.is_empty() {
+            author.clone_into(&mut self.author);
+        }
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// Replaces the wall clock, for tests that need time to pass.
+    pub fn set_time_source(&mut self, now: impl FnMut() -> DateTime<Utc> + Send + 'static) {
+        self.now = Box::new(now);
+    }
+
+    fn now(&mut self) -> DateTime<Utc> {
+        (self.now)()
+    }
+
+    /// Direct read access for tests and diagnostics.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The desktop app's identifier; its data folder has this name.
+pub const APP_ID: &str = "no.podium.desktop";
+/// The database's file name in that folder.
+pub const DB_FILE: &str = "podium.sqlite3";
+
+pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| Error::Invalid(format!("not a time: {s:?}")))
+}

@@ -1,0 +1,143 @@
+//! The local change log: one row per change, written in the same transaction as the change,
+//! so a later sync can send exactly what this device did (DESIGN.md §7).
+//!
+//! Autosave writes a draft about once a second while someone types. Until the hub has taken a
+//! change (`pushed = 0`), a further update of the same row folds into it — the hub would only
+//! keep the last value of each field anyway — so the log grows per editing session, not per
+//! keystroke.
+
+use podium_core::clock::Stamp;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{Result, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub seq: i64,
+    pub entity: String,
+    pub entity_id: String,
+    pub op: String,
+    pub rev: i64,
+    pub hlc: String,
+    pub fields: Value,
+    pub device: String,
+}
+
+impl Store {
+    /// A fresh clock stamp for a local change.
+    pub(crate) fn stamp(&mut self) -> Stamp {
+        let now = u64::try_from(self.now().timestamp_millis()).unwrap_or(0);
+        self.clock.tick(now)
+    }
+
+    /// The change log from `after` on (oldest first).
+    pub fn changes_since(&self, after: i64) -> Result<Vec<Change>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, entity, entity_id, op, rev, hlc, fields, device
+             FROM changes WHERE seq > ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([after], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, entity, entity_id, op, rev, hlc, fields, device) = row?;
+            out.push(Change {
+                seq,
+                entity,
+                entity_id,
+                op,
+                rev,
+                hlc,
+                fields: serde_json::from_str(&fields)?,
+                device,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Writes one change (inside the caller's transaction) and remembers the clock.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record(
+    conn: &Connection,
+    device: &str,
+    entity: &str,
+    id: &str,
+    op: Op,
+    rev: i64,
+    hlc: Stamp,
+    fields: Map<String, Value>,
+) -> Result<()> {
+    let hlc = hlc.to_string();
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('clock', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [&hlc],
+    )?;
+    if op == Op::Update {
+        let open: Option<(i64, String, String)> = conn
+            .query_row(
+                "SELECT seq, op, fields FROM changes
+                 WHERE entity = ?1 AND entity_id = ?2 AND pushed = 0
+                 ORDER BY seq DESC LIMIT 1",
+                params![entity, id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        // Fold into the newest unpushed insert or update of the same row (an insert stays an
+        // insert: the hub has not seen the row yet).
+        if let Some((seq, _, previous)) = open.filter(|(_, op, _)| op != "delete") {
+            let mut merged: Map<String, Value> = serde_json::from_str(&previous)?;
+            merged.extend(fields);
+            conn.execute(
+                "UPDATE changes SET rev = ?2, hlc = ?3, fields = ?4 WHERE seq = ?1",
+                params![seq, rev, hlc, Value::Object(merged).to_string()],
+            )?;
+            return Ok(());
+        }
+    }
+    conn.execute(
+        "INSERT INTO changes (entity, entity_id, op, rev, hlc, fields, device)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            entity,
+            id,
+            op.as_str(),
+            rev,
+            hlc,
+            Value::Object(fields).to_string(),
+            device
+        ],
+    )?;
+    Ok(())
+}
