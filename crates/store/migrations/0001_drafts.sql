@@ -86,12 +86,14 @@ CREATE INDEX changes_by_entity ON changes (entity, entity_id, seq);
 
 -- Full-text search over a draft's text, tags and goal; rowid = drafts.seq. Text is indexed in
 -- NFC. `remove_diacritics 0` keeps å apart from a (different letters in Norwegian); unicode61
--- folds letter case for æ, ø, å and the rest. Prefix indexes make "words that start with"
--- queries fast.
+-- folds letter case for æ, ø, å and the rest. Contentless (the drafts table has the text), with
+-- deletes allowed; prefix indexes for 2 and 3 letters make "words that start with" fast.
 CREATE VIRTUAL TABLE drafts_search USING fts5 (
     text,
     tags,
     goal,
+    content = '',
+    contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 0',
-    prefix = '1 2 3'
+    prefix = '2 3'
 );

@@ -41,7 +41,8 @@ impl Store {
     }
 
     /// Takes today's backup unless there is one already, then keeps the newest
-    /// [`KEEP_BACKUPS`]. Returns the backup taken, if any.
+    /// [`KEEP_BACKUPS`]. Returns the backup taken, if any. The database is checked first: a
+    /// damaged one is not backed up (it would push good backups out).
     pub fn backup_daily(&mut self) -> Result<Option<Backup>> {
         let dir = self.require_backup_dir()?;
         let today = self.now().format("%Y-%m-%d").to_string();
@@ -49,6 +50,8 @@ impl Store {
         if file.exists() {
             return Ok(None);
         }
+        // A damaged database must not push the good backups out of the rotation.
+        self.check_integrity()?;
         let backup = self.backup_to(&file)?;
         prune(&dir)?;
         Ok(Some(backup))
@@ -84,7 +87,7 @@ impl Store {
     /// damaged or newer one is refused); the current content is backed up as
     /// `before-restore-….sqlite3`, returned here, so the restore can be undone.
     pub fn restore_backup(&mut self, file: &Path) -> Result<Backup> {
-        probe(file)?;
+        probe(file, true)?;
         let dir = self.require_backup_dir()?;
         let stamp = self.now().format("%Y-%m-%d-%H%M%S").to_string();
         let safety =
@@ -98,7 +101,7 @@ impl Store {
     /// Restores a backup over a database that cannot be opened (a damaged one): the damaged
     /// file is kept next to it as `….damaged-<time>`, never deleted. Returns where it went.
     pub fn restore_over(db: &Path, file: &Path) -> Result<Option<PathBuf>> {
-        probe(file)?;
+        probe(file, true)?;
         let kept = if db.exists() {
             let stamp = Utc::now().format("%Y%m%d-%H%M%S");
             let aside = db.with_extension(format!("sqlite3.damaged-{stamp}"));

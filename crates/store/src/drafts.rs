@@ -339,16 +339,8 @@ pub(crate) fn query_summaries(
     limit: Option<usize>,
 ) -> Result<Vec<DraftSummary>> {
     values.push(json!(limit.map_or(-1, |l| l as i64)));
-    let params: Vec<rusqlite::types::Value> = values
-        .into_iter()
-        .map(|v| match v {
-            Value::String(s) => rusqlite::types::Value::Text(s),
-            Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(-1)),
-            other => rusqlite::types::Value::Text(other.to_string()),
-        })
-        .collect();
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+    let rows = stmt.query_map(rusqlite::params_from_iter(to_sql(&values)), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -374,6 +366,18 @@ pub(crate) fn query_summaries(
         });
     }
     Ok(out)
+}
+
+/// Filter values as SQL parameters.
+pub(crate) fn to_sql(values: &[Value]) -> Vec<rusqlite::types::Value> {
+    values
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => rusqlite::types::Value::Text(s.clone()),
+            Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(-1)),
+            other => rusqlite::types::Value::Text(other.to_string()),
+        })
+        .collect()
 }
 
 pub(crate) fn get_draft(conn: &Connection, id: &str) -> Result<Option<Draft>> {

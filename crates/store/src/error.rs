@@ -55,9 +55,30 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("database error: {0}")]
+    #[error("{}", sqlite_message(.0))]
     Sqlite(#[from] rusqlite::Error),
 
     #[error("stored data is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// SQLite's message, with what to do when it means the file is damaged or busy.
+fn sqlite_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => format!(
+            "the database is damaged ({e}). Restore a backup: Settings → Restore from backup, \
+             or `podium backups restore FILE`"
+        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "the database is busy ({e}): another Podium is writing to it; try again in a moment"
+        ),
+        Some(ErrorCode::DiskFull) => {
+            format!("the disk is full ({e}): free some space; nothing was lost")
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+            format!("the database cannot be written ({e}): check the file's permissions")
+        }
+        _ => format!("database error: {e}"),
+    }
 }
