@@ -1,10 +1,14 @@
-//! `podium`: Podium from the terminal — check posts as each network counts them, and turn an
-//! article's click-to-tweet quotes into checked draft candidates.
+//! `podium`: Podium from the terminal — check posts as each network counts them, turn an
+//! article's click-to-tweet quotes into checked draft candidates, and keep drafts in the same
+//! database as the desktop app.
 //!
-//! Exit codes: 0 when every post checked fits; 1 when a post does not fit (too long or empty);
-//! 2 when the input or the command line is wrong (the message says what to do).
+//! Exit codes: 0 when it worked (and every post checked fits); 1 when a post does not fit (too
+//! long or empty) or some import rows were refused (the others were imported); 2 when the input,
+//! the database or the command line is wrong (the message on stderr says what to do).
 
 #![allow(clippy::print_stdout)] // A command-line tool talks on stdout.
+
+mod drafts;
 
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
@@ -23,6 +27,9 @@ use serde::Serialize;
     about = "Draft, check and schedule leaders' social-media posts"
 )]
 struct Cli {
+    /// The drafts database (default: the desktop app's, ~/.local/share/no.podium.desktop/podium.sqlite3).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,6 +40,12 @@ enum Command {
     Check(CheckArgs),
     /// Extract the click-to-tweet quotes of an article (text, HTML or WordPress source) and check them.
     Import(ImportArgs),
+    /// Keep drafts: add, list, search, show, export, import.
+    #[command(subcommand)]
+    Drafts(drafts::DraftsCommand),
+    /// The database's backups: list, create, restore.
+    #[command(subcommand)]
+    Backups(drafts::BackupsCommand),
 }
 
 #[derive(Args, Debug)]
@@ -133,11 +146,29 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(&args),
         Command::Import(args) => run_import(&args),
+        Command::Drafts(command) => {
+            drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_drafts(&db, command))
+        }
+        Command::Backups(command) => {
+            drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_backups(&db, command))
+        }
     };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,
         Ok(Outcome::SomeInvalid) => ExitCode::from(1),
         Ok(Outcome::BadInput) => ExitCode::from(2),
+        // The reader went away (`podium drafts list | head`): not an error worth a message.
+        Err(error)
+            if error.chain().any(|e| {
+                let kind = e
+                    .downcast_ref::<std::io::Error>()
+                    .map(std::io::Error::kind)
+                    .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+                kind == Some(std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("podium: {error:#}");
             ExitCode::from(2)

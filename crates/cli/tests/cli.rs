@@ -175,3 +175,204 @@ fn import_of_a_missing_file_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/article.html"));
 }
+
+/// Runs `podium --db DB …` against a database in `dir`.
+fn with_db(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
+    let db = dir.join("podium.sqlite3");
+    let mut all = vec!["--db", db.to_str().unwrap()];
+    all.extend_from_slice(args);
+    podium(&all, stdin)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn drafts_added_from_stdin_are_listed_and_found_by_the_start_of_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = with_db(
+        dir.path(),
+        &[
+            "drafts",
+            "add",
+            "-n",
+            "x",
+            "-n",
+            "bluesky",
+            "--goal",
+            "Credibility",
+            "--tag",
+            "#Q4",
+        ],
+        "God ledelse er å lytte #ledelse\n".as_bytes(),
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    let id = stdout(&add).trim().to_owned();
+    assert_eq!(id.len(), 36);
+    with_db(dir.path(), &["drafts", "add"], b"Kultur spiser strategi");
+
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let found = with_db(dir.path(), &["drafts", "search", "LEDEL", "--json"], b"");
+    let found = json(&found);
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["id"], id.as_str());
+    assert_eq!(found[0]["text"], "God ledelse er å lytte #ledelse");
+    assert_eq!(found[0]["goal"], "credibility");
+    assert_eq!(found[0]["tags"], serde_json::json!(["Q4"]));
+    assert_eq!(found[0]["networks"], serde_json::json!(["x", "bluesky"]));
+    let readable = stdout(&with_db(dir.path(), &["drafts", "search", "kultur"], b""));
+    assert!(readable.contains("Kultur spiser strategi"), "{readable}");
+}
+
+#[test]
+fn an_export_imports_into_another_database_unchanged() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    with_db(
+        a.path(),
+        &["drafts", "add", "--lang", "nb"],
+        "Første 🚀".as_bytes(),
+    );
+    with_db(a.path(), &["drafts", "add", "--state", "idea"], b"Second");
+    let export = with_db(a.path(), &["drafts", "export", "--json"], b"");
+    assert!(export.status.success(), "{}", stderr(&export));
+    let file = b.path().join("export.json");
+    std::fs::write(&file, &export.stdout).unwrap();
+    let import = with_db(b.path(), &["drafts", "import", file.to_str().unwrap()], b"");
+    assert!(import.status.success(), "{}", stderr(&import));
+    assert!(stdout(&import).contains("2 added"), "{}", stdout(&import));
+    let again = with_db(b.path(), &["drafts", "export"], b"");
+    let strip = |v: &[u8]| {
+        let mut v: Value = serde_json::from_slice(v).unwrap();
+        v.as_object_mut().unwrap().remove("exported_at");
+        v
+    };
+    assert_eq!(strip(&again.stdout), strip(&export.stdout));
+}
+
+#[test]
+fn a_failed_json_import_imports_nothing_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cut.json");
+    std::fs::write(
+        &file,
+        r#"{"format":"podium-drafts","version":1,"drafts":[{"id":"#,
+    )
+    .unwrap();
+    let out = with_db(
+        dir.path(),
+        &["drafts", "import", file.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("Nothing was imported"),
+        "{}",
+        stderr(&out)
+    );
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list, serde_json::json!([]));
+}
+
+#[test]
+fn a_csv_import_keeps_good_rows_and_reports_bad_ones_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.csv");
+    std::fs::write(
+        &file,
+        "text,networks,goal,tags\n\"Hei, Bodø\",x;linkedin,culture,ledelse\n,x,,\nHallo,myspace,,\n",
+    )
+    .unwrap();
+    let out = with_db(
+        dir.path(),
+        &["drafts", "import", file.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("line 3: the text is empty"), "{err}");
+    assert!(err.contains("line 4: unknown network `myspace`"), "{err}");
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list[0]["text"], "Hei, Bodø");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_articles_quotes_become_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = manifest_dir().join("tests/fixtures/essay.html");
+    let out = with_db(
+        dir.path(),
+        &[
+            "drafts",
+            "import-article",
+            article.to_str().unwrap(),
+            "--lang",
+            "nb",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = json(&with_db(
+        dir.path(),
+        &["drafts", "list", "--state", "idea", "--json"],
+        b"",
+    ));
+    assert!(!list.as_array().unwrap().is_empty());
+    assert_eq!(list[0]["tags"], serde_json::json!(["article"]));
+}
+
+#[test]
+fn an_empty_draft_and_a_damaged_database_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = with_db(dir.path(), &["drafts", "add"], b"  \n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the draft is empty"),
+        "{}",
+        stderr(&out)
+    );
+
+    std::fs::write(
+        dir.path().join("podium.sqlite3"),
+        b"not a database".repeat(100),
+    )
+    .unwrap();
+    let out = with_db(dir.path(), &["drafts", "list"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("is damaged") && err.contains("podium backups restore"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_backup_restores_over_a_damaged_database() {
+    let dir = tempfile::tempdir().unwrap();
+    with_db(dir.path(), &["drafts", "add"], b"Reddet fra backup");
+    let made = with_db(dir.path(), &["backups", "create"], b"");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let backup = stdout(&made).trim().to_owned();
+    let db = dir.path().join("podium.sqlite3");
+    std::fs::write(&db, b"not a database".repeat(100)).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("podium.sqlite3-wal"));
+    let listed = stdout(&with_db(dir.path(), &["backups", "list"], b""));
+    assert!(listed.contains("manual-"), "{listed}");
+    let out = with_db(dir.path(), &["backups", "restore", &backup], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("damaged database was kept"),
+        "{}",
+        stdout(&out)
+    );
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list[0]["text"], "Reddet fra backup");
+}

@@ -150,9 +150,8 @@ fn list(dir: &Path) -> Result<Vec<Backup>> {
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(SUFFIX)
-            && (name.starts_with(DAILY_PREFIX) || name.starts_with(BEFORE_RESTORE_PREFIX))
-        {
+        // Daily, before-restore and manual (`podium backups create`) backups alike.
+        if name.ends_with(SUFFIX) {
             out.push(describe(&entry.path())?);
         }
     }

@@ -1,0 +1,378 @@
+//! `podium drafts …` and `podium backups …`: the drafts database from the terminal — the same
+//! store, the same file, as the desktop app.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use podium_core::draft::DraftState;
+use podium_core::text::check::Network;
+use podium_store::{DraftSummary, Filter, ImportReport, NewDraft, Store};
+
+use crate::{utf8, NetworkArg, Outcome};
+
+#[derive(Subcommand, Debug)]
+pub enum DraftsCommand {
+    /// Add a draft; its text is read from stdin. Prints the new draft's id.
+    Add(AddArgs),
+    /// List drafts, most recently changed first (archived ones only with --state archived).
+    List(ListArgs),
+    /// Search drafts: every word must match the start of a word (`ledel` finds `Ledelse`).
+    Search(SearchArgs),
+    /// Show one draft with its revision history.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every draft with its revisions as JSON to stdout (import it back with `import`).
+    Export {
+        /// Accepted for symmetry: the export is always JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a JSON export (`.json`, all or nothing) or a CSV file (`.csv` with the columns
+    /// text, networks, goal, tags; good rows are kept, bad rows reported).
+    Import { file: PathBuf },
+    /// Turn an article's click-to-tweet quotes into drafts (state `idea`, tag `article`).
+    ImportArticle {
+        file: PathBuf,
+        /// The language of the article (e.g. nb, en).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// A network the draft is for (repeat for several).
+    #[arg(long = "network", short = 'n', value_enum)]
+    networks: Vec<NetworkArg>,
+    /// What the post is for: visibility, credibility, culture, reputation, or your own.
+    #[arg(long)]
+    goal: Option<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag", short = 't')]
+    tags: Vec<String>,
+    /// The post's language (e.g. nb, en).
+    #[arg(long)]
+    lang: Option<String>,
+    /// idea, draft, ready… (default: draft).
+    #[arg(long)]
+    state: Option<DraftState>,
+    /// Print the whole draft as JSON instead of its id.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    /// Only drafts in this state (idea, draft, ready, scheduled, published, archived).
+    #[arg(long)]
+    state: Option<DraftState>,
+    /// Only drafts with this goal.
+    #[arg(long)]
+    goal: Option<String>,
+    /// Only drafts with this tag.
+    #[arg(long)]
+    tag: Option<String>,
+    /// At most this many drafts.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print a JSON array of `{id, title, text, state, goal, tags, networks, updated_at}`.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The words to look for.
+    query: String,
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupsCommand {
+    /// List the backups, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a backup now (in the backups folder next to the database).
+    Create,
+    /// Replace the database's content with a backup's. The current content is backed up first;
+    /// a damaged database that cannot be opened is moved aside, never deleted.
+    Restore { file: PathBuf },
+}
+
+/// The database the user picked, or the app's.
+pub fn db_path(db: Option<&Path>) -> Result<PathBuf> {
+    match db {
+        Some(p) => Ok(p.to_owned()),
+        None => Ok(Store::default_path()?),
+    }
+}
+
+fn open(db: &Path) -> Result<Store> {
+    Store::open(db).map_err(Into::into)
+}
+
+pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        DraftsCommand::Add(args) => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("cannot read stdin")?;
+            let text = utf8(bytes, "the text on stdin")?;
+            // `echo` and here-strings end with a newline that is not part of the post.
+            let text = text
+                .strip_suffix('\n')
+                .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                .unwrap_or(&text);
+            if text.trim().is_empty() {
+                bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts add`");
+            }
+            let mut store = open(db)?;
+            let draft = store.create_draft(NewDraft {
+                text: text.to_owned(),
+                networks: args.networks.into_iter().map(Network::from).collect(),
+                goal: args.goal,
+                tags: args.tags,
+                lang: args.lang,
+                state: args.state,
+                ..NewDraft::default()
+            })?;
+            if args.json {
+                serde_json::to_writer_pretty(&mut out, &draft)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", draft.id)?;
+            }
+        }
+        DraftsCommand::List(ListArgs { filter }) => {
+            let store = open(db)?;
+            let found = store.list_drafts(&filter.to_filter(None))?;
+            print_summaries(&mut out, &found, filter.json)?;
+        }
+        DraftsCommand::Search(SearchArgs { query, filter }) => {
+            let store = open(db)?;
+            let found = store.list_drafts(&filter.to_filter(Some(query)))?;
+            print_summaries(&mut out, &found, filter.json)?;
+        }
+        DraftsCommand::Show { id, json } => {
+            let store = open(db)?;
+            let draft = store.draft(&id)?;
+            let revisions = store.revisions(&id)?;
+            if json {
+                let value = serde_json::json!({ "draft": draft, "revisions": revisions });
+                serde_json::to_writer_pretty(&mut out, &value)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}\n", draft.text)?;
+                writeln!(
+                    out,
+                    "id {}  state {}  goal {}  tags {}  networks {}",
+                    draft.id,
+                    draft.state,
+                    draft.goal.as_deref().unwrap_or("-"),
+                    draft.tags.join(", "),
+                    draft
+                        .networks
+                        .iter()
+                        .map(|n| n.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )?;
+                writeln!(out, "\nrevisions:")?;
+                for r in revisions {
+                    writeln!(
+                        out,
+                        "  #{:<3} {}  {:<9} {}{}",
+                        r.number,
+                        r.updated_at.format("%Y-%m-%d %H:%M"),
+                        format!("{:?}", r.kind).to_lowercase(),
+                        r.author,
+                        r.name.map(|n| format!("  «{n}»")).unwrap_or_default()
+                    )?;
+                }
+            }
+        }
+        DraftsCommand::Export { json: _ } => {
+            let mut store = open(db)?;
+            let export = store.export()?;
+            serde_json::to_writer_pretty(&mut out, &export)?;
+            writeln!(out)?;
+        }
+        DraftsCommand::Import { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = utf8(bytes, &file.display().to_string())?;
+            let source = file.display().to_string();
+            let mut store = open(db)?;
+            let is_json = match file.extension().and_then(|e| e.to_str()) {
+                Some(e) if e.eq_ignore_ascii_case("json") => true,
+                Some(e) if e.eq_ignore_ascii_case("csv") => false,
+                _ => text.trim_start().starts_with('{'),
+            };
+            let report = if is_json {
+                store.import_json(&text, &source)?
+            } else {
+                store.import_csv(&text, &source)?
+            };
+            return summarise_import(&mut out, &report, &source);
+        }
+        DraftsCommand::ImportArticle { file, lang } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = utf8(bytes, &file.display().to_string())?;
+            let mut store = open(db)?;
+            let report = store.import_article(&text, lang.as_deref())?;
+            if report.added + report.skipped == 0 {
+                bail!(
+                    "no click-to-tweet quotes in {} (looked for [Tweet \"…\"], [bctt tweet=\"…\"], [ctt] and the bctt block)",
+                    file.display()
+                );
+            }
+            return summarise_import(&mut out, &report, &file.display().to_string());
+        }
+    }
+    Ok(Outcome::AllValid)
+}
+
+pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match command {
+        BackupsCommand::List { json } => {
+            let backups = match Store::open(db) {
+                Ok(store) => store.backups()?,
+                // The backups of a damaged database are still worth listing.
+                Err(_) => {
+                    let mut list: Vec<_> = std::fs::read_dir(Store::backup_dir_for(db))
+                        .map(|d| d.flatten().map(|e| e.path()).collect())
+                        .unwrap_or_default();
+                    list.sort();
+                    list.reverse();
+                    for path in &list {
+                        writeln!(out, "{}", path.display())?;
+                    }
+                    return Ok(Outcome::AllValid);
+                }
+            };
+            if json {
+                serde_json::to_writer_pretty(&mut out, &backups)?;
+                writeln!(out)?;
+            } else if backups.is_empty() {
+                writeln!(
+                    out,
+                    "no backups yet in {}",
+                    Store::backup_dir_for(db).display()
+                )?;
+            } else {
+                for b in backups {
+                    writeln!(
+                        out,
+                        "{}  {:>8} KiB  {}",
+                        b.taken_at.format("%Y-%m-%d %H:%M"),
+                        b.bytes / 1024,
+                        b.path.display()
+                    )?;
+                }
+            }
+        }
+        BackupsCommand::Create => {
+            let store = open(db)?;
+            store.check_integrity()?;
+            let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S");
+            let file = Store::backup_dir_for(db).join(format!("manual-{stamp}.sqlite3"));
+            let backup = store.backup_to(&file)?;
+            writeln!(out, "{}", backup.path.display())?;
+        }
+        BackupsCommand::Restore { file } => match Store::open(db) {
+            Ok(mut store) => {
+                let safety = store.restore_backup(&file)?;
+                writeln!(
+                    out,
+                    "restored {}; the content before is in {}",
+                    file.display(),
+                    safety.path.display()
+                )?;
+            }
+            Err(podium_store::Error::Corrupt { .. }) => {
+                let aside = Store::restore_over(db, &file)?;
+                match aside {
+                    Some(aside) => writeln!(
+                        out,
+                        "restored {}; the damaged database was kept as {}",
+                        file.display(),
+                        aside.display()
+                    )?,
+                    None => writeln!(out, "restored {}", file.display())?,
+                }
+            }
+            Err(e) => return Err(e.into()),
+        },
+    }
+    Ok(Outcome::AllValid)
+}
+
+impl FilterArgs {
+    fn to_filter(&self, query: Option<String>) -> Filter {
+        Filter {
+            query,
+            state: self.state,
+            goal: self.goal.clone(),
+            tag: self.tag.clone(),
+            limit: self.limit,
+        }
+    }
+}
+
+fn print_summaries(out: &mut impl Write, found: &[DraftSummary], json: bool) -> Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, found)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for d in found {
+        writeln!(
+            out,
+            "{}  {:<9} {}  {}",
+            d.id,
+            d.state.as_str(),
+            d.updated_at.format("%Y-%m-%d"),
+            d.title
+        )?;
+    }
+    Ok(())
+}
+
+fn summarise_import(out: &mut impl Write, report: &ImportReport, source: &str) -> Result<Outcome> {
+    writeln!(
+        out,
+        "{source}: {} added, {} updated, {} unchanged, {} skipped, {} revisions",
+        report.added, report.updated, report.unchanged, report.skipped, report.revisions
+    )?;
+    for e in &report.errors {
+        eprintln!(
+            "podium: {source}, line {}: {}; row not imported",
+            e.line, e.message
+        );
+    }
+    Ok(if report.errors.is_empty() {
+        Outcome::AllValid
+    } else {
+        Outcome::SomeInvalid
+    })
+}
