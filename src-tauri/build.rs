@@ -3,7 +3,27 @@
 fn main() {
     // Every command the window may call is listed here; `capabilities/main.json` then grants
     // the main window exactly these (and nothing from the core plugins it does not use).
-    let manifest = tauri_build::AppManifest::new().commands(&["check_post"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "check_post",
+        "thread_parts",
+        "app_info",
+        "list_drafts",
+        "get_draft",
+        "create_draft",
+        "update_draft",
+        "delete_draft",
+        "undelete_draft",
+        "draft_facets",
+        "add_goal",
+        "revisions",
+        "revision_diff",
+        "restore_revision",
+        "name_revision",
+        "list_backups",
+        "backup_now",
+        "restore_backup",
+        "ui_ready",
+    ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(manifest);

@@ -1,5 +1,7 @@
 // Renders one counter per network from the reports Rust computed. No counting happens here.
 
+import { t } from "./i18n.js";
+
 const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
 
 /** Creates the counter widgets; `onSelect(network)` is called when one is chosen. */
@@ -28,6 +30,19 @@ export function createCounters(container, onSelect) {
   }
 }
 
+/** Shows the counters of `networks` only; the pressed one moves to the first shown if it was
+ *  hidden. Answers the network now pressed. */
+export function showCounters(container, networks, pressed) {
+  for (const button of container.querySelectorAll(".counter")) {
+    button.hidden = !networks.includes(button.dataset.network);
+  }
+  const keep = networks.includes(pressed) ? pressed : networks[0] ?? pressed;
+  for (const button of container.querySelectorAll(".counter")) {
+    button.setAttribute("aria-pressed", String(button.dataset.network === keep));
+  }
+  return keep;
+}
+
 /** Shows one report `{network, length, limit, valid}` in its counter. */
 export function renderCount(report) {
   const id = report.network;
@@ -45,5 +60,5 @@ export function renderCount(report) {
   // An empty post is not valid, but nothing is wrong yet: keep it calm until there is text.
   const wrong = !report.valid && report.length > 0;
   widget.dataset.state = wrong ? "over" : remaining <= report.limit / 14 ? "near" : "ok";
-  document.getElementById(`remaining-${id}`).textContent = over ? `${-remaining} over` : `${remaining} left`;
+  document.getElementById(`remaining-${id}`).textContent = over ? t("checks.over", { n: -remaining }) : t("checks.left", { n: remaining });
 }

@@ -1,51 +1,368 @@
-// The text area: sends every change to Rust for checking and shows the answer. Answers that
-// arrive out of order (a slow check overtaken by a newer keystroke) are dropped.
+// The editor: the text, its networks and details, live checks and preview, thread mode, and
+// autosave. Every change is saved without a Save button: 300 ms after typing pauses, and at
+// least once a second while typing goes on, so a crash loses at most about a second.
 
-import { checkPost } from "./api.js";
-import { createCounters, renderCount } from "./counters.js";
+import * as api from "./api.js";
+import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
+import { renderPreview } from "./preview.js";
+import { clock, goalName, language, t } from "./i18n.js";
 
-export function startEditor({ textarea, backdrop, counters, notes }) {
-  let latest = 0;
-  let selected = "x";
+const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
+const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
+const IDLE_MS = 300;
+const MAX_UNSAVED_MS = 800;
+const LAST_NETWORKS = "podium.networks";
+
+export function createEditor(el, { onSaved, onStatus, onError }) {
+  let draft = null; // the saved draft, or null for a new one not yet saved
+  let pending = {}; // fields changed since the last save
+  let firstUnsaved = 0;
+  let timer = 0;
+  let saving = Promise.resolve();
   let reports = [];
-  const lang = navigator.language?.startsWith("nb") || navigator.language?.startsWith("no") ? "nb" : "en";
+  let pressed = "x";
+  let ticket = 0;
+  let goals = [];
+  const perf = (window.__podiumPerf = { keystrokes: [] });
 
-  const showHighlights = () =>
-    renderHighlights(backdrop, textarea.value, reports.find((r) => r.network === selected));
+  const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
 
-  const update = async () => {
-    const ticket = ++latest;
+  // ----- saving -----
+
+  function change(fields) {
+    Object.assign(pending, fields);
+    if (!firstUnsaved) firstUnsaved = performance.now();
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(IDLE_MS, MAX_UNSAVED_MS - (performance.now() - firstUnsaved)));
+    timer = setTimeout(flush, wait);
+  }
+
+  /** Saves what is pending; resolves when it is on disk. Saves run one after another. */
+  function flush() {
+    clearTimeout(timer);
+    timer = 0;
+    if (Object.keys(pending).length === 0) return saving;
+    // A new draft is saved once it has text; until then its details wait here.
+    if (!draft && !el.textarea.value.trim()) {
+      firstUnsaved = 0;
+      return saving;
+    }
+    const patch = pending;
+    pending = {};
+    firstUnsaved = 0;
+    saving = saving.then(async () => {
+      onStatus(t("save.saving"));
+      try {
+        if (draft) {
+          draft = await api.updateDraft(draft.id, patch);
+        } else {
+          draft = await api.createDraft({
+            text: el.textarea.value,
+            networks: patch.networks ?? defaultNetworks(),
+            lang: patch.lang ?? el.lang.value,
+            goal: patch.goal ?? null,
+            tags: patch.tags ?? [],
+            state: patch.state ?? "draft",
+            thread: patch.thread ?? el.threadMode.checked,
+          });
+          localStorage.setItem(LAST_NETWORKS, JSON.stringify(draft.networks));
+        }
+        onStatus(t("save.saved", { time: clock() }));
+        el.deleteButton.disabled = false;
+        el.historyButton.disabled = false;
+        onSaved(draft);
+      } catch (error) {
+        // Keep what could not be saved; the next change tries again.
+        pending = { ...patch, ...pending };
+        onStatus(t("save.failed", { error }), true);
+        onError(String(error));
+      }
+    });
+    return saving;
+  }
+
+  // ----- checking -----
+
+  async function check(started) {
+    const mine = ++ticket;
+    const text = el.textarea.value;
+    let answer;
     try {
-      const answer = await checkPost(textarea.value, lang);
-      if (ticket !== latest) return;
-      reports = answer;
-      for (const report of reports) renderCount(report);
-      showHighlights();
-      // Not news while writing: "the post is empty" before anything is typed, and a single
-      // trailing space that only means the next word is coming.
-      const text = textarea.value;
-      const midSentence = /\S $/.test(text) && !/^\s/.test(text);
-      const quiet = (w) => (w.code === "empty" && text === "") || (w.code === "whitespace_edges" && midSentence);
-      const shown = reports.map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w)) }));
-      renderNotes(notes, shown, (text) => {
-        textarea.value = text;
-        textarea.dispatchEvent(new Event("input"));
-        textarea.focus();
-      }, lang);
+      answer = await api.checkPost(text, language());
     } catch (error) {
       console.error("check failed", error);
+      return;
     }
-  };
+    if (mine !== ticket) return;
+    reports = answer;
+    render(text);
+    if (started !== undefined) perf.keystrokes.push(performance.now() - started);
+  }
 
-  createCounters(counters, (network) => {
-    selected = network;
-    showHighlights();
+  function render(text = el.textarea.value) {
+    const shownNetworks = networks();
+    pressed = showCounters(el.counters, shownNetworks, pressed);
+    el.noNetworks.hidden = shownNetworks.length > 0;
+    for (const report of reports) renderCount(report);
+    const report = reports.find((r) => r.network === pressed && shownNetworks.includes(r.network));
+    renderHighlights(el.backdrop, text, report);
+    // Not news while writing: "the post is empty" before anything is typed, and a single
+    // trailing space that only means the next word is coming.
+    const midSentence = /\S $/.test(text) && !/^\s/.test(text);
+    const quiet = (w) => (w.code === "empty" && text === "") || (w.code === "whitespace_edges" && midSentence);
+    const shown = reports
+      .filter((r) => shownNetworks.includes(r.network))
+      .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w)) }));
+    renderNotes(el.notes, shown, applyFix, language());
+    renderPreview(el.preview, text, text.trim() ? report : null);
+    el.previewTitle.hidden = !text.trim() || !report;
+    if (el.threadMode.checked) scheduleThread();
+  }
+
+  /** Replaces the whole text, as one step the user can undo (Ctrl+Z). */
+  function applyFix(text) {
+    el.textarea.focus();
+    el.textarea.select();
+    if (!document.execCommand("insertText", false, text)) {
+      el.textarea.value = text;
+      el.textarea.dispatchEvent(new Event("input"));
+    }
+  }
+
+  // ----- thread mode -----
+
+  let threadTimer = 0;
+  let editingPart = false;
+  function scheduleThread() {
+    clearTimeout(threadTimer);
+    threadTimer = setTimeout(renderThread, editingPart ? 700 : 0);
+  }
+
+  async function renderThread() {
+    if (!el.threadMode.checked) return;
+    const text = el.textarea.value;
+    const network = el.threadNetwork.value;
+    const parts = await api.threadParts(text, network, el.threadNumbering.checked, language());
+    if (text !== el.textarea.value) return;
+    // Where each part sits in the text, so editing a part keeps the text around it as it was.
+    let at = 0;
+    const spans = parts.map((p) => {
+      const start = text.indexOf(p.text, at);
+      const from = start < 0 ? at : start;
+      at = from + p.text.length;
+      return { from, to: at };
+    });
+    const items = parts.map((part, k) => {
+      const li = document.createElement("li");
+      li.className = "thread-part";
+      li.dataset.state = part.report.valid ? "ok" : "over";
+      const head = document.createElement("div");
+      head.className = "part-head";
+      const label = document.createElement("span");
+      label.textContent = t("thread.part", { k: k + 1, n: parts.length });
+      const count = document.createElement("output");
+      count.className = "part-count";
+      count.textContent = `${part.report.length} / ${part.report.limit}`;
+      head.append(label, count);
+      const area = document.createElement("textarea");
+      area.className = "part-text";
+      area.value = part.text;
+      area.rows = Math.min(8, Math.max(2, Math.ceil(part.text.length / 60)));
+      area.setAttribute("aria-label", label.textContent);
+      area.addEventListener("input", () => {
+        editingPart = true;
+        const { from, to } = spans[k];
+        const before = el.textarea.value;
+        const next = before.slice(0, from) + area.value + before.slice(to);
+        const delta = area.value.length - (to - from);
+        spans[k] = { from, to: to + delta };
+        for (let j = k + 1; j < spans.length; j++) spans[j] = { from: spans[j].from + delta, to: spans[j].to + delta };
+        el.textarea.value = next;
+        change({ text: next });
+        check();
+      });
+      area.addEventListener("blur", () => {
+        editingPart = false;
+        scheduleThread();
+      });
+      li.append(head, area);
+      if (part.numbered !== part.text) {
+        const suffix = document.createElement("span");
+        suffix.className = "part-suffix";
+        suffix.textContent = part.numbered.slice(part.text.length).trim();
+        li.append(suffix);
+      }
+      return li;
+    });
+    // Do not pull a part out from under the cursor while it is being edited.
+    if (editingPart && el.threadParts.contains(document.activeElement)) {
+      const lis = el.threadParts.querySelectorAll(".thread-part");
+      if (lis.length === items.length) {
+        items.forEach((li, k) => {
+          lis[k].dataset.state = li.dataset.state;
+          lis[k].querySelector(".part-count").textContent = li.querySelector(".part-count").textContent;
+        });
+        return;
+      }
+    }
+    el.threadParts.replaceChildren(...items);
+  }
+
+  function showThread(on) {
+    el.threadMode.checked = on;
+    el.thread.hidden = !on;
+    el.field.hidden = on;
+    if (on) renderThread();
+  }
+
+  // ----- details -----
+
+  function fillStates() {
+    el.state.replaceChildren(...STATES.map((s) => new Option(t(`state.${s}`), s)));
+  }
+
+  function fillGoals(list, current) {
+    goals = list;
+    const options = [new Option(t("goal.none"), "")];
+    const all = current && !list.includes(current) ? [...list, current] : list;
+    for (const g of all) options.push(new Option(goalName(g), g));
+    options.push(new Option(t("goal.add"), "__add"));
+    el.goal.replaceChildren(...options);
+    el.goal.value = current ?? "";
+  }
+
+  function fillToggles() {
+    el.toggles.replaceChildren(
+      ...NETWORKS.map((n, i) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "chip";
+        b.id = `toggle-${n}`;
+        b.dataset.network = n;
+        b.textContent = NAMES[n];
+        b.title = `${NAMES[n]} (Ctrl+${i + 1})`;
+        b.addEventListener("click", () => toggleNetwork(n));
+        return b;
+      }),
+    );
+  }
+
+  function showDetails() {
+    const on = networks();
+    for (const b of el.toggles.querySelectorAll(".chip")) b.setAttribute("aria-pressed", String(on.includes(b.dataset.network)));
+    el.state.value = draft?.state ?? pending.state ?? "draft";
+    fillGoals(goals, draft?.goal ?? pending.goal ?? null);
+    el.tags.value = (draft?.tags ?? pending.tags ?? []).join(", ");
+    el.lang.value = draft?.lang ?? pending.lang ?? defaultLang();
+    el.deleteButton.disabled = !draft;
+    el.historyButton.disabled = !draft;
+  }
+
+  function toggleNetwork(network) {
+    const now = networks();
+    const next = now.includes(network) ? now.filter((n) => n !== network) : NETWORKS.filter((n) => now.includes(n) || n === network);
+    if (draft) draft = { ...draft, networks: next };
+    change({ networks: next });
+    showDetails();
+    render();
+  }
+
+  // ----- events -----
+
+  createCounters(el.counters, (network) => {
+    pressed = network;
+    render();
   });
-  textarea.addEventListener("input", update);
-  textarea.addEventListener("scroll", () => {
-    backdrop.scrollTop = textarea.scrollTop;
+  fillToggles();
+  fillStates();
+
+  el.textarea.addEventListener("input", (event) => {
+    const started = event.timeStamp || performance.now();
+    change({ text: el.textarea.value });
+    check(started);
   });
-  update();
+  el.textarea.addEventListener("scroll", () => {
+    el.backdrop.scrollTop = el.textarea.scrollTop;
+  });
+  el.state.addEventListener("change", () => change({ state: el.state.value }));
+  el.lang.addEventListener("change", () => change({ lang: el.lang.value }));
+  el.tags.addEventListener("change", () => change({ tags: el.tags.value.split(/[,\s]+/).filter(Boolean) }));
+  el.goal.addEventListener("change", async () => {
+    let goal = el.goal.value;
+    if (goal === "__add") {
+      const name = window.prompt(t("goal.prompt"))?.trim();
+      if (!name) {
+        el.goal.value = draft?.goal ?? "";
+        return;
+      }
+      goal = (await api.addGoal(name)) ?? name;
+      fillGoals([...new Set([...goals, goal])], goal);
+    }
+    change({ goal: goal || null });
+  });
+  el.threadMode.addEventListener("change", () => {
+    showThread(el.threadMode.checked);
+    change({ thread: el.threadMode.checked });
+  });
+  el.threadNetwork.addEventListener("change", renderThread);
+  el.threadNumbering.addEventListener("change", renderThread);
+  window.addEventListener("beforeunload", () => flush());
+
+  return {
+    /** Shows a saved draft. */
+    async load(next) {
+      await flush();
+      draft = next;
+      pending = {};
+      el.textarea.value = next.text;
+      showDetails();
+      showThread(next.thread);
+      el.textarea.scrollTop = 0;
+      await check();
+    },
+    /** Starts a new, empty draft (saved when something is typed). */
+    async blank() {
+      await flush();
+      draft = null;
+      pending = {};
+      el.textarea.value = "";
+      showDetails();
+      showThread(false);
+      await check();
+      el.textarea.focus();
+    },
+    current: () => draft,
+    flush,
+    toggleNetwork: (i) => NETWORKS[i] && toggleNetwork(NETWORKS[i]),
+    toggleThread() {
+      showThread(!el.threadMode.checked);
+      change({ thread: el.threadMode.checked });
+    },
+    setGoals(list) {
+      fillGoals(list, el.goal.value || draft?.goal || null);
+    },
+    /** Redraws labels after the UI language changed. */
+    relabel() {
+      fillStates();
+      showDetails();
+      check();
+    },
+  };
+}
+
+function defaultNetworks() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(LAST_NETWORKS) ?? "null");
+    if (Array.isArray(saved)) return saved.filter((n) => NETWORKS.includes(n));
+  } catch {
+    // A damaged setting falls back to every network.
+  }
+  return [...NETWORKS];
+}
+
+function defaultLang() {
+  return language() === "nb" ? "nb" : "en";
 }

@@ -1,8 +1,342 @@
-import { startEditor } from "./editor.js";
+// Wires the window together: the draft list, the editor, history and settings, keyboard
+// shortcuts, and what to show when the database cannot be opened.
 
-startEditor({
-  textarea: document.getElementById("post-text"),
-  backdrop: document.getElementById("backdrop"),
-  counters: document.getElementById("counters"),
-  notes: document.getElementById("notes"),
+import * as api from "./api.js";
+import { createEditor } from "./editor.js";
+import { createHistory } from "./history.js";
+import { goalName, t, translate } from "./i18n.js";
+import { createList } from "./list.js";
+import { applyTheme, createSettings, renderBackups } from "./settings.js";
+
+const $ = (id) => document.getElementById(id);
+let info = null;
+
+applyTheme();
+translate();
+
+// ----- messages -----
+
+let toastTimer = 0;
+function toast(message, { error = false, action = null } = {}) {
+  const box = $("toast");
+  box.replaceChildren(document.createTextNode(message));
+  box.classList.toggle("error", error);
+  if (action) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = action.label;
+    b.addEventListener("click", () => {
+      box.hidden = true;
+      action.run();
+    });
+    box.append(b);
+  }
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (box.hidden = true), error ? 12000 : 6000);
+}
+const showError = (message) => toast(message, { error: true });
+
+// ----- list -----
+
+const filters = { state: $("filter-state"), goal: $("filter-goal"), tag: $("filter-tag") };
+
+const list = createList({
+  container: $("draft-list"),
+  spacer: $("list-spacer"),
+  empty: $("list-empty"),
+  count: $("list-count"),
+  onOpen: open,
 });
+
+function currentFilter() {
+  return {
+    query: $("search").value.trim() || null,
+    state: filters.state.value || null,
+    goal: filters.goal.value || null,
+    tag: filters.tag.value || null,
+  };
+}
+
+let listTicket = 0;
+async function refreshList() {
+  const mine = ++listTicket;
+  const filter = currentFilter();
+  try {
+    const items = await api.listDrafts(filter);
+    if (mine === listTicket) list.set(items, filter.query ?? "");
+  } catch (error) {
+    showError(String(error));
+  }
+}
+
+let facetsTimer = 0;
+async function refreshFacets() {
+  try {
+    const facets = await api.draftFacets();
+    const keep = { state: filters.state.value, goal: filters.goal.value, tag: filters.tag.value };
+    const states = ["idea", "draft", "ready", "scheduled", "published", "archived"];
+    filters.state.replaceChildren(
+      new Option(t("list.allStates"), ""),
+      ...states.map((s) => new Option(`${t(`state.${s}`)} (${facets.states[s] ?? 0})`, s)),
+    );
+    filters.goal.replaceChildren(new Option(t("list.allGoals"), ""), ...facets.goals.map((g) => new Option(goalName(g), g)));
+    filters.tag.replaceChildren(new Option(t("list.allTags"), ""), ...facets.tags.map(([tag, n]) => new Option(`#${tag} (${n})`, tag)));
+    Object.entries(keep).forEach(([k, v]) => (filters[k].value = v));
+    editor.setGoals(facets.goals);
+  } catch (error) {
+    showError(String(error));
+  }
+}
+const refreshFacetsSoon = () => {
+  clearTimeout(facetsTimer);
+  facetsTimer = setTimeout(refreshFacets, 1500);
+};
+
+/** A saved draft as the list shows it (the list's title rule: the first line, shortened). */
+function listItem(d) {
+  const lines = d.text.trim().split("\n");
+  const cut = (s, n) => (s.length <= n ? s : `${s.slice(0, n).replace(/\s+\S*$/, "")}…`);
+  return {
+    id: d.id,
+    title: cut(lines[0]?.trim() ?? "", 80),
+    excerpt: cut(lines.slice(1).join(" ").trim(), 90),
+    state: d.state,
+    goal: d.goal,
+    tags: d.tags,
+    networks: d.networks,
+    updated_at: d.updated_at,
+  };
+}
+
+// ----- editor -----
+
+const editor = createEditor(
+  {
+    textarea: $("post-text"),
+    backdrop: $("backdrop"),
+    counters: $("counters"),
+    notes: $("notes"),
+    preview: $("preview"),
+    previewTitle: document.querySelector(".preview-title"),
+    noNetworks: $("no-networks"),
+    toggles: $("network-toggles"),
+    state: $("draft-state"),
+    goal: $("draft-goal"),
+    tags: $("draft-tags"),
+    lang: $("draft-lang"),
+    threadMode: $("thread-mode"),
+    thread: $("thread"),
+    field: $("field"),
+    threadNetwork: $("thread-network"),
+    threadNumbering: $("thread-numbering"),
+    threadParts: $("thread-parts"),
+    deleteButton: $("delete-button"),
+    historyButton: $("history-button"),
+  },
+  {
+    onSaved(draft) {
+      list.upsert(listItem(draft));
+      list.select(draft.id);
+      history.refresh();
+      refreshFacetsSoon();
+    },
+    onStatus(text, bad = false) {
+      const status = $("save-status");
+      status.textContent = text;
+      status.classList.toggle("error", bad);
+    },
+    onError: showError,
+  },
+);
+
+async function open(id) {
+  if (!id || editor.current()?.id === id) return;
+  try {
+    const draft = await api.getDraft(id);
+    await editor.load(draft);
+    list.select(id);
+    history.refresh();
+  } catch (error) {
+    showError(String(error));
+  }
+}
+
+async function newDraft() {
+  await editor.blank();
+  list.select(null);
+  history.close();
+}
+
+const history = createHistory(
+  {
+    panel: $("history"),
+    list: $("revisions"),
+    diffView: $("diff-view"),
+    diff: $("diff"),
+    restore: $("restore-revision"),
+    name: $("name-revision"),
+    close: $("history-close"),
+  },
+  {
+    current: () => editor.current(),
+    async onRestored(draft) {
+      await editor.load(draft);
+      list.upsert(listItem(draft));
+      list.select(draft.id);
+      toast(t("history.restored"));
+    },
+    onError: showError,
+  },
+);
+
+const settings = createSettings(
+  {
+    dialog: $("settings"),
+    language: $("setting-language"),
+    theme: $("setting-theme"),
+    backups: $("backups"),
+    backupNow: $("backup-now"),
+    paths: $("paths"),
+  },
+  {
+    info: () => info,
+    onLanguage() {
+      translate();
+      editor.relabel();
+      refreshFacets();
+      refreshList();
+    },
+    async onRestored(message) {
+      toast(message);
+      await refreshFacets();
+      await refreshList();
+      const first = list.first();
+      if (first) {
+        await editor.load(await api.getDraft(first));
+        list.select(first);
+      } else {
+        await newDraft();
+      }
+    },
+    onError: showError,
+  },
+);
+
+// ----- buttons and shortcuts -----
+
+let searchTimer = 0;
+$("search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(refreshList, 80);
+});
+$("search").addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    $("search").value = "";
+    refreshList();
+    $("post-text").focus();
+  } else if (event.key === "ArrowDown" || event.key === "Enter") {
+    event.preventDefault();
+    const first = list.first();
+    if (first) open(first).then(() => (event.key === "Enter" ? $("post-text") : $("draft-list")).focus());
+  }
+});
+Object.values(filters).forEach((f) => f.addEventListener("change", refreshList));
+$("new-draft").addEventListener("click", newDraft);
+$("history-button").addEventListener("click", () => history.toggle());
+$("settings-button").addEventListener("click", () => settings.open());
+$("shortcuts-button").addEventListener("click", () => $("shortcuts").showModal());
+$("delete-button").addEventListener("click", async () => {
+  const draft = editor.current();
+  if (!draft) return;
+  await editor.flush();
+  try {
+    await api.deleteDraft(draft.id);
+    list.remove(draft.id);
+    const next = list.first();
+    if (next) await open(next);
+    else await newDraft();
+    toast(t("editor.deleted"), {
+      action: {
+        label: t("editor.undo"),
+        async run() {
+          const back = await api.undeleteDraft(draft.id);
+          list.upsert(listItem(back));
+          await open(back.id);
+        },
+      },
+    });
+    refreshFacetsSoon();
+  } catch (error) {
+    showError(String(error));
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  const ctrl = event.ctrlKey || event.metaKey;
+  const key = event.key.toLowerCase();
+  if (ctrl && key === "n") {
+    event.preventDefault();
+    newDraft();
+  } else if (ctrl && (key === "f" || key === "k")) {
+    event.preventDefault();
+    $("search").focus();
+    $("search").select();
+  } else if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+    event.preventDefault();
+    open(list.neighbour(event.key === "ArrowDown" ? 1 : -1));
+  } else if (ctrl && /^[1-5]$/.test(event.key)) {
+    event.preventDefault();
+    editor.toggleNetwork(Number(event.key) - 1);
+  } else if (ctrl && key === "h") {
+    event.preventDefault();
+    history.toggle();
+  } else if (ctrl && key === "t") {
+    event.preventDefault();
+    editor.toggleThread();
+  } else if (event.key === "F1" || (ctrl && event.key === "/")) {
+    event.preventDefault();
+    $("shortcuts").showModal();
+  } else if (event.key === "Escape" && !$("history").hidden) {
+    history.close();
+  }
+});
+
+// ----- start -----
+
+async function showProblem(problem) {
+  $("workspace").hidden = true;
+  $("problem").hidden = false;
+  $("problem-message").textContent = problem.message;
+  const backups = await api.listBackups().catch(() => []);
+  renderBackups($("problem-backups"), backups, async (backup) => {
+    try {
+      await api.restoreBackup(backup.path);
+      window.location.reload();
+    } catch (error) {
+      showError(String(error));
+    }
+  });
+}
+
+async function start() {
+  info = await api.appInfo();
+  if (info.problem) {
+    await showProblem(info.problem);
+    api.uiReady();
+    return;
+  }
+  await Promise.all([refreshFacets(), refreshList()]);
+  const first = list.first();
+  if (first) await open(first);
+  else await editor.blank();
+  $("post-text").focus();
+  api.uiReady();
+  // Problems the background backup found are worth a word.
+  setTimeout(async () => {
+    const later = await api.appInfo().catch(() => null);
+    if (later?.maintenance) showError(later.maintenance);
+  }, 8000);
+}
+
+start().catch((error) => showError(String(error)));

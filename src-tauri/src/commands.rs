@@ -1,20 +1,258 @@
-//! The commands the editor window calls. Each is glue: arguments in, a crate call, a result out.
+//! The commands the editor window calls. Each is glue: arguments in, a crate call, a result
+//! out; errors become the store's user-facing messages.
 
+use std::path::PathBuf;
+
+use podium_core::diff::Part;
 use podium_core::text::check::{self, Lang, Network, Options, Report};
+use podium_core::text::thread;
+use podium_store::{Backup, Draft, DraftPatch, DraftSummary, Filter, NewDraft, Revision, Store};
+use serde::Serialize;
+use tauri::{AppHandle, Manager, State};
 
-/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`).
-#[tauri::command]
-pub fn check_post(text: String, lang: Option<String>) -> Vec<Report> {
-    let options = Options {
-        lang: if lang.as_deref() == Some("nb") {
+use crate::drafts::{Drafts, Problem};
+
+type Answer<T> = Result<T, String>;
+
+fn options(lang: Option<&str>) -> Options {
+    Options {
+        lang: if lang == Some("nb") {
             Lang::Nb
         } else {
             Lang::En
         },
         ..Options::default()
-    };
+    }
+}
+
+/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`).
+#[tauri::command]
+pub fn check_post(text: String, lang: Option<String>) -> Vec<Report> {
+    let options = options(lang.as_deref());
     Network::ALL
         .iter()
         .map(|&n| check::check(&text, n, &options))
         .collect()
+}
+
+/// One post of a thread: its text as the user edits it, the text as published (with ` k/n`),
+/// and the check of the latter.
+#[derive(Debug, Serialize)]
+pub struct ThreadPart {
+    text: String,
+    numbered: String,
+    report: Report,
+}
+
+/// Splits the text into the posts of a thread for `network`.
+#[tauri::command]
+pub fn thread_parts(
+    text: String,
+    network: Network,
+    numbering: bool,
+    lang: Option<String>,
+) -> Vec<ThreadPart> {
+    let options = options(lang.as_deref());
+    let parts = thread::split(&text, network, &options, numbering);
+    let total = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(k, numbered)| {
+            let suffix = format!(" {}/{total}", k + 1);
+            let text = match numbered.strip_suffix(&suffix) {
+                Some(t) if numbering && total > 1 => t.to_owned(),
+                _ => numbered.clone(),
+            };
+            let report = check::check(&numbered, network, &options);
+            ThreadPart {
+                text,
+                numbered,
+                report,
+            }
+        })
+        .collect()
+}
+
+/// Where things are, and whether the database is open.
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    database: PathBuf,
+    backups: PathBuf,
+    logs: Option<PathBuf>,
+    problem: Option<Problem>,
+    maintenance: Option<String>,
+}
+
+#[tauri::command]
+pub fn app_info(app: AppHandle, drafts: State<'_, Drafts>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        database: drafts.path().to_owned(),
+        backups: Store::backup_dir_for(drafts.path()),
+        logs: app.path().app_log_dir().ok(),
+        problem: drafts.problem(),
+        maintenance: drafts.maintenance_problem(),
+    }
+}
+
+/// A draft as the list shows it: the first line and a short excerpt, not the whole text.
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    id: String,
+    title: String,
+    excerpt: String,
+    state: podium_core::draft::DraftState,
+    goal: Option<String>,
+    tags: Vec<String>,
+    networks: Vec<Network>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<DraftSummary> for ListItem {
+    fn from(d: DraftSummary) -> ListItem {
+        let rest = d.text.trim().split_once('\n').map_or("", |(_, rest)| rest);
+        ListItem {
+            excerpt: podium_core::draft::title(rest, 90),
+            id: d.id,
+            title: d.title,
+            state: d.state,
+            goal: d.goal,
+            tags: d.tags,
+            networks: d.networks,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
+    let found = drafts.with(|s| s.list_drafts(&filter))?;
+    Ok(found.into_iter().map(ListItem::from).collect())
+}
+
+#[tauri::command]
+pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
+    drafts.with(|s| s.draft(&id))
+}
+
+#[tauri::command]
+pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<Draft> {
+    drafts.with(|s| s.create_draft(draft))
+}
+
+#[tauri::command]
+pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<Draft> {
+    drafts.with(|s| s.update_draft(&id, patch))
+}
+
+#[tauri::command]
+pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
+    drafts.with(|s| s.delete_draft(&id))
+}
+
+#[tauri::command]
+pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
+    drafts.with(|s| s.undelete_draft(&id))
+}
+
+/// What the list's filters offer: goals, tags with counts, drafts per state.
+#[derive(Debug, Serialize)]
+pub struct Facets {
+    goals: Vec<String>,
+    tags: Vec<(String, i64)>,
+    states: std::collections::BTreeMap<String, i64>,
+}
+
+#[tauri::command]
+pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
+    drafts.with(|s| {
+        Ok(Facets {
+            goals: s.goals()?,
+            tags: s.tags()?,
+            states: s.count_by_state()?,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn add_goal(name: String, drafts: State<'_, Drafts>) -> Answer<Option<String>> {
+    drafts.with(|s| s.add_goal(&name))
+}
+
+#[tauri::command]
+pub fn revisions(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Revision>> {
+    drafts.with(|s| s.revisions(&id))
+}
+
+#[tauri::command]
+pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>> {
+    drafts.with(|s| s.revision_diff(&id))
+}
+
+#[tauri::command]
+pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
+    drafts.with(|s| s.restore_revision(&id))
+}
+
+#[tauri::command]
+pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Answer<Revision> {
+    drafts.with(|s| s.name_revision(&id, &name))
+}
+
+#[tauri::command]
+pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
+    let dir = Store::backup_dir_for(drafts.path());
+    match drafts.with(|s| s.backups()) {
+        Ok(list) => Ok(list),
+        // The database is not open: its backups are still on disk.
+        Err(_) if drafts.problem().is_some() => Ok(std::fs::read_dir(&dir)
+            .map(|entries| {
+                let mut list: Vec<Backup> = entries
+                    .flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
+                    .filter_map(|e| {
+                        let meta = e.metadata().ok()?;
+                        Some(Backup {
+                            path: e.path(),
+                            taken_at: meta.modified().ok()?.into(),
+                            bytes: meta.len(),
+                        })
+                    })
+                    .collect();
+                list.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+                list
+            })
+            .unwrap_or_default()),
+        Err(e) => Err(e),
+    }
+}
+
+#[tauri::command]
+pub fn backup_now(drafts: State<'_, Drafts>) -> Answer<Backup> {
+    let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S");
+    let file = Store::backup_dir_for(drafts.path()).join(format!("manual-{stamp}.sqlite3"));
+    drafts.with(|s| {
+        s.check_integrity()?;
+        s.backup_to(&file)
+    })
+}
+
+/// Restores a backup; answers where the replaced content was kept.
+#[tauri::command]
+pub fn restore_backup(path: PathBuf, drafts: State<'_, Drafts>) -> Answer<String> {
+    drafts.restore(&path)
+}
+
+/// The window says it is ready for typing. With `PODIUM_BENCH_READY` set (the start-up
+/// benchmark), the app reports how long that took and quits.
+#[tauri::command]
+pub fn ui_ready(app: AppHandle) {
+    let elapsed = crate::started().elapsed();
+    tracing::info!(ms = elapsed.as_secs_f64() * 1e3, "window ready for typing");
+    if std::env::var_os("PODIUM_BENCH_READY").is_some() {
+        eprintln!("podium-ready-ms {:.1}", elapsed.as_secs_f64() * 1e3);
+        app.exit(0);
+    }
 }

@@ -13,7 +13,7 @@ pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
     }
     WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
         .title("Podium")
-        .inner_size(1100.0, 720.0)
+        .inner_size(1220.0, 760.0)
         .min_inner_size(720.0, 480.0)
         .on_navigation(|url| {
             // The webview shows only the embedded UI. Links to the outside world will be opened

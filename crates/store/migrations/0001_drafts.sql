@@ -49,6 +49,9 @@ CREATE TABLE revisions (
     name          TEXT,
     restored_from TEXT,
     author        TEXT NOT NULL,
+    -- The editing session (one run of the app or CLI) that wrote it: autosaves coalesce only
+    -- within a session, so reopening Podium always starts a new revision.
+    session       TEXT NOT NULL DEFAULT '',
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL,
     rev           INTEGER NOT NULL DEFAULT 1,

@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::log::{self, Op};
-use crate::revisions::{self, Cause};
+use crate::revisions::{self, Cause, Writer};
 use crate::{parse_time, timestamp, Error, Result, Store};
 
 /// A draft as the editor shows it.
@@ -144,7 +144,11 @@ impl Store {
             hlc,
             draft_fields(&draft)?,
         )?;
-        revisions::record_created(&tx, &self.device, &draft, hlc)?;
+        let who = Writer {
+            device: &self.device,
+            session: &self.session,
+        };
+        revisions::record_created(&tx, who, &draft, hlc)?;
         tx.commit()?;
         Ok(draft)
     }
@@ -217,7 +221,11 @@ impl Store {
             index(&tx, &after)?;
         }
         if fields.contains_key("text") || fields.contains_key("variants") {
-            revisions::record_change(&tx, &self.device, &after, hlc, cause)?;
+            let who = Writer {
+                device: &self.device,
+                session: &self.session,
+            };
+            revisions::record_change(&tx, who, &after, hlc, cause)?;
         }
         log::record(
             &tx,

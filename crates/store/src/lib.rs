@@ -46,6 +46,8 @@ pub struct Store {
     device: String,
     /// Who makes the changes (shown as "created by" / "changed by").
     author: String,
+    /// This run's editing session (a UUIDv7): autosaves coalesce within it.
+    session: String,
     now: Now,
 }
 

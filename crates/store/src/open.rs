@@ -55,6 +55,7 @@ impl Store {
             clock: Clock::new(node, last),
             device: format!("{node:016x}"),
             author,
+            session: uuid::Uuid::now_v7().to_string(),
             now: Box::new(Utc::now),
         })
     }

@@ -2,9 +2,9 @@
 //!
 //! Rules (pinned by tests):
 //! - Autosaves made while typing coalesce into one revision: an edit joins the newest
-//!   revision when that one is an unnamed autosave by the same person, last touched less than
-//!   [`PAUSE_SECONDS`] ago and begun less than [`BURST_MINUTES`] ago. A pause, a new session or
-//!   another author starts a new revision.
+//!   revision when that one is an unnamed autosave by the same person in the same session (one
+//!   run of the app), last touched less than [`PAUSE_SECONDS`] ago and begun less than
+//!   [`BURST_MINUTES`] ago. A pause, reopening Podium or another author starts a new revision.
 //! - Restoring a revision is a change like any other: the draft gets the old text and a new
 //!   `restored` revision records it, so the text being replaced stays in the history too.
 //! - History is bounded: past [`MAX_AUTOSAVES`] unnamed autosaves, the one closest in time to
@@ -80,6 +80,9 @@ pub struct Revision {
     /// For a `restored` revision: the revision whose text came back.
     pub restored_from: Option<String>,
     pub author: String,
+    /// The editing session that wrote it (autosaves coalesce within one session only).
+    #[serde(default)]
+    pub session: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub rev: i64,
@@ -87,7 +90,7 @@ pub struct Revision {
 }
 
 pub(crate) const REVISION_COLUMNS: &str = "id, draft_id, number, text, variants, kind, name, \
-     restored_from, author, created_at, updated_at, rev, hlc";
+     restored_from, author, session, created_at, updated_at, rev, hlc";
 
 /// Why a draft's text changed.
 #[derive(Debug, Clone, Copy)]
@@ -168,17 +171,24 @@ impl Store {
 /// The first revision of a new draft.
 pub(crate) fn record_created(
     conn: &Connection,
-    device: &str,
+    who: Writer<'_>,
     draft: &Draft,
     hlc: Stamp,
 ) -> Result<()> {
-    insert(conn, device, draft, hlc, 1, RevisionKind::Created, None)
+    insert(conn, who, draft, hlc, 1, RevisionKind::Created, None)
+}
+
+/// The device and editing session a change comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Writer<'a> {
+    pub device: &'a str,
+    pub session: &'a str,
 }
 
 /// Records a text change: joins the current burst of typing or starts a new revision.
 pub(crate) fn record_change(
     conn: &Connection,
-    device: &str,
+    who: Writer<'_>,
     draft: &Draft,
     hlc: Stamp,
     cause: Cause<'_>,
@@ -195,7 +205,7 @@ pub(crate) fn record_change(
     if let Cause::Restore(from) = cause {
         return insert(
             conn,
-            device,
+            who,
             draft,
             hlc,
             number,
@@ -203,7 +213,7 @@ pub(crate) fn record_change(
             Some(from),
         );
     }
-    if let Some(latest) = latest.filter(|r| joins_burst(r, draft)) {
+    if let Some(latest) = latest.filter(|r| joins_burst(r, draft, who.session)) {
         let rev = latest.rev + 1;
         conn.execute(
             "UPDATE revisions SET text = ?2, variants = ?3, updated_at = ?4, rev = ?5, hlc = ?6
@@ -223,7 +233,7 @@ pub(crate) fn record_change(
         fields.insert("updated_at".into(), json!(timestamp(draft.updated_at)));
         return log::record(
             conn,
-            device,
+            who.device,
             "revision",
             &latest.id,
             Op::Update,
@@ -232,29 +242,22 @@ pub(crate) fn record_change(
             fields,
         );
     }
-    insert(
-        conn,
-        device,
-        draft,
-        hlc,
-        number,
-        RevisionKind::Autosave,
-        None,
-    )?;
-    thin(conn, device, &draft.id, hlc)
+    insert(conn, who, draft, hlc, number, RevisionKind::Autosave, None)?;
+    thin(conn, who.device, &draft.id, hlc)
 }
 
-fn joins_burst(latest: &Revision, draft: &Draft) -> bool {
+fn joins_burst(latest: &Revision, draft: &Draft, session: &str) -> bool {
     latest.kind == RevisionKind::Autosave
         && latest.name.is_none()
         && latest.author == draft.updated_by
+        && latest.session == session
         && (draft.updated_at - latest.updated_at).num_seconds() < PAUSE_SECONDS
         && (draft.updated_at - latest.created_at).num_minutes() < BURST_MINUTES
 }
 
 fn insert(
     conn: &Connection,
-    device: &str,
+    who: Writer<'_>,
     draft: &Draft,
     hlc: Stamp,
     number: i64,
@@ -271,6 +274,7 @@ fn insert(
         name: None,
         restored_from: restored_from.map(str::to_owned),
         author: draft.updated_by.clone(),
+        session: who.session.to_owned(),
         created_at: draft.updated_at,
         updated_at: draft.updated_at,
         rev: 1,
@@ -286,7 +290,7 @@ fn insert(
     fields.remove("hlc");
     log::record(
         conn,
-        device,
+        who.device,
         "revision",
         &revision.id,
         Op::Insert,
@@ -300,7 +304,7 @@ pub(crate) fn insert_revision(conn: &Connection, r: &Revision) -> Result<()> {
     conn.execute(
         &format!(
             "INSERT INTO revisions ({REVISION_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
         ),
         params![
             r.id,
@@ -312,6 +316,7 @@ pub(crate) fn insert_revision(conn: &Connection, r: &Revision) -> Result<()> {
             r.name,
             r.restored_from,
             r.author,
+            r.session,
             timestamp(r.created_at),
             timestamp(r.updated_at),
             r.rev,
@@ -378,8 +383,9 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Revision>> {
         r.get::<_, String>(8)?,
         r.get::<_, String>(9)?,
         r.get::<_, String>(10)?,
-        r.get::<_, i64>(11)?,
-        r.get::<_, String>(12)?,
+        r.get::<_, String>(11)?,
+        r.get::<_, i64>(12)?,
+        r.get::<_, String>(13)?,
     );
     let (
         id,
@@ -391,6 +397,7 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Revision>> {
         name,
         from,
         author,
+        session,
         created,
         updated,
         rev,
@@ -407,6 +414,7 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<Revision>> {
             name,
             restored_from: from,
             author,
+            session,
             created_at: parse_time(&created)?,
             updated_at: parse_time(&updated)?,
             rev,

@@ -559,3 +559,38 @@ fn user_goals_are_added_once_next_to_the_built_in_ones() {
         ]
     );
 }
+
+#[test]
+fn reopening_the_database_starts_a_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("podium.sqlite3");
+    let id = {
+        let mut store = Store::open(&path).unwrap();
+        let draft = store.create_draft(new("Første økt")).unwrap();
+        store
+            .update_draft(&draft.id, text("Første økt, ferdig"))
+            .unwrap();
+        store
+            .update_draft(&draft.id, text("Første økt, ferdig."))
+            .unwrap();
+        draft.id
+    };
+    let mut store = Store::open(&path).unwrap();
+    store
+        .update_draft(&id, text("Første økt, ferdig. Andre økt"))
+        .unwrap();
+    let texts: Vec<String> = store
+        .revisions(&id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "Første økt, ferdig. Andre økt",
+            "Første økt, ferdig.",
+            "Første økt"
+        ]
+    );
+}

@@ -1,0 +1,136 @@
+//! The drafts database as the app holds it: opened once at start, shared by the commands, and
+//! a background pass that backs it up daily and checks every page.
+//!
+//! When the database cannot be opened (damaged, or written by a newer Podium) the app still
+//! starts: the window explains what happened and offers the backups, and the file is left as
+//! it was.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use podium_store::{Error, Store};
+use serde::Serialize;
+
+/// The database, or why it is not open.
+pub struct Drafts {
+    path: PathBuf,
+    state: Mutex<Opened>,
+    /// What the background check found, if anything (shown in the window).
+    maintenance: Mutex<Option<String>>,
+}
+
+enum Opened {
+    Ready(Box<Store>),
+    Failed(Problem),
+}
+
+/// Why the database is not open, as the window shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// `damaged`, `newer`, `foreign` or `other`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Drafts {
+    /// Opens the database at `path` (or remembers why it cannot).
+    pub fn open(path: PathBuf) -> Drafts {
+        let state = match Store::open(&path) {
+            Ok(store) => Opened::Ready(Box::new(store)),
+            Err(error) => {
+                tracing::error!(%error, path = %path.display(), "cannot open the database");
+                Opened::Failed(problem(&error))
+            }
+        };
+        Drafts {
+            path,
+            state: Mutex::new(state),
+            maintenance: Mutex::new(None),
+        }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Runs `f` on the open store; a user-facing message when it is not open or `f` fails.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> podium_store::Result<T>,
+    ) -> Result<T, String> {
+        let mut state = self.state.lock().map_err(|_| {
+            "Podium hit an internal error; restart it (nothing was lost)".to_owned()
+        })?;
+        match &mut *state {
+            Opened::Ready(store) => f(store).map_err(|e| {
+                tracing::warn!(error = %e, "database command failed");
+                e.to_string()
+            }),
+            Opened::Failed(problem) => Err(problem.message.clone()),
+        }
+    }
+
+    pub fn problem(&self) -> Option<Problem> {
+        match &*self.state.lock().ok()? {
+            Opened::Failed(p) => Some(p.clone()),
+            Opened::Ready(_) => None,
+        }
+    }
+
+    pub fn maintenance_problem(&self) -> Option<String> {
+        self.maintenance.lock().ok()?.clone()
+    }
+
+    /// Restores a backup: over the open database, or in place of one that could not be opened
+    /// (kept aside, never deleted), which is then opened.
+    pub fn restore(&self, backup: &std::path::Path) -> Result<String, String> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| "Podium hit an internal error; restart it".to_owned())?;
+        match &mut *state {
+            Opened::Ready(store) => store
+                .restore_backup(backup)
+                .map(|safety| safety.path.display().to_string())
+                .map_err(|e| e.to_string()),
+            Opened::Failed(_) => {
+                let aside = Store::restore_over(&self.path, backup).map_err(|e| e.to_string())?;
+                let store = Store::open(&self.path).map_err(|e| e.to_string())?;
+                *state = Opened::Ready(Box::new(store));
+                Ok(aside.map(|p| p.display().to_string()).unwrap_or_default())
+            }
+        }
+    }
+
+    /// The daily backup and full page check, on a connection of its own so typing never waits
+    /// for it.
+    pub fn maintain(&self) {
+        if self.problem().is_some() {
+            return;
+        }
+        let outcome = Store::open(&self.path).and_then(|mut store| store.backup_daily());
+        match outcome {
+            Ok(Some(backup)) => tracing::info!(file = %backup.path.display(), "daily backup taken"),
+            Ok(None) => tracing::debug!("today's backup exists"),
+            Err(error) => {
+                tracing::error!(%error, "daily backup failed");
+                if let Ok(mut m) = self.maintenance.lock() {
+                    *m = Some(error.to_string());
+                }
+            }
+        }
+    }
+}
+
+fn problem(error: &Error) -> Problem {
+    let kind = match error {
+        Error::Corrupt { .. } => "damaged",
+        Error::NewerSchema { .. } => "newer",
+        Error::NotPodium { .. } => "foreign",
+        _ => "other",
+    };
+    Problem {
+        kind,
+        message: error.to_string(),
+    }
+}

@@ -1,0 +1,122 @@
+// The draft list: search, filters and a virtual list that renders only the rows in view, so
+// 10,000 drafts scroll as smoothly as ten.
+
+import { goalName, shortDate, t } from "./i18n.js";
+
+const ROW = 62; // px; must match .draft-row's height in styles.css
+const OVERSCAN = 6;
+
+export function createList({ container, spacer, empty, count, onOpen }) {
+  let items = [];
+  let selected = null;
+  let query = "";
+  let frame = 0;
+
+  const indexOf = (id) => items.findIndex((d) => d.id === id);
+
+  function row(d, i) {
+    const el = document.createElement("div");
+    el.className = "draft-row";
+    el.role = "option";
+    el.id = `draft-${d.id}`;
+    el.dataset.id = d.id;
+    el.style.transform = `translateY(${i * ROW}px)`;
+    el.setAttribute("aria-selected", String(d.id === selected));
+    const title = document.createElement("div");
+    title.className = "title";
+    title.textContent = d.title || t("list.untitled");
+    const sub = document.createElement("div");
+    sub.className = "sub";
+    const state = document.createElement("span");
+    state.className = `state state-${d.state}`;
+    state.textContent = t(`state.${d.state}`);
+    const when = document.createElement("time");
+    when.dateTime = d.updated_at;
+    when.textContent = shortDate(d.updated_at);
+    const extra = document.createElement("span");
+    extra.className = "extra";
+    extra.textContent = [d.goal ? goalName(d.goal) : "", ...d.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ") || d.excerpt;
+    sub.append(state, extra, when);
+    el.append(title, sub);
+    return el;
+  }
+
+  function render() {
+    frame = 0;
+    spacer.style.height = `${items.length * ROW}px`;
+    const top = container.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((top + container.clientHeight) / ROW) + OVERSCAN);
+    const rows = [];
+    for (let i = first; i < last; i++) rows.push(row(items[i], i));
+    spacer.replaceChildren(...rows);
+    empty.hidden = items.length > 0;
+    empty.textContent = query ? t("list.noHits", { query }) : t("list.empty");
+    count.textContent = items.length === 1 ? t("list.count1") : t("list.count", { n: items.length.toLocaleString() });
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(render);
+  };
+
+  container.addEventListener("scroll", schedule, { passive: true });
+  new ResizeObserver(schedule).observe(container);
+  container.addEventListener("click", (event) => {
+    const el = event.target.closest(".draft-row");
+    if (el) onOpen(el.dataset.id);
+  });
+  container.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = api.neighbour(event.key === "ArrowDown" ? 1 : -1);
+      if (next) onOpen(next);
+    } else if (event.key === "Enter") {
+      document.getElementById("post-text")?.focus();
+    }
+  });
+
+  function reveal(id) {
+    const i = indexOf(id);
+    if (i < 0) return;
+    const top = i * ROW;
+    if (top < container.scrollTop) container.scrollTop = top;
+    else if (top + ROW > container.scrollTop + container.clientHeight) container.scrollTop = top + ROW - container.clientHeight;
+  }
+
+  const api = {
+    /** Replaces the list (after a search or filter change). */
+    set(list, currentQuery = "") {
+      items = list;
+      query = currentQuery;
+      render();
+    },
+    select(id) {
+      selected = id;
+      reveal(id);
+      render();
+    },
+    /** Puts a changed draft at the top (lists are newest first), or updates it in place. */
+    upsert(item) {
+      const i = indexOf(item.id);
+      if (i >= 0) items.splice(i, 1);
+      if (!query) items.unshift(item);
+      else if (i >= 0) items.splice(i, 0, item);
+      schedule();
+    },
+    remove(id) {
+      const i = indexOf(id);
+      if (i >= 0) items.splice(i, 1);
+      schedule();
+    },
+    /** The id `delta` rows from the selected draft. */
+    neighbour(delta) {
+      if (items.length === 0) return null;
+      const i = indexOf(selected);
+      const next = i < 0 ? 0 : Math.min(items.length - 1, Math.max(0, i + delta));
+      return items[next]?.id ?? null;
+    },
+    first: () => items[0]?.id ?? null,
+    size: () => items.length,
+  };
+  return api;
+}

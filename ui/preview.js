@@ -1,0 +1,91 @@
+// A preview of the post as it will look on the selected network: the links and hashtags that
+// network will make clickable (from Rust's report), its truncation, and the part that does
+// not fit.
+
+import { t } from "./i18n.js";
+
+const LOOK = {
+  x: { name: "X", handle: "@you", cut: null },
+  bluesky: { name: "Bluesky", handle: "@you.bsky.social", cut: null },
+  mastodon: { name: "Mastodon", handle: "@you@mastodon.social", cut: null },
+  // LinkedIn's feed shows about three lines (some 210 characters) before "…see more".
+  linkedin: { name: "LinkedIn", handle: "", cut: 210 },
+  threads: { name: "Threads", handle: "@you", cut: null },
+};
+
+/** Renders `text` as `report.network` shows it into `container`. */
+export function renderPreview(container, text, report) {
+  if (!report) {
+    container.replaceChildren();
+    return;
+  }
+  const look = LOOK[report.network];
+  const card = document.createElement("article");
+  card.className = `post post-${report.network}`;
+  card.dataset.network = report.network;
+
+  const head = document.createElement("header");
+  const avatar = document.createElement("span");
+  avatar.className = "avatar";
+  avatar.textContent = t("preview.you").slice(0, 1);
+  const who = document.createElement("span");
+  who.className = "who";
+  const name = document.createElement("strong");
+  name.textContent = t("preview.you");
+  const handle = document.createElement("span");
+  handle.className = "handle";
+  handle.textContent = [look.handle, t("preview.now")].filter(Boolean).join(" · ");
+  who.append(name, handle);
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  badge.textContent = look.name;
+  head.append(avatar, who, badge);
+
+  const body = document.createElement("p");
+  body.className = "post-text";
+  let shown = text;
+  let cut = false;
+  if (look.cut && text.length > look.cut) {
+    // Cut at a word, as the feed does.
+    const at = text.lastIndexOf(" ", look.cut);
+    shown = text.slice(0, at > look.cut / 2 ? at : look.cut);
+    cut = true;
+  }
+  body.append(marked(shown, report));
+  if (cut) {
+    const more = document.createElement("span");
+    more.className = "more";
+    more.textContent = ` ${t("preview.more")}`;
+    body.append(more);
+  }
+  card.append(head, body);
+  container.replaceChildren(card);
+}
+
+/** The text with the report's highlights as spans (UTF-16 ranges index JS strings directly). */
+function marked(text, report) {
+  const marks = (report.highlights ?? []).map((h) => ({ start: h.start, end: h.end, cls: `pv-${h.kind}` }));
+  if (report.over) marks.push({ start: report.over.start, end: report.over.end, cls: "pv-over" });
+  const cuts = new Set([0, text.length]);
+  for (const m of marks) {
+    cuts.add(Math.min(m.start, text.length));
+    cuts.add(Math.min(m.end, text.length));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const fragment = document.createDocumentFragment();
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [from, to] = [points[i], points[i + 1]];
+    if (from === to) continue;
+    const piece = text.slice(from, to);
+    const classes = marks.filter((m) => m.start <= from && to <= m.end).map((m) => m.cls);
+    if (classes.length === 0) {
+      fragment.append(document.createTextNode(piece));
+    } else {
+      const span = document.createElement("span");
+      span.className = classes.join(" ");
+      span.textContent = piece;
+      fragment.append(span);
+    }
+  }
+  return fragment;
+}

@@ -1,0 +1,103 @@
+// Settings: language and theme (both follow the OS unless chosen), backups with restore, and
+// where the data lives.
+
+import * as api from "./api.js";
+import { chosenLanguage, longDate, setLanguage, t } from "./i18n.js";
+
+const THEME = "podium.theme";
+
+/** Applies the saved theme choice: `light`, `dark`, or following the OS. */
+export function applyTheme() {
+  const theme = localStorage.getItem(THEME);
+  if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+}
+
+/** Renders a list of backups with a Restore button each into `list`. */
+export function renderBackups(list, backups, onRestore) {
+  if (backups.length === 0) {
+    const li = document.createElement("li");
+    li.className = "help";
+    li.textContent = t("settings.noBackups");
+    list.replaceChildren(li);
+    return;
+  }
+  list.replaceChildren(
+    ...backups.map((b) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      label.textContent = `${longDate(b.taken_at)} · ${Math.max(1, Math.round(b.bytes / 1024))} KiB`;
+      label.title = b.path;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = t("settings.restore");
+      button.addEventListener("click", () => onRestore(b));
+      li.append(label, button);
+      return li;
+    }),
+  );
+}
+
+export function createSettings(el, { onLanguage, onRestored, onError, info }) {
+  async function refreshBackups() {
+    try {
+      renderBackups(el.backups, await api.listBackups(), restore);
+    } catch (error) {
+      onError(String(error));
+    }
+  }
+
+  async function restore(backup) {
+    if (!window.confirm(t("settings.restoreConfirm", { time: longDate(backup.taken_at) }))) return;
+    try {
+      const kept = await api.restoreBackup(backup.path);
+      onRestored(t("settings.restored", { path: kept }));
+      await refreshBackups();
+    } catch (error) {
+      onError(String(error));
+    }
+  }
+
+  el.language.addEventListener("change", () => {
+    setLanguage(el.language.value);
+    onLanguage();
+  });
+  el.theme.addEventListener("change", () => {
+    if (el.theme.value === "system") localStorage.removeItem(THEME);
+    else localStorage.setItem(THEME, el.theme.value);
+    applyTheme();
+  });
+  el.backupNow.addEventListener("click", async () => {
+    try {
+      await api.backupNow();
+      await refreshBackups();
+    } catch (error) {
+      onError(String(error));
+    }
+  });
+
+  return {
+    async open() {
+      el.language.value = chosenLanguage();
+      el.theme.value = localStorage.getItem(THEME) ?? "system";
+      const data = info();
+      const rows = [
+        [t("settings.database"), data?.database],
+        [t("settings.backups"), data?.backups],
+        [t("settings.logs"), data?.logs],
+      ];
+      el.paths.replaceChildren(
+        ...rows.flatMap(([k, v]) => {
+          const dt = document.createElement("dt");
+          dt.textContent = k;
+          const dd = document.createElement("dd");
+          dd.textContent = v ?? "—";
+          return [dt, dd];
+        }),
+      );
+      el.dialog.showModal();
+      await refreshBackups();
+    },
+    restore,
+  };
+}
