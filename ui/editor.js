@@ -310,6 +310,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   el.threadNetwork.addEventListener("change", renderThread);
   el.threadNumbering.addEventListener("change", renderThread);
   window.addEventListener("beforeunload", () => flush());
+  // Until a draft is loaded, the editor is a new draft with the usual details.
+  showDetails();
 
   return {
     /** Shows a saved draft. */

@@ -203,6 +203,7 @@ const settings = createSettings(
     info: () => info,
     onLanguage() {
       translate();
+      $("save-status").textContent = "";
       editor.relabel();
       refreshFacets();
       refreshList();
@@ -311,8 +312,11 @@ async function showProblem(problem) {
   const backups = await api.listBackups().catch(() => []);
   renderBackups($("problem-backups"), backups, async (backup) => {
     try {
-      await api.restoreBackup(backup.path);
-      window.location.reload();
+      const kept = await api.restoreBackup(backup.path);
+      $("problem").hidden = true;
+      $("workspace").hidden = false;
+      await start();
+      if (kept) toast(t("settings.restored", { path: kept }));
     } catch (error) {
       showError(String(error));
     }
@@ -327,8 +331,11 @@ async function start() {
     return;
   }
   await Promise.all([refreshFacets(), refreshList()]);
+  // Someone who starts typing before the list has loaded is writing a new draft: keep it.
+  const typing = editor.current() || $("post-text").value !== "";
   const first = list.first();
-  if (first) await open(first);
+  if (typing) editor.current() && list.select(editor.current().id);
+  else if (first) await open(first);
   else await editor.blank();
   $("post-text").focus();
   api.uiReady();

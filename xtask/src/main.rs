@@ -5,6 +5,7 @@
 //!   the end-to-end tests in the real window under Xvfb, and the installer check.
 //! - `cargo xtask bundle` builds the `.deb` (`--check` installs it and starts it under Xvfb).
 //! - `cargo xtask measure` prints the baseline figures (sizes, cold start, idle memory).
+//! - `cargo xtask bench [text|search|ui]` runs the benchmarks and prints their figures.
 //! - `cargo xtask icons`  regenerates every platform icon from `icons/source.svg`.
 //! - `cargo xtask fuzz [SECONDS]` fuzzes the text engine.
 //!
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         }),
         "bundle" => steps::bundle(has("--check")),
         "measure" => steps::measure(),
+        "bench" => steps::bench(flags.first().map(String::as_str)),
         "icons" => steps::icons(),
         "fuzz" => steps::fuzz(flags.first().and_then(|s| s.parse().ok()).unwrap_or(300)),
         "help" | "-h" | "--help" => {
@@ -59,5 +61,8 @@ usage: cargo xtask <task>
   test [--no-bundle]  install test tools; fmt, clippy, all tests, E2E in Xvfb, installer check
   bundle [--check]    build the .deb into target/bundle/ (--check: install it and start it)
   measure             print sizes, cold start to visible window, idle memory
+  bench [text|search|ui]
+                      benchmarks: text engine, search over 100,000 drafts, the editor in
+                      the real window (start-up with 10,000 drafts, keystrokes, scrolling)
   icons               regenerate icons/ from icons/source.svg
   fuzz [SECONDS]      fuzz the text engine (cargo-fuzz, default 300 s)";

@@ -196,6 +196,51 @@ fn check_installer(deb: &Path) -> Result {
     Ok(())
 }
 
+/// Runs the benchmarks and prints their figures: the text engine (criterion), search over
+/// 100,000 drafts, and the editor in the real window (start-up with 10,000 drafts, keystroke
+/// latency, list scrolling) with the release build. `which` picks one: `text`, `search`, `ui`.
+pub fn bench(which: Option<&str>) -> Result {
+    let all = which.is_none();
+    let wants = |name: &str| all || which == Some(name);
+    if let Some(other) = which.filter(|w| !["text", "search", "ui"].contains(w)) {
+        return Err(format!("unknown benchmark `{other}` (text, search or ui)"));
+    }
+    if wants("text") {
+        run(
+            "text engine (criterion)",
+            &mut cargo(&["bench", "-p", "podium-core", "--bench", "text"]),
+        )?;
+    }
+    if wants("search") {
+        run(
+            "search over 100,000 drafts",
+            &mut cargo(&["bench", "-p", "podium-store", "--bench", "search"]),
+        )?;
+    }
+    if wants("ui") {
+        let mut packages = env::BUILD_PACKAGES.to_vec();
+        packages.extend_from_slice(env::TEST_PACKAGES);
+        env::ensure_packages(&packages)?;
+        let driver = env::ensure_tauri_driver()?;
+        run(
+            "release build of the app",
+            &mut cargo(&["build", "--release", "-p", "podium-desktop"]),
+        )?;
+        run(
+            "build the window benchmark",
+            &mut cargo(&["build", "--example", "ui_bench"]),
+        )?;
+        let session = Session::start("bench")?;
+        let bench = env::target_dir().join("debug").join("examples").join("ui_bench");
+        let mut cmd = Command::new(bench);
+        session.apply(&mut cmd);
+        cmd.env("PODIUM_APP", env::target_dir().join("release").join(APP_BIN))
+            .env("TAURI_DRIVER", &driver);
+        run("the editor in the real window (release build, Xvfb)", &mut cmd)?;
+    }
+    Ok(())
+}
+
 /// Prints the baselines: binary and installer sizes, cold start to a visible window, idle memory.
 pub fn measure() -> Result {
     let app = env::target_dir().join("release").join(APP_BIN);

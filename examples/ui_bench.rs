@@ -1,0 +1,161 @@
+//! The editor's speed, measured in the real window (`cargo xtask bench` runs it under Xvfb
+//! with the release build; it prints figures and asserts nothing about time):
+//!
+//! - start-up: process start to a window ready for typing, with 10,000 drafts in the database;
+//! - keystroke latency: a key typed into a 3,000-character post until the counters,
+//!   highlights, notes and preview show the new check (timed in the page, from the input
+//!   event's time stamp to the DOM updated);
+//! - scrolling the list of 10,000 drafts: frame times while it scrolls.
+//!
+//! Needs `PODIUM_APP` (the app binary), a display, and `tauri-driver` on the PATH or in
+//! `$TAURI_DRIVER`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use podium_store::{NewDraft, Store};
+use support::App;
+
+const DRAFTS: usize = 10_000;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn summary(label: &str, mut values: Vec<f64>) {
+    values.sort_by(f64::total_cmp);
+    println!(
+        "    {label:<34} n={:<4} p50 {:>6.2} ms   p95 {:>6.2} ms   max {:>6.2} ms",
+        values.len(),
+        percentile(&values, 0.5),
+        percentile(&values, 0.95),
+        values[values.len() - 1]
+    );
+}
+
+fn main() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("data/no.podium.desktop/podium.sqlite3");
+    let started = Instant::now();
+    {
+        let mut store = Store::open(&db).unwrap();
+        let words = [
+            "Ledelse", "handler", "om", "tillit", "og", "åpenhet", "i", "hele", "organisasjonen",
+            "#ledelse", "vi", "ansetter", "ingeniører", "Bodø", "Tromsø", "kultur", "strategi",
+        ];
+        for i in 0..DRAFTS {
+            let text: Vec<&str> = (0..(12 + i % 40)).map(|k| words[(i * 7 + k * 3) % words.len()]).collect();
+            store
+                .create_draft(NewDraft {
+                    text: format!("Utkast {i}: {}", text.join(" ")),
+                    tags: vec![["ledelse", "kultur", "Q4"][i % 3].to_owned()],
+                    ..NewDraft::default()
+                })
+                .unwrap();
+        }
+    }
+    let bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "==> {DRAFTS} drafts written in {:.1} s ({:.1} MiB)",
+        started.elapsed().as_secs_f64(),
+        bytes as f64 / 1048576.0
+    );
+
+    // Start-up, without WebDriver in the way: the app reports when its window is ready for
+    // typing (the newest draft loaded into the editor) and quits.
+    let app = support::app_binary();
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for _ in 0..7 {
+        let spawned = Instant::now();
+        let mut child = Command::new(&app)
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("PODIUM_BENCH_READY", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the app starts");
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        for line in stderr.lines().map_while(Result::ok) {
+            if let Some(ms) = line.strip_prefix("podium-ready-ms ") {
+                outside.push(spawned.elapsed().as_secs_f64() * 1e3);
+                inside.push(ms.trim().parse::<f64>().unwrap());
+                break;
+            }
+        }
+        let _ = child.wait();
+    }
+    println!("\n==> start-up with {DRAFTS} drafts (7 runs; the first is cold)");
+    println!("    first run: {:.0} ms from spawn", outside[0]);
+    summary("spawn → ready for typing", outside);
+    summary("main() → ready for typing", inside);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = App::start(home.path()).await;
+        app.editor().await;
+        // A 3,000-character post with hashtags and links, then keys typed one by one at its end.
+        let sentence = "Ledelse handler om tillit, åpenhet og mot #ledelse https://podium.no/les ";
+        let mut post = sentence.repeat(3000 / sentence.chars().count() + 1);
+        post.truncate(post.char_indices().nth(2990).map_or(post.len(), |(i, _)| i));
+        app.client
+            .execute(
+                "const t = document.getElementById('post-text'); t.value = arguments[0]; \
+                 t.dispatchEvent(new Event('input')); window.__podiumPerf.keystrokes = [];",
+                vec![serde_json::json!(post)],
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        app.client
+            .execute("window.__podiumPerf.keystrokes = []", vec![])
+            .await
+            .unwrap();
+        let editor = app.editor().await;
+        for chunk in ["Vi", " ses", " på", " torsdag", " i", " Bodø", " #Nordland"].repeat(6) {
+            for c in chunk.chars() {
+                editor.send_keys(&c.to_string()).await.unwrap();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let times = app
+            .client
+            .execute("return window.__podiumPerf.keystrokes", vec![])
+            .await
+            .unwrap();
+        let times: Vec<f64> = serde_json::from_value(times).unwrap();
+        let length = app.editor_value().await.chars().count();
+        println!("\n==> keystroke to counters, highlights, notes and preview updated ({length}-character post)");
+        summary("keystroke → DOM updated", times);
+
+        // Scrolling the list: frame times while it scrolls 10,000 drafts, 3 rows per frame.
+        let frames = app
+            .client
+            .execute_async(
+                "const [done] = arguments; const list = document.getElementById('draft-list'); \
+                 const out = []; let last = performance.now(); let n = 0; \
+                 function step(now) { out.push(now - last); last = now; list.scrollTop += 186; \
+                   if (++n < 300) requestAnimationFrame(step); else done(out.slice(1)); } \
+                 requestAnimationFrame(step);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let frames: Vec<f64> = serde_json::from_value(frames).unwrap();
+        let slow = frames.iter().filter(|f| **f > 1000.0 / 60.0 * 1.5).count();
+        let rows = app.texts(".draft-row").await.len();
+        println!("\n==> scrolling the list of {DRAFTS} drafts ({rows} rows in the DOM at a time)");
+        summary("frame interval", frames);
+        println!("    frames slower than 25 ms: {slow} of 299");
+        app.stop().await;
+    });
+}

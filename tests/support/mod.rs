@@ -1,0 +1,335 @@
+//! What the end-to-end tests share: the real app under `tauri-driver`, each run in a home
+//! folder of its own (its own database, settings and WebKit storage), and helpers that wait
+//! for the UI the way a person would.
+
+#![allow(dead_code)] // Each test file uses a different part of this.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub const NEEDS: &str = "needs a display and tauri-driver: run `cargo xtask test`";
+
+/// One app at a time: two cores, and WebKit is heavy.
+pub static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The `tauri-driver` process, stopped when dropped — also when starting the session fails
+/// (a `Child` is not stopped by dropping it).
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app) on its way out.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let started = Instant::now();
+        while matches!(self.0.try_wait(), Ok(None)) && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running app and the WebDriver session that controls it.
+pub struct App {
+    pub client: Client,
+    // Declared after `client`, so it is dropped (stopped) last.
+    _driver: Driver,
+    /// The home folder the app runs in (kept while the app runs).
+    pub home: PathBuf,
+}
+
+impl App {
+    /// Starts the app under a fresh tauri-driver. The driver's ports are picked free and then
+    /// handed over, so another process can rarely take one in between: one retry covers that.
+    /// Starts the app with its home folder in `home` (`data/`, `config/`, `cache/` below it):
+    /// a fresh folder gives a first start, the same folder again a restart.
+    pub async fn start(home: &Path) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no DISPLAY: the end-to-end tests {NEEDS}"
+        );
+        match App::try_start(home).await {
+            Ok(app) => app,
+            Err(first) => {
+                eprintln!("starting the app failed ({first}); trying once more");
+                App::try_start(home)
+                    .await
+                    .unwrap_or_else(|again| panic!("cannot start the app: {first}; then: {again}"))
+            }
+        }
+    }
+
+    pub async fn try_start(home: &Path) -> Result<App, String> {
+        let port = free_port();
+        let native_port = free_port();
+        let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let driver = Driver(
+            Command::new(&driver_bin)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native_port.to_string(),
+                ])
+                // The driver passes its environment to WebKitWebDriver, which passes it to the app.
+                .env("XDG_DATA_HOME", home.join("data"))
+                .env("XDG_CONFIG_HOME", home.join("config"))
+                .env("XDG_CACHE_HOME", home.join("cache"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot start {driver_bin:?} ({e}); the E2E tests {NEEDS}")
+                }),
+        );
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(20) {
+                return Err(format!("tauri-driver did not listen on {port}"));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let client = ClientBuilder::rustls()
+            .map_err(|e| format!("TLS setup for the WebDriver client: {e}"))?
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .map_err(|e| format!("no WebDriver session with the app: {e}"))?;
+        Ok(App {
+            client,
+            _driver: driver,
+            home: home.to_owned(),
+        })
+    }
+
+    /// What the text area holds.
+    pub async fn editor_value(&self) -> String {
+        self.editor()
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    pub async fn editor(&self) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("#post-text"))
+            .await
+            .expect("the editor's text area")
+    }
+
+    /// The element's text, or `None` while it does not exist (the UI builds parts of itself
+    /// after the page has loaded).
+    pub async fn text_of(&self, css: &str) -> Option<String> {
+        let element = self.client.find(Locator::Css(css)).await.ok()?;
+        element.text().await.ok()
+    }
+
+    /// Waits until the element exists and its text is `expected` (the UI updates after Rust
+    /// answers).
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let text = self.text_of(css).await;
+            if text.as_deref() == Some(expected) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{css} shows {text:?}, expected {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// The `data-state` of a network's counter (`ok`, `near` or `over`).
+    pub async fn counter_state(&self, network: &str) -> Option<String> {
+        self.client
+            .find(Locator::Css(&format!("#counter-{network}")))
+            .await
+            .unwrap_or_else(|e| panic!("counter for {network}: {e}"))
+            .attr("data-state")
+            .await
+            .unwrap_or_else(|e| panic!("counter for {network}: {e}"))
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .expect("a screenshot of the window");
+        let dir = output_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, &png).unwrap();
+        println!("screenshot: {}", path.display());
+        path
+    }
+
+    /// Ends the WebDriver session, which closes the app; `Drop` then stops the driver.
+    pub async fn stop(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// The package folder: cargo sets `CARGO_MANIFEST_DIR` when it runs tests; the compile-time value
+/// can be stale when several checkouts share one build cache.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
+pub fn output_dir() -> PathBuf {
+    std::env::var_os("PODIUM_TEST_OUTPUT").map_or_else(
+        || manifest_dir().join("target").join("test-output"),
+        PathBuf::from,
+    )
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs one end-to-end scenario with a fresh app in a home folder of its own; the app is
+/// stopped even when it fails.
+pub fn scenario(body: impl AsyncFnOnce(&App)) {
+    let home = tempfile::tempdir().unwrap();
+    let _one = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = App::start(home.path()).await;
+        body(&app).await;
+        app.stop().await;
+    });
+}
+
+/// Runs a scenario that starts (and restarts) the app itself in `home`.
+pub fn scenario_in(body: impl AsyncFnOnce(&Path)) {
+    let home = tempfile::tempdir().unwrap();
+    let _one = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        body(home.path()).await;
+    });
+}
+
+/// The pid of the Podium process running with `home` as its home folder.
+pub fn app_pid(home: &Path) -> Option<u32> {
+    let wanted = format!("XDG_DATA_HOME={}", home.join("data").display());
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+        if !exe.to_string_lossy().contains("podium-desktop") {
+            continue;
+        }
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        if environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+impl App {
+    /// Waits (up to 10 s) until `probe` answers `Some`, polling as a person would glance.
+    pub async fn until<T>(&self, what: &str, mut probe: impl AsyncFnMut(&App) -> Option<T>) -> T {
+        let started = Instant::now();
+        loop {
+            if let Some(found) = probe(self).await {
+                return found;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "gave up waiting: {what}");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// Waits until the autosave status says the draft is saved.
+    pub async fn until_saved(&self) {
+        self.until("the draft is saved", async |app| {
+            let status = app.text_of("#save-status").await?;
+            (status.starts_with("Saved") || status.starts_with("Lagret")).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits until the text area holds `expected`.
+    pub async fn until_editor_holds(&self, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let value = self.editor_value().await;
+            if value == expected {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the editor holds {value:?}, expected {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// Clicks the element once it exists and takes the click.
+    pub async fn click(&self, css: &str) {
+        let mut last: String;
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => match element.click().await {
+                    Ok(_) => return,
+                    Err(e) => last = e.to_string(),
+                },
+                Err(e) => last = e.to_string(),
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "cannot click {css}: {last}"
+            );
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// The text content of all elements matching `css`. (Read from the DOM: WebDriver's
+    /// "visible text" drops text in the list's clipped, transformed rows.)
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .unwrap_or_default();
+        serde_json::from_value(found).unwrap_or_default()
+    }
+}
+
+/// The app under test: `$PODIUM_APP` (the benchmarks use the release build), else the binary
+/// cargo built for these tests.
+pub fn app_binary() -> String {
+    std::env::var("PODIUM_APP")
+        .ok()
+        .or_else(|| option_env!("CARGO_BIN_EXE_podium-desktop").map(str::to_owned))
+        .expect("set PODIUM_APP to the podium-desktop binary")
+}
