@@ -46,11 +46,28 @@ fn main() {
     {
         let mut store = Store::open(&db).unwrap();
         let words = [
-            "Ledelse", "handler", "om", "tillit", "og", "åpenhet", "i", "hele", "organisasjonen",
-            "#ledelse", "vi", "ansetter", "ingeniører", "Bodø", "Tromsø", "kultur", "strategi",
+            "Ledelse",
+            "handler",
+            "om",
+            "tillit",
+            "og",
+            "åpenhet",
+            "i",
+            "hele",
+            "organisasjonen",
+            "#ledelse",
+            "vi",
+            "ansetter",
+            "ingeniører",
+            "Bodø",
+            "Tromsø",
+            "kultur",
+            "strategi",
         ];
         for i in 0..DRAFTS {
-            let text: Vec<&str> = (0..(12 + i % 40)).map(|k| words[(i * 7 + k * 3) % words.len()]).collect();
+            let text: Vec<&str> = (0..(12 + i % 40))
+                .map(|k| words[(i * 7 + k * 3) % words.len()])
+                .collect();
             store
                 .create_draft(NewDraft {
                     text: format!("Utkast {i}: {}", text.join(" ")),
@@ -102,7 +119,34 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let app = App::start(home.path()).await;
-        app.editor().await;
+        app.until("the editor's scripts", async |app| {
+            let ready = app
+                .client
+                .execute("return !!window.__podiumPerf", vec![])
+                .await
+                .ok()?;
+            (ready == serde_json::json!(true)).then_some(())
+        })
+        .await;
+        // Wait for the start to settle (the list loaded), then a new draft.
+        app.until("the list of drafts", async |app| {
+            let count = app.texts("#list-count").await.pop()?;
+            (count.replace([',', ' ', '\u{a0}'], "").starts_with("10000")).then_some(())
+        })
+        .await;
+        let idle = app
+            .client
+            .execute_async(
+                "const [done] = arguments; const out = []; let last = performance.now(); let n = 0; \
+                 const f = (now) => { out.push(now - last); last = now; if (++n < 60) requestAnimationFrame(f); else done(out.slice(1)); }; \
+                 requestAnimationFrame(f);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        summary("idle frame interval, list loaded", serde_json::from_value(idle).unwrap());
+        app.click("#new-draft").await;
+        app.until_editor_holds("").await;
         // A 3,000-character post with hashtags and links, then keys typed one by one at its end.
         let sentence = "Ledelse handler om tillit, åpenhet og mot #ledelse https://podium.no/les ";
         let mut post = sentence.repeat(3000 / sentence.chars().count() + 1);
@@ -117,7 +161,7 @@ fn main() {
             .unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
         app.client
-            .execute("window.__podiumPerf.keystrokes = []", vec![])
+            .execute("window.__podiumPerf.keystrokes = []; window.__podiumPerf.parts = []", vec![])
             .await
             .unwrap();
         let editor = app.editor().await;
@@ -133,9 +177,38 @@ fn main() {
             .await
             .unwrap();
         let times: Vec<f64> = serde_json::from_value(times).unwrap();
+        let parts = app
+            .client
+            .execute("return window.__podiumPerf.parts.slice(-times_len)".replace("times_len", &times.len().to_string()).as_str(), vec![])
+            .await
+            .unwrap();
+        let parts: Vec<[f64; 3]> = serde_json::from_value(parts).unwrap();
         let length = app.editor_value().await.chars().count();
         println!("\n==> keystroke to counters, highlights, notes and preview updated ({length}-character post)");
         summary("keystroke → DOM updated", times);
+        summary("  of which: waiting to run", parts.iter().map(|p| p[0]).collect());
+        summary("  of which: check round trip", parts.iter().map(|p| p[1]).collect());
+        summary("  of which: drawing", parts.iter().map(|p| p[2]).collect());
+
+        // Where a keystroke's time goes: the IPC round trip and the check itself.
+        let probe = app
+            .client
+            .execute_async(
+                "const [text, done] = arguments; const { invoke } = window.__TAURI__.core; \
+                 (async () => { const ipc = [], check = [], idle = []; \
+                   for (let i = 0; i < 30; i++) { let t = performance.now(); await invoke('app_info'); ipc.push(performance.now() - t); \
+                     t = performance.now(); await invoke('check_post', { text, lang: 'en' }); check.push(performance.now() - t); } \
+                   let last = performance.now(); \
+                   await new Promise((r) => { let n = 0; const f = (now) => { idle.push(now - last); last = now; if (++n < 60) requestAnimationFrame(f); else r(); }; requestAnimationFrame(f); }); \
+                   done([ipc, check, idle.slice(1)]); })();",
+                vec![serde_json::json!(post)],
+            )
+            .await
+            .unwrap();
+        let [ipc, check, idle]: [Vec<f64>; 3] = serde_json::from_value(probe).unwrap();
+        summary("IPC round trip (app_info)", ipc);
+        summary("check_post round trip", check);
+        summary("idle frame interval", idle);
 
         // Scrolling the list: frame times while it scrolls 10,000 drafts, 3 rows per frame.
         let frames = app

@@ -32,7 +32,8 @@ fn a_norwegian_post_survives_a_restart_is_found_and_an_earlier_revision_comes_ba
         // The counts the window shows are the engine's: the bare link counts 23 on X;
         // Bluesky counts graphemes. (WebDriver cannot type emoji, so none here; the engine's
         // emoji counting is pinned by the conformance and differential tests.)
-        app.wait_for_text("#count-x", &length(text, Network::X)).await;
+        app.wait_for_text("#count-x", &length(text, Network::X))
+            .await;
         app.wait_for_text("#count-bluesky", &length(text, Network::Bluesky))
             .await;
         assert_eq!(length(text, Network::X), "76");
@@ -85,8 +86,11 @@ fn a_norwegian_post_survives_a_restart_is_found_and_an_earlier_revision_comes_ba
                 texts.iter().position(|t| t == text)
             })
             .await;
-        app.click(&format!(".revisions li:nth-child({}) .revision", earlier + 1))
-            .await;
+        app.click(&format!(
+            ".revisions li:nth-child({}) .revision",
+            earlier + 1
+        ))
+        .await;
         app.wait_for_text("#diff ins", " Les mer i kveld.").await;
         app.screenshot("drafts-history-diff.png").await;
         app.click("#restore-revision").await;
@@ -94,7 +98,7 @@ fn a_norwegian_post_survives_a_restart_is_found_and_an_earlier_revision_comes_ba
         // Restoring is itself a revision: the edited text is still in the history.
         app.until("the edited text in the history", async |app| {
             let texts = app.texts(".revision .rev-text").await;
-            (texts.iter().any(|t| *t == edited) && texts.len() >= 3).then_some(())
+            (texts.contains(&edited) && texts.len() >= 3).then_some(())
         })
         .await;
         app.stop().await;
@@ -132,7 +136,10 @@ fn kill_9_while_typing_loses_at_most_the_last_second() {
                 (!value.is_empty()).then_some(value)
             })
             .await;
-        assert!(typed.starts_with(&saved), "saved text is not what was typed: {saved:?}");
+        assert!(
+            typed.starts_with(&saved),
+            "saved text is not what was typed: {saved:?}"
+        );
         // Everything typed more than a second before the kill is there.
         let must_have = log
             .iter()
@@ -173,11 +180,17 @@ fn thread_mode_shows_numbered_posts_that_each_fit() {
             .await;
         for count in &counts {
             let (used, limit) = count.split_once(" / ").unwrap();
-            assert!(used.parse::<usize>().unwrap() <= limit.parse::<usize>().unwrap(), "{count}");
+            assert!(
+                used.parse::<usize>().unwrap() <= limit.parse::<usize>().unwrap(),
+                "{count}"
+            );
             assert_eq!(limit, "280");
         }
         let suffixes = app.texts(".thread-part .part-suffix").await;
-        assert_eq!(suffixes.first().map(String::as_str), Some(&*format!("1/{}", counts.len())));
+        assert_eq!(
+            suffixes.first().map(String::as_str),
+            Some(&*format!("1/{}", counts.len()))
+        );
         app.screenshot("drafts-thread.png").await;
         // Editing a part edits the draft, in place. (WebKitWebDriver types at the end of a
         // field, so the edit goes at the end of the first post.)
@@ -199,7 +212,13 @@ fn shortcuts_make_new_drafts_switch_between_them_and_toggle_networks() {
         let editor = app.editor().await;
         editor.send_keys("Første utkast").await.unwrap();
         app.until_saved().await;
-        let ctrl = |k: &str| format!("{}{k}{}", char::from(Key::Control), char::from(Key::Control));
+        let ctrl = |k: &str| {
+            format!(
+                "{}{k}{}",
+                char::from(Key::Control),
+                char::from(Key::Control)
+            )
+        };
         editor.send_keys(&ctrl("n")).await.unwrap();
         app.until_editor_holds("").await;
         app.editor().await.send_keys("Andre utkast").await.unwrap();
@@ -208,7 +227,14 @@ fn shortcuts_make_new_drafts_switch_between_them_and_toggle_networks() {
             (app.texts(".draft-row").await.len() == 2).then_some(())
         })
         .await;
-        let alt = |k: Key| format!("{}{}{}", char::from(Key::Alt), char::from(k), char::from(Key::Alt));
+        let alt = |k: Key| {
+            format!(
+                "{}{}{}",
+                char::from(Key::Alt),
+                char::from(k),
+                char::from(Key::Alt)
+            )
+        };
         app.editor().await.send_keys(&alt(Key::Down)).await.unwrap();
         app.until_editor_holds("Første utkast").await;
         app.editor().await.send_keys(&alt(Key::Up)).await.unwrap();
@@ -216,7 +242,11 @@ fn shortcuts_make_new_drafts_switch_between_them_and_toggle_networks() {
         // Ctrl+2 turns Bluesky off for this draft: its counter goes away.
         app.editor().await.send_keys(&ctrl("2")).await.unwrap();
         app.until("the Bluesky counter hidden", async |app| {
-            let counter = app.client.find(Locator::Css("#counter-bluesky")).await.ok()?;
+            let counter = app
+                .client
+                .find(Locator::Css("#counter-bluesky"))
+                .await
+                .ok()?;
             (!counter.is_displayed().await.ok()?).then_some(())
         })
         .await;
@@ -288,7 +318,10 @@ fn the_window_in_english_and_norwegian_light_and_dark() {
         app.click("#settings form button[value='close']").await;
         app.wait_for_text("#new-draft", "Nytt utkast").await;
         app.until("Norwegian counters", async |app| {
-            app.text_of("#remaining-x").await?.ends_with("igjen").then_some(())
+            app.text_of("#remaining-x")
+                .await?
+                .ends_with("igjen")
+                .then_some(())
         })
         .await;
         let theme = app
@@ -321,4 +354,37 @@ async fn choose(app: &App, css: &str, value: &str) {
     }
     let select = app.client.find(Locator::Css(css)).await.unwrap();
     select.select_by_value(value).await.unwrap();
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn the_window_speaks_norwegian_when_the_system_does() {
+    scenario_in(async |home| {
+        let app = App::start_env(home, &[("LANG", "nb_NO.UTF-8"), ("LANGUAGE", "nb")]).await;
+        app.wait_for_text("#new-draft", "Nytt utkast").await;
+        app.wait_for_text("#remaining-x", "280 igjen").await;
+        let lang = app
+            .editor()
+            .await
+            .attr("placeholder")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(lang.starts_with("Hva vil du si?"), "{lang}");
+        let post_lang = app
+            .client
+            .find(Locator::Css("#draft-lang"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(
+            post_lang.as_deref(),
+            Some("nb"),
+            "a new post is in Norwegian too"
+        );
+        app.screenshot("window-nb-light-from-os.png").await;
+        app.stop().await;
+    });
 }

@@ -26,7 +26,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let pressed = "x";
   let ticket = 0;
   let goals = [];
-  const perf = (window.__podiumPerf = { keystrokes: [] });
+  const perf = (window.__podiumPerf = { keystrokes: [], parts: [] });
 
   const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
 
@@ -89,6 +89,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   async function check(started) {
     const mine = ++ticket;
     const text = el.textarea.value;
+    const sent = performance.now();
     let answer;
     try {
       answer = await api.checkPost(text, language());
@@ -97,11 +98,19 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       return;
     }
     if (mine !== ticket) return;
+    const back = performance.now();
     reports = answer;
     render(text);
-    if (started !== undefined) perf.keystrokes.push(performance.now() - started);
+    if (started !== undefined) {
+      const done = performance.now();
+      perf.keystrokes.push(done - started);
+      // Where the time went: waiting to run, the check's round trip, drawing the answer.
+      perf.parts.push([sent - started, back - sent, done - back]);
+    }
   }
 
+  /** Counters and highlights at once (they move with every key); notes, preview and thread
+   *  parts in the next frame, once for however many keys arrived meanwhile. */
   function render(text = el.textarea.value) {
     const shownNetworks = networks();
     pressed = showCounters(el.counters, shownNetworks, pressed);
@@ -109,6 +118,15 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     for (const report of reports) renderCount(report);
     const report = reports.find((r) => r.network === pressed && shownNetworks.includes(r.network));
     renderHighlights(el.backdrop, text, report);
+    if (!detailsFrame) detailsFrame = requestAnimationFrame(renderDetails);
+  }
+
+  let detailsFrame = 0;
+  function renderDetails() {
+    detailsFrame = 0;
+    const text = el.textarea.value;
+    const shownNetworks = networks();
+    const report = reports.find((r) => r.network === pressed && shownNetworks.includes(r.network));
     // Not news while writing: "the post is empty" before anything is typed, and a single
     // trailing space that only means the next word is coming.
     const midSentence = /\S $/.test(text) && !/^\s/.test(text);
@@ -347,10 +365,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       fillGoals(list, el.goal.value || draft?.goal || null);
     },
     /** Redraws labels after the UI language changed. */
-    relabel() {
+    relabel(recheck = true) {
       fillStates();
       showDetails();
-      check();
+      if (recheck) check();
     },
   };
 }

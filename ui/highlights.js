@@ -2,7 +2,9 @@
 // link, and the part that does not fit. Ranges come from Rust as UTF-16 indices, which is how
 // JavaScript strings index, so they slice the text directly.
 
-/** Renders `text` into `backdrop` with `report.highlights` and `report.over` marked. */
+/** Renders `text` into `backdrop` with `report.highlights` and `report.over` marked. Only the
+ *  pieces from the first one that changed are rebuilt: typing at the end of a long post touches
+ *  the last line, not the whole text, so the backdrop's layout stays cheap. */
 export function renderHighlights(backdrop, text, report) {
   const marks = (report?.highlights ?? []).map((h) => ({ ...h, cls: `hl-${h.kind}` }));
   if (report?.over) marks.push({ start: report.over.start, end: report.over.end, cls: "hl-over" });
@@ -10,21 +12,33 @@ export function renderHighlights(backdrop, text, report) {
   const cuts = new Set([0, text.length]);
   for (const m of marks) { cuts.add(m.start); cuts.add(m.end); }
   const points = [...cuts].filter((p) => p >= 0 && p <= text.length).sort((a, b) => a - b);
-  const fragment = document.createDocumentFragment();
+  const pieces = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const [from, to] = [points[i], points[i + 1]];
-    const piece = text.slice(from, to);
-    const classes = marks.filter((m) => m.start <= from && to <= m.end).map((m) => m.cls);
-    if (classes.length === 0) {
-      fragment.append(document.createTextNode(piece));
+    const classes = marks.filter((m) => m.start <= from && to <= m.end).map((m) => m.cls).join(" ");
+    pieces.push({ text: text.slice(from, to), classes });
+  }
+  // A trailing newline needs something after it to take up its line.
+  pieces.push({ text: "\u200b", classes: "" });
+
+  const before = backdrop.__pieces ?? [];
+  let same = 0;
+  while (same < before.length && same < pieces.length
+    && before[same].text === pieces[same].text && before[same].classes === pieces[same].classes) same++;
+  if (same === before.length && same === pieces.length) return;
+  const nodes = backdrop.childNodes;
+  while (nodes.length > same) backdrop.lastChild.remove();
+  const fragment = document.createDocumentFragment();
+  for (const piece of pieces.slice(same)) {
+    if (!piece.classes) {
+      fragment.append(document.createTextNode(piece.text));
     } else {
       const mark = document.createElement("mark");
-      mark.className = classes.join(" ");
-      mark.textContent = piece;
+      mark.className = piece.classes;
+      mark.textContent = piece.text;
       fragment.append(mark);
     }
   }
-  // A trailing newline needs something after it to take up its line.
-  fragment.append(document.createTextNode("\u200b"));
-  backdrop.replaceChildren(fragment);
+  backdrop.append(fragment);
+  backdrop.__pieces = pieces;
 }

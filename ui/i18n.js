@@ -195,12 +195,19 @@ const WORDS = {
 
 const SETTING = "podium.language";
 
-/** The UI language: the one chosen in Settings, else the OS locale's (bokmål for nb, no, nn). */
+let system = null;
+
+/** The OS's language as Rust read it from the environment (`nb`, `en`, …). */
+export function setSystemLanguage(code) {
+  system = code;
+}
+
+/** The UI language: the one chosen in Settings, else the OS's (bokmål for nb, no, nn). */
 export function language() {
   const chosen = localStorage.getItem(SETTING);
   if (chosen === "en" || chosen === "nb") return chosen;
-  const system = (navigator.languages?.[0] ?? navigator.language ?? "en").toLowerCase();
-  return /^(nb|no|nn)\b/.test(system) ? "nb" : "en";
+  const os = (system ?? navigator.languages?.[0] ?? navigator.language ?? "en").toLowerCase();
+  return /^(nb|no|nn)\b/.test(os) ? "nb" : "en";
 }
 
 export function chosenLanguage() {
@@ -233,26 +240,38 @@ function locale() {
   return language() === "nb" ? "nb-NO" : (navigator.language?.startsWith("en") ? navigator.language : "en-GB");
 }
 
+// Making an Intl formatter is slow (it loads locale data); a list of dates reuses them.
+const formatters = new Map();
+function format(options, date) {
+  const key = `${locale()}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale(), options);
+    formatters.set(key, formatter);
+  }
+  return formatter.format(date);
+}
+
 /** A date as the list shows it: the time for today, the weekday this week, else the date. */
 export function shortDate(iso) {
   const date = new Date(iso);
   const now = new Date();
   const sameDay = date.toDateString() === now.toDateString();
-  if (sameDay) return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(date);
+  if (sameDay) return format({ hour: "2-digit", minute: "2-digit" }, date);
   const days = (now - date) / 86400000;
-  if (days < 6) return new Intl.DateTimeFormat(locale(), { weekday: "short" }).format(date);
+  if (days < 6) return format({ weekday: "short" }, date);
   const sameYear = date.getFullYear() === now.getFullYear();
-  return new Intl.DateTimeFormat(locale(), sameYear ? { day: "numeric", month: "short" } : { dateStyle: "medium" }).format(date);
+  return format(sameYear ? { day: "numeric", month: "short" } : { dateStyle: "medium" }, date);
 }
 
 /** A full date and time. */
 export function longDate(iso) {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  return format({ dateStyle: "medium", timeStyle: "short" }, new Date(iso));
 }
 
 /** A time of day. */
 export function clock(date = new Date()) {
-  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(date);
+  return format({ hour: "2-digit", minute: "2-digit", second: "2-digit" }, date);
 }
 
 /** A goal's name: built-in goals in the UI language, the user's own as written. */

@@ -41,18 +41,40 @@ export function createList({ container, spacer, empty, count, onOpen }) {
     return el;
   }
 
+  // Rows in the DOM by draft id; scrolling moves and reuses them, and only rows that come
+  // into view are built.
+  let rows = new Map();
+  let shown = { height: -1, count: "", empty: "" };
+
   function render() {
     frame = 0;
-    spacer.style.height = `${items.length * ROW}px`;
+    const height = items.length * ROW;
+    if (height !== shown.height) spacer.style.height = `${(shown.height = height)}px`;
     const top = container.scrollTop;
     const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
     const last = Math.min(items.length, Math.ceil((top + container.clientHeight) / ROW) + OVERSCAN);
-    const rows = [];
-    for (let i = first; i < last; i++) rows.push(row(items[i], i));
-    spacer.replaceChildren(...rows);
+    const next = new Map();
+    for (let i = first; i < last; i++) {
+      const d = items[i];
+      let el = rows.get(d.id);
+      if (el && el.dataset.version !== d.updated_at) el = null;
+      if (!el) {
+        el = row(d, i);
+        el.dataset.version = d.updated_at;
+        spacer.append(el);
+      } else {
+        el.style.transform = `translateY(${i * ROW}px)`;
+        el.setAttribute("aria-selected", String(d.id === selected));
+      }
+      next.set(d.id, el);
+    }
+    for (const [id, el] of rows) if (next.get(id) !== el) el.remove();
+    rows = next;
     empty.hidden = items.length > 0;
-    empty.textContent = query ? t("list.noHits", { query }) : t("list.empty");
-    count.textContent = items.length === 1 ? t("list.count1") : t("list.count", { n: items.length.toLocaleString() });
+    const emptyText = query ? t("list.noHits", { query }) : t("list.empty");
+    if (emptyText !== shown.empty) empty.textContent = shown.empty = emptyText;
+    const countText = items.length === 1 ? t("list.count1") : t("list.count", { n: items.length.toLocaleString() });
+    if (countText !== shown.count) count.textContent = shown.count = countText;
   }
 
   const schedule = () => {
@@ -88,6 +110,8 @@ export function createList({ container, spacer, empty, count, onOpen }) {
     set(list, currentQuery = "") {
       items = list;
       query = currentQuery;
+      for (const el of rows.values()) el.remove();
+      rows = new Map();
       render();
     },
     select(id) {

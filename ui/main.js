@@ -4,7 +4,7 @@
 import * as api from "./api.js";
 import { createEditor } from "./editor.js";
 import { createHistory } from "./history.js";
-import { goalName, t, translate } from "./i18n.js";
+import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 
@@ -324,21 +324,30 @@ async function showProblem(problem) {
 }
 
 async function start() {
+  // The newest draft is asked for at once, beside the app's details.
+  const newestDraft = api.listDrafts({ limit: 1 }).catch(() => []);
   info = await api.appInfo();
+  setSystemLanguage(info.language);
+  translate();
+  editor.relabel(false);
   if (info.problem) {
     await showProblem(info.problem);
     api.uiReady();
     return;
   }
-  await Promise.all([refreshFacets(), refreshList()]);
-  // Someone who starts typing before the list has loaded is writing a new draft: keep it.
+  // Ready for typing first: the newest draft in the editor. The list (which can hold tens of
+  // thousands of drafts) and the filters load right after.
+  const [newest] = await newestDraft;
+  // Someone who starts typing before that is writing a new draft: keep it.
   const typing = editor.current() || $("post-text").value !== "";
-  const first = list.first();
-  if (typing) editor.current() && list.select(editor.current().id);
-  else if (first) await open(first);
-  else await editor.blank();
+  if (!typing) {
+    if (newest) await open(newest.id);
+    else await editor.blank();
+  }
   $("post-text").focus();
   api.uiReady();
+  await Promise.all([refreshFacets(), refreshList()]);
+  if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {
     const later = await api.appInfo().catch(() => null);

@@ -25,14 +25,36 @@ fn options(lang: Option<&str>) -> Options {
     }
 }
 
-/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`).
-#[tauri::command]
+/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
+/// networks are checked side by side: this runs on every keystroke.
+#[tauri::command(async)]
 pub fn check_post(text: String, lang: Option<String>) -> Vec<Report> {
     let options = options(lang.as_deref());
-    Network::ALL
-        .iter()
-        .map(|&n| check::check(&text, n, &options))
-        .collect()
+    // A short post is checked faster than a thread can start.
+    if text.len() < 1_000 {
+        return Network::ALL
+            .iter()
+            .map(|&n| check::check(&text, n, &options))
+            .collect();
+    }
+    std::thread::scope(|scope| {
+        let running: Vec<_> = Network::ALL
+            .iter()
+            .map(|&n| {
+                let (text, options) = (&text, &options);
+                scope.spawn(move || check::check(text, n, options))
+            })
+            .collect();
+        Network::ALL
+            .iter()
+            .zip(running)
+            .map(|(&n, handle)| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| check::check(&text, n, &options))
+            })
+            .collect()
+    })
 }
 
 /// One post of a thread: its text as the user edits it, the text as published (with ` k/n`),
@@ -83,10 +105,16 @@ pub struct AppInfo {
     logs: Option<PathBuf>,
     problem: Option<Problem>,
     maintenance: Option<String>,
+    /// The OS's language for messages (`nb`, `en`, …), for a UI that follows the system.
+    language: String,
 }
 
 #[tauri::command]
 pub fn app_info(app: AppHandle, drafts: State<'_, Drafts>) -> AppInfo {
+    tracing::debug!(
+        ms = crate::started().elapsed().as_secs_f64() * 1e3,
+        "the page asked for app_info"
+    );
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         database: drafts.path().to_owned(),
@@ -94,6 +122,53 @@ pub fn app_info(app: AppHandle, drafts: State<'_, Drafts>) -> AppInfo {
         logs: app.path().app_log_dir().ok(),
         problem: drafts.problem(),
         maintenance: drafts.maintenance_problem(),
+        language: system_language(|name| std::env::var(name).ok()),
+    }
+}
+
+/// The language the OS asks programs to speak, as gettext reads it: the first entry of
+/// `LANGUAGE`, else `LC_ALL`, `LC_MESSAGES`, `LANG` (`nb_NO.UTF-8` → `nb`). Norwegian `no` and
+/// `nn` get bokmål, the Norwegian the UI has.
+fn system_language(var: impl Fn(&str) -> Option<String>) -> String {
+    let raw = ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| var(name))
+        .map(|v| v.split(':').next().unwrap_or("").to_owned())
+        .find(|v| !v.is_empty() && v != "C" && v != "POSIX")
+        .unwrap_or_default();
+    let code: String = raw
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    match code.as_str() {
+        "nb" | "no" | "nn" => "nb".to_owned(),
+        "" => "en".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::system_language;
+
+    fn with(vars: &[(&str, &str)]) -> String {
+        system_language(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn the_system_language_is_read_as_gettext_reads_it() {
+        assert_eq!(with(&[("LANG", "nb_NO.UTF-8")]), "nb");
+        assert_eq!(
+            with(&[("LANG", "en_US.UTF-8"), ("LANGUAGE", "nn:en")]),
+            "nb"
+        );
+        assert_eq!(with(&[("LC_ALL", "C"), ("LANG", "de_DE.UTF-8")]), "de");
+        assert_eq!(with(&[]), "en");
     }
 }
 
@@ -221,7 +296,7 @@ pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
                         })
                     })
                     .collect();
-                list.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+                list.sort_by_key(|b| std::cmp::Reverse(b.taken_at));
                 list
             })
             .unwrap_or_default()),

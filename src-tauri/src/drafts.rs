@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use podium_store::{Error, Store};
+use podium_store::{Error, PageCheck, Store};
 use serde::Serialize;
 
 /// The database, or why it is not open.
@@ -35,7 +35,9 @@ pub struct Problem {
 impl Drafts {
     /// Opens the database at `path` (or remembers why it cannot).
     pub fn open(path: PathBuf) -> Drafts {
-        let state = match Store::open(&path) {
+        // Only the header at start (fast with any size); every page is checked in the
+        // background by `maintain`.
+        let state = match Store::open_with(&path, PageCheck::Header) {
             Ok(store) => Opened::Ready(Box::new(store)),
             Err(error) => {
                 tracing::error!(%error, path = %path.display(), "cannot open the database");
@@ -102,13 +104,16 @@ impl Drafts {
         }
     }
 
-    /// The daily backup and full page check, on a connection of its own so typing never waits
-    /// for it.
+    /// The full page check and the daily backup, on a connection of its own so typing never
+    /// waits for them. A damaged database is reported (the window says so) and not backed up.
     pub fn maintain(&self) {
         if self.problem().is_some() {
             return;
         }
-        let outcome = Store::open(&self.path).and_then(|mut store| store.backup_daily());
+        let outcome = Store::open_with(&self.path, PageCheck::Header).and_then(|mut store| {
+            store.check_integrity()?;
+            store.backup_daily()
+        });
         match outcome {
             Ok(Some(backup)) => tracing::info!(file = %backup.path.display(), "daily backup taken"),
             Ok(None) => tracing::debug!("today's backup exists"),

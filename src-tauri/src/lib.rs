@@ -21,10 +21,25 @@ pub(crate) fn started() -> Instant {
     *STARTED.get_or_init(Instant::now)
 }
 
+/// Picks how WebKitGTK draws the window, before it starts. Podium's window is text and forms
+/// with no animation; WebKitGTK's GPU compositing bought nothing for it and, where the GL is
+/// software (virtual machines, remote desktops, Xvfb), made every frame of a long post take
+/// 90–100 ms (measured with `cargo xtask bench ui`: 16 ms frames and half the keystroke
+/// latency without it). It also sidesteps WebKitGTK's known blank windows on some GPU drivers.
+/// `WEBKIT_DISABLE_COMPOSITING_MODE=0` in the environment keeps compositing on.
+fn choose_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // Set before any thread starts: nothing else reads the environment concurrently.
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 /// Starts the desktop app and blocks until it quits.
 pub fn run() {
     started();
     logging::install_panic_hook();
+    choose_rendering();
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![
             commands::check_post,
@@ -51,7 +66,12 @@ pub fn run() {
             logging::init(app.handle());
             let path = podium_store::Store::default_path()?;
             app.manage(drafts::Drafts::open(path));
+            tracing::debug!(
+                ms = started().elapsed().as_secs_f64() * 1e3,
+                "database open"
+            );
             window::open_main(app.handle())?;
+            tracing::debug!(ms = started().elapsed().as_secs_f64() * 1e3, "window built");
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()

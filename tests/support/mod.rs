@@ -51,22 +51,27 @@ impl App {
     /// Starts the app with its home folder in `home` (`data/`, `config/`, `cache/` below it):
     /// a fresh folder gives a first start, the same folder again a restart.
     pub async fn start(home: &Path) -> App {
+        App::start_env(home, &[]).await
+    }
+
+    /// Starts the app with extra environment variables (e.g. the OS locale).
+    pub async fn start_env(home: &Path, env: &[(&str, &str)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: the end-to-end tests {NEEDS}"
         );
-        match App::try_start(home).await {
+        match App::try_start(home, env).await {
             Ok(app) => app,
             Err(first) => {
                 eprintln!("starting the app failed ({first}); trying once more");
-                App::try_start(home)
+                App::try_start(home, env)
                     .await
                     .unwrap_or_else(|again| panic!("cannot start the app: {first}; then: {again}"))
             }
         }
     }
 
-    pub async fn try_start(home: &Path) -> Result<App, String> {
+    pub async fn try_start(home: &Path, env: &[(&str, &str)]) -> Result<App, String> {
         let port = free_port();
         let native_port = free_port();
         let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
@@ -82,6 +87,7 @@ impl App {
                 .env("XDG_DATA_HOME", home.join("data"))
                 .env("XDG_CONFIG_HOME", home.join("config"))
                 .env("XDG_CACHE_HOME", home.join("cache"))
+                .envs(env.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -168,16 +174,28 @@ impl App {
             .unwrap_or_else(|e| panic!("counter for {network}: {e}"))
     }
 
+    /// A screenshot of the app's window as the X server shows it (as a person sees it). Taken
+    /// with `xdotool` and ImageMagick's `import`, not WebDriver: WebKitWebDriver's screenshot
+    /// hangs when WebKit draws without compositing, which is how Podium runs on Linux.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let png = self
-            .client
-            .screenshot()
-            .await
-            .expect("a screenshot of the window");
+        // Let the last change paint.
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let dir = output_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
-        std::fs::write(&path, &png).unwrap();
+        let window = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^Podium$"])
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|ids| ids.lines().next().map(str::to_owned))
+            .unwrap_or_else(|| "root".to_owned());
+        let status = Command::new("import")
+            .args(["-window", &window])
+            .arg(&path)
+            .status()
+            .expect("ImageMagick's import (apt package imagemagick)");
+        assert!(status.success(), "import could not capture the window");
         println!("screenshot: {}", path.display());
         path
     }
@@ -260,7 +278,10 @@ impl App {
             if let Some(found) = probe(self).await {
                 return found;
             }
-            assert!(started.elapsed() < Duration::from_secs(10), "gave up waiting: {what}");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "gave up waiting: {what}"
+            );
             tokio::time::sleep(Duration::from_millis(40)).await;
         }
     }

@@ -231,12 +231,21 @@ pub fn bench(which: Option<&str>) -> Result {
             &mut cargo(&["build", "--example", "ui_bench"]),
         )?;
         let session = Session::start("bench")?;
-        let bench = env::target_dir().join("debug").join("examples").join("ui_bench");
+        let bench = env::target_dir()
+            .join("debug")
+            .join("examples")
+            .join("ui_bench");
         let mut cmd = Command::new(bench);
         session.apply(&mut cmd);
-        cmd.env("PODIUM_APP", env::target_dir().join("release").join(APP_BIN))
-            .env("TAURI_DRIVER", &driver);
-        run("the editor in the real window (release build, Xvfb)", &mut cmd)?;
+        cmd.env(
+            "PODIUM_APP",
+            env::target_dir().join("release").join(APP_BIN),
+        )
+        .env("TAURI_DRIVER", &driver);
+        run(
+            "the editor in the real window (release build, Xvfb)",
+            &mut cmd,
+        )?;
     }
     Ok(())
 }

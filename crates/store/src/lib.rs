@@ -29,7 +29,7 @@ pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft};
 pub use error::{Error, Result};
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
-pub use open::FULL_CHECK_AT_OPEN;
+pub use open::{PageCheck, FULL_CHECK_AT_OPEN};
 pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
 pub use search::RANK_WINDOW;
 pub use transfer::{CsvRowError, Export, ExportedDraft, ImportReport, EXPORT_FORMAT};

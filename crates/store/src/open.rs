@@ -17,6 +17,12 @@ impl Store {
     /// a newer Podium ([`Error::NewerSchema`]), a damaged one ([`Error::Corrupt`], which says
     /// where the backups are), another program's database ([`Error::NotPodium`]).
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, PageCheck::UpTo(FULL_CHECK_AT_OPEN))
+    }
+
+    /// [`Store::open`], choosing how much of the file to check before opening it. The desktop
+    /// app opens with [`PageCheck::Header`] and checks every page in the background.
+    pub fn open_with(path: &Path, check: PageCheck) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io {
                 action: "cannot create the folder",
@@ -26,7 +32,11 @@ impl Store {
         }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if bytes > 0 {
-            probe(path, bytes <= FULL_CHECK_AT_OPEN)?;
+            let full = match check {
+                PageCheck::Header => false,
+                PageCheck::UpTo(limit) => bytes <= limit,
+            };
+            probe(path, full)?;
         }
         let conn = Connection::open(path).map_err(|e| classify(e, path))?;
         Store::setup(conn, Some(path.to_owned()))
@@ -81,6 +91,15 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(())
+}
+
+/// How much of an existing database file [`Store::open_with`] checks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageCheck {
+    /// The header and the schema: a Podium database of a version this build reads.
+    Header,
+    /// Also every page (`PRAGMA quick_check`) when the file is at most this many bytes.
+    UpTo(u64),
 }
 
 /// Up to this size, opening a database checks every page (`PRAGMA quick_check`, about 2 ms per

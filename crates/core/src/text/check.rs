@@ -484,41 +484,64 @@ fn hashtag_warnings(
             fix: None,
         });
     }
-    // The same hashtag twice (case-insensitive): offer to drop the repeats.
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // The same hashtag twice (case-insensitive): one note per tag, whose fix drops every
+    // repeat and keeps the first. (One per tag, not per repeat: a long text with a tag forty
+    // times would otherwise carry forty copies of itself in its fixes.)
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    let mut repeats: Vec<(usize, Vec<usize>)> = Vec::new();
     for (i, tag) in tags.iter().enumerate() {
         let key = tag.text.to_lowercase();
-        if let Some(&first) = seen.get(&key) {
-            let mut fixed = String::with_capacity(text.len());
-            fixed.push_str(text[..tag.start].trim_end_matches(' '));
-            fixed.push_str(&text[tag.end..]);
-            w.push(Warning {
-                code: "hashtag_duplicate",
-                severity: Severity::Warning,
-                message: t(
-                    lang,
-                    format!(
-                        "#{} appears more than once (first as #{}).",
-                        tag.text, tags[first].text
-                    ),
-                    format!(
-                        "#{} står mer enn én gang (først som #{}).",
-                        tag.text, tags[first].text
-                    ),
-                ),
-                range: Some(range(tag)),
-                fix: Some(Fix {
-                    label: t(
-                        lang,
-                        "Remove the repeat".into(),
-                        "Fjern gjentakelsen".into(),
-                    ),
-                    text: fixed,
-                }),
-            });
-        } else {
-            seen.insert(key, i);
+        match first_of.get(&key) {
+            Some(&first) => match repeats.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, list)) => list.push(i),
+                None => repeats.push((first, vec![i])),
+            },
+            None => {
+                first_of.insert(key, i);
+            }
         }
+    }
+    for (first, list) in repeats {
+        let mut fixed = String::with_capacity(text.len());
+        let mut at = 0;
+        for &i in &list {
+            fixed.push_str(text[at..tags[i].start].trim_end_matches(' '));
+            at = tags[i].end;
+        }
+        fixed.push_str(&text[at..]);
+        let tag = &tags[list[0]];
+        w.push(Warning {
+            code: "hashtag_duplicate",
+            severity: Severity::Warning,
+            message: t(
+                lang,
+                format!(
+                    "#{} appears more than once (first as #{}).",
+                    tag.text, tags[first].text
+                ),
+                format!(
+                    "#{} står mer enn én gang (først som #{}).",
+                    tag.text, tags[first].text
+                ),
+            ),
+            range: Some(range(tag)),
+            fix: Some(Fix {
+                label: t(
+                    lang,
+                    if list.len() == 1 {
+                        "Remove the repeat".into()
+                    } else {
+                        format!("Remove the {} repeats", list.len())
+                    },
+                    if list.len() == 1 {
+                        "Fjern gjentakelsen".into()
+                    } else {
+                        format!("Fjern de {} gjentakelsene", list.len())
+                    },
+                ),
+                text: fixed,
+            }),
+        });
     }
     let max = options.max_hashtags.or(network.default_max_hashtags());
     if let Some(max) = max {
@@ -555,17 +578,26 @@ fn hashtag_warnings(
             fix: None,
         });
     }
+    // Hard-to-read tags: one note per spelling, whose fix changes every occurrence of it.
+    let mut noted: Vec<&str> = Vec::new();
     for tag in tags {
         let letters = tag.text.chars().count();
         let all_lower = tag.text.chars().all(|c| c.is_lowercase());
-        if letters < 10 || !all_lower {
+        if letters < 10 || !all_lower || noted.contains(&tag.text.as_str()) {
             continue;
         }
+        noted.push(&tag.text);
         let split = camel_case(&tag.text);
         let fix = split.as_ref().map(|camel| {
-            let mut fixed = text.to_string();
-            let body = tag.end - tag.text.len();
-            fixed.replace_range(body..tag.end, camel);
+            let mut fixed = String::with_capacity(text.len());
+            let mut at = 0;
+            for same in tags.iter().filter(|t| t.text == tag.text) {
+                let body = same.end - same.text.len();
+                fixed.push_str(&text[at..body]);
+                fixed.push_str(camel);
+                at = same.end;
+            }
+            fixed.push_str(&text[at..]);
             Fix {
                 label: t(
                     lang,
@@ -753,6 +785,43 @@ mod tests {
                 "{network:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_tag_repeated_many_times_gets_one_note_whose_fix_keeps_the_first() {
+        let r = check(
+            "#ledelse a #Ledelse b #LEDELSE c #kultur #kultur",
+            Network::X,
+            &Options::default(),
+        );
+        let dups: Vec<&Warning> = r
+            .warnings
+            .iter()
+            .filter(|w| w.code == "hashtag_duplicate")
+            .collect();
+        assert_eq!(dups.len(), 2);
+        let fix = dups[0].fix.as_ref().unwrap();
+        assert_eq!(fix.text, "#ledelse a b c #kultur #kultur");
+        assert_eq!(fix.label, "Remove the 2 repeats");
+    }
+
+    #[test]
+    fn a_camel_case_fix_changes_every_occurrence_of_the_tag() {
+        let r = check(
+            "#sosialemedier i dag, #sosialemedier i morgen",
+            Network::X,
+            &Options::default(),
+        );
+        let notes: Vec<&Warning> = r
+            .warnings
+            .iter()
+            .filter(|w| w.code == "hashtag_camel_case")
+            .collect();
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            notes[0].fix.as_ref().unwrap().text,
+            "#SosialeMedier i dag, #SosialeMedier i morgen"
+        );
     }
 
     #[test]
