@@ -103,9 +103,14 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     render(text);
     if (started !== undefined) {
       const done = performance.now();
+      // The benchmark reads these (the last 1,000 keys; older ones are dropped).
       perf.keystrokes.push(done - started);
       // Where the time went: waiting to run, the check's round trip, drawing the answer.
       perf.parts.push([sent - started, back - sent, done - back]);
+      if (perf.keystrokes.length > 1000) {
+        perf.keystrokes.splice(0, 500);
+        perf.parts.splice(0, 500);
+      }
     }
   }
 

@@ -229,6 +229,15 @@ fn drafts_added_from_stdin_are_listed_and_found_by_the_start_of_a_word() {
     assert_eq!(found[0]["networks"], serde_json::json!(["x", "bluesky"]));
     let readable = stdout(&with_db(dir.path(), &["drafts", "search", "kultur"], b""));
     assert!(readable.contains("Kultur spiser strategi"), "{readable}");
+    // Long drafts come back whole.
+    let long = format!("Langt innlegg om tillit. {}", "Ord for ord. ".repeat(300));
+    with_db(dir.path(), &["drafts", "add"], long.as_bytes());
+    let found = json(&with_db(
+        dir.path(),
+        &["drafts", "search", "langt", "--json"],
+        b"",
+    ));
+    assert_eq!(found[0]["text"], long.as_str());
 }
 
 #[test]

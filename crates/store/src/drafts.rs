@@ -82,7 +82,8 @@ pub struct DraftPatch {
 pub struct DraftSummary {
     pub id: String,
     pub title: String,
-    /// The text (shortened for long drafts), for a second line in lists and for the CLI.
+    /// The whole text (the CLI prints it; the app sends its list only the title and an
+    /// excerpt).
     pub text: String,
     pub state: DraftState,
     pub goal: Option<String>,
@@ -102,9 +103,6 @@ pub struct Filter {
     pub tag: Option<String>,
     pub limit: Option<usize>,
 }
-
-/// How much text a summary carries.
-const SUMMARY_CHARS: usize = 280;
 
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
      thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted";
@@ -287,7 +285,7 @@ impl Store {
         }
         let (conditions, values) = filter_sql(filter);
         let sql = format!(
-            "SELECT id, substr(text, 1, {SUMMARY_CHARS}), state, goal, tags, networks, updated_at
+            "SELECT id, text, state, goal, tags, networks, updated_at
              FROM drafts d WHERE {conditions} ORDER BY updated_at DESC, seq DESC LIMIT ?{}",
             values.len() + 1
         );
