@@ -388,3 +388,59 @@ fn the_window_speaks_norwegian_when_the_system_does() {
         app.stop().await;
     });
 }
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_network_gets_its_own_version_that_is_checked_and_kept() {
+    scenario_in(async |home| {
+        let shared = "Kort tekst for alle #ledelse";
+        let linkedin = format!("{shared} Og en lengre tanke, bare for LinkedIn.");
+        let app = App::start(home).await;
+        app.editor().await.send_keys(shared).await.unwrap();
+        app.until_saved().await;
+        let version = app.client.find(Locator::Css("#version")).await.unwrap();
+        version.select_by_value("linkedin").await.unwrap();
+        app.until_editor_holds(shared).await;
+        app.editor()
+            .await
+            .send_keys(" Og en lengre tanke, bare for LinkedIn.")
+            .await
+            .unwrap();
+        app.until_editor_holds(&linkedin).await;
+        // LinkedIn counts its own version; X still counts the shared text.
+        app.wait_for_text("#count-linkedin", &length(&linkedin, Network::Linkedin))
+            .await;
+        app.wait_for_text("#count-x", &length(shared, Network::X))
+            .await;
+        app.until_saved().await;
+        app.screenshot("drafts-linkedin-version.png").await;
+        app.client
+            .find(Locator::Css("#version"))
+            .await
+            .unwrap()
+            .select_by_value("main")
+            .await
+            .unwrap();
+        app.until_editor_holds(shared).await;
+        app.stop().await;
+
+        let app = App::start(home).await;
+        app.until_editor_holds(shared).await;
+        app.wait_for_text("#count-linkedin", &length(&linkedin, Network::Linkedin))
+            .await;
+        app.client
+            .find(Locator::Css("#version"))
+            .await
+            .unwrap()
+            .select_by_value("linkedin")
+            .await
+            .unwrap();
+        app.until_editor_holds(&linkedin).await;
+        // Back to one text for all.
+        app.click("#drop-version").await;
+        app.until_editor_holds(shared).await;
+        app.wait_for_text("#count-linkedin", &length(shared, Network::Linkedin))
+            .await;
+        app.stop().await;
+    });
+}

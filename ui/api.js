@@ -3,8 +3,9 @@
 
 const { invoke } = window.__TAURI__.core;
 
-/** Checks `text` for every network: an array of reports (see crates/core/src/text/check.rs). */
-export const checkPost = (text, lang) => invoke("check_post", { text, lang });
+/** Checks `text` for every network (a network with its own version in `variants` is checked on
+ *  that): an array of reports (see crates/core/src/text/check.rs). */
+export const checkPost = (text, lang, variants = {}) => invoke("check_post", { text, lang, variants });
 /** The posts of a thread for `network`: `[{text, numbered, report}]`. */
 export const threadParts = (text, network, numbering, lang) =>
   invoke("thread_parts", { text, network, numbering, lang });

@@ -26,6 +26,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let pressed = "x";
   let ticket = 0;
   let goals = [];
+  // The shared text, and the networks' own versions; `editing` says which the text area shows.
+  let mainText = "";
+  let variants = {};
+  let editing = "main";
   const perf = (window.__podiumPerf = { keystrokes: [], parts: [] });
 
   const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
@@ -46,7 +50,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     timer = 0;
     if (Object.keys(pending).length === 0) return saving;
     // A new draft is saved once it has text; until then its details wait here.
-    if (!draft && !el.textarea.value.trim()) {
+    if (!draft && !mainText.trim()) {
       firstUnsaved = 0;
       return saving;
     }
@@ -60,7 +64,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
           draft = await api.updateDraft(draft.id, patch);
         } else {
           draft = await api.createDraft({
-            text: el.textarea.value,
+            text: mainText,
+            variants,
             networks: patch.networks ?? defaultNetworks(),
             lang: patch.lang ?? el.lang.value,
             goal: patch.goal ?? null,
@@ -92,7 +97,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const sent = performance.now();
     let answer;
     try {
-      answer = await api.checkPost(text, language());
+      answer = await api.checkPost(mainText, language(), variants);
     } catch (error) {
       console.error("check failed", error);
       return;
@@ -121,7 +126,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     pressed = showCounters(el.counters, shownNetworks, pressed);
     el.noNetworks.hidden = shownNetworks.length > 0;
     for (const report of reports) renderCount(report);
-    const report = reports.find((r) => r.network === pressed && shownNetworks.includes(r.network));
+    const report = shownReport(pressed, shownNetworks);
     renderHighlights(el.backdrop, text, report);
     if (!detailsFrame) detailsFrame = requestAnimationFrame(renderDetails);
   }
@@ -131,18 +136,53 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     detailsFrame = 0;
     const text = el.textarea.value;
     const shownNetworks = networks();
-    const report = reports.find((r) => r.network === pressed && shownNetworks.includes(r.network));
+    const report = shownReport(pressed, shownNetworks);
     // Not news while writing: "the post is empty" before anything is typed, and a single
     // trailing space that only means the next word is coming.
     const midSentence = /\S $/.test(text) && !/^\s/.test(text);
     const quiet = (w) => (w.code === "empty" && text === "") || (w.code === "whitespace_edges" && midSentence);
+    // Notes (and their fixes) for the text in the text area only.
     const shown = reports
-      .filter((r) => shownNetworks.includes(r.network))
+      .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
       .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w)) }));
     renderNotes(el.notes, shown, applyFix, language());
     renderPreview(el.preview, text, text.trim() ? report : null);
     el.previewTitle.hidden = !text.trim() || !report;
     if (el.threadMode.checked) scheduleThread();
+  }
+
+  /** Whether `network`'s report was computed on the text the text area shows. */
+  function checksShownText(network) {
+    return editing === "main" ? !variants[network] : network === editing;
+  }
+
+  /** The pressed network's report, if it speaks of the text in the text area. */
+  function shownReport(network, shownNetworks) {
+    if (!shownNetworks.includes(network) || !checksShownText(network)) return undefined;
+    return reports.find((r) => r.network === network);
+  }
+
+  // ----- versions -----
+
+  function fillVersions() {
+    const options = [new Option(t("version.shared"), "main")];
+    for (const n of networks()) {
+      const label = variants[n] ? t("version.edited", { network: NAMES[n] }) : t("version.own", { network: NAMES[n] });
+      options.push(new Option(label, n));
+    }
+    el.version.replaceChildren(...options);
+    if (editing !== "main" && !networks().includes(editing)) editing = "main";
+    el.version.value = editing;
+    el.dropVersion.hidden = editing === "main" || !variants[editing];
+  }
+
+  function editVersion(which) {
+    editing = which;
+    el.textarea.value = which === "main" ? mainText : variants[which] ?? mainText;
+    if (which !== "main") pressed = which;
+    fillVersions();
+    check();
+    el.textarea.focus();
   }
 
   /** Replaces the whole text, as one step the user can undo (Ctrl+Z). */
@@ -204,6 +244,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
         spans[k] = { from, to: to + delta };
         for (let j = k + 1; j < spans.length; j++) spans[j] = { from: spans[j].from + delta, to: spans[j].to + delta };
         el.textarea.value = next;
+        mainText = next;
         change({ text: next });
         check();
       });
@@ -235,6 +276,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   }
 
   function showThread(on) {
+    if (on && editing !== "main") editVersion("main");
     el.threadMode.checked = on;
     el.thread.hidden = !on;
     el.field.hidden = on;
@@ -282,6 +324,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.lang.value = draft?.lang ?? pending.lang ?? defaultLang();
     el.deleteButton.disabled = !draft;
     el.historyButton.disabled = !draft;
+    fillVersions();
   }
 
   function toggleNetwork(network) {
@@ -304,8 +347,23 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   el.textarea.addEventListener("input", (event) => {
     const started = event.timeStamp || performance.now();
-    change({ text: el.textarea.value });
+    if (editing === "main") {
+      mainText = el.textarea.value;
+      change({ text: mainText });
+    } else {
+      const fresh = !variants[editing];
+      variants = { ...variants, [editing]: el.textarea.value };
+      change({ variants });
+      if (fresh) fillVersions();
+    }
     check(started);
+  });
+  el.version.addEventListener("change", () => editVersion(el.version.value));
+  el.dropVersion.addEventListener("click", () => {
+    const { [editing]: _dropped, ...rest } = variants;
+    variants = rest;
+    change({ variants });
+    editVersion("main");
   });
   el.textarea.addEventListener("scroll", () => {
     el.backdrop.scrollTop = el.textarea.scrollTop;
@@ -342,6 +400,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       await flush();
       draft = next;
       pending = {};
+      mainText = next.text;
+      variants = { ...(next.variants ?? {}) };
+      editing = "main";
       el.textarea.value = next.text;
       showDetails();
       showThread(next.thread);
@@ -353,6 +414,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       await flush();
       draft = null;
       pending = {};
+      mainText = "";
+      variants = {};
+      editing = "main";
       el.textarea.value = "";
       showDetails();
       showThread(false);

@@ -133,6 +133,8 @@ const editor = createEditor(
     threadParts: $("thread-parts"),
     deleteButton: $("delete-button"),
     historyButton: $("history-button"),
+    version: $("version"),
+    dropVersion: $("drop-version"),
   },
   {
     onSaved(draft) {

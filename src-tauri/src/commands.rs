@@ -1,6 +1,7 @@
 //! The commands the editor window calls. Each is glue: arguments in, a crate call, a result
 //! out; errors become the store's user-facing messages.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use podium_core::diff::Part;
@@ -27,21 +28,33 @@ fn options(lang: Option<&str>) -> Options {
 
 /// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
 /// networks are checked side by side: this runs on every keystroke.
+/// A network with its own version of the draft is checked on that version.
 #[tauri::command(async)]
-pub fn check_post(text: String, lang: Option<String>) -> Vec<Report> {
+pub fn check_post(
+    text: String,
+    lang: Option<String>,
+    variants: Option<BTreeMap<Network, String>>,
+) -> Vec<Report> {
     let options = options(lang.as_deref());
+    let variants = variants.unwrap_or_default();
+    let text_for = |n: Network| -> &str {
+        variants
+            .get(&n)
+            .filter(|v| !v.trim().is_empty())
+            .map_or(text.as_str(), String::as_str)
+    };
     // A short post is checked faster than a thread can start.
-    if text.len() < 1_000 {
+    if Network::ALL.iter().all(|&n| text_for(n).len() < 1_000) {
         return Network::ALL
             .iter()
-            .map(|&n| check::check(&text, n, &options))
+            .map(|&n| check::check(text_for(n), n, &options))
             .collect();
     }
     std::thread::scope(|scope| {
         let running: Vec<_> = Network::ALL
             .iter()
             .map(|&n| {
-                let (text, options) = (&text, &options);
+                let (text, options) = (text_for(n), &options);
                 scope.spawn(move || check::check(text, n, options))
             })
             .collect();
@@ -51,7 +64,7 @@ pub fn check_post(text: String, lang: Option<String>) -> Vec<Report> {
             .map(|(&n, handle)| {
                 handle
                     .join()
-                    .unwrap_or_else(|_| check::check(&text, n, &options))
+                    .unwrap_or_else(|_| check::check(text_for(n), n, &options))
             })
             .collect()
     })
