@@ -86,6 +86,19 @@ impl Drafts {
     /// Restores a backup: over the open database, or in place of one that could not be opened
     /// (kept aside, never deleted), which is then opened.
     pub fn restore(&self, backup: &std::path::Path) -> Result<String, String> {
+        // The window restores Podium's own backups only, never an arbitrary file it names.
+        let dir = Store::backup_dir_for(&self.path);
+        let inside = match (backup.canonicalize(), dir.canonicalize()) {
+            (Ok(file), Ok(dir)) => file.starts_with(&dir),
+            _ => false,
+        };
+        if !inside {
+            return Err(format!(
+                "{} is not one of Podium's backups (they are in {})",
+                backup.display(),
+                dir.display()
+            ));
+        }
         let mut state = self
             .state
             .lock()
@@ -137,5 +150,27 @@ fn problem(error: &Error) -> Problem {
     Problem {
         kind,
         message: error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_cannot_restore_a_file_outside_the_backups_folder() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let drafts = Drafts::open(dir.path().join("podium.sqlite3"));
+        let elsewhere = dir.path().join("elsewhere.sqlite3");
+        drafts
+            .with(|s| s.backup_to(&elsewhere))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let refused = drafts.restore(&elsewhere).unwrap_err();
+        assert!(refused.contains("not one of Podium's backups"), "{refused}");
+        let backup = drafts
+            .with(|s| s.backup_daily())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("a backup"));
+        assert!(drafts.restore(&backup.path).is_ok());
     }
 }
