@@ -186,6 +186,18 @@ fn thread_mode_shows_numbered_posts_that_each_fit() {
             );
             assert_eq!(limit, "280");
         }
+        // The thread's network counts posts, not the whole text.
+        app.wait_for_text(
+            "#remaining-x",
+            &format!("{} posts, each fits", counts.len()),
+        )
+        .await;
+        assert_eq!(app.counter_state("x").await.as_deref(), Some("ok"));
+        app.until("no over-limit note for X", async |app| {
+            let notes = app.texts("[data-code='over_limit'] .note-message").await;
+            (!notes.iter().any(|n| n.contains("X's limit"))).then_some(())
+        })
+        .await;
         let suffixes = app.texts(".thread-part .part-suffix").await;
         assert_eq!(
             suffixes.first().map(String::as_str),

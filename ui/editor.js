@@ -126,6 +126,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     pressed = showCounters(el.counters, shownNetworks, pressed);
     el.noNetworks.hidden = shownNetworks.length > 0;
     for (const report of reports) renderCount(report);
+    renderThreadCount();
     const report = shownReport(pressed, shownNetworks);
     renderHighlights(el.backdrop, text, report);
     if (!detailsFrame) detailsFrame = requestAnimationFrame(renderDetails);
@@ -140,11 +141,16 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     // Not news while writing: "the post is empty" before anything is typed, and a single
     // trailing space that only means the next word is coming.
     const midSentence = /\S $/.test(text) && !/^\s/.test(text);
-    const quiet = (w) => (w.code === "empty" && text === "") || (w.code === "whitespace_edges" && midSentence);
+    // In thread mode the thread's network is posted part by part: its whole-text limit is moot.
+    const threaded = el.threadMode.checked ? el.threadNetwork.value : null;
+    const quiet = (w, network) =>
+      (w.code === "empty" && text === "") ||
+      (w.code === "whitespace_edges" && midSentence) ||
+      (w.code === "over_limit" && network === threaded);
     // Notes (and their fixes) for the text in the text area only.
     const shown = reports
       .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
-      .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w)) }));
+      .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w, r.network)) }));
     renderNotes(el.notes, shown, applyFix, language());
     renderPreview(el.preview, text, text.trim() ? report : null);
     el.previewTitle.hidden = !text.trim() || !report;
@@ -199,6 +205,25 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   let threadTimer = 0;
   let editingPart = false;
+  // The last split: the thread network's counter speaks of its posts, not the whole text.
+  let threadSplit = null;
+
+  function renderThreadCount() {
+    if (!el.threadMode.checked || !threadSplit || threadSplit.text !== mainText) return;
+    const { network, parts } = threadSplit;
+    if (parts.length === 0) return;
+    const longest = Math.max(...parts.map((p) => p.report.length));
+    const limit = parts[0].report.limit;
+    const over = parts.findIndex((p) => !p.report.valid);
+    document.getElementById(`count-${network}`).value = String(longest);
+    const meter = document.getElementById(`meter-${network}`);
+    meter.value = Math.min(longest, limit);
+    document.getElementById(`remaining-${network}`).textContent =
+      over >= 0
+        ? t("thread.partOver", { k: over + 1, n: parts[over].report.length - limit })
+        : t(parts.length === 1 ? "thread.one" : "thread.fits", { n: parts.length });
+    document.getElementById(`counter-${network}`).dataset.state = over >= 0 ? "over" : "ok";
+  }
   function scheduleThread() {
     clearTimeout(threadTimer);
     threadTimer = setTimeout(renderThread, editingPart ? 700 : 0);
@@ -210,6 +235,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const network = el.threadNetwork.value;
     const parts = await api.threadParts(text, network, el.threadNumbering.checked, language());
     if (text !== el.textarea.value) return;
+    threadSplit = { text, network, parts };
+    renderThreadCount();
     // Where each part sits in the text, so editing a part keeps the text around it as it was.
     let at = 0;
     const spans = parts.map((p) => {
@@ -280,7 +307,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.threadMode.checked = on;
     el.thread.hidden = !on;
     el.field.hidden = on;
-    if (on) renderThread();
+    // Redraw counters and notes for the new mode (render also splits the thread when on).
+    if (reports.length) render();
+    else if (on) renderThread();
   }
 
   // ----- details -----
