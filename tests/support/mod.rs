@@ -183,19 +183,27 @@ impl App {
         let dir = output_dir();
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
-        let window = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "^Podium$"])
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .and_then(|ids| ids.lines().next().map(str::to_owned))
-            .unwrap_or_else(|| "root".to_owned());
-        let status = Command::new("import")
-            .args(["-window", &window])
-            .arg(&path)
-            .status()
-            .expect("ImageMagick's import (apt package imagemagick)");
-        assert!(status.success(), "import could not capture the window");
+        // Now and then the X server hands out a frame not yet drawn (all black, a few KiB as
+        // PNG): take it again.
+        for _ in 0..5 {
+            let window = Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", "^Podium$"])
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .and_then(|ids| ids.lines().next().map(str::to_owned))
+                .unwrap_or_else(|| "root".to_owned());
+            let status = Command::new("import")
+                .args(["-window", &window])
+                .arg(&path)
+                .status()
+                .expect("ImageMagick's import (apt package imagemagick)");
+            assert!(status.success(), "import could not capture the window");
+            if std::fs::metadata(&path).map_or(0, |m| m.len()) > 10_000 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         println!("screenshot: {}", path.display());
         path
     }
