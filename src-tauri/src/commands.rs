@@ -293,40 +293,13 @@ pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Ans
 
 #[tauri::command]
 pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
-    let dir = Store::backup_dir_for(drafts.path());
-    match drafts.with(|s| s.backups()) {
-        Ok(list) => Ok(list),
-        // The database is not open: its backups are still on disk.
-        Err(_) if drafts.problem().is_some() => Ok(std::fs::read_dir(&dir)
-            .map(|entries| {
-                let mut list: Vec<Backup> = entries
-                    .flatten()
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "sqlite3"))
-                    .filter_map(|e| {
-                        let meta = e.metadata().ok()?;
-                        Some(Backup {
-                            path: e.path(),
-                            taken_at: meta.modified().ok()?.into(),
-                            bytes: meta.len(),
-                        })
-                    })
-                    .collect();
-                list.sort_by_key(|b| std::cmp::Reverse(b.taken_at));
-                list
-            })
-            .unwrap_or_default()),
-        Err(e) => Err(e),
-    }
+    // From the folder, so a database that cannot be opened still offers its backups.
+    Store::backups_for(drafts.path()).map_err(|e| e.to_string())
 }
 
 #[tauri::command]
 pub fn backup_now(drafts: State<'_, Drafts>) -> Answer<Backup> {
-    let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S");
-    let file = Store::backup_dir_for(drafts.path()).join(format!("manual-{stamp}.sqlite3"));
-    drafts.with(|s| {
-        s.check_integrity()?;
-        s.backup_to(&file)
-    })
+    drafts.with(|s| s.backup_now())
 }
 
 /// Restores a backup; answers where the replaced content was kept.

@@ -255,21 +255,8 @@ pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
     let mut out = stdout.lock();
     match command {
         BackupsCommand::List { json } => {
-            let backups = match Store::open(db) {
-                Ok(store) => store.backups()?,
-                // The backups of a damaged database are still worth listing.
-                Err(_) => {
-                    let mut list: Vec<_> = std::fs::read_dir(Store::backup_dir_for(db))
-                        .map(|d| d.flatten().map(|e| e.path()).collect())
-                        .unwrap_or_default();
-                    list.sort();
-                    list.reverse();
-                    for path in &list {
-                        writeln!(out, "{}", path.display())?;
-                    }
-                    return Ok(Outcome::AllValid);
-                }
-            };
+            // Listed from the folder: the backups of a damaged database are worth listing too.
+            let backups = Store::backups_for(db)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &backups)?;
                 writeln!(out)?;
@@ -292,11 +279,7 @@ pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
             }
         }
         BackupsCommand::Create => {
-            let store = open(db)?;
-            store.check_integrity()?;
-            let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S");
-            let file = Store::backup_dir_for(db).join(format!("manual-{stamp}.sqlite3"));
-            let backup = store.backup_to(&file)?;
+            let backup = open(db)?.backup_now()?;
             writeln!(out, "{}", backup.path.display())?;
         }
         BackupsCommand::Restore { file } => match Store::open(db) {

@@ -18,6 +18,7 @@ pub const KEEP_BACKUPS: usize = 7;
 
 const DAILY_PREFIX: &str = "podium-";
 const BEFORE_RESTORE_PREFIX: &str = "before-restore-";
+const MANUAL_PREFIX: &str = "manual-";
 const SUFFIX: &str = ".sqlite3";
 
 /// One backup file.
@@ -81,6 +82,19 @@ impl Store {
     /// The backups of this database, newest first.
     pub fn backups(&self) -> Result<Vec<Backup>> {
         list(&self.require_backup_dir()?)
+    }
+
+    /// The backups of the database at `db`, newest first — also of one that cannot be opened.
+    pub fn backups_for(db: &Path) -> Result<Vec<Backup>> {
+        list(&Store::backup_dir_for(db))
+    }
+
+    /// A backup taken now, on request (`manual-<time>.sqlite3`), after checking every page.
+    pub fn backup_now(&mut self) -> Result<Backup> {
+        let dir = self.require_backup_dir()?;
+        self.check_integrity()?;
+        let stamp = self.now().format("%Y-%m-%d-%H%M%S").to_string();
+        self.backup_to(&dir.join(format!("{MANUAL_PREFIX}{stamp}{SUFFIX}")))
     }
 
     /// Replaces the database's content with a backup's. The backup is checked first (a

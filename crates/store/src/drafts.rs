@@ -462,29 +462,13 @@ impl RawDraft {
 }
 
 pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
-    tx.execute(
+    execute_with_columns(
+        tx,
         &format!(
             "INSERT INTO drafts ({DRAFT_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
         ),
-        params![
-            d.id,
-            d.text,
-            serde_json::to_string(&d.variants)?,
-            serde_json::to_string(&d.networks)?,
-            d.lang,
-            d.goal,
-            serde_json::to_string(&d.tags)?,
-            d.state.as_str(),
-            d.thread,
-            d.created_by,
-            d.updated_by,
-            timestamp(d.created_at),
-            timestamp(d.updated_at),
-            d.rev,
-            d.hlc,
-            d.deleted,
-        ],
+        d,
     )?;
     if !d.deleted {
         index(tx, d)?;
@@ -493,11 +477,20 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
 }
 
 pub(crate) fn write_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
-    tx.execute(
+    execute_with_columns(
+        tx,
         "UPDATE drafts SET text = ?2, variants = ?3, networks = ?4, lang = ?5, goal = ?6,
              tags = ?7, state = ?8, thread = ?9, created_by = ?10, updated_by = ?11,
              created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16
          WHERE id = ?1",
+        d,
+    )
+}
+
+/// Runs `sql`, whose parameters ?1…?16 are the draft's columns in [`DRAFT_COLUMNS`] order.
+fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()> {
+    tx.execute(
+        sql,
         params![
             d.id,
             d.text,
@@ -539,7 +532,7 @@ pub(crate) fn index(tx: &Connection, d: &Draft) -> Result<()> {
     Ok(())
 }
 
-fn unindex(tx: &Connection, id: &str) -> Result<()> {
+pub(crate) fn unindex(tx: &Connection, id: &str) -> Result<()> {
     tx.execute(
         "DELETE FROM drafts_search WHERE rowid = (SELECT seq FROM drafts WHERE id = ?1)",
         [id],

@@ -281,13 +281,7 @@ fn insert(
         hlc: hlc.to_string(),
     };
     insert_revision(conn, &revision)?;
-    let mut fields = match serde_json::to_value(&revision)? {
-        Value::Object(map) => map,
-        _ => Map::new(),
-    };
-    fields.remove("id");
-    fields.remove("rev");
-    fields.remove("hlc");
+    let fields = revision_fields(&revision)?;
     log::record(
         conn,
         who.device,
@@ -298,6 +292,20 @@ fn insert(
         hlc,
         fields,
     )
+}
+
+/// All of a revision's synced fields, for the change log's insert rows (id, rev and stamp are
+/// columns of the log row itself).
+pub(crate) fn revision_fields(r: &Revision) -> Result<Map<String, Value>> {
+    match serde_json::to_value(r)? {
+        Value::Object(mut map) => {
+            map.remove("id");
+            map.remove("rev");
+            map.remove("hlc");
+            Ok(map)
+        }
+        _ => Ok(Map::new()),
+    }
 }
 
 pub(crate) fn insert_revision(conn: &Connection, r: &Revision) -> Result<()> {

@@ -154,10 +154,7 @@ impl Store {
                 Some(here) if here.hlc < draft.hlc => {
                     drafts::write_draft(&tx, &draft)?;
                     if draft.deleted {
-                        tx.execute(
-                            "DELETE FROM drafts_search WHERE rowid = (SELECT seq FROM drafts WHERE id = ?1)",
-                            [&draft.id],
-                        )?;
+                        drafts::unindex(&tx, &draft.id)?;
                     } else {
                         drafts::index(&tx, &draft)?;
                     }
@@ -200,11 +197,6 @@ impl Store {
                 }
                 revisions::insert_revision(&tx, &revision)?;
                 let stamp = revision.hlc.parse().unwrap_or(stamp);
-                let mut fields = match serde_json::to_value(&revision)? {
-                    serde_json::Value::Object(map) => map,
-                    _ => serde_json::Map::new(),
-                };
-                fields.remove("id");
                 log::record(
                     &tx,
                     &self.device,
@@ -213,7 +205,7 @@ impl Store {
                     Op::Insert,
                     revision.rev,
                     stamp,
-                    fields,
+                    revisions::revision_fields(&revision)?,
                 )?;
                 report.revisions += 1;
             }
