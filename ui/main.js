@@ -93,20 +93,10 @@ const refreshFacetsSoon = () => {
   facetsTimer = setTimeout(refreshFacets, 1500);
 };
 
-/** A saved draft as the list shows it (the list's title rule: the first line, shortened). */
+/** A saved draft as the list shows it (Rust computed its title and excerpt). */
 function listItem(d) {
-  const lines = d.text.trim().split("\n");
-  const cut = (s, n) => (s.length <= n ? s : `${s.slice(0, n).replace(/\s+\S*$/, "")}…`);
-  return {
-    id: d.id,
-    title: cut(lines[0]?.trim() ?? "", 80),
-    excerpt: cut(lines.slice(1).join(" ").trim(), 90),
-    state: d.state,
-    goal: d.goal,
-    tags: d.tags,
-    networks: d.networks,
-    updated_at: d.updated_at,
-  };
+  const { id, title, excerpt, state, goal, tags, networks, updated_at } = d;
+  return { id, title, excerpt, state, goal, tags, networks, updated_at };
 }
 
 // ----- editor -----

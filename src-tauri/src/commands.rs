@@ -200,11 +200,16 @@ pub struct ListItem {
     updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// The list's second line: the draft's second line, shortened as a title is.
+fn excerpt(text: &str) -> String {
+    let rest = text.trim().split_once('\n').map_or("", |(_, rest)| rest);
+    podium_core::draft::title(rest, 90)
+}
+
 impl From<DraftSummary> for ListItem {
     fn from(d: DraftSummary) -> ListItem {
-        let rest = d.text.trim().split_once('\n').map_or("", |(_, rest)| rest);
         ListItem {
-            excerpt: podium_core::draft::title(rest, 90),
+            excerpt: excerpt(&d.text),
             id: d.id,
             title: d.title,
             state: d.state,
@@ -216,6 +221,26 @@ impl From<DraftSummary> for ListItem {
     }
 }
 
+/// A draft as the editor gets it, with the title and excerpt its list row shows (the list's
+/// rule lives in Rust only).
+#[derive(Debug, Serialize)]
+pub struct DraftView {
+    #[serde(flatten)]
+    draft: Draft,
+    title: String,
+    excerpt: String,
+}
+
+impl From<Draft> for DraftView {
+    fn from(draft: Draft) -> DraftView {
+        DraftView {
+            title: podium_core::draft::title(&draft.text, podium_store::TITLE_CHARS),
+            excerpt: excerpt(&draft.text),
+            draft,
+        }
+    }
+}
+
 #[tauri::command]
 pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
     let found = drafts.with(|s| s.list_drafts(&filter))?;
@@ -223,18 +248,20 @@ pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<List
 }
 
 #[tauri::command]
-pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
-    drafts.with(|s| s.draft(&id))
+pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.draft(&id)).map(DraftView::from)
 }
 
 #[tauri::command]
-pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<Draft> {
-    drafts.with(|s| s.create_draft(draft))
+pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.create_draft(draft)).map(DraftView::from)
 }
 
 #[tauri::command]
-pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<Draft> {
-    drafts.with(|s| s.update_draft(&id, patch))
+pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts
+        .with(|s| s.update_draft(&id, patch))
+        .map(DraftView::from)
 }
 
 #[tauri::command]
@@ -243,8 +270,8 @@ pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
 }
 
 #[tauri::command]
-pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
-    drafts.with(|s| s.undelete_draft(&id))
+pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
 }
 
 /// What the list's filters offer: goals, tags with counts, drafts per state.
@@ -282,8 +309,10 @@ pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>>
 }
 
 #[tauri::command]
-pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<Draft> {
-    drafts.with(|s| s.restore_revision(&id))
+pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts
+        .with(|s| s.restore_revision(&id))
+        .map(DraftView::from)
 }
 
 #[tauri::command]

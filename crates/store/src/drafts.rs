@@ -104,6 +104,9 @@ pub struct Filter {
     pub limit: Option<usize>,
 }
 
+/// How long a draft's title in lists is, at most (about).
+pub const TITLE_CHARS: usize = 80;
+
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
      thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted";
 
@@ -362,7 +365,7 @@ pub(crate) fn query_summaries(
         let (id, text, state, goal, tags, networks, updated_at) = row?;
         out.push(DraftSummary {
             id,
-            title: title(&text, 80),
+            title: title(&text, TITLE_CHARS),
             text,
             state: state.parse().map_err(|e| Error::Invalid(format!("{e}")))?,
             goal,

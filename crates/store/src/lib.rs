@@ -25,7 +25,7 @@ use podium_core::clock::Clock;
 use rusqlite::Connection;
 
 pub use backup::{Backup, KEEP_BACKUPS};
-pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft};
+pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
