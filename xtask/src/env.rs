@@ -29,6 +29,7 @@ pub const TEST_PACKAGES: &[&str] = &[
     "x11-utils",
     "xdotool",
     "imagemagick",
+    "python3-venv",
 ];
 
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -199,6 +200,64 @@ pub fn ensure_test_peers() -> Result {
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&dir),
     )
+}
+
+/// The reference Bluesky PDS (`tests/pds`, `@atproto/dev-env` pinned in its lock file).
+pub fn ensure_test_pds() -> Result<PathBuf> {
+    let dir = repo_root().join("tests").join("pds");
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
+        (Ok(l), Ok(i)) => matches!((l.modified(), i.modified()), (Ok(l), Ok(i)) if i >= l),
+        _ => false,
+    };
+    if !fresh {
+        run(
+            "installing the reference Bluesky PDS (npm ci in tests/pds)",
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(dir)
+}
+
+/// `mastodon-mock` from PyPI, in a virtual environment in the build cache (pinned in
+/// `tests/mastodon/requirements.txt`). Returns the path of its `mastodon_mock` command.
+pub fn ensure_mastodon_mock() -> Result<PathBuf> {
+    let requirements = repo_root()
+        .join("tests")
+        .join("mastodon")
+        .join("requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let venv = target_dir().join("peers").join("mastodon-venv");
+    let program = venv.join("bin").join("mastodon_mock");
+    let stamp = venv.join("podium-requirements.txt");
+    if program.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
+        return Ok(program);
+    }
+    let python = if has_program("python3") {
+        "python3"
+    } else {
+        "python"
+    };
+    run(
+        "creating a Python environment for mastodon-mock",
+        Command::new(python)
+            .arg("-m")
+            .arg("venv")
+            .arg("--clear")
+            .arg(&venv),
+    )?;
+    run(
+        "installing mastodon-mock (pip)",
+        Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    Ok(program)
 }
 
 /// The pinned Tauri CLI from the npm registry (a prebuilt binary inside the npm package).

@@ -45,10 +45,15 @@ pub fn test(options: &TestOptions) -> Result {
     let mut packages = env::BUILD_PACKAGES.to_vec();
     packages.extend_from_slice(env::TEST_PACKAGES);
     let mut driver = PathBuf::new();
+    let mut pds = PathBuf::new();
+    let mut mastodon_mock = PathBuf::new();
     timed("install tools", &mut || {
         env::ensure_packages(&packages)?;
         driver = env::ensure_tauri_driver()?;
-        env::ensure_test_peers()
+        env::ensure_test_peers()?;
+        pds = env::ensure_test_pds()?;
+        mastodon_mock = env::ensure_mastodon_mock()?;
+        Ok(())
     })?;
     timed("cargo fmt --check", &mut || {
         run(
@@ -89,6 +94,8 @@ pub fn test(options: &TestOptions) -> Result {
         cmd.current_dir(env::repo_root())
             .env("CARGO_TARGET_DIR", env::target_dir())
             .env("TAURI_DRIVER", &driver)
+            .env("PODIUM_PDS_DIR", &pds)
+            .env("PODIUM_MASTODON_MOCK", &mastodon_mock)
             .env("PODIUM_TEST_OUTPUT", &output)
             .env("RUST_BACKTRACE", "1");
         run("cargo test (unit, integration, E2E in Xvfb)", &mut cmd)

@@ -61,6 +61,9 @@ pub struct AddArgs {
     /// idea, draft, ready… (default: draft).
     #[arg(long)]
     state: Option<DraftState>,
+    /// Publish it as a thread: split into numbered posts that each fit.
+    #[arg(long)]
+    thread: bool,
     /// Print the whole draft as JSON instead of its id.
     #[arg(long)]
     json: bool,
@@ -151,6 +154,7 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 tags: args.tags,
                 lang: args.lang,
                 state: args.state,
+                thread: args.thread,
                 ..NewDraft::default()
             })?;
             if args.json {

@@ -9,6 +9,7 @@
 #![allow(clippy::print_stdout)] // A command-line tool talks on stdout.
 
 mod drafts;
+mod publish;
 
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
@@ -46,6 +47,22 @@ enum Command {
     /// The database's backups: list, create, restore.
     #[command(subcommand)]
     Backups(drafts::BackupsCommand),
+    /// Connect, list and remove accounts; set their time slots; pause their queues.
+    #[command(subcommand)]
+    Accounts(publish::AccountsCommand),
+    /// Schedule a draft on an account, at a time or in its next free slot.
+    Schedule(publish::ScheduleArgs),
+    /// The queue of scheduled posts and their states (also: retry, mark-sent, remove).
+    Queue {
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        command: Option<publish::QueueCommand>,
+    },
+    /// Publish the posts that are due, then exit.
+    Publish(publish::PublishArgs),
+    /// Publish each post when it falls due, until stopped.
+    Scheduler,
 }
 
 #[derive(Args, Debug)]
@@ -143,16 +160,30 @@ enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Check(args) => run_check(&args),
-        Command::Import(args) => run_import(&args),
-        Command::Drafts(command) => {
-            drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_drafts(&db, command))
-        }
-        Command::Backups(command) => {
-            drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_backups(&db, command))
-        }
-    };
+    let result =
+        match cli.command {
+            Command::Check(args) => run_check(&args),
+            Command::Import(args) => run_import(&args),
+            Command::Drafts(command) => {
+                drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_drafts(&db, command))
+            }
+            Command::Backups(command) => {
+                drafts::db_path(cli.db.as_deref()).and_then(|db| drafts::run_backups(&db, command))
+            }
+            Command::Accounts(command) => drafts::db_path(cli.db.as_deref())
+                .and_then(|db| publish::run_accounts(&db, command)),
+            Command::Schedule(args) => {
+                drafts::db_path(cli.db.as_deref()).and_then(|db| publish::run_schedule(&db, args))
+            }
+            Command::Queue { json, command } => drafts::db_path(cli.db.as_deref())
+                .and_then(|db| publish::run_queue(&db, json, command)),
+            Command::Publish(args) => {
+                drafts::db_path(cli.db.as_deref()).and_then(|db| publish::run_publish(&db, &args))
+            }
+            Command::Scheduler => {
+                drafts::db_path(cli.db.as_deref()).and_then(|db| publish::run_scheduler(&db))
+            }
+        };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,
         Ok(Outcome::SomeInvalid) => ExitCode::from(1),

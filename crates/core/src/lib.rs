@@ -9,4 +9,5 @@
 pub mod clock;
 pub mod diff;
 pub mod draft;
+pub mod schedule;
 pub mod text;

@@ -179,14 +179,14 @@ fn draft(rng: &mut Rng, words: &Words) -> NewDraft {
             text.push(' ');
         }
         text.push_str(words.draw(rng));
-        if rng.next() % 11 == 0 {
+        if rng.next().is_multiple_of(11) {
             text.push('.');
         }
     }
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         text.push_str(&format!(" #{}", rng.pick(TAGS)));
     }
-    if rng.next() % 5 == 0 {
+    if rng.next().is_multiple_of(5) {
         text.push_str(&format!(" https://podium.example/{}", rng.next() % 10_000));
     }
     NewDraft {

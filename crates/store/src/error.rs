@@ -39,6 +39,12 @@ pub enum Error {
     #[error("no draft with id {0}")]
     NoDraft(String),
 
+    #[error("no account with id {0} (see `podium accounts list`)")]
+    NoAccount(String),
+
+    #[error("no queued post with id {0} (see `podium queue`)")]
+    NoEntry(String),
+
     #[error("no revision with id {0}")]
     NoRevision(String),
 

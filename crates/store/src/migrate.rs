@@ -9,7 +9,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::Result;
 
 /// `(version, SQL)`, in order. Append only.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_drafts.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_drafts.sql")),
+    (2, include_str!("../migrations/0002_publish.sql")),
+];
 
 /// The newest schema this build reads and writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

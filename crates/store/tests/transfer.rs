@@ -334,6 +334,12 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
         let draft = store.draft(&found[0].id).unwrap();
         assert_eq!(draft.text, "God ledelse er å lytte #ledelse");
         assert!(store.revisions(&draft.id).unwrap().len() >= 2);
+        if version >= 2 {
+            let queue = store.queue().unwrap();
+            assert_eq!(queue.len(), 1, "schema {version}: the schedule survives");
+            assert_eq!(queue[0].draft_id, draft.id);
+            assert_eq!(store.account(&queue[0].account_id).unwrap().slots.len(), 1);
+        }
         // The old database takes new changes.
         store
             .update_draft(
@@ -379,6 +385,27 @@ fn make_fixture() {
         )
         .unwrap();
     store.add_goal("Rekruttere").unwrap();
+    // Schema 2: an account with slots, and the draft scheduled on it.
+    let account = store
+        .add_account(podium_store::NewAccount {
+            network: Some(Network::Mastodon),
+            handle: "@leder@example.social".into(),
+            service: "https://example.social".into(),
+            remote_id: "1".into(),
+            credential_ref: "mastodon:fixture".into(),
+            zone: "Europe/Oslo".into(),
+            ..podium_store::NewAccount::default()
+        })
+        .unwrap();
+    store
+        .set_slots(
+            &account.id,
+            &[podium_core::schedule::Slot::parse("tue 08:30").unwrap()],
+        )
+        .unwrap();
+    store
+        .schedule(&draft.id, &account.id, podium_store::When::NextSlot)
+        .unwrap();
     store
         .connection()
         .execute_batch("PRAGMA journal_mode = DELETE; VACUUM;")

@@ -1,0 +1,496 @@
+//! `podium accounts`, `schedule`, `queue`, `publish` and `scheduler`: scheduling and publishing
+//! from the terminal, for an always-on machine that publishes while laptops are closed. Same
+//! database, same outbox and same keyring entries as the app.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use podium_core::schedule::{self, Slot};
+use podium_publish::{connect, Publisher, Report};
+use podium_store::{Account, Entry, Store, When};
+
+use crate::Outcome;
+
+#[derive(Subcommand, Debug)]
+pub enum AccountsCommand {
+    /// Connect an account (its secret goes to the system keyring).
+    #[command(subcommand)]
+    Add(AddAccount),
+    /// The connected accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disconnect an account: its keyring entry is deleted and its waiting posts leave the queue.
+    Remove { account: String },
+    /// Show an account's weekly time slots, or replace them: `podium accounts slots ID "tue 08:30" "thu 08:30"`.
+    Slots {
+        account: String,
+        /// Slots as "DAY HH:MM" (local time in the account's zone).
+        slots: Vec<String>,
+        /// Set the account's IANA time zone too, e.g. Europe/Oslo.
+        #[arg(long)]
+        zone: Option<String>,
+        /// Remove every slot.
+        #[arg(long, conflicts_with = "slots")]
+        clear: bool,
+    },
+    /// Pause an account's queue (nothing is sent until resumed).
+    Pause { account: String },
+    /// Resume a paused queue.
+    Resume { account: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AddAccount {
+    /// A Bluesky account: the app password is read from stdin.
+    Bluesky {
+        /// Your handle (e.g. alice.bsky.social) or DID.
+        #[arg(long)]
+        handle: String,
+        /// Your PDS or entryway.
+        #[arg(long, default_value = "https://bsky.social", value_name = "URL")]
+        service: String,
+        /// The IANA time zone of its slots (default: this computer's).
+        #[arg(long)]
+        zone: Option<String>,
+    },
+    /// A Mastodon account: an access token from stdin, or else the browser sign-in.
+    Mastodon {
+        /// The instance, e.g. mastodon.social.
+        #[arg(long, value_name = "URL")]
+        instance: String,
+        #[arg(long)]
+        zone: Option<String>,
+        /// Don't try to open a browser; print the address to open instead.
+        #[arg(long)]
+        no_browser: bool,
+        /// Sign in anywhere and paste the code the instance shows (for locked-down machines).
+        #[arg(long, conflicts_with = "no_browser")]
+        paste_code: bool,
+        /// Sign in through the browser even when stdin is not a terminal.
+        #[arg(long, conflicts_with = "paste_code")]
+        browser: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ScheduleArgs {
+    /// The draft to publish.
+    draft: String,
+    /// The account to publish on (its id, or its handle).
+    #[arg(long)]
+    account: String,
+    /// An exact time (RFC 3339, e.g. 2026-12-03T08:30:00+01:00).
+    #[arg(
+        long,
+        conflicts_with = "next_slot",
+        required_unless_present = "next_slot"
+    )]
+    at: Option<String>,
+    /// The account's next free time slot ("add to queue").
+    #[arg(long)]
+    next_slot: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// Publish what is due now, then exit.
+    #[arg(long, required = true)]
+    due: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+fn open(db: &Path) -> Result<Store> {
+    Store::open(db).map_err(Into::into)
+}
+
+/// An account by id, unique id prefix, or handle.
+fn find_account(store: &Store, key: &str) -> Result<Account> {
+    let key = key.trim();
+    let accounts = store.accounts()?;
+    let matches: Vec<&Account> = accounts
+        .iter()
+        .filter(|a| {
+            a.id == key
+                || a.handle.eq_ignore_ascii_case(key)
+                || a.handle
+                    .trim_start_matches('@')
+                    .eq_ignore_ascii_case(key.trim_start_matches('@'))
+        })
+        .collect();
+    let matches = if matches.is_empty() {
+        accounts
+            .iter()
+            .filter(|a| key.len() >= 4 && a.id.starts_with(key))
+            .collect()
+    } else {
+        matches
+    };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => bail!("no account {key:?}: see `podium accounts list`"),
+        _ => bail!("{key:?} matches several accounts: give the whole id (`podium accounts list`)"),
+    }
+}
+
+fn read_secret(what: &str) -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!("{what}: ");
+        std::io::stderr().flush().ok();
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    let s = s.trim().to_owned();
+    if s.is_empty() {
+        bail!("no {what} on stdin");
+    }
+    Ok(s)
+}
+
+pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    match command {
+        AccountsCommand::Add(AddAccount::Bluesky {
+            handle,
+            service,
+            zone,
+        }) => {
+            check_zone(zone.as_deref())?;
+            let password = read_secret("app password")?;
+            let mut store = open(db)?;
+            let account =
+                connect::bluesky(&mut store, &service, &handle, &password, zone.as_deref())?;
+            writeln!(out, "{}", account.id)?;
+            eprintln!(
+                "connected {} on {} (time zone {})",
+                account.handle, account.service, account.zone
+            );
+        }
+        AccountsCommand::Add(AddAccount::Mastodon {
+            instance,
+            zone,
+            no_browser,
+            paste_code,
+            browser,
+        }) => {
+            check_zone(zone.as_deref())?;
+            let mut store = open(db)?;
+            let account = if paste_code {
+                let (app, url, instance) = connect::mastodon_paste_begin(&instance)?;
+                eprintln!("Open this address in any browser, sign in, and paste the code it shows:\n\n  {url}\n");
+                let code = read_secret("code")?;
+                connect::mastodon_paste_finish(&mut store, &instance, &app, &code, zone.as_deref())?
+            } else if !browser && !std::io::stdin().is_terminal() {
+                let token = read_secret("access token")?;
+                connect::mastodon_token(&mut store, &instance, &token, zone.as_deref())?
+            } else {
+                connect::mastodon_browser(
+                    &mut store,
+                    &instance,
+                    zone.as_deref(),
+                    !no_browser,
+                    &mut |url, opened| {
+                        if opened {
+                            eprintln!("Sign in in the browser window that opened. If none did, open:\n\n  {url}\n");
+                        } else {
+                            eprintln!("Open this address in a browser on this computer and sign in:\n\n  {url}\n");
+                        }
+                    },
+                )?
+            };
+            writeln!(out, "{}", account.id)?;
+            eprintln!(
+                "connected {} (posts up to {} characters; time zone {})",
+                account.handle,
+                account.max_chars.unwrap_or(500),
+                account.zone
+            );
+        }
+        AccountsCommand::List { json } => {
+            let store = open(db)?;
+            let accounts = store.accounts()?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &accounts)?;
+                writeln!(out)?;
+            } else if accounts.is_empty() {
+                writeln!(
+                    out,
+                    "No accounts yet: `podium accounts add bluesky|mastodon …`"
+                )?;
+            } else {
+                for a in &accounts {
+                    let slots: Vec<String> = a.slots.iter().map(Slot::to_string).collect();
+                    writeln!(
+                        out,
+                        "{}  {:<9} {:<28} {}{}  slots: {} ({})",
+                        a.id,
+                        a.network.name(),
+                        a.handle,
+                        a.status,
+                        if a.paused { ", paused" } else { "" },
+                        if slots.is_empty() {
+                            "none".into()
+                        } else {
+                            slots.join(", ")
+                        },
+                        a.zone
+                    )?;
+                    if !a.status_reason.is_empty() {
+                        writeln!(out, "    {}", a.status_reason)?;
+                    }
+                }
+            }
+        }
+        AccountsCommand::Remove { account } => {
+            let mut store = open(db)?;
+            let a = find_account(&store, &account)?;
+            let dropped = connect::disconnect(&mut store, &a.id)?;
+            eprintln!(
+                "disconnected {}; {dropped} waiting post(s) left the queue (their drafts stay)",
+                a.handle
+            );
+        }
+        AccountsCommand::Slots {
+            account,
+            slots,
+            zone,
+            clear,
+        } => {
+            let mut store = open(db)?;
+            let a = find_account(&store, &account)?;
+            if let Some(zone) = &zone {
+                store.set_zone(&a.id, zone)?;
+            }
+            if clear || !slots.is_empty() {
+                let parsed = slots
+                    .iter()
+                    .map(|s| Slot::parse(s))
+                    .collect::<Result<Vec<_>, _>>()?;
+                store.set_slots(&a.id, &parsed)?;
+            }
+            let a = store.account(&a.id)?;
+            for s in &a.slots {
+                writeln!(out, "{s}")?;
+            }
+            eprintln!("{} slot(s) in {}", a.slots.len(), a.zone);
+        }
+        AccountsCommand::Pause { account } => {
+            let mut store = open(db)?;
+            let a = find_account(&store, &account)?;
+            store.set_paused(&a.id, true)?;
+            eprintln!("{}'s queue is paused", a.handle);
+        }
+        AccountsCommand::Resume { account } => {
+            let mut store = open(db)?;
+            let a = find_account(&store, &account)?;
+            store.set_paused(&a.id, false)?;
+            eprintln!("{}'s queue is running", a.handle);
+        }
+    }
+    Ok(Outcome::AllValid)
+}
+
+fn check_zone(zone: Option<&str>) -> Result<()> {
+    if let Some(z) = zone {
+        schedule::zone(z)?;
+    }
+    Ok(())
+}
+
+pub fn run_schedule(db: &Path, args: ScheduleArgs) -> Result<Outcome> {
+    let mut store = open(db)?;
+    let account = find_account(&store, &args.account)?;
+    let when = match &args.at {
+        Some(at) => When::At(
+            DateTime::parse_from_rfc3339(at.trim())
+                .map_err(|_| anyhow::anyhow!("{at:?} is not a time: write it as RFC 3339, e.g. 2026-12-03T08:30:00+01:00"))?
+                .with_timezone(&Utc),
+        ),
+        None => When::NextSlot,
+    };
+    let entry = store.schedule(args.draft.trim(), &account.id, when)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &entry)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", entry.id)?;
+        eprintln!(
+            "scheduled on {} for {}",
+            account.handle,
+            local(&entry.due_at, &account.zone)
+        );
+    }
+    Ok(Outcome::AllValid)
+}
+
+fn local(t: &DateTime<Utc>, zone: &str) -> String {
+    match schedule::zone(zone) {
+        Ok(z) => t
+            .with_timezone(&z)
+            .format("%a %Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueueCommand {
+    /// Send a failed, late or unclear post now (for an unclear one: you checked, it did not go out).
+    Retry { entry: String },
+    /// An unclear post did go out (you saw it on the network).
+    MarkSent { entry: String },
+    /// Take a post out of the queue (its draft stays).
+    Remove { entry: String },
+}
+
+pub fn run_queue(db: &Path, json: bool, command: Option<QueueCommand>) -> Result<Outcome> {
+    let mut store = open(db)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        Some(QueueCommand::Retry { entry }) => {
+            let e = store.retry(entry.trim())?;
+            eprintln!("queued again: it goes out now");
+            writeln!(out, "{}", e.id)?;
+            return Ok(Outcome::AllValid);
+        }
+        Some(QueueCommand::MarkSent { entry }) => {
+            store.confirm_sent(entry.trim())?;
+            eprintln!("marked as posted");
+            return Ok(Outcome::AllValid);
+        }
+        Some(QueueCommand::Remove { entry }) => {
+            store.unschedule(entry.trim())?;
+            eprintln!("taken out of the queue; the draft stays");
+            return Ok(Outcome::AllValid);
+        }
+        None => {}
+    }
+    let entries = store.queue()?;
+    if json {
+        serde_json::to_writer_pretty(&mut out, &entries)?;
+        writeln!(out)?;
+        return Ok(Outcome::AllValid);
+    }
+    if entries.is_empty() {
+        writeln!(
+            out,
+            "The queue is empty: `podium schedule DRAFT_ID --account ACCOUNT --next-slot`"
+        )?;
+    }
+    let zones: std::collections::HashMap<String, String> = store
+        .accounts()?
+        .into_iter()
+        .map(|a| (a.id, a.zone))
+        .collect();
+    for e in &entries {
+        let zone = zones.get(&e.account_id).map_or("UTC", String::as_str);
+        writeln!(
+            out,
+            "{}  {:<8} {}  {:<24} {}",
+            e.id,
+            e.state.as_str(),
+            local(&e.due_at, zone),
+            e.handle,
+            e.title
+        )?;
+        if let Some(url) = &e.remote_url {
+            writeln!(out, "    {url}")?;
+        }
+        if let Some(err) = &e.error {
+            writeln!(out, "    {err}")?;
+        }
+    }
+    Ok(Outcome::AllValid)
+}
+
+pub fn run_publish(db: &Path, args: &PublishArgs) -> Result<Outcome> {
+    let mut store = open(db)?;
+    let mut publisher = Publisher::acquire(&mut store)?;
+    let report = publisher.run_due(&mut store, Utc::now())?;
+    print_report(&report, args.json)?;
+    Ok(
+        if report.failed.is_empty() && report.unknown.is_empty() && report.review.is_empty() {
+            Outcome::AllValid
+        } else {
+            Outcome::SomeInvalid
+        },
+    )
+}
+
+fn print_report(report: &Report, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        let all: Vec<&Entry> = report
+            .sent
+            .iter()
+            .chain(&report.failed)
+            .chain(&report.unknown)
+            .chain(&report.review)
+            .chain(&report.retrying)
+            .chain(report.held.iter().map(|(e, _)| e))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &all)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for e in &report.sent {
+        writeln!(
+            out,
+            "sent     {}  {}  {}",
+            e.id,
+            e.handle,
+            e.remote_url.as_deref().unwrap_or("")
+        )?;
+    }
+    for (label, list) in [
+        ("failed", &report.failed),
+        ("unclear", &report.unknown),
+        ("late", &report.review),
+        ("retrying", &report.retrying),
+    ] {
+        for e in list {
+            writeln!(
+                out,
+                "{label:<8} {}  {}  {}",
+                e.id,
+                e.handle,
+                e.error.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    for (e, why) in &report.held {
+        writeln!(out, "waiting  {}  {}  {why}", e.id, e.handle)?;
+    }
+    Ok(())
+}
+
+/// Runs until stopped: publishes each post when it falls due (checked twice a second, so a due
+/// post goes out within a second, and posts scheduled by the app are seen at once).
+pub fn run_scheduler(db: &Path) -> Result<Outcome> {
+    let mut store = open(db)?;
+    let mut publisher = Publisher::acquire(&mut store)?;
+    eprintln!(
+        "podium scheduler: publishing from {} (stop with Ctrl+C)",
+        db.display()
+    );
+    loop {
+        let report = publisher.run_due(&mut store, Utc::now())?;
+        if !report.is_empty() {
+            print_report(&report, false)?;
+        }
+        // Short steps rather than sleeping until `report.next_at`: posts the app schedules
+        // meanwhile are seen at once. One pass over an idle queue is one indexed query.
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}

@@ -1,0 +1,360 @@
+//! Bluesky (atproto) over XRPC: sign in with an app password, keep the session and renew it,
+//! create a post under a record key chosen in advance, and read a record back.
+//!
+//! API facts relied on (atproto lexicons `com.atproto.server.createSession` /
+//! `refreshSession`, `com.atproto.repo.createRecord` / `getRecord`, `app.bsky.feed.post`,
+//! `app.bsky.richtext.facet`): sessions are renewed with the refresh JWT as the bearer token;
+//! `createSession` is rate limited (30 per 5 minutes per account), so Podium signs in once at
+//! connect and afterwards only refreshes; facet offsets are UTF-8 byte offsets; a record key is
+//! unique in its collection, so creating the same `rkey` twice cannot make a second post.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use podium_core::text::bluesky::{detect_facets, FacetKind};
+use podium_store::Account;
+use reqwest::blocking::Client;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::credentials;
+use crate::http::{self, Failure, Problem};
+
+/// The default server (PDS entryway) for accounts on bsky.social.
+pub const DEFAULT_SERVICE: &str = "https://bsky.social";
+const POST: &str = "app.bsky.feed.post";
+
+/// What the keyring holds for a Bluesky account.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Secret {
+    /// Kept to sign in again if the refresh token itself expires (months later).
+    pub app_password: String,
+    pub access_jwt: String,
+    pub refresh_jwt: String,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Who signed in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub did: String,
+    pub handle: String,
+    access_jwt: String,
+    refresh_jwt: String,
+}
+
+/// A post's strong reference (for replies and for reading back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrongRef {
+    pub uri: String,
+    pub cid: String,
+}
+
+/// Normalises a server address: `bsky.social` → `https://bsky.social`, no trailing slash.
+pub fn service_url(input: &str) -> String {
+    let s = input.trim().trim_end_matches('/');
+    if s.is_empty() {
+        DEFAULT_SERVICE.to_owned()
+    } else if s.starts_with("http://") || s.starts_with("https://") {
+        s.to_owned()
+    } else {
+        format!("https://{s}")
+    }
+}
+
+/// Signs in with a handle (or DID) and an app password.
+pub fn sign_in(
+    service: &str,
+    identifier: &str,
+    app_password: &str,
+) -> Result<(Session, Secret), crate::Error> {
+    let http = http::client();
+    let url = format!(
+        "{}/xrpc/com.atproto.server.createSession",
+        service_url(service)
+    );
+    let request = http.post(url).json(&json!({
+        "identifier": identifier.trim().trim_start_matches('@'),
+        "password": app_password.trim(),
+    }));
+    match http::json::<Session>(request) {
+        Ok((session, _)) => {
+            let secret = Secret {
+                app_password: app_password.trim().to_owned(),
+                access_jwt: session.access_jwt.clone(),
+                refresh_jwt: session.refresh_jwt.clone(),
+            };
+            Ok((session, secret))
+        }
+        Err(Failure::Status { status: 401, .. }) => Err(crate::Error::SignIn(format!(
+            "Bluesky did not accept the handle and app password for {identifier}: check both \
+             (an app password looks like xxxx-xxxx-xxxx-xxxx; make one under Settings → Privacy \
+             and security → App passwords)"
+        ))),
+        Err(Failure::Status {
+            status: 429,
+            retry_after,
+            ..
+        }) => Err(crate::Error::SignIn(format!(
+            "Bluesky limits sign-ins (30 per 5 minutes); try again in {} s",
+            retry_after.map_or(300, |d| d.as_secs())
+        ))),
+        Err(f) => Err(crate::Error::Network(f.describe("Bluesky"))),
+    }
+}
+
+/// One serialised refresh per account in this process: two posts that find the session expired
+/// at once renew it once.
+fn refresh_lock(reference: &str) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(reference.to_owned()).or_default().clone()
+}
+
+/// A signed-in client for one account.
+#[derive(Debug)]
+pub struct Bluesky {
+    http: Client,
+    service: String,
+    did: String,
+    handle: String,
+    reference: String,
+    secret: Secret,
+}
+
+impl Bluesky {
+    /// The client for a connected account (its session from the keyring).
+    pub fn open(account: &Account) -> Result<Bluesky, Problem> {
+        let secret: Secret = credentials::load(&account.credential_ref)
+            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        Ok(Bluesky {
+            http: http::client(),
+            service: service_url(&account.service),
+            did: account.remote_id.clone(),
+            handle: account.handle.clone(),
+            reference: account.credential_ref.clone(),
+            secret,
+        })
+    }
+
+    pub fn did(&self) -> &str {
+        &self.did
+    }
+
+    fn xrpc(&self, method: &str) -> String {
+        format!("{}/xrpc/{method}", self.service)
+    }
+
+    /// Runs `call` with the access token; when the server says the token expired, renews the
+    /// session once and runs it again.
+    fn authed<T>(
+        &mut self,
+        call: impl Fn(&Client, &str) -> Result<T, Failure>,
+    ) -> Result<T, Problem> {
+        match call(&self.http, &self.secret.access_jwt) {
+            Err(f) if is_expired(&f) => {
+                let used = self.secret.access_jwt.clone();
+                self.refresh(&used)?;
+                call(&self.http, &self.secret.access_jwt).map_err(|f| {
+                    if is_expired(&f) {
+                        Problem::Reconnect(reconnect_reason(&f))
+                    } else {
+                        Problem::Net(f)
+                    }
+                })
+            }
+            other => other.map_err(Problem::Net),
+        }
+    }
+
+    /// Renews the session (single-flight): if another thread already did while we waited,
+    /// adopt its tokens; otherwise `refreshSession`, and if the refresh token is dead too, sign
+    /// in again with the app password. New tokens are stored before they are used.
+    fn refresh(&mut self, expired_access: &str) -> Result<(), Problem> {
+        let lock = refresh_lock(&self.reference);
+        let _guard = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Ok(stored) = credentials::load::<Secret>(&self.reference) {
+            if stored.access_jwt != expired_access {
+                self.secret = stored;
+                return Ok(());
+            }
+        }
+        let renewed = http::json::<Session>(
+            self.http
+                .post(self.xrpc("com.atproto.server.refreshSession"))
+                .bearer_auth(&self.secret.refresh_jwt),
+        );
+        let session = match renewed {
+            Ok((s, _)) => s,
+            Err(f) if is_expired(&f) => {
+                tracing::info!(handle = %self.handle, "Bluesky refresh token expired; signing in again");
+                let (s, _) = sign_in(&self.service, &self.did, &self.secret.app_password)
+                    .map_err(|e| Problem::Reconnect(e.to_string()))?;
+                s
+            }
+            Err(f) => return Err(Problem::Net(f)),
+        };
+        let secret = Secret {
+            app_password: self.secret.app_password.clone(),
+            access_jwt: session.access_jwt,
+            refresh_jwt: session.refresh_jwt,
+        };
+        credentials::save(&self.reference, &secret).map_err(|e| Problem::Keyring(e.to_string()))?;
+        self.secret = secret;
+        Ok(())
+    }
+
+    /// `createRecord` of a post under `rkey`.
+    pub fn create_post(&mut self, rkey: &str, record: &Value) -> Result<StrongRef, Problem> {
+        let body = json!({
+            "repo": self.did,
+            "collection": POST,
+            "rkey": rkey,
+            "record": record,
+        });
+        let url = self.xrpc("com.atproto.repo.createRecord");
+        self.authed(|http, token| {
+            http::json::<StrongRef>(http.post(&url).bearer_auth(token).json(&body)).map(|(r, _)| r)
+        })
+    }
+
+    /// `getRecord` of our post `rkey`: `None` when it does not exist.
+    pub fn get_post(&mut self, rkey: &str) -> Result<Option<(StrongRef, Value)>, Problem> {
+        #[derive(Deserialize)]
+        struct Got {
+            uri: String,
+            cid: Option<String>,
+            value: Value,
+        }
+        let url = self.xrpc("com.atproto.repo.getRecord");
+        let did = self.did.clone();
+        let query = [("repo", did.as_str()), ("collection", POST), ("rkey", rkey)];
+        let got = self.authed(|http, token| {
+            http::json::<Got>(http.get(&url).bearer_auth(token).query(&query)).map(|(g, _)| g)
+        });
+        match got {
+            Ok(g) => Ok(Some((
+                StrongRef {
+                    uri: g.uri,
+                    cid: g.cid.unwrap_or_default(),
+                },
+                g.value,
+            ))),
+            Err(Problem::Net(Failure::Status {
+                status: 400, code, ..
+            })) if code == "RecordNotFound" => Ok(None),
+            Err(Problem::Net(Failure::Status { status: 404, .. })) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A handle's DID (`com.atproto.identity.resolveHandle`), for mention facets.
+    pub fn resolve_handle(&self, handle: &str) -> Option<String> {
+        #[derive(Deserialize)]
+        struct Resolved {
+            did: String,
+        }
+        let url = self.xrpc("com.atproto.identity.resolveHandle");
+        http::json::<Resolved>(self.http.get(url).query(&[("handle", handle)]))
+            .ok()
+            .map(|(r, _)| r.did)
+    }
+
+    /// The post's address on the web.
+    pub fn web_url(&self, rkey: &str) -> String {
+        format!("https://bsky.app/profile/{}/post/{rkey}", self.did)
+    }
+
+    /// The record for `text`: links and hashtags as facets with UTF-8 byte offsets, mentions
+    /// resolved to DIDs (a handle that does not resolve stays plain text), `langs`, and the
+    /// reply references for a thread.
+    pub fn post_record(
+        &self,
+        text: &str,
+        lang: &str,
+        created_at: chrono::DateTime<chrono::Utc>,
+        reply: Option<(&StrongRef, &StrongRef)>,
+    ) -> Value {
+        let facets: Vec<Value> = detect_facets(text)
+            .into_iter()
+            .filter_map(|f| {
+                let feature = match f.kind {
+                    FacetKind::Link => {
+                        json!({"$type": "app.bsky.richtext.facet#link", "uri": f.value})
+                    }
+                    FacetKind::Tag => {
+                        json!({"$type": "app.bsky.richtext.facet#tag", "tag": f.value})
+                    }
+                    FacetKind::Mention => {
+                        let did = self.resolve_handle(f.value.trim_start_matches('@'))?;
+                        json!({"$type": "app.bsky.richtext.facet#mention", "did": did})
+                    }
+                };
+                Some(json!({
+                    "index": {"byteStart": f.byte_start, "byteEnd": f.byte_end},
+                    "features": [feature],
+                }))
+            })
+            .collect();
+        let mut record = json!({
+            "$type": POST,
+            "text": text,
+            "createdAt": created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        });
+        if !facets.is_empty() {
+            record["facets"] = Value::Array(facets);
+        }
+        if !lang.is_empty() {
+            record["langs"] = json!([lang]);
+        }
+        if let Some((root, parent)) = reply {
+            record["reply"] = json!({"root": root, "parent": parent});
+        }
+        record
+    }
+}
+
+/// The rkey part of an `at://did/collection/rkey` URI.
+pub fn rkey_of(uri: &str) -> &str {
+    uri.rsplit('/').next().unwrap_or(uri)
+}
+
+fn is_expired(f: &Failure) -> bool {
+    matches!(f, Failure::Status { status: 401, .. })
+        || matches!(f, Failure::Status { status: 400, code, .. }
+            if code == "ExpiredToken" || code == "InvalidToken")
+}
+
+fn reconnect_reason(f: &Failure) -> String {
+    format!(
+        "Bluesky no longer accepts this account's sign-in ({}): reconnect it with a new app password",
+        f.describe("Bluesky")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_addresses_are_normalised() {
+        assert_eq!(service_url(""), "https://bsky.social");
+        assert_eq!(service_url("bsky.social/"), "https://bsky.social");
+        assert_eq!(
+            service_url("http://127.0.0.1:2583"),
+            "http://127.0.0.1:2583"
+        );
+        assert_eq!(rkey_of("at://did:plc:x/app.bsky.feed.post/3abc"), "3abc");
+    }
+}

@@ -1,0 +1,176 @@
+//! Connecting and disconnecting accounts: sign in, put the secret in the keyring (first — if
+//! the keyring refuses, nothing is stored), then record the account's public data.
+
+use std::time::Duration;
+
+use podium_core::text::check::Network;
+use podium_store::{network_str, Account, NewAccount, Store};
+
+use crate::bluesky;
+use crate::credentials;
+use crate::loopback::{self, Loopback};
+use crate::mastodon;
+use crate::{Error, Result};
+
+/// How long the browser sign-in may take.
+pub const BROWSER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// The computer's IANA time zone (the default for a new account's slots), `UTC` if unknown.
+pub fn local_zone() -> String {
+    std::env::var("TZ")
+        .ok()
+        .map(|tz| tz.trim_start_matches(':').to_owned())
+        .filter(|tz| podium_core::schedule::zone(tz).is_ok())
+        .or_else(|| iana_time_zone::get_timezone().ok())
+        .filter(|tz| podium_core::schedule::zone(tz).is_ok())
+        .unwrap_or_else(|| "UTC".to_owned())
+}
+
+/// The keyring reference of an account being connected: its old one when it is a reconnect.
+fn reference_for(
+    store: &Store,
+    network: Network,
+    service: &str,
+    remote_id: &str,
+) -> Result<String> {
+    Ok(store
+        .accounts()?
+        .into_iter()
+        .find(|a| a.network == network && a.service == service && a.remote_id == remote_id)
+        .map_or_else(
+            || credentials::new_ref(network_str(network)),
+            |a| a.credential_ref,
+        ))
+}
+
+/// Connects a Bluesky account with its handle (or DID) and an app password.
+pub fn bluesky(
+    store: &mut Store,
+    service: &str,
+    identifier: &str,
+    app_password: &str,
+    zone: Option<&str>,
+) -> Result<Account> {
+    credentials::check()?;
+    let service = bluesky::service_url(service);
+    let (session, secret) = bluesky::sign_in(&service, identifier, app_password)?;
+    let reference = reference_for(store, Network::Bluesky, &service, &session.did)?;
+    credentials::save(&reference, &secret)?;
+    Ok(store.add_account(NewAccount {
+        network: Some(Network::Bluesky),
+        handle: session.handle.clone(),
+        display_name: String::new(),
+        service,
+        remote_id: session.did,
+        credential_ref: reference,
+        zone: zone.map_or_else(local_zone, str::to_owned),
+    })?)
+}
+
+/// Connects a Mastodon account with an access token the user already has.
+pub fn mastodon_token(
+    store: &mut Store,
+    instance: &str,
+    token: &str,
+    zone: Option<&str>,
+) -> Result<Account> {
+    credentials::check()?;
+    let instance = mastodon::instance_url(instance)?;
+    let secret = mastodon::Secret {
+        access_token: token.trim().to_owned(),
+    };
+    finish_mastodon(store, &instance, &secret, zone)
+}
+
+/// Connects a Mastodon account through the browser: registers Podium with the instance, opens
+/// (or, through `show`, shows) the sign-in page, and waits on a loopback listener for the
+/// redirect. `show` gets the address and whether a browser was opened.
+pub fn mastodon_browser(
+    store: &mut Store,
+    instance: &str,
+    zone: Option<&str>,
+    open_browser: bool,
+    show: &mut dyn FnMut(&str, bool),
+) -> Result<Account> {
+    credentials::check()?;
+    let instance = mastodon::instance_url(instance)?;
+    let listener = Loopback::bind()?;
+    let app = mastodon::register_app(&instance, &listener.redirect_uri())?;
+    let state = loopback::new_state();
+    let url = mastodon::authorize_url(&instance, &app, &state);
+    let opened = open_browser && loopback::open_browser(&url);
+    show(&url, opened);
+    let code = listener.wait_for_code(&state, BROWSER_TIMEOUT)?;
+    let secret = mastodon::exchange_code(&instance, &app, &code)?;
+    finish_mastodon(store, &instance, &secret, zone)
+}
+
+/// The paste-the-code fallback, step 1: the address to open anywhere (the instance shows the
+/// code instead of redirecting).
+pub fn mastodon_paste_begin(instance: &str) -> Result<(mastodon::App, String, String)> {
+    let instance = mastodon::instance_url(instance)?;
+    let app = mastodon::register_app(&instance, mastodon::OUT_OF_BAND)?;
+    let url = mastodon::authorize_url(&instance, &app, &loopback::new_state());
+    Ok((app, url, instance))
+}
+
+/// The paste-the-code fallback, step 2: the code the person copied.
+pub fn mastodon_paste_finish(
+    store: &mut Store,
+    instance: &str,
+    app: &mastodon::App,
+    code: &str,
+    zone: Option<&str>,
+) -> Result<Account> {
+    credentials::check()?;
+    let secret = mastodon::exchange_code(instance, app, code)?;
+    finish_mastodon(store, instance, &secret, zone)
+}
+
+fn finish_mastodon(
+    store: &mut Store,
+    instance: &str,
+    secret: &mastodon::Secret,
+    zone: Option<&str>,
+) -> Result<Account> {
+    let me = mastodon::verify(instance, &secret.access_token)?;
+    let limit = mastodon::max_characters(instance).unwrap_or(mastodon::DEFAULT_LIMIT);
+    let reference = reference_for(store, Network::Mastodon, instance, &me.id)?;
+    credentials::save(&reference, secret)?;
+    let host = url::Url::parse(instance)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let account = store.add_account(NewAccount {
+        network: Some(Network::Mastodon),
+        handle: format!("@{}@{host}", me.username),
+        display_name: me.display_name,
+        service: instance.to_owned(),
+        remote_id: me.id,
+        credential_ref: reference,
+        zone: zone.map_or_else(local_zone, str::to_owned),
+    })?;
+    store.set_account_limits(&account.id, limit)?;
+    Ok(store.account(&account.id)?)
+}
+
+/// Reads a Mastodon instance's post limit again (it can change) and records it.
+pub fn refresh_limits(store: &mut Store, account: &Account) -> Result<usize> {
+    if account.network != Network::Mastodon {
+        return Err(Error::Invalid(
+            "only Mastodon instances set their own limit".into(),
+        ));
+    }
+    let limit = mastodon::max_characters(&account.service)?;
+    store.set_account_limits(&account.id, limit)?;
+    Ok(limit)
+}
+
+/// Disconnects an account: its keyring entry is deleted, its waiting posts leave the queue
+/// (their drafts stay). Returns how many posts left the queue.
+pub fn disconnect(store: &mut Store, account_id: &str) -> Result<usize> {
+    let account = store.account(account_id)?;
+    let dropped = store.remove_account(account_id)?;
+    credentials::delete(&account.credential_ref)?;
+    Ok(dropped)
+}

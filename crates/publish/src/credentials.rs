@@ -1,0 +1,86 @@
+//! The one module that touches secrets: app passwords, sessions and tokens live in the OS
+//! keyring (the Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
+//! one entry per account, named by the account's `credential_ref`. The database only keeps that
+//! name. Nothing here logs or formats a secret.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::{Error, Result};
+
+/// The keyring "service" all of Podium's entries are filed under.
+pub const SERVICE: &str = "no.podium.desktop";
+
+/// A fresh, unguessable reference for a new account's keyring entry.
+pub fn new_ref(network: &str) -> String {
+    format!("{network}:{}", uuid::Uuid::now_v7())
+}
+
+fn entry(reference: &str) -> Result<keyring::Entry> {
+    keyring::Entry::new(SERVICE, reference).map_err(|e| explain(&e))
+}
+
+/// Stores `secret` (serialised as JSON) under `reference`, replacing what was there.
+pub fn save<T: Serialize>(reference: &str, secret: &T) -> Result<()> {
+    let json = serde_json::to_string(secret)
+        .map_err(|e| Error::Invalid(format!("cannot encode a credential: {e}")))?;
+    entry(reference)?
+        .set_password(&json)
+        .map_err(|e| explain(&e))
+}
+
+/// Reads the secret under `reference`.
+pub fn load<T: DeserializeOwned>(reference: &str) -> Result<T> {
+    let json = entry(reference)?.get_password().map_err(|e| match e {
+        keyring::Error::NoEntry => Error::Keyring(
+            "this account's sign-in is missing from the system keyring (it was deleted, or \
+             the keyring was reset): reconnect the account"
+                .into(),
+        ),
+        e => explain(&e),
+    })?;
+    serde_json::from_str(&json).map_err(|_| {
+        Error::Keyring(
+            "this account's entry in the system keyring is not one Podium wrote: reconnect \
+             the account"
+                .into(),
+        )
+    })
+}
+
+/// Deletes the secret under `reference` (disconnecting an account). A missing entry is fine.
+pub fn delete(reference: &str) -> Result<()> {
+    match entry(reference)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(explain(&e)),
+    }
+}
+
+/// Whether the keyring can be used right now, with the reason when not.
+pub fn check() -> Result<()> {
+    if let Err(e) = keyring::Entry::store_status() {
+        return Err(explain(e));
+    }
+    // A locked collection only shows when it is read.
+    match entry("podium-keyring-check")?.get_password() {
+        Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(explain(&e)),
+    }
+}
+
+/// A keyring error as a message a person can act on. Never includes the secret.
+fn explain(e: &keyring::Error) -> Error {
+    let detail = e.to_string();
+    Error::Keyring(match e {
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => format!(
+            "Podium keeps passwords and tokens in the system keyring, and none can be reached \
+             ({detail}). On Linux, install and start a Secret Service (GNOME Keyring: `apt install \
+             gnome-keyring`, or KWallet) in your desktop session, then restart Podium. Scheduled \
+             posts stay queued until then."
+        ),
+        keyring::Error::NoStorageAccess(_) => format!(
+            "the system keyring is locked ({detail}): unlock it (log in to your desktop, or open \
+             \"Passwords and Keys\"), and Podium will go on. Scheduled posts stay queued."
+        ),
+        _ => format!("the system keyring refused: {detail}"),
+    })
+}

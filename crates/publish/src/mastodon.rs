@@ -1,0 +1,291 @@
+//! Mastodon: register Podium with an instance, sign in through the browser (authorization code
+//! with a loopback redirect, or the out-of-band code to paste), read the instance's limits, and
+//! post statuses with an `Idempotency-Key`.
+//!
+//! API facts relied on (docs.joinmastodon.org: `POST /api/v1/apps`, `GET /oauth/authorize`,
+//! `POST /oauth/token`, `GET /api/v1/accounts/verify_credentials`, `GET /api/v2/instance`,
+//! `POST /api/v1/statuses`): the redirect URI given to `/oauth/authorize` and `/oauth/token`
+//! must be one registered with the app; `urn:ietf:wg:oauth:2.0:oob` shows the code to copy;
+//! the post limit is `configuration.statuses.max_characters`; a repeated `Idempotency-Key`
+//! within an hour returns the status the first request made instead of posting again.
+
+use std::time::Duration;
+
+use podium_store::Account;
+use reqwest::blocking::Client;
+use serde::{Deserialize, Serialize};
+
+use crate::credentials;
+use crate::http::{self, Failure, Problem};
+use crate::{Error, Result};
+
+/// The scopes Podium asks for: post statuses, and read the account it posts as.
+pub const SCOPES: &str = "read:accounts write:statuses";
+/// The redirect URI that makes the instance show the code instead of redirecting.
+pub const OUT_OF_BAND: &str = "urn:ietf:wg:oauth:2.0:oob";
+/// How long an instance keeps an Idempotency-Key (Mastodon: one hour). Podium counts on a
+/// little less.
+pub const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(55 * 60);
+/// Mastodon's default limit, when an instance does not say.
+pub const DEFAULT_LIMIT: usize = 500;
+
+/// What the keyring holds for a Mastodon account.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Secret {
+    pub access_token: String,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Podium registered with an instance for one sign-in.
+#[derive(Clone, Deserialize)]
+pub struct App {
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(skip)]
+    pub redirect_uri: String,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The signed-in account, as `verify_credentials` tells.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    #[serde(default)]
+    pub acct: String,
+    #[serde(default)]
+    pub display_name: String,
+}
+
+/// Normalises an instance address: `mastodon.social` → `https://mastodon.social`.
+pub fn instance_url(input: &str) -> Result<String> {
+    let s = input.trim().trim_end_matches('/');
+    if s.is_empty() {
+        return Err(Error::Invalid(
+            "give the instance's address, e.g. mastodon.social".into(),
+        ));
+    }
+    let s = s.trim_start_matches('@');
+    let s = match s.split_once('@') {
+        // `user@instance.example` → the instance.
+        Some((_, host)) if !s.contains("://") => host.to_owned(),
+        _ => s.to_owned(),
+    };
+    let full = if s.starts_with("http://") || s.starts_with("https://") {
+        s
+    } else {
+        format!("https://{s}")
+    };
+    url::Url::parse(&full)
+        .map_err(|_| Error::Invalid(format!("{input:?} is not an instance address")))?;
+    Ok(full)
+}
+
+fn network_error(f: &Failure) -> Error {
+    Error::Network(f.describe("the Mastodon instance"))
+}
+
+/// Registers Podium with the instance for `redirect_uri`.
+pub fn register_app(instance: &str, redirect_uri: &str) -> Result<App> {
+    let request = http::client()
+        .post(format!("{instance}/api/v1/apps"))
+        .form(&[
+            ("client_name", "Podium"),
+            ("redirect_uris", redirect_uri),
+            ("scopes", SCOPES),
+            ("website", "https://example.invalid/podium"),
+        ]);
+    let (mut app, _) = http::json::<App>(request).map_err(|f| network_error(&f))?;
+    app.redirect_uri = redirect_uri.to_owned();
+    Ok(app)
+}
+
+/// The page to open in the browser.
+pub fn authorize_url(instance: &str, app: &App, state: &str) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", &app.client_id)
+        .append_pair("redirect_uri", &app.redirect_uri)
+        .append_pair("response_type", "code")
+        .append_pair("scope", SCOPES)
+        .append_pair("state", state)
+        .finish();
+    format!("{instance}/oauth/authorize?{query}")
+}
+
+/// Exchanges the authorization code for a token.
+pub fn exchange_code(instance: &str, app: &App, code: &str) -> Result<Secret> {
+    #[derive(Deserialize)]
+    struct Token {
+        access_token: String,
+    }
+    let request = http::client()
+        .post(format!("{instance}/oauth/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.trim()),
+            ("client_id", &app.client_id),
+            ("client_secret", &app.client_secret),
+            ("redirect_uri", &app.redirect_uri),
+            ("scope", SCOPES),
+        ]);
+    match http::json::<Token>(request) {
+        Ok((t, _)) => Ok(Secret {
+            access_token: t.access_token,
+        }),
+        Err(Failure::Status {
+            status: 400 | 401, ..
+        }) => Err(Error::SignIn(
+            "the instance did not accept the sign-in code (it may have been used already or \
+             expired): connect again"
+                .into(),
+        )),
+        Err(f) => Err(network_error(&f)),
+    }
+}
+
+/// Who the token belongs to.
+pub fn verify(instance: &str, token: &str) -> Result<Me> {
+    let request = http::client()
+        .get(format!("{instance}/api/v1/accounts/verify_credentials"))
+        .bearer_auth(token);
+    match http::json::<Me>(request) {
+        Ok((me, _)) => Ok(me),
+        Err(Failure::Status {
+            status: 401 | 403, ..
+        }) => Err(Error::SignIn(
+            "the instance did not accept this access token: check it, or connect through the \
+             browser instead"
+                .into(),
+        )),
+        Err(f) => Err(network_error(&f)),
+    }
+}
+
+/// The instance's post length limit (`configuration.statuses.max_characters`; 500 when an
+/// older instance does not say).
+pub fn max_characters(instance: &str) -> Result<usize> {
+    let (v, _) =
+        http::json::<serde_json::Value>(http::client().get(format!("{instance}/api/v2/instance")))
+            .map_err(|f| network_error(&f))?;
+    Ok(v.pointer("/configuration/statuses/max_characters")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(DEFAULT_LIMIT))
+}
+
+/// A posted status.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Status {
+    pub id: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub uri: String,
+}
+
+/// A client for one connected account.
+#[derive(Debug)]
+pub struct Mastodon {
+    http: Client,
+    instance: String,
+    secret: Secret,
+}
+
+impl Mastodon {
+    pub fn open(account: &Account) -> Result<Mastodon, Problem> {
+        let secret: Secret = credentials::load(&account.credential_ref)
+            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        Ok(Mastodon {
+            http: http::client(),
+            instance: account.service.clone(),
+            secret,
+        })
+    }
+
+    /// Posts `text` (a reply when `in_reply_to` is given) with `key` as its Idempotency-Key.
+    pub fn post(
+        &self,
+        text: &str,
+        lang: &str,
+        in_reply_to: Option<&str>,
+        key: &str,
+    ) -> Result<Status, Problem> {
+        let mut form = vec![("status", text)];
+        if !lang.is_empty() {
+            form.push(("language", lang));
+        }
+        if let Some(id) = in_reply_to {
+            form.push(("in_reply_to_id", id));
+        }
+        let request = self
+            .http
+            .post(format!("{}/api/v1/statuses", self.instance))
+            .bearer_auth(&self.secret.access_token)
+            .header("Idempotency-Key", key)
+            .form(&form);
+        match http::json::<Status>(request) {
+            Ok((status, _)) if !status.id.is_empty() => Ok(status),
+            Ok(_) => Err(Problem::Net(Failure::Unclear(
+                "the instance answered without the post's id".into(),
+            ))),
+            Err(Failure::Status {
+                status: 401,
+                message,
+                ..
+            }) => Err(Problem::Reconnect(format!(
+                "the Mastodon instance no longer accepts this account's sign-in ({message}): \
+                 reconnect it"
+            ))),
+            Err(f) => Err(Problem::Net(f)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_addresses_are_normalised() {
+        assert_eq!(
+            instance_url("mastodon.social").unwrap(),
+            "https://mastodon.social"
+        );
+        assert_eq!(
+            instance_url("@me@fosstodon.org").unwrap(),
+            "https://fosstodon.org"
+        );
+        assert_eq!(
+            instance_url("http://127.0.0.1:3000/").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert!(instance_url("  ").is_err());
+    }
+
+    #[test]
+    fn the_authorize_url_carries_the_flow() {
+        let app = App {
+            client_id: "id 1".into(),
+            client_secret: "s".into(),
+            redirect_uri: "http://127.0.0.1:5/callback".into(),
+        };
+        let url = authorize_url("https://m.example", &app, "st");
+        assert!(url.starts_with("https://m.example/oauth/authorize?client_id=id+1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5%2Fcallback&response_type=code&scope=read%3Aaccounts+write%3Astatuses&state=st"), "{url}");
+        assert!(
+            !format!("{app:?}").contains("s\""),
+            "the secret is not printed"
+        );
+    }
+}

@@ -1,0 +1,516 @@
+//! The publisher: takes what is due from the outbox and sends it, one step committed at a time.
+//!
+//! Only one publisher works on a database at once (an exclusive lock on a file beside it, which
+//! the OS releases when the process dies, even by `kill -9`). So whatever the lock's new holder
+//! finds `claimed` or `sending` was left by a process that is gone, and is settled at once:
+//!
+//! | a part found in | Bluesky                                  | Mastodon                                   |
+//! |-----------------|------------------------------------------|--------------------------------------------|
+//! | `pending`       | send it                                  | send it                                    |
+//! | `sending`       | `getRecord` on its key: there → sent;    | send again with the same Idempotency-Key   |
+//! |                 | absent → send with the same key          | (within 55 min of the first try; after     |
+//! |                 | (a second create cannot duplicate)       | that → `unknown`, the user decides)        |
+//! | `sent`          | skipped (a thread resumes after it)      | skipped                                    |
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use podium_core::schedule::{self, OutboxState};
+use podium_core::text::check::{self, Lang, Network, Options};
+use podium_core::text::thread;
+use podium_store::{Account, Entry, Part, Store};
+
+use crate::bluesky::{Bluesky, StrongRef};
+use crate::http::{Failure, Problem};
+use crate::mastodon::{self, Mastodon};
+use crate::{tid, Error, Result};
+
+/// How long to wait before trying again when the keyring is locked or missing.
+const KEYRING_RETRY: Duration = Duration::from_secs(10);
+
+/// What one pass sent and stopped.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sent: Vec<Entry>,
+    pub failed: Vec<Entry>,
+    pub unknown: Vec<Entry>,
+    /// Too late to send without asking.
+    pub review: Vec<Entry>,
+    /// Transient trouble: to be tried again (the entry says when and why).
+    pub retrying: Vec<Entry>,
+    /// Waiting on the keyring or a reconnect.
+    pub held: Vec<(Entry, String)>,
+    /// When the next queued post falls due.
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+impl Report {
+    pub fn is_empty(&self) -> bool {
+        self.sent.is_empty()
+            && self.failed.is_empty()
+            && self.unknown.is_empty()
+            && self.review.is_empty()
+            && self.retrying.is_empty()
+            && self.held.is_empty()
+    }
+}
+
+/// The right to publish from one database.
+#[derive(Debug)]
+pub struct Publisher {
+    _lock: File,
+    lock_path: PathBuf,
+}
+
+impl Publisher {
+    /// Takes the publishing lock for the database at `db`, then settles whatever a publisher
+    /// that died left half-done. [`Error::Busy`] when another process holds it.
+    pub fn acquire(store: &mut Store) -> Result<Publisher> {
+        let db = store
+            .path()
+            .ok_or_else(|| Error::Invalid("publishing needs a database file".into()))?
+            .to_path_buf();
+        let lock_path = lock_path(&db);
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::Io {
+                action: "cannot open the publishing lock",
+                path: lock_path.display().to_string(),
+                source: e,
+            })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Busy(db.display().to_string()))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::Io {
+                    action: "cannot take the publishing lock",
+                    path: lock_path.display().to_string(),
+                    source: e,
+                })
+            }
+        }
+        let recovered = store.recover_interrupted()?;
+        if recovered > 0 {
+            tracing::warn!(
+                recovered,
+                "posts left mid-send by an earlier run are being settled"
+            );
+        }
+        Ok(Publisher {
+            _lock: file,
+            lock_path,
+        })
+    }
+
+    pub fn lock_path(&self) -> &Path {
+        &self.lock_path
+    }
+
+    /// Sends everything due at `now`.
+    pub fn run_due(&mut self, store: &mut Store, now: DateTime<Utc>) -> Result<Report> {
+        let grace = store.grace()?;
+        let due = store.take_due(now, grace)?;
+        let mut report = Report {
+            review: due.to_review,
+            next_at: due.next_at,
+            ..Report::default()
+        };
+        for id in due.send {
+            self.publish(store, &id, &mut report)?;
+        }
+        Ok(report)
+    }
+
+    fn publish(&mut self, store: &mut Store, entry_id: &str, report: &mut Report) -> Result<()> {
+        let entry = store.entry(entry_id)?;
+        let account = store.account(&entry.account_id)?;
+        if account.status == "reconnect" {
+            let reason = account.status_reason.clone();
+            store.release(entry_id, Utc::now() + chrono::Duration::minutes(5), &reason)?;
+            report.held.push((store.entry(entry_id)?, reason));
+            return Ok(());
+        }
+        let draft = store.draft(&entry.draft_id)?;
+        let fresh_parts = match parts_for(&draft, &account) {
+            Ok(parts) => parts,
+            Err(why) => {
+                // Checked before anything is claimed: nothing went out.
+                if store.claim(entry_id, &[])?.is_some() {
+                    report.failed.push(store.entry_failed(entry_id, &why)?);
+                }
+                return Ok(());
+            }
+        };
+        let Some(entry) = store.claim(entry_id, &fresh_parts)? else {
+            return Ok(()); // someone else took it, or it was moved meanwhile
+        };
+        let mut client = match Client::open(&account) {
+            Ok(c) => c,
+            Err(problem) => return self.stop(store, &entry, &account, problem, report),
+        };
+        let mut previous: Option<Posted> = None;
+        let mut root: Option<Posted> = None;
+        for part in &entry.parts {
+            let posted = if part.state == "sent" {
+                Posted::from_part(part)
+            } else {
+                match self.send_part(
+                    store,
+                    &entry,
+                    part,
+                    &draft.lang,
+                    &mut client,
+                    root.as_ref(),
+                    previous.as_ref(),
+                ) {
+                    Ok(Some(p)) => p,
+                    Ok(None) => {
+                        report.unknown.push(store.entry(&entry.id)?);
+                        return Ok(());
+                    }
+                    Err(problem) => return self.stop(store, &entry, &account, problem, report),
+                }
+            };
+            if root.is_none() {
+                root = Some(posted.clone());
+            }
+            previous = Some(posted);
+        }
+        store.set_account_status(&account.id, "connected", "")?;
+        let sent = store.entry_sent(&entry.id)?;
+        tracing::info!(entry = %sent.id, url = ?sent.remote_url, "post sent");
+        report.sent.push(sent);
+        Ok(())
+    }
+
+    /// Sends one part (or settles it, if it may have gone out already). `Ok(None)`: the
+    /// outcome cannot be settled and the entry is now `unknown`.
+    #[allow(clippy::too_many_arguments)]
+    fn send_part(
+        &mut self,
+        store: &mut Store,
+        entry: &Entry,
+        part: &Part,
+        lang: &str,
+        client: &mut Client,
+        root: Option<&Posted>,
+        parent: Option<&Posted>,
+    ) -> Result<Option<Posted>, Stop> {
+        let total = entry.parts.len();
+        let which = if total > 1 {
+            format!("part {} of {total}", part.idx + 1)
+        } else {
+            "the post".to_owned()
+        };
+        match client {
+            Client::Bluesky(bsky) => {
+                if part.state == "sending" {
+                    // It may exist: ask before sending again.
+                    if let Some((r, _)) = bsky.get_post(&part.key).map_err(Stop::Problem)? {
+                        let url = bsky.web_url(&part.key);
+                        store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
+                        tracing::info!(entry = %entry.id, part = part.idx, "settled: it had gone out");
+                        return Ok(Some(Posted::Bluesky(r)));
+                    }
+                }
+                let reply = match (root, parent) {
+                    (Some(Posted::Bluesky(root)), Some(Posted::Bluesky(parent))) => {
+                        Some((root, parent))
+                    }
+                    _ => None,
+                };
+                let record = bsky.post_record(&part.text, lang, Utc::now(), reply);
+                store.part_sending(&entry.id, part.idx)?;
+                checkpoint("before-request");
+                let result = bsky.create_post(&part.key, &record);
+                checkpoint("after-response");
+                match result {
+                    Ok(r) => {
+                        let url = bsky.web_url(&part.key);
+                        store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
+                        Ok(Some(Posted::Bluesky(r)))
+                    }
+                    Err(problem) => {
+                        // A failed create may still have made the record (a 5xx after the
+                        // write, a cut connection): look before deciding.
+                        if let Ok(Some((r, _))) = bsky.get_post(&part.key) {
+                            let url = bsky.web_url(&part.key);
+                            store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
+                            return Ok(Some(Posted::Bluesky(r)));
+                        }
+                        if matches!(
+                            problem,
+                            Problem::Net(Failure::NotSent(_))
+                                | Problem::Net(Failure::Status { status: 429, .. })
+                        ) {
+                            store.part_not_sent(&entry.id, part.idx)?;
+                        }
+                        Err(Stop::Problem(problem))
+                    }
+                }
+            }
+            Client::Mastodon(masto) => {
+                if part.state == "sending" {
+                    let first = part.sending_at.unwrap_or_else(Utc::now);
+                    let age = (Utc::now() - first).to_std().unwrap_or_default();
+                    if age > mastodon::IDEMPOTENCY_WINDOW {
+                        let why = format!(
+                            "Podium could not tell whether {which} went out: it was being sent at {} \
+                             and no answer came, and it is too late to ask the instance safely. \
+                             Look at the account's profile, then choose \"It was posted\" or \
+                             \"Send again\".",
+                            first.format("%Y-%m-%d %H:%M UTC")
+                        );
+                        store.entry_unknown(&entry.id, &why)?;
+                        return Ok(None);
+                    }
+                }
+                let reply_to = parent.and_then(|p| match p {
+                    Posted::Mastodon(id) => Some(id.as_str()),
+                    Posted::Bluesky(..) => None,
+                });
+                store.part_sending(&entry.id, part.idx)?;
+                checkpoint("before-request");
+                let result = masto.post(&part.text, lang, reply_to, &part.key);
+                checkpoint("after-response");
+                match result {
+                    Ok(status) => {
+                        let url = status.url.clone().unwrap_or(status.uri.clone());
+                        store.part_sent(&entry.id, part.idx, &status.id, None, &url)?;
+                        Ok(Some(Posted::Mastodon(status.id)))
+                    }
+                    Err(problem) => {
+                        if matches!(
+                            problem,
+                            Problem::Net(Failure::NotSent(_))
+                                | Problem::Net(Failure::Status {
+                                    status: 429 | 400 | 403 | 404 | 422,
+                                    ..
+                                })
+                        ) {
+                            // The instance made nothing: the part is as good as never sent.
+                            store.part_not_sent(&entry.id, part.idx)?;
+                        }
+                        Err(Stop::Problem(problem))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends an attempt that hit `problem`: retry later, fail, or hold for the user.
+    fn stop(
+        &mut self,
+        store: &mut Store,
+        entry: &Entry,
+        account: &Account,
+        stop: impl Into<Stop>,
+        report: &mut Report,
+    ) -> Result<()> {
+        let network = account.network.name();
+        match stop.into() {
+            Stop::Store(e) => Err(Error::Store(e)),
+            Stop::Problem(Problem::Keyring(why)) => {
+                store.release(
+                    &entry.id,
+                    Utc::now() + chrono::Duration::from_std(KEYRING_RETRY).unwrap_or_default(),
+                    &why,
+                )?;
+                report.held.push((store.entry(&entry.id)?, why));
+                Ok(())
+            }
+            Stop::Problem(Problem::Reconnect(why)) => {
+                store.set_account_status(&account.id, "reconnect", &why)?;
+                store.release(&entry.id, Utc::now(), &why)?;
+                report.held.push((store.entry(&entry.id)?, why));
+                Ok(())
+            }
+            Stop::Problem(Problem::Net(failure)) => {
+                let why = failure.describe(network);
+                if failure.is_transient() {
+                    if matches!(failure, Failure::NotSent(_)) {
+                        store.set_account_status(&account.id, "offline", &why)?;
+                    }
+                    let attempts = entry.attempts + 1;
+                    if attempts >= schedule::MAX_ATTEMPTS {
+                        let why = format!("{why} (gave up after {attempts} attempts)");
+                        let stopped = if entry.parts.iter().any(|p| p.state == "sending") {
+                            store.entry_unknown(
+                                &entry.id,
+                                &format!("{why}; Podium could not tell whether it went out"),
+                            )?
+                        } else {
+                            store.entry_failed(&entry.id, &why)?
+                        };
+                        push_stopped(report, stopped);
+                        return Ok(());
+                    }
+                    let wait = schedule::backoff(
+                        entry.attempts,
+                        rand::random::<f64>(),
+                        failure.retry_after(),
+                    );
+                    let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
+                    let again = store.entry_retry_later(
+                        &entry.id,
+                        at,
+                        &format!("{why}; trying again at {}", at.format("%H:%M:%S UTC")),
+                    )?;
+                    tracing::warn!(entry = %entry.id, wait = ?wait, %why, "will retry");
+                    report.retrying.push(again);
+                } else {
+                    report.failed.push(store.entry_failed(&entry.id, &why)?);
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn push_stopped(report: &mut Report, entry: Entry) {
+    if entry.state == OutboxState::Unknown {
+        report.unknown.push(entry);
+    } else {
+        report.failed.push(entry);
+    }
+}
+
+/// Why sending stopped.
+#[derive(Debug)]
+enum Stop {
+    Problem(Problem),
+    Store(podium_store::Error),
+}
+
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Stop {
+        Stop::Problem(p)
+    }
+}
+
+impl From<podium_store::Error> for Stop {
+    fn from(e: podium_store::Error) -> Stop {
+        Stop::Store(e)
+    }
+}
+
+/// A part that is out, as the next part of a thread needs it.
+#[derive(Debug, Clone)]
+enum Posted {
+    Bluesky(StrongRef),
+    Mastodon(String),
+}
+
+impl Posted {
+    fn from_part(part: &Part) -> Posted {
+        let id = part.remote_id.clone().unwrap_or_default();
+        match &part.remote_cid {
+            Some(cid) => Posted::Bluesky(StrongRef {
+                uri: id,
+                cid: cid.clone(),
+            }),
+            None => Posted::Mastodon(id),
+        }
+    }
+}
+
+enum Client {
+    Bluesky(Bluesky),
+    Mastodon(Mastodon),
+}
+
+impl Client {
+    fn open(account: &Account) -> Result<Client, Problem> {
+        match account.network {
+            Network::Bluesky => Bluesky::open(account).map(Client::Bluesky),
+            Network::Mastodon => Mastodon::open(account).map(Client::Mastodon),
+            other => Err(Problem::Net(Failure::Status {
+                status: 0,
+                code: String::new(),
+                message: format!("publishing to {} is not available yet", other.name()),
+                retry_after: None,
+            })),
+        }
+    }
+}
+
+/// The texts to send for a draft on an account (one, or the parts of a thread), each with a
+/// fresh key; or why it cannot go out as it is (too long), before anything is sent.
+pub fn parts_for(
+    draft: &podium_store::Draft,
+    account: &Account,
+) -> std::result::Result<Vec<(String, String)>, String> {
+    let network = account.network;
+    let text = draft
+        .variants
+        .get(&network)
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or(&draft.text);
+    let options = Options {
+        limit: account.max_chars,
+        lang: if draft.lang == "nb" {
+            Lang::Nb
+        } else {
+            Lang::En
+        },
+        ..Options::default()
+    };
+    let texts = if draft.thread {
+        thread::split(text, network, &options, true)
+    } else {
+        vec![text.clone()]
+    };
+    for (k, t) in texts.iter().enumerate() {
+        if t.trim().is_empty() {
+            return Err("the post is empty".into());
+        }
+        let report = check::check(t, network, &options);
+        if !report.valid {
+            let which = if texts.len() > 1 {
+                format!("part {} is", k + 1)
+            } else {
+                "it is".into()
+            };
+            return Err(format!(
+                "{which} too long for {} ({} of {} allowed): shorten it or turn on thread mode, then retry",
+                network.name(),
+                report.length, report.limit
+            ));
+        }
+    }
+    Ok(texts
+        .into_iter()
+        .map(|t| {
+            let key = match network {
+                Network::Bluesky => tid::now(),
+                _ => uuid::Uuid::now_v7().to_string(),
+            };
+            (t, key)
+        })
+        .collect())
+}
+
+/// The lock file beside the database.
+pub fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".publisher.lock");
+    db.with_file_name(name)
+}
+
+/// Fault injection for the crash tests: with `PODIUM_TEST_PAUSE_AT=<step>`, the publisher stops
+/// at that step (after everything before it is committed) and waits to be killed.
+fn checkpoint(step: &str) {
+    if std::env::var("PODIUM_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
+        eprintln!("podium: paused at {step}");
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+}

@@ -1,0 +1,944 @@
+//! Accounts, their weekly slots, and the outbox: what goes out where and when, and how far it
+//! got.
+//!
+//! The outbox is the publisher's memory. Every step is committed before the network hears of
+//! it: an entry is *claimed* with its parts and their keys (a Bluesky record key, a Mastodon
+//! Idempotency-Key) fixed; a part is marked *sending* before its request leaves; *sent* with
+//! the network's id once the answer came. A process killed anywhere in between leaves a row
+//! that says exactly what may have happened, and the publisher settles it by asking the network
+//! (see `podium-publish`) — it never guesses and never sends blindly twice.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use podium_core::draft::DraftState;
+use podium_core::schedule::{self, OutboxState, Slot};
+use podium_core::text::check::Network;
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::Serialize;
+
+use crate::{parse_time, timestamp, DraftPatch, Error, Result, Store};
+
+/// A connected account. Its secrets are in the OS keyring under `credential_ref`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub network: Network,
+    pub handle: String,
+    pub display_name: String,
+    pub service: String,
+    pub remote_id: String,
+    pub credential_ref: String,
+    /// The IANA zone its slots are in.
+    pub zone: String,
+    pub paused: bool,
+    pub max_chars: Option<usize>,
+    pub limits_at: Option<DateTime<Utc>>,
+    /// `connected`, `reconnect` (with `status_reason`) or `offline`.
+    pub status: String,
+    pub status_reason: String,
+    pub slots: Vec<Slot>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What connecting an account stores.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub network: Option<Network>,
+    pub handle: String,
+    pub display_name: String,
+    pub service: String,
+    pub remote_id: String,
+    pub credential_ref: String,
+    pub zone: String,
+}
+
+/// One part of an entry (a single post is one part; a thread has one per post).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    pub idx: u32,
+    pub text: String,
+    /// The record key (Bluesky) or Idempotency-Key (Mastodon), fixed before the first attempt.
+    pub key: String,
+    /// `pending`, `sending` (a request may have left) or `sent`.
+    pub state: String,
+    pub sending_at: Option<DateTime<Utc>>,
+    pub remote_id: Option<String>,
+    pub remote_cid: Option<String>,
+    pub remote_url: Option<String>,
+}
+
+/// An outbox entry: one post for one account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub draft_id: String,
+    pub account_id: String,
+    pub network: Network,
+    pub handle: String,
+    /// The draft's title, for lists.
+    pub title: String,
+    pub due_at: DateTime<Utc>,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub retry_at: Option<DateTime<Utc>>,
+    pub remote_id: Option<String>,
+    pub remote_url: Option<String>,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub parts: Vec<Part>,
+}
+
+/// When to schedule a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    At(DateTime<Utc>),
+    /// "Add to queue": the account's next free slot.
+    NextSlot,
+}
+
+/// What [`Store::take_due`] found.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Due {
+    /// Entries due now (or late within the grace window), oldest first.
+    pub send: Vec<String>,
+    /// Entries that were more than the grace window late and now wait for the user.
+    pub to_review: Vec<Entry>,
+    /// When the next queued entry falls due (to sleep until then).
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+/// The setting holding the grace window in seconds.
+pub const GRACE_SETTING: &str = "publish.grace_seconds";
+
+const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
+    credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at";
+
+const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
+    o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
+    o.created_at, o.updated_at, o.sent_at \
+    FROM outbox o JOIN accounts a ON a.id = o.account_id JOIN drafts d ON d.id = o.draft_id";
+
+fn network_from(s: &str) -> rusqlite::Result<Network> {
+    Network::from_str(s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            e.to_string().into(),
+        )
+    })
+}
+
+pub fn network_str(n: Network) -> &'static str {
+    match n {
+        Network::X => "x",
+        Network::Bluesky => "bluesky",
+        Network::Mastodon => "mastodon",
+        Network::Linkedin => "linkedin",
+        Network::Threads => "threads",
+    }
+}
+
+fn time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = r.get(i)?;
+    parse_time(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            e.to_string().into(),
+        )
+    })
+}
+
+fn opt_time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let s: Option<String> = r.get(i)?;
+    s.map(|s| {
+        parse_time(&s).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                e.to_string().into(),
+            )
+        })
+    })
+    .transpose()
+}
+
+fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        network: network_from(&r.get::<_, String>(1)?)?,
+        handle: r.get(2)?,
+        display_name: r.get(3)?,
+        service: r.get(4)?,
+        remote_id: r.get(5)?,
+        credential_ref: r.get(6)?,
+        zone: r.get(7)?,
+        paused: r.get(8)?,
+        max_chars: r
+            .get::<_, Option<i64>>(9)?
+            .and_then(|n| usize::try_from(n).ok()),
+        limits_at: opt_time_col(r, 10)?,
+        status: r.get(11)?,
+        status_reason: r.get(12)?,
+        slots: Vec::new(),
+        created_at: time_col(r, 13)?,
+        updated_at: time_col(r, 14)?,
+    })
+}
+
+fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let state: String = r.get(7)?;
+    let text: String = r.get(5)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        draft_id: r.get(1)?,
+        account_id: r.get(2)?,
+        network: network_from(&r.get::<_, String>(3)?)?,
+        handle: r.get(4)?,
+        title: podium_core::draft::title(&text, crate::TITLE_CHARS),
+        due_at: time_col(r, 6)?,
+        state: OutboxState::parse(&state).unwrap_or(OutboxState::Unknown),
+        attempts: r.get(8)?,
+        retry_at: opt_time_col(r, 9)?,
+        remote_id: r.get(10)?,
+        remote_url: r.get(11)?,
+        error: r.get(12)?,
+        created_by: r.get(13)?,
+        created_at: time_col(r, 14)?,
+        updated_at: time_col(r, 15)?,
+        sent_at: opt_time_col(r, 16)?,
+        parts: Vec::new(),
+    })
+}
+
+impl Store {
+    // ---------------------------------------------------------------- accounts
+
+    /// Stores a connected account. Connecting the same account again (same network, server and
+    /// remote id) reconnects it: its id, slots and queue stay.
+    pub fn add_account(&mut self, new: NewAccount) -> Result<Account> {
+        let network = new
+            .network
+            .ok_or_else(|| Error::Invalid("an account needs a network".into()))?;
+        schedule::zone(&new.zone).map_err(|e| Error::Invalid(e.to_string()))?;
+        if new.handle.trim().is_empty() || new.credential_ref.is_empty() {
+            return Err(Error::Invalid(
+                "an account needs a handle and a credential".into(),
+            ));
+        }
+        let now = timestamp(self.now());
+        let existing: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM accounts WHERE network = ?1 AND service = ?2 AND remote_id = ?3
+                 AND remote_id <> '' AND deleted = 0",
+                params![network_str(network), new.service, new.remote_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = match existing {
+            Some(id) => {
+                self.conn.execute(
+                    "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
+                     status = 'connected', status_reason = '', updated_at = ?5 WHERE id = ?1",
+                    params![
+                        id,
+                        new.handle.trim(),
+                        new.display_name,
+                        new.credential_ref,
+                        now
+                    ],
+                )?;
+                id
+            }
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                self.conn.execute(
+                    "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
+                     credential_ref, zone, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                    params![
+                        id,
+                        network_str(network),
+                        new.handle.trim(),
+                        new.display_name,
+                        new.service,
+                        new.remote_id,
+                        new.credential_ref,
+                        new.zone.trim(),
+                        now
+                    ],
+                )?;
+                id
+            }
+        };
+        self.account(&id)
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        let mut account = self
+            .conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1 AND deleted = 0"),
+                [id],
+                read_account,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NoAccount(id.to_owned()))?;
+        account.slots = self.slots(id)?;
+        Ok(account)
+    }
+
+    /// The connected accounts, oldest first.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE deleted = 0 ORDER BY seq"
+        ))?;
+        let mut accounts = stmt
+            .query_map([], read_account)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for a in &mut accounts {
+            a.slots = self.slots(&a.id)?;
+        }
+        Ok(accounts)
+    }
+
+    /// Disconnects an account: it disappears from lists and its waiting posts are taken out of
+    /// the queue (their drafts stay). Refused while one of its posts is being sent.
+    pub fn remove_account(&mut self, id: &str) -> Result<usize> {
+        self.account(id)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let busy: i64 = tx.query_row(
+            "SELECT count(*) FROM outbox WHERE account_id = ?1 AND state IN ('claimed', 'sending')",
+            [id],
+            |r| r.get(0),
+        )?;
+        if busy > 0 {
+            return Err(Error::Invalid(
+                "a post of this account is being sent right now; disconnect it when that is done"
+                    .into(),
+            ));
+        }
+        let dropped = tx.execute(
+            "DELETE FROM outbox WHERE account_id = ?1 AND state <> 'sent'",
+            [id],
+        )?;
+        tx.execute(
+            "UPDATE accounts SET deleted = 1, updated_at = ?2 WHERE id = ?1",
+            params![id, timestamp((self.now)())],
+        )?;
+        tx.commit()?;
+        Ok(dropped)
+    }
+
+    /// Marks an account `connected`, `reconnect` (with the reason) or `offline`.
+    pub fn set_account_status(&mut self, id: &str, status: &str, reason: &str) -> Result<()> {
+        if !matches!(status, "connected" | "reconnect" | "offline") {
+            return Err(Error::Invalid(format!("unknown account status {status:?}")));
+        }
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
+             WHERE id = ?1 AND (status <> ?2 OR status_reason <> ?3)",
+            params![id, status, reason, now],
+        )?;
+        Ok(())
+    }
+
+    /// Records the server's post length limit (Mastodon's `max_characters`).
+    pub fn set_account_limits(&mut self, id: &str, max_chars: usize) -> Result<()> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE accounts SET max_chars = ?2, limits_at = ?3 WHERE id = ?1",
+            params![id, max_chars as i64, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_account_remote(&mut self, id: &str, remote_id: &str, handle: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE accounts SET remote_id = ?2, handle = ?3 WHERE id = ?1",
+            params![id, remote_id, handle],
+        )?;
+        Ok(())
+    }
+
+    /// Pauses or resumes an account's queue: a paused queue sends nothing, and its posts keep
+    /// their times (a post that falls due while paused waits for the user when resumed late).
+    pub fn set_paused(&mut self, id: &str, paused: bool) -> Result<()> {
+        self.account(id)?;
+        self.conn.execute(
+            "UPDATE accounts SET paused = ?2 WHERE id = ?1",
+            params![id, paused],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_zone(&mut self, id: &str, zone: &str) -> Result<()> {
+        schedule::zone(zone).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.account(id)?;
+        self.conn.execute(
+            "UPDATE accounts SET zone = ?2 WHERE id = ?1",
+            params![id, zone.trim()],
+        )?;
+        Ok(())
+    }
+
+    pub fn slots(&self, account_id: &str) -> Result<Vec<Slot>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT weekday, minute FROM slots WHERE account_id = ?1 ORDER BY weekday, minute",
+        )?;
+        let slots = stmt
+            .query_map([account_id], |r| {
+                Ok(Slot {
+                    weekday: r.get(0)?,
+                    minute: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(slots)
+    }
+
+    /// Replaces an account's weekly slots.
+    pub fn set_slots(&mut self, account_id: &str, slots: &[Slot]) -> Result<()> {
+        self.account(account_id)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM slots WHERE account_id = ?1", [account_id])?;
+        for s in slots {
+            tx.execute(
+                "INSERT OR IGNORE INTO slots (account_id, weekday, minute) VALUES (?1, ?2, ?3)",
+                params![account_id, s.weekday, s.minute],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// How late a post may still go out by itself (default two hours).
+    pub fn grace(&self) -> Result<Duration> {
+        Ok(self
+            .setting(GRACE_SETTING)?
+            .and_then(|s| s.parse::<u64>().ok())
+            .map_or(schedule::DEFAULT_GRACE, Duration::from_secs))
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    /// Schedules a draft on an account, or moves it if it is already waiting there.
+    pub fn schedule(&mut self, draft_id: &str, account_id: &str, when: When) -> Result<Entry> {
+        let draft = self.draft(draft_id)?;
+        if draft.deleted {
+            return Err(Error::Invalid(
+                "this draft is in the bin; bring it back before scheduling it".into(),
+            ));
+        }
+        if draft.text.trim().is_empty() && draft.variants.values().all(|t| t.trim().is_empty()) {
+            return Err(Error::Invalid("an empty draft cannot be scheduled".into()));
+        }
+        let account = self.account(account_id)?;
+        let existing: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT id, state FROM outbox WHERE draft_id = ?1 AND account_id = ?2",
+                params![draft_id, account_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let due_at = self.resolve_when(&account, when, existing.as_ref().map(|e| e.0.as_str()))?;
+        let now = self.now();
+        let id = match existing {
+            Some((id, _)) => {
+                self.move_entry(&id, due_at)?;
+                id
+            }
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                self.conn.execute(
+                    "INSERT INTO outbox (id, draft_id, account_id, due_at, created_by, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                    params![id, draft_id, account_id, timestamp(due_at), self.author, timestamp(now)],
+                )?;
+                id
+            }
+        };
+        if matches!(
+            draft.state,
+            DraftState::Idea | DraftState::Draft | DraftState::Ready
+        ) {
+            self.update_draft(
+                draft_id,
+                DraftPatch {
+                    state: Some(DraftState::Scheduled),
+                    ..DraftPatch::default()
+                },
+            )?;
+        }
+        self.entry(&id)
+    }
+
+    fn resolve_when(
+        &mut self,
+        account: &Account,
+        when: When,
+        except: Option<&str>,
+    ) -> Result<DateTime<Utc>> {
+        match when {
+            When::At(t) => Ok(t),
+            When::NextSlot => {
+                let zone =
+                    schedule::zone(&account.zone).map_err(|e| Error::Invalid(e.to_string()))?;
+                if account.slots.is_empty() {
+                    return Err(Error::Invalid(format!(
+                        "{} has no time slots yet: add some (e.g. \"tue 08:30\") or pick an exact time",
+                        account.handle
+                    )));
+                }
+                let taken = self.taken_times(&account.id, except)?;
+                let now = self.now();
+                schedule::next_free_slot(&account.slots, zone, now, &taken)
+                    .ok_or_else(|| Error::Invalid("every slot of the next year is taken".into()))
+            }
+        }
+    }
+
+    fn taken_times(&self, account_id: &str, except: Option<&str>) -> Result<Vec<DateTime<Utc>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT due_at FROM outbox WHERE account_id = ?1 AND id <> ?2 AND state <> 'sent'",
+        )?;
+        let times = stmt
+            .query_map(params![account_id, except.unwrap_or("")], |r| {
+                time_col(r, 0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(times)
+    }
+
+    /// Moves an entry to another time (drag in the calendar, `podium schedule` again). Only a
+    /// post that is not on its way may move; a failed or late one is queued again.
+    pub fn reschedule(&mut self, entry_id: &str, when: When) -> Result<Entry> {
+        let entry = self.entry(entry_id)?;
+        let account = self.account(&entry.account_id)?;
+        let due_at = self.resolve_when(&account, when, Some(entry_id))?;
+        self.move_entry(entry_id, due_at)?;
+        self.entry(entry_id)
+    }
+
+    fn move_entry(&mut self, entry_id: &str, due_at: DateTime<Utc>) -> Result<()> {
+        let now = timestamp(self.now());
+        let changed = self.conn.execute(
+            "UPDATE outbox SET due_at = ?2, state = 'queued', attempts = 0, retry_at = NULL,
+             error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ('queued', 'failed', 'review')",
+            params![entry_id, timestamp(due_at), now],
+        )?;
+        if changed == 0 {
+            let entry = self.entry(entry_id)?;
+            return Err(Error::Invalid(match entry.state {
+                OutboxState::Sent => "this post has already been published".into(),
+                OutboxState::Unknown => "Podium could not tell whether this post went out: check the network, then choose \"It was posted\" or \"Send again\"".into(),
+                _ => "this post is being sent right now and cannot be moved".into(),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Takes a post out of the queue (its draft stays). Not possible once any part went out.
+    pub fn unschedule(&mut self, entry_id: &str) -> Result<()> {
+        let entry = self.entry(entry_id)?;
+        if entry.parts.iter().any(|p| p.state == "sent") || entry.state == OutboxState::Sent {
+            return Err(Error::Invalid(
+                "part of this post has already been published; it cannot be taken back from here"
+                    .into(),
+            ));
+        }
+        if !entry.state.is_settled_for_user() {
+            return Err(Error::Invalid(
+                "this post is being sent right now; wait a moment".into(),
+            ));
+        }
+        self.conn
+            .execute("DELETE FROM outbox WHERE id = ?1", [entry_id])?;
+        let others: i64 = self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE draft_id = ?1",
+            [&entry.draft_id],
+            |r| r.get(0),
+        )?;
+        if others == 0 && self.draft(&entry.draft_id)?.state == DraftState::Scheduled {
+            self.update_draft(
+                &entry.draft_id,
+                DraftPatch {
+                    state: Some(DraftState::Ready),
+                    ..DraftPatch::default()
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The user's answer to a failed, late or unknown post: send it now. For an `unknown` post
+    /// this is the user saying "it did not go out" — Podium never decides that by itself.
+    pub fn retry(&mut self, entry_id: &str) -> Result<Entry> {
+        let before = self.entry(entry_id)?;
+        if !matches!(
+            before.state,
+            OutboxState::Failed | OutboxState::Unknown | OutboxState::Review
+        ) {
+            return Err(Error::Invalid(
+                "only a failed, late or unclear post can be retried".into(),
+            ));
+        }
+        let now = timestamp(self.now());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE outbox SET state = 'queued', due_at = ?2, attempts = 0, retry_at = NULL,
+             error = NULL, updated_at = ?2 WHERE id = ?1",
+            params![entry_id, now],
+        )?;
+        if before.state == OutboxState::Unknown {
+            // "Send again" on an unclear part: the user saw it did not go out, so it is sent
+            // afresh. (After a failure, a part that may have left keeps its key, and the next
+            // attempt settles it with the network first.)
+            tx.execute(
+                "UPDATE outbox_parts SET state = 'pending', sending_at = NULL,
+                 key = key || '-' || ?2 WHERE entry_id = ?1 AND state = 'sending'",
+                params![entry_id, before.attempts + 1],
+            )?;
+        }
+        tx.commit()?;
+        self.entry(entry_id)
+    }
+
+    /// The user's answer to an `unknown` post: it did go out (they saw it on the network).
+    pub fn confirm_sent(&mut self, entry_id: &str) -> Result<Entry> {
+        let now = timestamp(self.now());
+        let changed = self.conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, error = NULL
+             WHERE id = ?1 AND state = 'unknown'",
+            params![entry_id, now],
+        )?;
+        if changed == 0 {
+            self.entry(entry_id)?;
+            return Err(Error::Invalid(
+                "only an unclear post can be marked as posted".into(),
+            ));
+        }
+        let entry = self.entry(entry_id)?;
+        self.mark_draft_published(&entry.draft_id)?;
+        Ok(entry)
+    }
+
+    pub fn entry(&self, id: &str) -> Result<Entry> {
+        let mut entry = self
+            .conn
+            .query_row(&format!("{ENTRY_SELECT} WHERE o.id = ?1"), [id], read_entry)
+            .optional()?
+            .ok_or_else(|| Error::NoEntry(id.to_owned()))?;
+        entry.parts = self.parts(id)?;
+        Ok(entry)
+    }
+
+    /// The queue: every entry, by due time (sent ones too, newest last).
+    pub fn queue(&self) -> Result<Vec<Entry>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{ENTRY_SELECT} ORDER BY o.due_at, o.seq"))?;
+        let mut entries = stmt
+            .query_map([], read_entry)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for e in &mut entries {
+            e.parts = self.parts(&e.id)?;
+        }
+        Ok(entries)
+    }
+
+    /// The entries of one draft (its schedule on each account).
+    pub fn entries_of_draft(&self, draft_id: &str) -> Result<Vec<Entry>> {
+        Ok(self
+            .queue()?
+            .into_iter()
+            .filter(|e| e.draft_id == draft_id)
+            .collect())
+    }
+
+    fn parts(&self, entry_id: &str) -> Result<Vec<Part>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT idx, text, key, state, sending_at, remote_id, remote_cid, remote_url
+             FROM outbox_parts WHERE entry_id = ?1 ORDER BY idx",
+        )?;
+        let parts = stmt
+            .query_map([entry_id], |r| {
+                Ok(Part {
+                    idx: r.get(0)?,
+                    text: r.get(1)?,
+                    key: r.get(2)?,
+                    state: r.get(3)?,
+                    sending_at: opt_time_col(r, 4)?,
+                    remote_id: r.get(5)?,
+                    remote_cid: r.get(6)?,
+                    remote_url: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(parts)
+    }
+
+    // ---------------------------------------------------------------- the publisher's steps
+
+    /// Entries left `claimed` or `sending` by a publisher that died go back to the queue; their
+    /// parts keep their state and keys, so the next attempt settles a part that may have gone
+    /// out before sending anything. Call only while holding the publisher lock.
+    pub fn recover_interrupted(&mut self) -> Result<usize> {
+        let now = timestamp(self.now());
+        Ok(self.conn.execute(
+            "UPDATE outbox SET state = 'queued', updated_at = ?1 WHERE state IN ('claimed', 'sending')",
+            [now],
+        )?)
+    }
+
+    /// What is due at `now`: entries to send, and entries too late to send without asking
+    /// (moved to `review` here, in one transaction).
+    pub fn take_due(&mut self, now: DateTime<Utc>, grace: Duration) -> Result<Due> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut due = Due::default();
+        let mut late = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
+                 JOIN accounts a ON a.id = o.account_id
+                 WHERE o.state = 'queued' AND a.paused = 0 AND a.deleted = 0
+                 ORDER BY o.due_at, o.seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    time_col(r, 1)?,
+                    opt_time_col(r, 2)?,
+                    r.get::<_, u32>(3)?,
+                ))
+            })?;
+            for row in rows {
+                let (id, due_at, retry_at, attempts) = row?;
+                match schedule::due(due_at, now, grace) {
+                    // A post already being retried is not "late": its lateness is the network's.
+                    schedule::Due::Review if attempts == 0 => late.push(id),
+                    schedule::Due::Wait(_) => {
+                        due.next_at = Some(due.next_at.map_or(due_at, |n| n.min(due_at)));
+                    }
+                    _ => match retry_at {
+                        Some(r) if r > now => {
+                            due.next_at = Some(due.next_at.map_or(r, |n| n.min(r)));
+                        }
+                        _ => due.send.push(id),
+                    },
+                }
+            }
+        }
+        let stamp = timestamp(now);
+        for id in &late {
+            tx.execute(
+                "UPDATE outbox SET state = 'review', updated_at = ?2,
+                 error = 'It was due while Podium was not running or offline, more than the grace window ago.'
+                 WHERE id = ?1",
+                params![id, stamp],
+            )?;
+        }
+        tx.commit()?;
+        for id in late {
+            due.to_review.push(self.entry(&id)?);
+        }
+        Ok(due)
+    }
+
+    /// Claims a due entry: `queued → claimed`, with its parts and their keys fixed. Parts that
+    /// exist from an earlier attempt are kept as they are (sent ones are never sent again).
+    /// `None` when another publisher took it first or it is no longer queued.
+    pub fn claim(&mut self, entry_id: &str, parts: &[(String, String)]) -> Result<Option<Entry>> {
+        let now = timestamp(self.now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute(
+            "UPDATE outbox SET state = 'claimed', updated_at = ?2 WHERE id = ?1 AND state = 'queued'",
+            params![entry_id, now],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        let have: i64 = tx.query_row(
+            "SELECT count(*) FROM outbox_parts WHERE entry_id = ?1",
+            [entry_id],
+            |r| r.get(0),
+        )?;
+        if have == 0 {
+            for (i, (text, key)) in parts.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO outbox_parts (entry_id, idx, text, key) VALUES (?1, ?2, ?3, ?4)",
+                    params![entry_id, i as u32, text, key],
+                )?;
+            }
+        }
+        tx.commit()?;
+        self.entry(entry_id).map(Some)
+    }
+
+    /// Gives a claimed entry back to the queue untouched (e.g. the keyring is locked).
+    pub fn release(&mut self, entry_id: &str, retry_at: DateTime<Utc>, reason: &str) -> Result<()> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE outbox SET state = 'queued', retry_at = ?2, error = ?3, updated_at = ?4
+             WHERE id = ?1 AND state IN ('claimed', 'sending')",
+            params![entry_id, timestamp(retry_at), reason, now],
+        )?;
+        Ok(())
+    }
+
+    /// A part's request is about to leave: committed first, so a crash from here on is settled
+    /// by asking the network.
+    pub fn part_sending(&mut self, entry_id: &str, idx: u32) -> Result<()> {
+        let now = timestamp(self.now());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE outbox SET state = 'sending', updated_at = ?2 WHERE id = ?1",
+            params![entry_id, now],
+        )?;
+        tx.execute(
+            "UPDATE outbox_parts SET state = 'sending', sending_at = coalesce(sending_at, ?3)
+             WHERE entry_id = ?1 AND idx = ?2 AND state <> 'sent'",
+            params![entry_id, idx, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A part's request certainly made nothing (no connection; the server refused it): it may
+    /// be sent afresh.
+    pub fn part_not_sent(&mut self, entry_id: &str, idx: u32) -> Result<()> {
+        self.conn.execute(
+            "UPDATE outbox_parts SET state = 'pending', sending_at = NULL
+             WHERE entry_id = ?1 AND idx = ?2 AND state = 'sending'",
+            params![entry_id, idx],
+        )?;
+        Ok(())
+    }
+
+    /// A part is on the network: its id, content id (Bluesky CID) and address.
+    pub fn part_sent(
+        &mut self,
+        entry_id: &str,
+        idx: u32,
+        remote_id: &str,
+        remote_cid: Option<&str>,
+        remote_url: &str,
+    ) -> Result<()> {
+        let now = timestamp(self.now());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE outbox_parts SET state = 'sent', remote_id = ?3, remote_cid = ?4, remote_url = ?5
+             WHERE entry_id = ?1 AND idx = ?2",
+            params![entry_id, idx, remote_id, remote_cid, remote_url],
+        )?;
+        if idx == 0 {
+            tx.execute(
+                "UPDATE outbox SET remote_id = ?2, remote_url = ?3, updated_at = ?4 WHERE id = ?1",
+                params![entry_id, remote_id, remote_url, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every part is out.
+    pub fn entry_sent(&mut self, entry_id: &str) -> Result<Entry> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, error = NULL,
+             retry_at = NULL WHERE id = ?1",
+            params![entry_id, now],
+        )?;
+        let entry = self.entry(entry_id)?;
+        self.mark_draft_published(&entry.draft_id)?;
+        Ok(entry)
+    }
+
+    fn mark_draft_published(&mut self, draft_id: &str) -> Result<()> {
+        let waiting: i64 = self.conn.query_row(
+            "SELECT count(*) FROM outbox WHERE draft_id = ?1 AND state <> 'sent'",
+            [draft_id],
+            |r| r.get(0),
+        )?;
+        if waiting == 0 && self.draft(draft_id)?.state == DraftState::Scheduled {
+            self.update_draft(
+                draft_id,
+                DraftPatch {
+                    state: Some(DraftState::Published),
+                    ..DraftPatch::default()
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// A transient failure: back to the queue, to try again at `retry_at`.
+    pub fn entry_retry_later(
+        &mut self,
+        entry_id: &str,
+        retry_at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<Entry> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE outbox SET state = 'queued', attempts = attempts + 1, retry_at = ?2, error = ?3,
+             updated_at = ?4 WHERE id = ?1",
+            params![entry_id, timestamp(retry_at), error, now],
+        )?;
+        self.entry(entry_id)
+    }
+
+    /// A permanent failure (or too many transient ones): stops with the network's reason.
+    pub fn entry_failed(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
+        self.entry_stopped(entry_id, OutboxState::Failed, error)
+    }
+
+    /// The outcome could not be settled: the user decides.
+    pub fn entry_unknown(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
+        self.entry_stopped(entry_id, OutboxState::Unknown, error)
+    }
+
+    fn entry_stopped(&mut self, entry_id: &str, state: OutboxState, error: &str) -> Result<Entry> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4 WHERE id = ?1",
+            params![entry_id, state.as_str(), error, now],
+        )?;
+        self.entry(entry_id)
+    }
+}
