@@ -32,3 +32,35 @@ export const nameRevision = (id, name) => invoke("name_revision", { id, name });
 export const listBackups = () => invoke("list_backups");
 export const backupNow = () => invoke("backup_now");
 export const restoreBackup = (path) => invoke("restore_backup", { path });
+
+// ----- accounts, scheduling, the plan -----
+
+export const listAccounts = () => invoke("list_accounts");
+export const connectBluesky = (service, handle, password) =>
+  invoke("connect_bluesky", { service, handle, password });
+/** The browser sign-in; the address comes as a `mastodon-sign-in` event too. */
+export const connectMastodon = (instance) => invoke("connect_mastodon", { instance });
+export const mastodonPasteBegin = (instance) => invoke("mastodon_paste_begin", { instance });
+export const mastodonPasteFinish = (code) => invoke("mastodon_paste_finish", { code });
+export const connectMastodonToken = (instance, token) => invoke("connect_mastodon_token", { instance, token });
+export const disconnectAccount = (id) => invoke("disconnect_account", { id });
+/** `changes`: `{slots: ["tue 08:30"], zone, paused}`, each optional. */
+export const updateAccount = (id, changes) => invoke("update_account", { id, ...changes });
+export const nextSlots = () => invoke("next_slots");
+/** `at`: an ISO time, or null for each account's next free slot. */
+export const scheduleDraft = (draftId, accountIds, at) =>
+  invoke("schedule_draft", { draftId, accountIds, at });
+export const draftSchedule = (draftId) => invoke("draft_schedule", { draftId });
+export const rescheduleEntry = (id, at) => invoke("reschedule_entry", { id, at });
+export const unscheduleEntry = (id) => invoke("unschedule_entry", { id });
+export const retryEntry = (id) => invoke("retry_entry", { id });
+export const confirmEntrySent = (id) => invoke("confirm_entry_sent", { id });
+export const weekPlan = (from, to) => invoke("week_plan", { from, to });
+export const publishingInfo = () => invoke("publishing_info");
+export const setGraceHours = (hours) => invoke("set_grace_hours", { hours });
+export const openLink = (url) => invoke("open_link", { url });
+
+/** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
+export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);
+export const onMastodonSignIn = (handler) =>
+  window.__TAURI__.event.listen("mastodon-sign-in", (e) => handler(e.payload));

@@ -453,6 +453,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       el.textarea.focus();
     },
     current: () => draft,
+    /** Takes a state the draft got elsewhere (scheduling, publishing) without touching the text. */
+    adoptState(id, state) {
+      if (draft && draft.id === id && draft.state !== state) {
+        draft = { ...draft, state };
+        if (pending.state === undefined) el.state.value = state;
+      }
+    },
     flush,
     toggleNetwork: (i) => NETWORKS[i] && toggleNetwork(NETWORKS[i]),
     toggleThread() {

@@ -2,10 +2,12 @@
 // shortcuts, and what to show when the database cannot be opened.
 
 import * as api from "./api.js";
+import { createAccounts, createScheduler } from "./accounts.js";
 import { createEditor } from "./editor.js";
 import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
 import { createList } from "./list.js";
+import { createPlan, dayTime } from "./plan.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -216,6 +218,94 @@ const settings = createSettings(
   },
 );
 
+// ----- plan, accounts, scheduling -----
+
+const plan = createPlan(
+  {
+    section: $("plan"),
+    week: $("week"),
+    title: $("plan-title"),
+    status: $("plan-status"),
+    empty: $("plan-empty"),
+    prev: $("plan-prev"),
+    next: $("plan-next"),
+    today: $("plan-today"),
+    attention: $("attention"),
+    attentionList: $("attention-list"),
+    entryDialog: $("entry-dialog"),
+    entryTitle: $("entry-title"),
+    entryState: $("entry-state"),
+    entryFacts: $("entry-facts"),
+    entryHelp: $("entry-help"),
+    entryError: $("entry-error"),
+    entryMove: $("entry-move"),
+    entryAt: $("entry-at"),
+    entryMoveButton: $("entry-move-button"),
+    entryActions: $("entry-actions"),
+  },
+  {
+    async onOpenDraft(id) {
+      showWrite();
+      await open(id);
+    },
+    onError: showError,
+    onToast: toast,
+  },
+);
+
+const accounts = createAccounts($, {
+  onChanged: () => plan.refresh(),
+  onError: showError,
+  onToast: toast,
+});
+
+const scheduler = createScheduler($, {
+  current: () => editor.current(),
+  async beforeSchedule() {
+    await editor.flush();
+    return editor.current();
+  },
+  async onScheduled(draftId, entries) {
+    editor.adoptState(draftId, "scheduled");
+    const first = entries.map((e) => new Date(e.due_at)).sort((a, b) => a - b)[0];
+    toast(t("schedule.done", { time: dayTime(first) }), {
+      action: {
+        label: t("plan.button"),
+        async run() {
+          await showPlan();
+          await plan.showWeekOf(first);
+        },
+      },
+    });
+    const back = await api.getDraft(draftId).catch(() => null);
+    if (back) list.upsert(listItem(back));
+  },
+  onError: showError,
+});
+
+function setView(planView) {
+  $("workspace").hidden = planView;
+  $("write-button").setAttribute("aria-pressed", String(!planView));
+  $("plan-button").setAttribute("aria-pressed", String(planView));
+  for (const id of ["history-button", "delete-button", "schedule-button"]) $(id).hidden = planView;
+}
+async function showPlan() {
+  await editor.flush();
+  history.close();
+  setView(true);
+  await plan.show();
+}
+function showWrite() {
+  plan.hide();
+  setView(false);
+  $("post-text").focus();
+}
+
+$("plan-button").addEventListener("click", showPlan);
+$("write-button").addEventListener("click", showWrite);
+$("plan-accounts").addEventListener("click", () => accounts.open());
+$("schedule-button").addEventListener("click", () => scheduler.open());
+
 // ----- buttons and shortcuts -----
 
 let searchTimer = 0;
@@ -284,6 +374,13 @@ document.addEventListener("keydown", (event) => {
   } else if (ctrl && key === "h") {
     event.preventDefault();
     history.toggle();
+  } else if (ctrl && key === "p") {
+    event.preventDefault();
+    if (plan.isVisible()) showWrite();
+    else showPlan();
+  } else if (ctrl && event.shiftKey && key === "s") {
+    event.preventDefault();
+    if (!plan.isVisible()) scheduler.open();
   } else if (ctrl && key === "t") {
     event.preventDefault();
     editor.toggleThread();

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use podium_core::diff::Part;
 use podium_core::text::check::{self, Lang, Network, Options, Report};
@@ -26,6 +27,29 @@ fn options(lang: Option<&str>) -> Options {
     }
 }
 
+/// The post limit of the connected Mastodon instances (the smallest, when there are several);
+/// 0 until one is connected (then Mastodon's default, 500, applies).
+static MASTODON_LIMIT: AtomicUsize = AtomicUsize::new(0);
+
+/// Takes the Mastodon limit from the connected accounts (called when accounts change).
+pub fn learn_limits(accounts: &[podium_store::Account]) {
+    let limit = accounts
+        .iter()
+        .filter(|a| a.network == Network::Mastodon)
+        .filter_map(|a| a.max_chars)
+        .min()
+        .unwrap_or(0);
+    MASTODON_LIMIT.store(limit, Ordering::Relaxed);
+}
+
+fn mastodon_options(options: &Options) -> Options {
+    let limit = MASTODON_LIMIT.load(Ordering::Relaxed);
+    Options {
+        limit: (limit > 0).then_some(limit),
+        ..options.clone()
+    }
+}
+
 /// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
 /// networks are checked side by side: this runs on every keystroke.
 /// A network with its own version of the draft is checked on that version.
@@ -36,6 +60,14 @@ pub fn check_post(
     variants: Option<BTreeMap<Network, String>>,
 ) -> Vec<Report> {
     let options = options(lang.as_deref());
+    let mastodon = mastodon_options(&options);
+    let options_for = |n: Network| {
+        if n == Network::Mastodon {
+            &mastodon
+        } else {
+            &options
+        }
+    };
     let variants = variants.unwrap_or_default();
     let text_for = |n: Network| -> &str {
         variants
@@ -47,14 +79,14 @@ pub fn check_post(
     if Network::ALL.iter().all(|&n| text_for(n).len() < 1_000) {
         return Network::ALL
             .iter()
-            .map(|&n| check::check(text_for(n), n, &options))
+            .map(|&n| check::check(text_for(n), n, options_for(n)))
             .collect();
     }
     std::thread::scope(|scope| {
         let running: Vec<_> = Network::ALL
             .iter()
             .map(|&n| {
-                let (text, options) = (text_for(n), &options);
+                let (text, options) = (text_for(n), options_for(n));
                 scope.spawn(move || check::check(text, n, options))
             })
             .collect();
@@ -64,7 +96,7 @@ pub fn check_post(
             .map(|(&n, handle)| {
                 handle
                     .join()
-                    .unwrap_or_else(|_| check::check(text_for(n), n, &options))
+                    .unwrap_or_else(|_| check::check(text_for(n), n, options_for(n)))
             })
             .collect()
     })
@@ -88,6 +120,11 @@ pub fn thread_parts(
     lang: Option<String>,
 ) -> Vec<ThreadPart> {
     let options = options(lang.as_deref());
+    let options = if network == Network::Mastodon {
+        mastodon_options(&options)
+    } else {
+        options
+    };
     let parts = thread::split(&text, network, &options, numbering);
     let total = parts.len();
     parts

@@ -7,6 +7,9 @@
 mod commands;
 mod drafts;
 mod logging;
+mod plan;
+mod publishing;
+mod tray;
 mod window;
 
 use std::sync::OnceLock;
@@ -35,12 +38,57 @@ fn choose_rendering() {
     }
 }
 
+/// The single-instance name: one Podium per database (another data folder — another person's
+/// profile, a test's — is another instance).
+fn instance_id(db: &std::path::Path) -> String {
+    // FNV-1a: stable across runs and builds (the standard hasher is not).
+    let hash = db
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("no.podium.desktop.db{hash:016x}")
+}
+
 /// Starts the desktop app and blocks until it quits.
 pub fn run() {
     started();
     logging::install_panic_hook();
     choose_rendering();
+    let db_path = match podium_store::Store::default_path() {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!("Podium could not start: {error}");
+            std::process::exit(1);
+        }
+    };
     let result = tauri::Builder::default()
+        // First: a second launch on the same database shows this window and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(&db_path))
+                .callback(|app, _args, _cwd| {
+                    tracing::info!("Podium was started again: showing the window");
+                    if let Err(error) = window::open_main(app) {
+                        tracing::warn!(%error, "cannot show the window");
+                    }
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_notification::init())
+        .manage(publishing::Publishing::default())
+        .manage(plan::PendingSignIn::default())
+        .on_window_event(|window, event| {
+            // Closing the window keeps Podium running in the tray, so scheduled posts go out.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.label() == window::MAIN && tray::keeps_running() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                    tracing::info!("window closed; Podium keeps publishing from the tray");
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::check_post,
             commands::thread_parts,
@@ -61,17 +109,41 @@ pub fn run() {
             commands::backup_now,
             commands::restore_backup,
             commands::ui_ready,
+            plan::list_accounts,
+            plan::connect_bluesky,
+            plan::connect_mastodon,
+            plan::mastodon_paste_begin,
+            plan::mastodon_paste_finish,
+            plan::connect_mastodon_token,
+            plan::disconnect_account,
+            plan::update_account,
+            plan::next_slots,
+            plan::schedule_draft,
+            plan::draft_schedule,
+            plan::reschedule_entry,
+            plan::unschedule_entry,
+            plan::retry_entry,
+            plan::confirm_entry_sent,
+            plan::week_plan,
+            plan::publishing_info,
+            plan::set_grace_hours,
+            plan::open_link,
         ])
-        .setup(|app| {
+        .setup(move |app| {
             logging::init(app.handle());
-            let path = podium_store::Store::default_path()?;
-            app.manage(drafts::Drafts::open(path));
+            let drafts = drafts::Drafts::open(db_path.clone());
+            if let Ok(accounts) = drafts.with(|s| s.accounts()) {
+                commands::learn_limits(&accounts);
+            }
+            app.manage(drafts);
             tracing::debug!(
                 ms = started().elapsed().as_secs_f64() * 1e3,
                 "database open"
             );
             window::open_main(app.handle())?;
             tracing::debug!(ms = started().elapsed().as_secs_f64() * 1e3, "window built");
+            tray::install(app.handle());
+            publishing::start(app.handle(), db_path.clone())?;
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()

@@ -8,6 +8,8 @@ pub const MAIN: &str = "main";
 /// Opens (or focuses) the editor window.
 pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
     if let Some(window) = app.get_webview_window(MAIN) {
+        window.show()?;
+        window.unminimize()?;
         window.set_focus()?;
         return Ok(());
     }

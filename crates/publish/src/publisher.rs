@@ -137,6 +137,7 @@ impl Publisher {
             report.held.push((store.entry(entry_id)?, reason));
             return Ok(());
         }
+        let account = refresh_stale_limits(store, account);
         let draft = store.draft(&entry.draft_id)?;
         let fresh_parts = match parts_for(&draft, &account) {
             Ok(parts) => parts,
@@ -495,6 +496,21 @@ pub fn parts_for(
             (t, key)
         })
         .collect())
+}
+
+/// A Mastodon instance's limit is read again when it is a day old (instances change it); a
+/// failure keeps the one known.
+fn refresh_stale_limits(store: &mut Store, account: Account) -> Account {
+    let stale = account.network == Network::Mastodon
+        && account
+            .limits_at
+            .is_none_or(|at| Utc::now() - at > chrono::Duration::hours(24));
+    if stale && crate::connect::refresh_limits(store, &account).is_ok() {
+        if let Ok(fresh) = store.account(&account.id) {
+            return fresh;
+        }
+    }
+    account
 }
 
 /// The lock file beside the database.

@@ -529,6 +529,37 @@ impl Store {
         }
     }
 
+    /// Where "add to queue" would put a post on this account now (`None`: no slots).
+    pub fn next_slot(&mut self, account_id: &str) -> Result<Option<DateTime<Utc>>> {
+        let account = self.account(account_id)?;
+        if account.slots.is_empty() {
+            return Ok(None);
+        }
+        self.resolve_when(&account, When::NextSlot, None).map(Some)
+    }
+
+    /// The slot times of every account in `[from, to)` (for the calendar).
+    pub fn slot_times(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let days = (to - from).num_days().clamp(0, 62) + 1;
+        let mut out = Vec::new();
+        for account in self.accounts()? {
+            let Ok(zone) = schedule::zone(&account.zone) else {
+                continue;
+            };
+            for at in schedule::upcoming(&account.slots, zone, from, days) {
+                if at < to {
+                    out.push((account.id.clone(), at));
+                }
+            }
+        }
+        out.sort_by_key(|(_, at)| *at);
+        Ok(out)
+    }
+
     fn taken_times(&self, account_id: &str, except: Option<&str>) -> Result<Vec<DateTime<Utc>>> {
         let mut stmt = self.conn.prepare(
             "SELECT due_at FROM outbox WHERE account_id = ?1 AND id <> ?2 AND state <> 'sent'",

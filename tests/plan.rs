@@ -1,0 +1,150 @@
+//! The plan in the real window: a scheduled post shows in its week, is dragged to another day
+//! and time with the mouse, and the outbox in the database follows. (`cargo xtask test` runs
+//! it; see tests/e2e.rs.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Local, NaiveTime, TimeZone, Utc, Weekday};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::Locator;
+use podium_core::schedule::Slot;
+use podium_core::text::check::Network;
+use podium_store::{NewAccount, NewDraft, Store, When};
+use support::{scenario_in, App};
+
+/// A day from tomorrow on whose next day is in the same week (not a Sunday), at 10:00 here.
+fn target_time() -> DateTime<Utc> {
+    let mut day = Local::now().date_naive() + chrono::Duration::days(1);
+    if day.weekday() == Weekday::Sun {
+        day += chrono::Duration::days(1);
+    }
+    let local = day.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap());
+    Local
+        .from_local_datetime(&local)
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn same_week_as_today(t: DateTime<Utc>) -> bool {
+    let monday = |d: chrono::NaiveDate| {
+        d - chrono::Duration::days(d.weekday().num_days_from_monday().into())
+    };
+    monday(t.with_timezone(&Local).date_naive()) == monday(Local::now().date_naive())
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_post_dragged_in_the_week_view_moves_in_the_outbox() {
+    scenario_in(async |home| {
+        let db = home.join("data/no.podium.desktop/podium.sqlite3");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let due = target_time();
+        let (entry_id, account) = {
+            let mut store = Store::open(&db).unwrap();
+            let account = store
+                .add_account(NewAccount {
+                    network: Some(Network::Mastodon),
+                    handle: "@leder@example.social".into(),
+                    service: "https://example.social".into(),
+                    remote_id: "7".into(),
+                    credential_ref: "mastodon:e2e".into(),
+                    zone: "Europe/Oslo".into(),
+                    ..NewAccount::default()
+                })
+                .unwrap();
+            store
+                .set_slots(&account.id, &[Slot::parse("tue 08:30").unwrap()])
+                .unwrap();
+            let draft = store
+                .create_draft(NewDraft {
+                    text: "Kvartalstallene er klare #resultater".into(),
+                    networks: vec![Network::Mastodon],
+                    ..NewDraft::default()
+                })
+                .unwrap();
+            let entry = store
+                .schedule(&draft.id, &account.id, When::At(due))
+                .unwrap();
+            (entry.id, account.id)
+        };
+
+        let app = App::start(home).await;
+        app.click("#plan-button").await;
+        if !same_week_as_today(due) {
+            app.click("#plan-next").await;
+        }
+        let card = format!(".plan-post[data-id='{entry_id}']");
+        app.until("the post in the week", async |app| {
+            (app.texts(&format!("{card} .post-title")).await
+                == ["Kvartalstallene er klare #resultater"])
+            .then_some(())
+        })
+        .await;
+        // The account's slots are drawn too (unless this week's have all passed).
+        app.screenshot("plan-before-drag.png").await;
+
+        // Drag it one day to the right and two hours down (44 px an hour).
+        let element = app.client.find(Locator::Css(&card)).await.unwrap();
+        let column: f64 = app
+            .client
+            .execute(
+                "return document.querySelector('.day').getBoundingClientRect().width",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap();
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(150)),
+                x: column / 2.0,
+                y: 40.0,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(150)),
+                x: column / 2.0,
+                y: 48.0,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        app.client.perform_actions(drag).await.unwrap();
+
+        let expected = due + chrono::Duration::days(1) + chrono::Duration::hours(2);
+        let moved = app
+            .until("the outbox to follow the drag", async |_| {
+                let store = Store::open(&db).ok()?;
+                let e = store.entry(&entry_id).ok()?;
+                (e.due_at != due).then_some(e)
+            })
+            .await;
+        assert_eq!(
+            moved.due_at, expected,
+            "dropped one day later, two hours later"
+        );
+        assert_eq!(moved.account_id, account);
+        // The window says so, and draws the post at its new place.
+        app.until("the card at its new time", async |app| {
+            let times = app.texts(&format!("{card} .post-time")).await;
+            (times == ["12:00"]).then_some(())
+        })
+        .await;
+        app.screenshot("plan-after-drag.png").await;
+        app.stop().await;
+    });
+}

@@ -1,0 +1,300 @@
+// Accounts (connect, status, slots, zone, pause, disconnect) and the schedule dialog. Secrets
+// typed here go straight to Rust, which puts them in the system keyring; the window never
+// gets one back.
+
+import * as api from "./api.js";
+import { t } from "./i18n.js";
+import { dayTime, stateLabel, toLocalInput } from "./plan.js";
+
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+
+function dayName(i) {
+  // A Monday in 2024, plus i days, in the UI's language.
+  const d = new Date(2024, 0, 1 + i);
+  return new Intl.DateTimeFormat(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB", { weekday: "short" }).format(d);
+}
+
+function slotLabel(slot) {
+  const [day, time] = slot.split(" ");
+  return `${dayName(DAYS.indexOf(day))} ${time}`;
+}
+
+/** `{weekday, minute}` → `tue 08:30`. */
+function slotText(s) {
+  const p = (n) => String(n).padStart(2, "0");
+  return `${DAYS[s.weekday]} ${p(Math.floor(s.minute / 60))}:${p(s.minute % 60)}`;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+export function createAccounts($, { onChanged, onError, onToast }) {
+  const dialog = $("accounts-dialog");
+  const list = $("accounts-list");
+  const problem = $("accounts-error");
+  let zones = [];
+  try {
+    zones = Intl.supportedValuesOf("timeZone");
+  } catch {
+    zones = ["UTC", "Europe/Oslo"];
+  }
+
+  function showError(message) {
+    problem.hidden = !message;
+    problem.textContent = message ?? "";
+  }
+
+  async function busy(button, work) {
+    button.disabled = true;
+    showError(null);
+    try {
+      return await work();
+    } catch (error) {
+      showError(String(error));
+      return null;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function statusBadge(a) {
+    const status = a.paused ? "paused" : a.status;
+    const badge = el("span", { className: "status-badge", textContent: t(`accounts.${status}`), title: a.status_reason || "" });
+    badge.dataset.status = status;
+    return badge;
+  }
+
+  function row(a) {
+    const head = el(
+      "div",
+      { className: "account-head" },
+      el("strong", { textContent: a.handle }),
+      el("span", { className: "network", textContent: NETWORK_NAMES[a.network] ?? a.network }),
+      statusBadge(a),
+    );
+    if (a.max_chars) head.append(el("span", { className: "help", textContent: t("accounts.limit", { n: a.max_chars }) }));
+    const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
+
+    const slots = el("div", { className: "slots" });
+    const current = a.slots.map(slotText);
+    for (const s of current) {
+      const chip = el("button", { type: "button", className: "chip slot-chip", textContent: `${slotLabel(s)} ✕`, title: t("accounts.removeSlot", { slot: slotLabel(s) }) });
+      chip.setAttribute("aria-label", t("accounts.removeSlot", { slot: slotLabel(s) }));
+      chip.addEventListener("click", () => update(a, { slots: current.filter((x) => x !== s) }, chip));
+      slots.append(chip);
+    }
+    const day = el("select", { className: "slot-day" }, ...DAYS.map((d, i) => new Option(dayName(i), d)));
+    day.setAttribute("aria-label", t("accounts.slots"));
+    const time = el("input", { type: "time", className: "slot-time", value: "08:30" });
+    time.setAttribute("aria-label", t("accounts.slots"));
+    const add = el("button", { type: "button", textContent: t("accounts.addSlot") });
+    add.addEventListener("click", () => {
+      if (!time.value) return;
+      update(a, { slots: [...current, `${day.value} ${time.value}`] }, add);
+    });
+
+    const zone = el("select", { className: "zone" }, ...zones.map((z) => new Option(z, z)));
+    if (!zones.includes(a.zone)) zone.append(new Option(a.zone, a.zone));
+    zone.value = a.zone;
+    zone.setAttribute("aria-label", t("accounts.zone"));
+    zone.addEventListener("change", () => update(a, { zone: zone.value }, zone));
+
+    const pause = el("button", { type: "button", textContent: a.paused ? t("accounts.resume") : t("accounts.pause") });
+    pause.addEventListener("click", () => update(a, { paused: !a.paused }, pause));
+    const remove = el("button", { type: "button", className: "danger", textContent: t("accounts.disconnect") });
+    remove.addEventListener("click", async () => {
+      if (!window.confirm(t("accounts.disconnectConfirm", { handle: a.handle }))) return;
+      await busy(remove, () => api.disconnectAccount(a.id));
+      await refresh();
+      onChanged();
+    });
+
+    return el(
+      "li",
+      { className: "account" },
+      head,
+      reason,
+      el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.slots") }), slots, day, time, add),
+      el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.zone") }), zone, el("span", { className: "spacer" }), pause, remove),
+    );
+  }
+
+  async function update(a, changes, control) {
+    const done = await busy(control, () => api.updateAccount(a.id, changes));
+    if (done) {
+      await refresh();
+      onChanged();
+    }
+  }
+
+  async function refresh() {
+    try {
+      const [accounts, info] = await Promise.all([api.listAccounts(), api.publishingInfo()]);
+      list.replaceChildren(...(accounts.length ? accounts.map(row) : [el("li", { className: "help", textContent: t("accounts.none") })]));
+      $("keyring-problem").hidden = !info.keyring;
+      $("keyring-problem").textContent = info.keyring ?? "";
+      if (document.activeElement !== $("grace-hours")) $("grace-hours").value = String(info.grace_hours);
+    } catch (error) {
+      showError(String(error));
+    }
+  }
+
+  async function connected(account) {
+    if (!account) return;
+    onToast(t("accounts.connectedAs", { handle: account.handle }));
+    await refresh();
+    onChanged();
+  }
+
+  $("bsky-connect").addEventListener("click", async () => {
+    const account = await busy($("bsky-connect"), () =>
+      api.connectBluesky($("bsky-service").value, $("bsky-handle").value, $("bsky-password").value),
+    );
+    if (account) {
+      $("bsky-password").value = "";
+      $("connect-bluesky").open = false;
+    }
+    await connected(account);
+  });
+
+  api.onMastodonSignIn(({ url }) => {
+    $("masto-waiting").hidden = false;
+    $("masto-url").textContent = url;
+  }).catch(() => {});
+  $("masto-browser").addEventListener("click", async () => {
+    const account = await busy($("masto-browser"), () => api.connectMastodon($("masto-instance").value));
+    $("masto-waiting").hidden = true;
+    if (account) $("connect-mastodon").open = false;
+    await connected(account);
+  });
+  $("masto-get-code").addEventListener("click", async () => {
+    const url = await busy($("masto-get-code"), () => api.mastodonPasteBegin($("masto-instance").value));
+    if (!url) return;
+    $("masto-code-step").hidden = false;
+    $("masto-code-url").textContent = url;
+  });
+  $("masto-code-connect").addEventListener("click", async () => {
+    const account = await busy($("masto-code-connect"), () => api.mastodonPasteFinish($("masto-code").value));
+    if (account) {
+      $("masto-code").value = "";
+      $("masto-code-step").hidden = true;
+    }
+    await connected(account);
+  });
+  $("masto-token-connect").addEventListener("click", async () => {
+    const account = await busy($("masto-token-connect"), () =>
+      api.connectMastodonToken($("masto-instance").value, $("masto-token").value),
+    );
+    if (account) $("masto-token").value = "";
+    await connected(account);
+  });
+  $("grace-hours").addEventListener("change", async () => {
+    const hours = Number($("grace-hours").value);
+    await busy($("grace-hours"), () => api.setGraceHours(hours));
+  });
+
+  return {
+    async open() {
+      showError(null);
+      await refresh();
+      if (!dialog.open) dialog.showModal();
+    },
+    refresh,
+  };
+}
+
+/** The schedule dialog for the draft in the editor. */
+export function createScheduler($, { current, beforeSchedule, onScheduled, onError }) {
+  const dialog = $("schedule-dialog");
+  const error = $("schedule-error");
+
+  function fail(message) {
+    error.hidden = !message;
+    error.textContent = message ?? "";
+  }
+
+  async function fill() {
+    const draft = current();
+    const [accounts, next, entries] = await Promise.all([
+      api.listAccounts(),
+      api.nextSlots(),
+      draft ? api.draftSchedule(draft.id) : Promise.resolve([]),
+    ]);
+    const nextOf = new Map(next);
+    const box = $("schedule-accounts");
+    if (accounts.length === 0) {
+      box.replaceChildren(el("p", { className: "help", textContent: t("schedule.none") }));
+    } else {
+      const wanted = new Set(draft?.networks ?? []);
+      box.replaceChildren(
+        ...accounts.map((a) => {
+          const input = el("input", { type: "checkbox", value: a.id, checked: wanted.has(a.network) && !entries.some((e) => e.account_id === a.id) });
+          const at = nextOf.get(a.id);
+          const hint = at ? t("schedule.nextAt", { time: dayTime(new Date(at)) }) : t("schedule.noSlots");
+          return el(
+            "label",
+            { className: "account-choice" },
+            input,
+            el("span", { textContent: ` ${a.handle} · ${NETWORK_NAMES[a.network] ?? a.network}` }),
+            el("span", { className: "help", textContent: ` — ${hint}` }),
+          );
+        }),
+      );
+    }
+    $("schedule-current").replaceChildren(
+      ...entries.map((e) =>
+        el("li", { textContent: `${dayTime(new Date(e.due_at))} · ${e.handle} · ${stateLabel(e.state)}` }),
+      ),
+    );
+    $("schedule-current").previousElementSibling.hidden = entries.length === 0;
+    if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
+  }
+
+  $("schedule-at").addEventListener("focus", () => ($("schedule-at-choice").checked = true));
+  $("schedule-submit").addEventListener("click", async () => {
+    fail(null);
+    const draft = await beforeSchedule();
+    if (!draft) {
+      fail(t("schedule.saveFirst"));
+      return;
+    }
+    const ids = [...$("schedule-accounts").querySelectorAll("input:checked")].map((i) => i.value);
+    if (ids.length === 0) {
+      fail(t("schedule.pickAccount"));
+      return;
+    }
+    let at = null;
+    if ($("schedule-at-choice").checked) {
+      if (!$("schedule-at").value) {
+        fail(t("schedule.pickTime"));
+        return;
+      }
+      at = new Date($("schedule-at").value).toISOString();
+    }
+    try {
+      const entries = await api.scheduleDraft(draft.id, ids, at);
+      dialog.close();
+      onScheduled(draft.id, entries);
+    } catch (e) {
+      fail(String(e));
+    }
+  });
+
+  return {
+    async open() {
+      fail(null);
+      try {
+        await fill();
+      } catch (e) {
+        onError(String(e));
+        return;
+      }
+      dialog.showModal();
+    },
+  };
+}

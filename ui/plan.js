@@ -1,0 +1,451 @@
+// The plan: a week of scheduled posts and free slots, in this computer's time zone. Posts are
+// dragged to another time (pointer events, so mouse, pen and touch all work, and the real
+// window can be driven by WebDriver); a click opens a post's details and what can be done
+// with it. Which times slots fall on, and whether a move is allowed, is Rust's to say.
+
+import * as api from "./api.js";
+import { language, t } from "./i18n.js";
+
+const HOUR_PX = 44;
+const SNAP_MIN = 15;
+const DRAGGABLE = new Set(["queued", "failed", "review"]);
+
+function locale() {
+  return language() === "nb" ? "nb-NO" : "en-GB";
+}
+const fmt = (options, date) => new Intl.DateTimeFormat(locale(), options).format(date);
+export const timeOf = (date) => fmt({ hour: "2-digit", minute: "2-digit" }, date);
+export const dayTime = (date) =>
+  fmt({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }, date);
+
+/** Monday 00:00 (local) of the week holding `date`. */
+function mondayOf(date) {
+  const d = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  const back = (d.getDay() + 6) % 7;
+  d.setDate(d.getDate() - back);
+  return d;
+}
+
+function addDays(date, n) {
+  const d = new Date(date);
+  d.setDate(d.getDate() + n);
+  return d;
+}
+
+/** `YYYY-MM-DDTHH:MM` in local time, for `<input type="datetime-local">`. */
+export function toLocalInput(date) {
+  const p = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+export function stateLabel(state) {
+  return t(`entry.${state}`);
+}
+
+const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+
+export function createPlan(el, { onOpenDraft, onError, onToast }) {
+  let weekStart = mondayOf(new Date());
+  let plan = null;
+  let visible = false;
+  let shown = null; // the entry in the dialog
+  let nowTimer = 0;
+
+  function grid() {
+    const days = [...Array(7)].map((_, i) => addDays(weekStart, i));
+    const today = new Date().toDateString();
+    const head = document.createElement("div");
+    head.className = "week-head";
+    head.append(document.createElement("span"));
+    for (const d of days) {
+      const h = document.createElement("div");
+      h.className = "day-head";
+      if (d.toDateString() === today) h.classList.add("today");
+      h.textContent = fmt({ weekday: "short", day: "numeric", month: "short" }, d);
+      head.append(h);
+    }
+    const body = document.createElement("div");
+    body.className = "week-body";
+    body.id = "week-body";
+    const hours = document.createElement("div");
+    hours.className = "hours";
+    for (let h = 0; h < 24; h++) {
+      const label = document.createElement("div");
+      label.className = "hour";
+      label.textContent = `${String(h).padStart(2, "0")}:00`;
+      hours.append(label);
+    }
+    body.append(hours);
+    days.forEach((d, i) => {
+      const col = document.createElement("div");
+      col.className = "day";
+      col.dataset.day = String(i);
+      if (d.toDateString() === today) col.classList.add("today");
+      body.append(col);
+    });
+    el.week.replaceChildren(head, body);
+    return body;
+  }
+
+  function minutesIntoDay(date) {
+    return date.getHours() * 60 + date.getMinutes();
+  }
+
+  function dayIndex(date) {
+    const start = new Date(date.getFullYear(), date.getMonth(), date.getDate());
+    return Math.round((start - weekStart) / 86400000);
+  }
+
+  function render() {
+    const scroll = document.getElementById("week-body")?.scrollTop;
+    const body = grid();
+    const columns = [...body.querySelectorAll(".day")];
+    const accounts = new Map(plan.accounts.map((a) => [a.id, a]));
+    const taken = new Set(plan.entries.map((e) => `${e.account_id}|${e.due_at}`));
+
+    const now = new Date();
+    for (const s of plan.slots) {
+      if (taken.has(`${s.account_id}|${s.at}`)) continue;
+      const at = new Date(s.at);
+      if (at < now) continue;
+      const col = columns[dayIndex(at)];
+      if (!col) continue;
+      const slot = document.createElement("div");
+      slot.className = "slot";
+      slot.style.top = `${(minutesIntoDay(at) / 60) * HOUR_PX}px`;
+      const a = accounts.get(s.account_id);
+      slot.textContent = `${timeOf(at)} ${t("plan.slot")} · ${a?.handle ?? ""}`;
+      slot.dataset.network = a?.network ?? "";
+      col.append(slot);
+    }
+
+    // Posts at the same time in one day sit side by side.
+    const groups = new Map();
+    for (const e of plan.entries) {
+      const at = new Date(e.due_at);
+      const i = dayIndex(at);
+      if (!columns[i]) continue;
+      const key = `${i}|${Math.floor(minutesIntoDay(at) / 30)}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(e);
+    }
+    for (const [key, list] of groups) {
+      const col = columns[Number(key.split("|")[0])];
+      list.forEach((e, k) => col.append(card(e, k, list.length)));
+    }
+    el.empty.hidden = plan.entries.length > 0 || plan.slots.length > 0;
+    el.empty.textContent = plan.accounts.length === 0 ? t("plan.noAccounts") : t("plan.empty");
+    renderAttention();
+    drawNow(body);
+    body.scrollTop = scroll ?? 7 * HOUR_PX;
+    const end = addDays(weekStart, 6);
+    el.title.textContent = `${fmt({ day: "numeric", month: "short" }, weekStart)} – ${fmt({ day: "numeric", month: "short", year: "numeric" }, end)}`;
+  }
+
+  function drawNow(body) {
+    body.querySelector(".now")?.remove();
+    const now = new Date();
+    const col = body.querySelectorAll(".day")[dayIndex(now)];
+    if (!col) return;
+    const line = document.createElement("div");
+    line.className = "now";
+    line.style.top = `${(minutesIntoDay(now) / 60) * HOUR_PX}px`;
+    col.append(line);
+  }
+
+  function card(e, k, n) {
+    const at = new Date(e.due_at);
+    const div = document.createElement("div");
+    div.className = "plan-post";
+    div.tabIndex = 0;
+    div.dataset.id = e.id;
+    div.dataset.state = e.state;
+    div.dataset.network = e.network;
+    div.style.top = `${(minutesIntoDay(at) / 60) * HOUR_PX}px`;
+    div.style.left = `calc(${(100 / n) * k}% + 2px)`;
+    div.style.width = `calc(${100 / n}% - 4px)`;
+    const top = document.createElement("div");
+    top.className = "post-top";
+    const time = document.createElement("span");
+    time.className = "post-time";
+    time.textContent = timeOf(at);
+    const badge = document.createElement("span");
+    badge.className = "post-state";
+    badge.textContent = stateLabel(e.state);
+    top.append(time, badge);
+    const title = document.createElement("div");
+    title.className = "post-title";
+    title.textContent = e.title || "…";
+    const who = document.createElement("div");
+    who.className = "post-account";
+    who.textContent = `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`;
+    div.append(top, title, who);
+    div.title = `${dayTime(at)} · ${stateLabel(e.state)}${e.error ? `\n${e.error}` : ""}`;
+    div.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        openEntry(e);
+      }
+    });
+    if (DRAGGABLE.has(e.state)) {
+      div.classList.add("draggable");
+      dragSource(div, e);
+    } else {
+      div.addEventListener("click", () => openEntry(e));
+    }
+    return div;
+  }
+
+  // ----- dragging -----
+
+  function dragSource(div, entry) {
+    div.addEventListener("pointerdown", (down) => {
+      if (down.button !== 0) return;
+      down.preventDefault();
+      const start = { x: down.clientX, y: down.clientY };
+      const rect = div.getBoundingClientRect();
+      const grab = down.clientY - rect.top;
+      let dragging = false;
+      let target = null;
+      const marker = document.createElement("div");
+      marker.className = "drop-marker";
+      const move = (ev) => {
+        if (!dragging && Math.hypot(ev.clientX - start.x, ev.clientY - start.y) < 4) return;
+        dragging = true;
+        div.classList.add("dragging");
+        div.style.transform = `translate(${ev.clientX - start.x}px, ${ev.clientY - start.y}px)`;
+        target = dropTarget(ev.clientX, ev.clientY - grab);
+        if (target) {
+          target.col.append(marker);
+          marker.style.top = `${(target.minutes / 60) * HOUR_PX}px`;
+          marker.textContent = timeOf(target.at);
+          marker.dataset.past = String(target.at < new Date());
+        } else {
+          marker.remove();
+        }
+      };
+      const up = async () => {
+        document.removeEventListener("pointermove", move);
+        document.removeEventListener("pointerup", up);
+        marker.remove();
+        if (!dragging) {
+          openEntry(entry);
+          return;
+        }
+        div.classList.remove("dragging");
+        div.style.transform = "";
+        if (!target || target.at.getTime() === new Date(entry.due_at).getTime()) return;
+        if (target.at < new Date()) {
+          onError(t("plan.past"));
+          return;
+        }
+        await reschedule(entry, target.at);
+      };
+      document.addEventListener("pointermove", move);
+      document.addEventListener("pointerup", up);
+    });
+  }
+
+  /** The column and snapped time under a point (the top of the dragged card). */
+  function dropTarget(x, y) {
+    const body = document.getElementById("week-body");
+    for (const col of body.querySelectorAll(".day")) {
+      const r = col.getBoundingClientRect();
+      if (x < r.left || x >= r.right) continue;
+      const raw = ((y - r.top) / HOUR_PX) * 60;
+      const minutes = Math.max(0, Math.min(24 * 60 - SNAP_MIN, Math.round(raw / SNAP_MIN) * SNAP_MIN));
+      const at = addDays(weekStart, Number(col.dataset.day));
+      at.setHours(0, minutes, 0, 0);
+      return { col, minutes, at };
+    }
+    return null;
+  }
+
+  async function reschedule(entry, at) {
+    try {
+      await api.rescheduleEntry(entry.id, at.toISOString());
+      onToast(t("plan.moved", { time: dayTime(at) }));
+    } catch (error) {
+      onError(String(error));
+    }
+    await refresh();
+  }
+
+  // ----- needs you -----
+
+  function renderAttention() {
+    el.attention.hidden = plan.attention.length === 0;
+    el.attentionList.replaceChildren(
+      ...plan.attention.map((e) => {
+        const li = document.createElement("li");
+        li.dataset.state = e.state;
+        const label = document.createElement("button");
+        label.type = "button";
+        label.className = "link";
+        label.textContent = `${stateLabel(e.state)} · ${dayTime(new Date(e.due_at))} · ${e.handle} · ${e.title}`;
+        label.addEventListener("click", () => openEntry(e));
+        li.append(label);
+        return li;
+      }),
+    );
+  }
+
+  // ----- one post -----
+
+  function action(label, run, primary = false) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    if (primary) b.className = "primary";
+    b.addEventListener("click", async () => {
+      try {
+        await run();
+      } catch (error) {
+        onError(String(error));
+      }
+      await refresh();
+    });
+    return b;
+  }
+
+  function openEntry(e) {
+    shown = e;
+    const at = new Date(e.due_at);
+    el.entryTitle.textContent = e.title || "…";
+    el.entryState.textContent = stateLabel(e.state);
+    el.entryState.dataset.state = e.state;
+    const facts = [
+      [t("entry.account"), `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`],
+      [t("entry.due"), dayTime(at)],
+    ];
+    if (e.sent_at) facts.push([t("entry.postedAt"), dayTime(new Date(e.sent_at))]);
+    if (e.parts.length > 1) {
+      const sent = e.parts.filter((p) => p.state === "sent").length;
+      facts.push(["", t("entry.parts", { sent, n: e.parts.length })]);
+    }
+    el.entryFacts.replaceChildren(
+      ...facts.flatMap(([k, v]) => {
+        const dt = document.createElement("dt");
+        dt.textContent = k;
+        const dd = document.createElement("dd");
+        dd.textContent = v;
+        return [dt, dd];
+      }),
+    );
+    el.entryHelp.hidden = !(e.state === "unknown" || e.state === "review");
+    el.entryHelp.textContent = e.state === "unknown" ? t("entry.unknownHelp") : t("entry.reviewHelp");
+    el.entryError.hidden = !e.error || e.state === "review";
+    el.entryError.textContent = e.error ?? "";
+    const movable = DRAGGABLE.has(e.state);
+    el.entryMove.hidden = !movable;
+    el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
+    const actions = [];
+    if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
+    if (e.state === "failed") actions.push(action(t("entry.retry"), () => api.retryEntry(e.id), true));
+    if (e.state === "review") actions.push(action(t("entry.sendNow"), () => api.retryEntry(e.id), true));
+    if (e.state === "unknown") {
+      actions.push(action(t("entry.confirm"), () => api.confirmEntrySent(e.id), true));
+      actions.push(action(t("entry.sendAgain"), () => api.retryEntry(e.id)));
+    }
+    if (movable || e.state === "unknown") {
+      actions.push(
+        action(t("entry.remove"), async () => {
+          await api.unscheduleEntry(e.id);
+          onToast(t("entry.removed"));
+        }),
+      );
+    }
+    actions.push(
+      action(t("entry.openDraft"), async () => {
+        el.entryDialog.close();
+        await onOpenDraft(e.draft_id);
+      }),
+    );
+    const close = document.createElement("button");
+    close.value = "close";
+    close.textContent = t("entry.close");
+    actions.push(close);
+    el.entryActions.replaceChildren(...actions);
+    if (!el.entryDialog.open) el.entryDialog.showModal();
+  }
+
+  el.entryMoveButton.addEventListener("click", async () => {
+    if (!shown || !el.entryAt.value) return;
+    const at = new Date(el.entryAt.value);
+    if (at < new Date()) {
+      onError(t("plan.past"));
+      return;
+    }
+    el.entryDialog.close();
+    await reschedule(shown, at);
+  });
+
+  // ----- loading -----
+
+  async function refresh() {
+    if (!visible) return;
+    try {
+      plan = await api.weekPlan(weekStart.toISOString(), addDays(weekStart, 7).toISOString());
+      render();
+      if (shown && el.entryDialog.open) {
+        const fresh = plan.entries.find((e) => e.id === shown.id) ?? plan.attention.find((e) => e.id === shown.id);
+        if (fresh) openEntry(fresh);
+      }
+    } catch (error) {
+      onError(String(error));
+    }
+    refreshStatus();
+  }
+
+  async function refreshStatus() {
+    try {
+      const info = await api.publishingInfo();
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      let status = info.status === "running" ? t("plan.running") : info.status === "busy" ? t("plan.busy") : t("plan.off", { why: info.status });
+      if (info.keyring) status = info.keyring;
+      el.status.textContent = `${status} · ${t("plan.zone", { zone })}`;
+      el.status.dataset.problem = String(Boolean(info.keyring) || !["running", "busy"].includes(info.status));
+    } catch {
+      // The status line is a courtesy; the plan itself is shown either way.
+    }
+  }
+
+  el.prev.addEventListener("click", () => {
+    weekStart = addDays(weekStart, -7);
+    refresh();
+  });
+  el.next.addEventListener("click", () => {
+    weekStart = addDays(weekStart, 7);
+    refresh();
+  });
+  el.today.addEventListener("click", () => {
+    weekStart = mondayOf(new Date());
+    refresh();
+  });
+  api.onOutboxChanged(() => refresh()).catch(() => {});
+
+  return {
+    async show() {
+      visible = true;
+      el.section.hidden = false;
+      await refresh();
+      clearInterval(nowTimer);
+      nowTimer = setInterval(() => {
+        const body = document.getElementById("week-body");
+        if (body) drawNow(body);
+      }, 60000);
+    },
+    hide() {
+      visible = false;
+      el.section.hidden = true;
+      clearInterval(nowTimer);
+    },
+    refresh,
+    isVisible: () => visible,
+    /** Shows the week holding `date`. */
+    async showWeekOf(date) {
+      weekStart = mondayOf(date);
+      await refresh();
+    },
+  };
+}
