@@ -79,13 +79,13 @@ fn run(app: &AppHandle, path: &std::path::Path) {
                         notify(app, &report, &mut told);
                         let _ = app.emit(OUTBOX_CHANGED, ());
                     }
+                    std::thread::sleep(podium_publish::pause_after(&report, Utc::now()));
                 }
                 Err(error) => {
                     tracing::error!(%error, "publishing pass failed");
                     std::thread::sleep(Duration::from_secs(5));
                 }
             }
-            std::thread::sleep(Duration::from_millis(500));
         }
     }
 }

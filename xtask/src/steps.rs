@@ -205,12 +205,15 @@ fn check_installer(deb: &Path) -> Result {
 
 /// Runs the benchmarks and prints their figures: the text engine (criterion), search over
 /// 100,000 drafts, and the editor in the real window (start-up with 10,000 drafts, keystroke
-/// latency, list scrolling) with the release build. `which` picks one: `text`, `search`, `ui`.
+/// latency, list scrolling) with the release build, and publishing (due → sent latency against
+/// the real test servers). `which` picks one: `text`, `search`, `ui`, `publish`.
 pub fn bench(which: Option<&str>) -> Result {
     let all = which.is_none();
     let wants = |name: &str| all || which == Some(name);
-    if let Some(other) = which.filter(|w| !["text", "search", "ui"].contains(w)) {
-        return Err(format!("unknown benchmark `{other}` (text, search or ui)"));
+    if let Some(other) = which.filter(|w| !["text", "search", "ui", "publish"].contains(w)) {
+        return Err(format!(
+            "unknown benchmark `{other}` (text, search, ui or publish)"
+        ));
     }
     if wants("text") {
         run(
@@ -222,6 +225,37 @@ pub fn bench(which: Option<&str>) -> Result {
         run(
             "search over 100,000 drafts",
             &mut cargo(&["bench", "-p", "podium-store", "--bench", "search"]),
+        )?;
+    }
+    if wants("publish") {
+        let mut packages = env::BUILD_PACKAGES.to_vec();
+        packages.extend_from_slice(env::TEST_PACKAGES);
+        env::ensure_packages(&packages)?;
+        let pds = env::ensure_test_pds()?;
+        let mastodon_mock = env::ensure_mastodon_mock()?;
+        run(
+            "build the publishing benchmark",
+            &mut cargo(&[
+                "bench",
+                "-p",
+                "podium-cli",
+                "--bench",
+                "publish",
+                "--no-run",
+            ]),
+        )?;
+        let session = Session::start("bench-publish")?;
+        let mut cmd = session.with_keyring(
+            "cargo",
+            &["bench", "-p", "podium-cli", "--bench", "publish"],
+        );
+        cmd.current_dir(env::repo_root())
+            .env("CARGO_TARGET_DIR", env::target_dir())
+            .env("PODIUM_PDS_DIR", &pds)
+            .env("PODIUM_MASTODON_MOCK", &mastodon_mock);
+        run(
+            "due → sent latency against the real PDS and mastodon-mock",
+            &mut cmd,
         )?;
     }
     if wants("ui") {

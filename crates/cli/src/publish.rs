@@ -4,7 +4,6 @@
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
@@ -489,8 +488,8 @@ pub fn run_scheduler(db: &Path) -> Result<Outcome> {
         if !report.is_empty() {
             print_report(&report, false)?;
         }
-        // Short steps rather than sleeping until `report.next_at`: posts the app schedules
-        // meanwhile are seen at once. One pass over an idle queue is one indexed query.
-        std::thread::sleep(Duration::from_millis(500));
+        // Until the next post is due, at most half a second: posts the app schedules meanwhile
+        // are seen at once. A pass over an idle queue is one indexed query.
+        std::thread::sleep(podium_publish::pause_after(&report, Utc::now()));
     }
 }

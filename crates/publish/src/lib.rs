@@ -23,7 +23,7 @@ pub mod publisher;
 pub mod tid;
 
 pub use error::{Error, Result};
-pub use publisher::{Publisher, Report};
+pub use publisher::{pause_after, Publisher, Report};
 
 /// The name Podium gives itself to servers (User-Agent, Mastodon app name).
 pub const USER_AGENT: &str = concat!("Podium/", env!("CARGO_PKG_VERSION"));

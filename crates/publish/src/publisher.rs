@@ -57,6 +57,18 @@ impl Report {
     }
 }
 
+/// How long a scheduler loop sleeps before the next pass: until the next post falls due, but
+/// never more than half a second (posts scheduled meanwhile by another process are seen).
+pub fn pause_after(report: &Report, now: DateTime<Utc>) -> Duration {
+    const MAX: Duration = Duration::from_millis(500);
+    report.next_at.map_or(MAX, |at| {
+        (at - now)
+            .to_std()
+            .unwrap_or_default()
+            .clamp(Duration::from_millis(5), MAX)
+    })
+}
+
 /// The right to publish from one database.
 #[derive(Debug)]
 pub struct Publisher {
