@@ -389,6 +389,15 @@ fn mastodon_faults_retry_with_the_same_key_and_honour_rate_limits() {
     );
     assert_eq!(masto.statuses().len(), 1);
 
+    // A slow instance (1.5 s) is waited for: one post, no retry.
+    masto.fault(json!({"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "latency", "delay_ms": 1500}, "count": 1}));
+    let id = draft(&db, "Slow but fine", &[]);
+    let slow = schedule_now(&db, &id, &account);
+    publish_due(&db);
+    assert_eq!(entry(&db, &slow)["state"], "sent");
+    assert_eq!(entry(&db, &slow)["attempts"], 0);
+    assert_eq!(masto.statuses().len(), 2);
+
     // 503: retried after the backoff; a 422 (validation) stops with the instance's reason.
     masto.fault(json!({"match": {"methods": ["POST"], "path": "/api/v1/statuses"}, "effect": {"type": "status", "status": 503}, "count": 1}));
     let id = draft(&db, "After a 503", &[]);
@@ -415,7 +424,7 @@ fn mastodon_faults_retry_with_the_same_key_and_honour_rate_limits() {
     ok(&db, &["queue", "retry", &e422], "");
     publish_due(&db);
     assert_eq!(entry(&db, &e422)["state"], "sent");
-    assert_eq!(masto.statuses().len(), 3);
+    assert_eq!(masto.statuses().len(), 4);
 }
 
 #[test]
@@ -764,7 +773,19 @@ fn two_publishers_never_send_the_same_post() {
     schedule_now(&db, &id, &account);
     proxy.set_delay(Duration::from_secs(2));
     let first = spawn(&db, &["publish", "--due"], &[]);
-    std::thread::sleep(Duration::from_millis(500));
+    // Wait until the first holds the publishing lock.
+    let lock = dir.path().join("podium.sqlite3.publisher.lock");
+    until(
+        Duration::from_secs(30),
+        "the first publisher to take the lock",
+        || {
+            let file = std::fs::File::options().write(true).open(&lock).ok()?;
+            match file.try_lock() {
+                Err(std::fs::TryLockError::WouldBlock) => Some(()),
+                _ => None,
+            }
+        },
+    );
     let second = podium(&db, &["publish", "--due"], "");
     assert_eq!(second.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&second.stderr).contains("already publishing"));
