@@ -325,7 +325,10 @@ $("search").addEventListener("keydown", (event) => {
   }
 });
 Object.values(filters).forEach((f) => f.addEventListener("change", refreshList));
-$("new-draft").addEventListener("click", newDraft);
+$("new-draft").addEventListener("click", () => {
+  if (plan.isVisible()) showWrite();
+  newDraft();
+});
 $("history-button").addEventListener("click", () => history.toggle());
 $("settings-button").addEventListener("click", () => settings.open());
 $("shortcuts-button").addEventListener("click", () => $("shortcuts").showModal());
@@ -358,6 +361,10 @@ $("delete-button").addEventListener("click", async () => {
 document.addEventListener("keydown", (event) => {
   const ctrl = event.ctrlKey || event.metaKey;
   const key = event.key.toLowerCase();
+  // Writing shortcuts bring the editor back from the plan.
+  if (plan.isVisible() && ctrl && !event.shiftKey && ["n", "f", "k", "h", "t", "1", "2", "3", "4", "5"].includes(key)) {
+    showWrite();
+  }
   if (ctrl && key === "n") {
     event.preventDefault();
     newDraft();

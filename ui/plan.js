@@ -119,19 +119,29 @@ export function createPlan(el, { onOpenDraft, onError, onToast }) {
       col.append(slot);
     }
 
-    // Posts at the same time in one day sit side by side.
-    const groups = new Map();
+    // Posts whose cards would overlap (less than an hour apart in one day) sit side by side.
+    const byDay = new Map();
     for (const e of plan.entries) {
-      const at = new Date(e.due_at);
-      const i = dayIndex(at);
+      const i = dayIndex(new Date(e.due_at));
       if (!columns[i]) continue;
-      const key = `${i}|${Math.floor(minutesIntoDay(at) / 30)}`;
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(e);
+      if (!byDay.has(i)) byDay.set(i, []);
+      byDay.get(i).push(e);
     }
-    for (const [key, list] of groups) {
-      const col = columns[Number(key.split("|")[0])];
-      list.forEach((e, k) => col.append(card(e, k, list.length)));
+    for (const [i, list] of byDay) {
+      list.sort((a, b) => new Date(a.due_at) - new Date(b.due_at));
+      let cluster = [];
+      let end = -Infinity;
+      const flush = () => cluster.forEach((e, k) => columns[i].append(card(e, k, cluster.length)));
+      for (const e of list) {
+        const start = minutesIntoDay(new Date(e.due_at));
+        if (start >= end && cluster.length) {
+          flush();
+          cluster = [];
+        }
+        cluster.push(e);
+        end = Math.max(end, start + 65);
+      }
+      flush();
     }
     el.empty.hidden = plan.entries.length > 0 || plan.slots.length > 0;
     el.empty.textContent = plan.accounts.length === 0 ? t("plan.noAccounts") : t("plan.empty");
@@ -332,7 +342,8 @@ export function createPlan(el, { onOpenDraft, onError, onToast }) {
         return [dt, dd];
       }),
     );
-    el.entryHelp.hidden = !(e.state === "unknown" || e.state === "review");
+    // The error of an unclear post already says what to do; a late post's help does.
+    el.entryHelp.hidden = !(e.state === "review" || (e.state === "unknown" && !e.error));
     el.entryHelp.textContent = e.state === "unknown" ? t("entry.unknownHelp") : t("entry.reviewHelp");
     el.entryError.hidden = !e.error || e.state === "review";
     el.entryError.textContent = e.error ?? "";
@@ -363,6 +374,7 @@ export function createPlan(el, { onOpenDraft, onError, onToast }) {
     );
     const close = document.createElement("button");
     close.value = "close";
+    close.autofocus = true; // Enter never answers "it was posted" by accident
     close.textContent = t("entry.close");
     actions.push(close);
     el.entryActions.replaceChildren(...actions);

@@ -307,8 +307,10 @@ impl Publisher {
                                     status: 429 | 400 | 403 | 404 | 422,
                                     ..
                                 })
+                                | Problem::Reconnect(_)
                         ) {
-                            // The instance made nothing: the part is as good as never sent.
+                            // The instance made nothing (no connection, a refusal, a sign-in it
+                            // no longer accepts): the part is as good as never sent.
                             store.part_not_sent(&entry.id, part.idx)?;
                         }
                         Err(Stop::Problem(problem))
