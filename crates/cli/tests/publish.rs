@@ -793,3 +793,114 @@ fn two_publishers_never_send_the_same_post() {
     assert!(out.status.success());
     assert_eq!(masto.statuses().len(), 1);
 }
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn mastodon_connects_with_a_pasted_code_when_no_browser_can_reach_podium() {
+    use std::io::{BufRead, Write};
+    let masto = Mastodon::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let mut child = std::process::Command::new(peers::podium_bin())
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            &masto.url,
+            "--paste-code",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.trim().starts_with("http") {
+                let _ = tx.send(line.trim().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let url = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert!(
+        url.contains("redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"),
+        "{url}"
+    );
+    // The person signs in somewhere else; the instance shows the code instead of redirecting.
+    let parsed = url::Url::parse(&url).unwrap();
+    let q = |k: &str| {
+        parsed
+            .query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap()
+    };
+    let page = reqwest::blocking::Client::new()
+        .post(format!("{}/oauth/authorize", masto.url))
+        .form(&[
+            ("username", peers::MOCK_USER.to_owned()),
+            ("redirect_uri", q("redirect_uri")),
+            ("client_id", q("client_id")),
+            ("scope", q("scope")),
+        ])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let code = page
+        .split("Authorization code: ")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{code}").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let said = reader.join().unwrap();
+    assert!(out.status.success(), "{said}");
+    let account = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(account_field(&db, &account, "status"), "connected");
+}
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn an_unreachable_instance_marks_the_account_offline_and_the_post_waits() {
+    let masto = Mastodon::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = connect_mastodon(&db, &masto.url);
+    drop(masto); // the network is gone
+    let id = draft(&db, "While offline", &[]);
+    let entry_id = schedule_now(&db, &id, &account);
+    let out = publish_due(&db);
+    assert!(out.contains("retrying"), "{out}");
+    let e = entry(&db, &entry_id);
+    assert_eq!(e["state"], "queued");
+    assert!(
+        e["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{e}"
+    );
+    assert_eq!(
+        e["parts"][0]["state"], "pending",
+        "nothing left, nothing to settle"
+    );
+    assert_eq!(account_field(&db, &account, "status"), "offline");
+}
