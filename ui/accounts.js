@@ -79,6 +79,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     );
     if (a.max_chars) head.append(el("span", { className: "help", textContent: t("accounts.limit", { n: a.max_chars }) }));
     const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
+    const notice = el("p", { className: "error-text", textContent: a.notice ?? "", hidden: !a.notice || a.status === "reconnect" });
 
     const slots = el("div", { className: "slots" });
     const current = a.slots.map(slotText);
@@ -119,6 +120,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       { className: "account" },
       head,
       reason,
+      notice,
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.slots") }), slots, day, time, add),
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.zone") }), zone, el("span", { className: "spacer" }), pause, remove),
     );
@@ -162,11 +164,14 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     await connected(account);
   });
 
-  api.onMastodonSignIn(({ url }) => {
-    $("masto-waiting").hidden = false;
-    $("masto-url").textContent = url;
+  let signingIn = "masto";
+  api.onSignInAddress(({ url }) => {
+    const [box, line] = signingIn === "masto" ? ["masto-waiting", "masto-url"] : ["signin-waiting", "signin-url"];
+    $(box).hidden = false;
+    $(line).textContent = url;
   }).catch(() => {});
   $("masto-browser").addEventListener("click", async () => {
+    signingIn = "masto";
     const account = await busy($("masto-browser"), () => api.connectMastodon($("masto-instance").value));
     $("masto-waiting").hidden = true;
     if (account) $("connect-mastodon").open = false;
@@ -191,6 +196,34 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       api.connectMastodonToken($("masto-instance").value, $("masto-token").value),
     );
     if (account) $("masto-token").value = "";
+    await connected(account);
+  });
+  $("x-connect").addEventListener("click", async () => {
+    signingIn = "other";
+    const account = await busy($("x-connect"), () => api.connectX($("x-client-id").value));
+    $("signin-waiting").hidden = true;
+    if (account) $("connect-x").open = false;
+    await connected(account);
+  });
+  $("x-oauth1-connect").addEventListener("click", async () => {
+    const keys = ["x-k1", "x-k2", "x-k3", "x-k4"].map((id) => $(id).value);
+    const account = await busy($("x-oauth1-connect"), () => api.connectXOAuth1(keys));
+    if (account) {
+      ["x-k2", "x-k4"].forEach((id) => ($(id).value = ""));
+      $("connect-x").open = false;
+    }
+    await connected(account);
+  });
+  $("li-connect").addEventListener("click", async () => {
+    signingIn = "other";
+    const account = await busy($("li-connect"), () =>
+      api.connectLinkedin($("li-client-id").value, $("li-client-secret").value),
+    );
+    $("signin-waiting").hidden = true;
+    if (account) {
+      $("li-client-secret").value = "";
+      $("connect-linkedin").open = false;
+    }
     await connected(account);
   });
   $("grace-hours").addEventListener("change", async () => {

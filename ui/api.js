@@ -38,11 +38,16 @@ export const restoreBackup = (path) => invoke("restore_backup", { path });
 export const listAccounts = () => invoke("list_accounts");
 export const connectBluesky = (service, handle, password) =>
   invoke("connect_bluesky", { service, handle, password });
-/** The browser sign-in; the address comes as a `mastodon-sign-in` event too. */
+/** The browser sign-in; the address comes as a `sign-in-address` event too. */
 export const connectMastodon = (instance) => invoke("connect_mastodon", { instance });
 export const mastodonPasteBegin = (instance) => invoke("mastodon_paste_begin", { instance });
 export const mastodonPasteFinish = (code) => invoke("mastodon_paste_finish", { code });
 export const connectMastodonToken = (instance, token) => invoke("connect_mastodon_token", { instance, token });
+/** X through the browser with the person's X app (OAuth 2.0 + PKCE). */
+export const connectX = (clientId) => invoke("connect_x", { clientId });
+/** X with OAuth 1.0a keys: `[apiKey, apiSecret, accessToken, accessTokenSecret]`. */
+export const connectXOAuth1 = (keys) => invoke("connect_x_oauth1", { keys });
+export const connectLinkedin = (clientId, clientSecret) => invoke("connect_linkedin", { clientId, clientSecret });
 export const disconnectAccount = (id) => invoke("disconnect_account", { id });
 /** `changes`: `{slots: ["tue 08:30"], zone, paused}`, each optional. */
 export const updateAccount = (id, changes) => invoke("update_account", { id, ...changes });
@@ -62,5 +67,6 @@ export const openLink = (url) => invoke("open_link", { url });
 
 /** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
 export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);
-export const onMastodonSignIn = (handler) =>
-  window.__TAURI__.event.listen("mastodon-sign-in", (e) => handler(e.payload));
+/** The address of a browser sign-in in progress: `{url, opened}`. */
+export const onSignInAddress = (handler) =>
+  window.__TAURI__.event.listen("sign-in-address", (e) => handler(e.payload));

@@ -42,11 +42,94 @@ async fn on_own_connection<T: Send + 'static>(
     .map_err(|e| format!("Podium hit an internal error ({e}); nothing was changed"))?
 }
 
+/// An account as the window shows it: with a word about its sign-in expiring, if due.
+#[derive(Debug, Serialize)]
+pub struct AccountView {
+    #[serde(flatten)]
+    pub account: Account,
+    pub notice: Option<String>,
+}
+
 #[tauri::command]
-pub fn list_accounts(drafts: State<'_, Drafts>) -> Answer<Vec<Account>> {
+pub fn list_accounts(drafts: State<'_, Drafts>) -> Answer<Vec<AccountView>> {
     let accounts = drafts.with(|s| s.accounts())?;
     crate::commands::learn_limits(&accounts);
-    Ok(accounts)
+    let now = Utc::now();
+    Ok(accounts
+        .into_iter()
+        .map(|account| AccountView {
+            notice: podium_publish::linkedin::expiry_notice(account.token_expires_at, now),
+            account,
+        })
+        .collect())
+}
+
+/// Tells the window the sign-in address (to show it when no browser opened).
+fn show_address(app: &AppHandle) -> impl FnMut(&str, bool) + '_ {
+    move |url, opened| {
+        let _ = app.emit(
+            "sign-in-address",
+            serde_json::json!({ "url": url, "opened": opened }),
+        );
+    }
+}
+
+/// X through the browser (OAuth 2.0 with PKCE) with the person's own X app's Client ID.
+#[tauri::command]
+pub async fn connect_x(
+    app: AppHandle,
+    drafts: State<'_, Drafts>,
+    client_id: String,
+) -> Answer<Account> {
+    let account = on_own_connection(drafts.path().to_owned(), move |store| {
+        podium_publish::connect::x_oauth2(
+            store,
+            &podium_publish::x::Endpoints::default(),
+            &client_id,
+            podium_publish::x::REDIRECT_PORT,
+            None,
+            true,
+            &mut show_address(&app),
+        )
+        .map_err(|e| e.to_string())
+    })
+    .await?;
+    relearn(&drafts);
+    Ok(account)
+}
+
+/// X with OAuth 1.0a user tokens: `[API key, API key secret, access token, token secret]`.
+#[tauri::command]
+pub async fn connect_x_oauth1(drafts: State<'_, Drafts>, keys: [String; 4]) -> Answer<Account> {
+    on_own_connection(drafts.path().to_owned(), move |store| {
+        let [a, b, c, d] = &keys;
+        podium_publish::connect::x_oauth1(store, podium_publish::x::API, [a, b, c, d], None)
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// LinkedIn through the browser with the person's own LinkedIn app.
+#[tauri::command]
+pub async fn connect_linkedin(
+    app: AppHandle,
+    drafts: State<'_, Drafts>,
+    client_id: String,
+    client_secret: String,
+) -> Answer<Account> {
+    on_own_connection(drafts.path().to_owned(), move |store| {
+        podium_publish::connect::linkedin(
+            store,
+            &podium_publish::linkedin::Endpoints::default(),
+            (&client_id, &client_secret),
+            podium_publish::linkedin::REDIRECT_PORT,
+            None,
+            true,
+            &mut show_address(&app),
+        )
+        .map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// After an account changed: the checks learn its instance's limit.
@@ -78,13 +161,8 @@ pub async fn connect_mastodon(
     instance: String,
 ) -> Answer<Account> {
     let account = on_own_connection(drafts.path().to_owned(), move |store| {
-        connect::mastodon_browser(store, &instance, None, true, &mut |url, opened| {
-            let _ = app.emit(
-                "mastodon-sign-in",
-                serde_json::json!({ "url": url, "opened": opened }),
-            );
-        })
-        .map_err(|e| e.to_string())
+        connect::mastodon_browser(store, &instance, None, true, &mut show_address(&app))
+            .map_err(|e| e.to_string())
     })
     .await?;
     relearn(&drafts);

@@ -75,6 +75,53 @@ pub enum AddAccount {
         #[arg(long, conflicts_with = "paste_code")]
         browser: bool,
     },
+    /// An X account: OAuth 2.0 in the browser with your X app's Client ID, or (--oauth1) the
+    /// four OAuth 1.0a keys on stdin, one per line: API key, API key secret, access token,
+    /// access token secret.
+    X {
+        /// Your X app's OAuth 2.0 Client ID. Its callback URI must be http://127.0.0.1:PORT/callback.
+        #[arg(long, required_unless_present = "oauth1")]
+        client_id: Option<String>,
+        #[arg(long, conflicts_with = "client_id")]
+        oauth1: bool,
+        #[arg(long, default_value_t = podium_publish::x::REDIRECT_PORT)]
+        port: u16,
+        /// The API's address (for tests against a local server).
+        #[arg(long, default_value = podium_publish::x::API, value_name = "URL")]
+        api: String,
+        /// The sign-in page's address.
+        #[arg(long, default_value = podium_publish::x::AUTHORIZE, value_name = "URL")]
+        authorize: String,
+        #[arg(long)]
+        zone: Option<String>,
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// A LinkedIn account, with your LinkedIn app's Client ID; the Client Secret is read from
+    /// stdin (it goes to the keyring). Its redirect URL must be http://127.0.0.1:PORT/callback.
+    Linkedin {
+        #[arg(long)]
+        client_id: String,
+        #[arg(long, default_value_t = podium_publish::linkedin::REDIRECT_PORT)]
+        port: u16,
+        #[arg(long, default_value = podium_publish::linkedin::API, value_name = "URL")]
+        api: String,
+        /// The OAuth endpoints' address (…/oauth/v2).
+        #[arg(long, default_value = podium_publish::linkedin::AUTH, value_name = "URL")]
+        auth: String,
+        #[arg(long)]
+        zone: Option<String>,
+        #[arg(long)]
+        no_browser: bool,
+    },
+}
+
+fn show_address(url: &str, opened: bool) {
+    if opened {
+        eprintln!("Sign in in the browser window that opened. If none did, open:\n\n  {url}\n");
+    } else {
+        eprintln!("Open this address in a browser on this computer and sign in:\n\n  {url}\n");
+    }
 }
 
 #[derive(Args, Debug)]
@@ -215,6 +262,76 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                 account.zone
             );
         }
+        AccountsCommand::Add(AddAccount::X {
+            client_id,
+            oauth1,
+            port,
+            api,
+            authorize,
+            zone,
+            no_browser,
+        }) => {
+            check_zone(zone.as_deref())?;
+            let mut store = open(db)?;
+            let account = if oauth1 {
+                let keys = read_secret("four OAuth 1.0a keys, one per line")?;
+                let keys: Vec<&str> = keys
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let [a, b, c, d] = keys.as_slice() else {
+                    bail!("give the four OAuth 1.0a keys on stdin, one per line: API key, API key secret, access token, access token secret");
+                };
+                connect::x_oauth1(&mut store, &api, [a, b, c, d], zone.as_deref())?
+            } else {
+                let endpoints = podium_publish::x::Endpoints { api, authorize };
+                connect::x_oauth2(
+                    &mut store,
+                    &endpoints,
+                    client_id.as_deref().unwrap_or_default(),
+                    port,
+                    zone.as_deref(),
+                    !no_browser,
+                    &mut show_address,
+                )?
+            };
+            writeln!(out, "{}", account.id)?;
+            eprintln!(
+                "connected {} on X (time zone {})",
+                account.handle, account.zone
+            );
+        }
+        AccountsCommand::Add(AddAccount::Linkedin {
+            client_id,
+            port,
+            api,
+            auth,
+            zone,
+            no_browser,
+        }) => {
+            check_zone(zone.as_deref())?;
+            let secret = read_secret("client secret")?;
+            let mut store = open(db)?;
+            let endpoints = podium_publish::linkedin::Endpoints { api, auth };
+            let account = connect::linkedin(
+                &mut store,
+                &endpoints,
+                (&client_id, &secret),
+                port,
+                zone.as_deref(),
+                !no_browser,
+                &mut show_address,
+            )?;
+            writeln!(out, "{}", account.id)?;
+            eprintln!(
+                "connected {} on LinkedIn; the sign-in lasts until {} (Podium reminds you a week ahead)",
+                account.handle,
+                account
+                    .token_expires_at
+                    .map_or_else(|| "—".into(), |t| t.format("%-d %B %Y").to_string())
+            );
+        }
         AccountsCommand::List { json } => {
             let store = open(db)?;
             let accounts = store.accounts()?;
@@ -246,6 +363,11 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                     )?;
                     if !a.status_reason.is_empty() {
                         writeln!(out, "    {}", a.status_reason)?;
+                    }
+                    if let Some(notice) =
+                        podium_publish::linkedin::expiry_notice(a.token_expires_at, Utc::now())
+                    {
+                        writeln!(out, "    {notice}")?;
                     }
                 }
             }

@@ -64,6 +64,7 @@ pub fn bluesky(
         remote_id: session.did,
         credential_ref: reference,
         zone: zone.map_or_else(local_zone, str::to_owned),
+        token_expires_at: None,
     })?)
 }
 
@@ -149,6 +150,7 @@ fn finish_mastodon(
         remote_id: me.id,
         credential_ref: reference,
         zone: zone.map_or_else(local_zone, str::to_owned),
+        token_expires_at: None,
     })?;
     store.set_account_limits(&account.id, limit)?;
     Ok(store.account(&account.id)?)
@@ -173,4 +175,121 @@ pub fn disconnect(store: &mut Store, account_id: &str) -> Result<usize> {
     let dropped = store.remove_account(account_id)?;
     credentials::delete(&account.credential_ref)?;
     Ok(dropped)
+}
+
+/// Connects an X account through the browser (OAuth 2.0 with PKCE) with the Client ID of the
+/// person's own X app; its redirect URI must be `http://127.0.0.1:PORT/callback`.
+pub fn x_oauth2(
+    store: &mut Store,
+    endpoints: &crate::x::Endpoints,
+    client_id: &str,
+    port: u16,
+    zone: Option<&str>,
+    open_browser: bool,
+    show: &mut dyn FnMut(&str, bool),
+) -> Result<Account> {
+    credentials::check()?;
+    if client_id.trim().is_empty() {
+        return Err(Error::Invalid(
+            "give your X app's Client ID (developer.x.com → your app → Keys and tokens)".into(),
+        ));
+    }
+    let (me, secret) = crate::x::oauth2_sign_in(endpoints, client_id, port, &mut |url| {
+        let opened = open_browser && loopback::open_browser(url);
+        show(url, opened);
+    })?;
+    finish_x(store, &endpoints.api, me, &secret, zone)
+}
+
+/// Connects an X account with OAuth 1.0a user tokens (they do not expire).
+pub fn x_oauth1(
+    store: &mut Store,
+    api: &str,
+    keys: [&str; 4],
+    zone: Option<&str>,
+) -> Result<Account> {
+    credentials::check()?;
+    let [consumer_key, consumer_secret, token, token_secret] = keys.map(|k| k.trim().to_owned());
+    if [&consumer_key, &consumer_secret, &token, &token_secret]
+        .iter()
+        .any(|k| k.is_empty())
+    {
+        return Err(Error::Invalid(
+            "OAuth 1.0a needs four keys: API key, API key secret, access token, access token secret"
+                .into(),
+        ));
+    }
+    let secret = crate::x::Secret::OAuth1 {
+        consumer_key,
+        consumer_secret,
+        token,
+        token_secret,
+    };
+    let me = crate::x::oauth1_sign_in(api, &secret)?;
+    finish_x(store, api, me, &secret, zone)
+}
+
+fn finish_x(
+    store: &mut Store,
+    api: &str,
+    me: crate::x::Me,
+    secret: &crate::x::Secret,
+    zone: Option<&str>,
+) -> Result<Account> {
+    let api = api.trim_end_matches('/').to_owned();
+    let reference = reference_for(store, Network::X, &api, &me.id)?;
+    credentials::save(&reference, secret)?;
+    Ok(store.add_account(NewAccount {
+        network: Some(Network::X),
+        handle: format!("@{}", me.username),
+        display_name: me.name,
+        service: api,
+        remote_id: me.id,
+        credential_ref: reference,
+        zone: zone.map_or_else(local_zone, str::to_owned),
+        token_expires_at: None,
+    })?)
+}
+
+/// Connects a LinkedIn account through the browser with the person's own LinkedIn app (its
+/// Client ID and secret; redirect URI `http://127.0.0.1:PORT/callback`).
+pub fn linkedin(
+    store: &mut Store,
+    endpoints: &crate::linkedin::Endpoints,
+    (client_id, client_secret): (&str, &str),
+    port: u16,
+    zone: Option<&str>,
+    open_browser: bool,
+    show: &mut dyn FnMut(&str, bool),
+) -> Result<Account> {
+    credentials::check()?;
+    if client_id.trim().is_empty() || client_secret.trim().is_empty() {
+        return Err(Error::Invalid(
+            "give your LinkedIn app's Client ID and Client Secret (linkedin.com/developers → your app → Auth)"
+                .into(),
+        ));
+    }
+    let (me, secret) =
+        crate::linkedin::sign_in(endpoints, client_id, client_secret, port, &mut |url| {
+            let opened = open_browser && loopback::open_browser(url);
+            show(url, opened);
+        })?;
+    let api = endpoints.api.trim_end_matches('/').to_owned();
+    let urn = crate::linkedin::person_urn(&me.sub);
+    let reference = reference_for(store, Network::Linkedin, &api, &urn)?;
+    credentials::save(&reference, &secret)?;
+    Ok(store.add_account(NewAccount {
+        network: Some(Network::Linkedin),
+        handle: if me.name.is_empty() {
+            urn.clone()
+        } else {
+            me.name.clone()
+        },
+        display_name: me.name,
+        service: api,
+        remote_id: urn,
+        credential_ref: reference,
+        zone: zone.map_or_else(local_zone, str::to_owned),
+        token_expires_at: Some(secret.expires_at),
+    })?)
 }

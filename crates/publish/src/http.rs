@@ -17,12 +17,21 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a whole request may take: [`REQUEST_TIMEOUT`], or `PODIUM_HTTP_TIMEOUT_SECS` (the
+/// contract tests shorten it to see timeouts in seconds).
+pub fn request_timeout() -> Duration {
+    std::env::var("PODIUM_HTTP_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(REQUEST_TIMEOUT, Duration::from_secs)
+}
+
 /// The client every network module uses: rustls, timeouts, Podium's User-Agent.
 pub fn client() -> Client {
     Client::builder()
         .user_agent(crate::USER_AGENT)
         .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(request_timeout())
         .redirect(reqwest::redirect::Policy::limited(5))
         .build()
         .unwrap_or_else(|_| Client::new())
@@ -105,7 +114,7 @@ pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
         } else if e.is_timeout() {
             Failure::Unclear(format!(
                 "it did not answer within {} s",
-                REQUEST_TIMEOUT.as_secs()
+                request_timeout().as_secs()
             ))
         } else {
             Failure::Unclear(short(&e))
@@ -132,11 +141,22 @@ fn error_fields(body: &str) -> (String, String) {
         return (String::new(), excerpt(body));
     };
     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
-    let code = field("error");
-    let message = [field("message"), field("error_description"), code.clone()]
+    // atproto and Mastodon: `error`; X problems (RFC 7807): `type`, `title`, `detail`;
+    // LinkedIn: `serviceErrorCode`, `message`.
+    let code = [field("error"), field("type"), field("code")]
         .into_iter()
-        .find(|m| !m.is_empty())
+        .find(|c| !c.is_empty())
         .unwrap_or_default();
+    let message = [
+        field("message"),
+        field("detail"),
+        field("error_description"),
+        field("title"),
+        field("error"),
+    ]
+    .into_iter()
+    .find(|m| !m.is_empty())
+    .unwrap_or_default();
     (code, message)
 }
 
@@ -154,7 +174,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
                 .ok();
         }
     }
-    for name in ["x-ratelimit-reset", "ratelimit-reset"] {
+    for name in ["x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset"] {
         let Some(v) = get(name) else { continue };
         let v = v.trim();
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(v) {

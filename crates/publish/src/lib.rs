@@ -17,10 +17,13 @@ pub mod connect;
 pub mod credentials;
 mod error;
 pub mod http;
+pub mod linkedin;
 pub mod loopback;
 pub mod mastodon;
+pub mod oauth;
 pub mod publisher;
 pub mod tid;
+pub mod x;
 
 pub use error::{Error, Result};
 pub use publisher::{pause_after, Publisher, Report};

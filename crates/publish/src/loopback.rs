@@ -28,6 +28,22 @@ impl Loopback {
         Ok(Loopback { listener, port })
     }
 
+    /// Listens on 127.0.0.1 on a fixed `port`: for networks that match the redirect URI
+    /// exactly (X, LinkedIn), the person registers `http://127.0.0.1:PORT/callback` once.
+    pub fn bind_port(port: u16) -> Result<Loopback> {
+        if port == 0 {
+            return Loopback::bind();
+        }
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+            Error::SignIn(format!(
+                "cannot listen for the sign-in on 127.0.0.1:{port} ({e}): is another sign-in \
+                 running? Close it, or use another port (and register that one in your app)"
+            ))
+        })?;
+        listener.set_nonblocking(true).ok();
+        Ok(Loopback { listener, port })
+    }
+
     /// The address to register as the redirect URI.
     pub fn redirect_uri(&self) -> String {
         format!("http://127.0.0.1:{}/callback", self.port)

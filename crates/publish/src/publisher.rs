@@ -24,7 +24,9 @@ use podium_store::{Account, Entry, Part, Store};
 
 use crate::bluesky::{Bluesky, StrongRef};
 use crate::http::{Failure, Problem};
+use crate::linkedin::LinkedIn;
 use crate::mastodon::{self, Mastodon};
+use crate::x::{self as xapi, X};
 use crate::{tid, Error, Result};
 
 /// How long to wait before trying again when the keyring is locked or missing.
@@ -164,7 +166,8 @@ impl Publisher {
         let Some(entry) = store.claim(entry_id, &fresh_parts)? else {
             return Ok(()); // someone else took it, or it was moved meanwhile
         };
-        let mut client = match Client::open(&account) {
+        let version = store.setting(crate::linkedin::VERSION_SETTING)?;
+        let mut client = match Client::open(&account, version.as_deref()) {
             Ok(c) => c,
             Err(problem) => return self.stop(store, &entry, &account, problem, report),
         };
@@ -286,7 +289,7 @@ impl Publisher {
                     }
                 }
                 let reply_to = parent.and_then(|p| match p {
-                    Posted::Mastodon(id) => Some(id.as_str()),
+                    Posted::Id(id) => Some(id.as_str()),
                     Posted::Bluesky(..) => None,
                 });
                 store.part_sending(&entry.id, part.idx)?;
@@ -297,7 +300,7 @@ impl Publisher {
                     Ok(status) => {
                         let url = status.url.clone().unwrap_or(status.uri.clone());
                         store.part_sent(&entry.id, part.idx, &status.id, None, &url)?;
-                        Ok(Some(Posted::Mastodon(status.id)))
+                        Ok(Some(Posted::Id(status.id)))
                     }
                     Err(problem) => {
                         if matches!(
@@ -315,6 +318,102 @@ impl Publisher {
                         }
                         Err(Stop::Problem(problem))
                     }
+                }
+            }
+            Client::X(x) => {
+                let user = x.username().to_owned();
+                let parent_id = parent.and_then(|p| match p {
+                    Posted::Id(id) => Some(id.clone()),
+                    Posted::Bluesky(..) => None,
+                });
+                if part.state == "sending" {
+                    // It may be out; X has no idempotency key: look, never send blindly.
+                    return settle_by_lookup(
+                        store,
+                        entry,
+                        part,
+                        &which,
+                        "X",
+                        |t| x.find(t),
+                        |id| xapi::status_url(&user, id),
+                    );
+                }
+                store.part_sending(&entry.id, part.idx)?;
+                checkpoint("before-request");
+                let result = x.post(&part.text, parent_id.as_deref());
+                checkpoint("after-response");
+                match result {
+                    Ok(xapi::Posted::Sent { id }) => {
+                        store.part_sent(&entry.id, part.idx, &id, None, &x.web_url(&id))?;
+                        Ok(Some(Posted::Id(id)))
+                    }
+                    // "Duplicate content" is "already posted" only when the post is found.
+                    Ok(xapi::Posted::Duplicate) => settle_by_lookup(
+                        store,
+                        entry,
+                        part,
+                        &which,
+                        "X",
+                        |t| x.find(t),
+                        |id| xapi::status_url(&user, id),
+                    ),
+                    Err(problem) if made_nothing(&problem) => {
+                        store.part_not_sent(&entry.id, part.idx)?;
+                        Err(Stop::Problem(problem))
+                    }
+                    Err(Problem::Net(_)) => settle_by_lookup(
+                        store,
+                        entry,
+                        part,
+                        &which,
+                        "X",
+                        |t| x.find(t),
+                        |id| xapi::status_url(&user, id),
+                    ),
+                    Err(problem) => Err(Stop::Problem(problem)),
+                }
+            }
+            Client::LinkedIn(li) => {
+                if part.state == "sending" {
+                    return settle_by_lookup(
+                        store,
+                        entry,
+                        part,
+                        &which,
+                        "LinkedIn",
+                        |t| li.find(t),
+                        LinkedIn::web_url,
+                    );
+                }
+                store.part_sending(&entry.id, part.idx)?;
+                checkpoint("before-request");
+                let result = li.post(&part.text);
+                checkpoint("after-response");
+                match result {
+                    Ok(urn) => {
+                        store.part_sent(
+                            &entry.id,
+                            part.idx,
+                            &urn,
+                            None,
+                            &LinkedIn::web_url(&urn),
+                        )?;
+                        Ok(Some(Posted::Id(urn)))
+                    }
+                    Err(problem) if made_nothing(&problem) => {
+                        store.part_not_sent(&entry.id, part.idx)?;
+                        Err(Stop::Problem(problem))
+                    }
+                    Err(Problem::Net(_)) => settle_by_lookup(
+                        store,
+                        entry,
+                        part,
+                        &which,
+                        "LinkedIn",
+                        |t| li.find(t),
+                        LinkedIn::web_url,
+                    ),
+                    Err(problem) => Err(Stop::Problem(problem)),
                 }
             }
         }
@@ -389,6 +488,50 @@ impl Publisher {
     }
 }
 
+/// Whether a failed request certainly made no post: it never left, or the server refused it
+/// outright (a 4xx, a 200 that only carries errors, a sign-in it no longer accepts).
+fn made_nothing(problem: &Problem) -> bool {
+    match problem {
+        Problem::Net(Failure::NotSent(_)) | Problem::Reconnect(_) => true,
+        Problem::Net(Failure::Status { status, code, .. }) => {
+            (400..500).contains(status) || code == "errors"
+        }
+        Problem::Net(Failure::Unclear(_)) | Problem::Keyring(_) => false,
+    }
+}
+
+/// For networks without idempotency (X, LinkedIn): a part that may have gone out is looked up
+/// among the account's recent posts. Found → sent. Not found → `unknown`, the user decides
+/// (`Ok(None)`). The lookup failing → try again later; the part stays `sending`.
+fn settle_by_lookup(
+    store: &mut Store,
+    entry: &Entry,
+    part: &Part,
+    which: &str,
+    network: &str,
+    find: impl FnOnce(&str) -> Result<Option<String>, Problem>,
+    url_of: impl FnOnce(&str) -> String,
+) -> Result<Option<Posted>, Stop> {
+    match find(&part.text) {
+        Ok(Some(id)) => {
+            store.part_sent(&entry.id, part.idx, &id, None, &url_of(&id))?;
+            tracing::info!(entry = %entry.id, part = part.idx, "settled by lookup: it had gone out");
+            Ok(Some(Posted::Id(id)))
+        }
+        Ok(None) => {
+            let why = format!(
+                "Podium could not tell whether {which} went out: {network} gave no clear answer and \
+                 the post is not among the account's recent posts (or {network} does not let Podium \
+                 read them). Look at the account on {network}, then choose \"It was posted\" or \
+                 \"Send again\"."
+            );
+            store.entry_unknown(&entry.id, &why)?;
+            Ok(None)
+        }
+        Err(problem) => Err(Stop::Problem(problem)),
+    }
+}
+
 fn push_stopped(report: &mut Report, entry: Entry) {
     if entry.state == OutboxState::Unknown {
         report.unknown.push(entry);
@@ -420,7 +563,8 @@ impl From<podium_store::Error> for Stop {
 #[derive(Debug, Clone)]
 enum Posted {
     Bluesky(StrongRef),
-    Mastodon(String),
+    /// Mastodon, X, LinkedIn: the post's id.
+    Id(String),
 }
 
 impl Posted {
@@ -431,7 +575,7 @@ impl Posted {
                 uri: id,
                 cid: cid.clone(),
             }),
-            None => Posted::Mastodon(id),
+            None => Posted::Id(id),
         }
     }
 }
@@ -439,13 +583,17 @@ impl Posted {
 enum Client {
     Bluesky(Bluesky),
     Mastodon(Mastodon),
+    X(X),
+    LinkedIn(LinkedIn),
 }
 
 impl Client {
-    fn open(account: &Account) -> Result<Client, Problem> {
+    fn open(account: &Account, linkedin_version: Option<&str>) -> Result<Client, Problem> {
         match account.network {
             Network::Bluesky => Bluesky::open(account).map(Client::Bluesky),
             Network::Mastodon => Mastodon::open(account).map(Client::Mastodon),
+            Network::X => X::open(account).map(Client::X),
+            Network::Linkedin => LinkedIn::open(account, linkedin_version).map(Client::LinkedIn),
             other => Err(Problem::Net(Failure::Status {
                 status: 0,
                 code: String::new(),
@@ -477,7 +625,7 @@ pub fn parts_for(
         },
         ..Options::default()
     };
-    let texts = if draft.thread {
+    let texts = if draft.thread && network != Network::Linkedin {
         thread::split(text, network, &options, true)
     } else {
         vec![text.clone()]

@@ -12,6 +12,7 @@ use crate::Result;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_publish.sql")),
+    (3, include_str!("../migrations/0003_token_expiry.sql")),
 ];
 
 /// The newest schema this build reads and writes.

@@ -41,6 +41,8 @@ pub struct Account {
     pub slots: Vec<Slot>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the sign-in stops working by itself (LinkedIn: 60 days), if it does.
+    pub token_expires_at: Option<DateTime<Utc>>,
 }
 
 /// What connecting an account stores.
@@ -53,6 +55,7 @@ pub struct NewAccount {
     pub remote_id: String,
     pub credential_ref: String,
     pub zone: String,
+    pub token_expires_at: Option<DateTime<Utc>>,
 }
 
 /// One part of an entry (a single post is one part; a thread has one per post).
@@ -117,7 +120,8 @@ pub struct Due {
 pub const GRACE_SETTING: &str = "publish.grace_seconds";
 
 const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
-    credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at";
+    credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
+    token_expires_at";
 
 const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
     o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
@@ -189,6 +193,7 @@ fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
         slots: Vec::new(),
         created_at: time_col(r, 13)?,
         updated_at: time_col(r, 14)?,
+        token_expires_at: opt_time_col(r, 15)?,
     })
 }
 
@@ -261,8 +266,8 @@ impl Store {
                 let id = uuid::Uuid::now_v7().to_string();
                 self.conn.execute(
                     "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
-                     credential_ref, zone, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                     credential_ref, zone, created_at, updated_at, token_expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
                     params![
                         id,
                         network_str(network),
@@ -272,7 +277,8 @@ impl Store {
                         new.remote_id,
                         new.credential_ref,
                         new.zone.trim(),
-                        now
+                        now,
+                        new.token_expires_at.map(timestamp)
                     ],
                 )?;
                 id

@@ -1,0 +1,600 @@
+//! A local server on 127.0.0.1 that plays X's and LinkedIn's documented APIs, for contract
+//! tests (neither network offers a test server): OAuth 2.0 with PKCE (S256 checked, codes valid
+//! 30 s, refresh tokens that rotate), OAuth 1.0a headers, `POST /2/tweets`, `GET
+//! /2/users/:id/tweets` (texts shown back as X does: t.co links, HTML entities), LinkedIn's
+//! OAuth, `/v2/userinfo` and `POST /rest/posts` (protocol and version headers checked; 426 for a
+//! retired version). A queue of faults decides how the next post request is answered.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{json, Value};
+use sha2::Digest;
+
+/// How the server answers the next post request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// 401: the access token is treated as expired from now on.
+    ExpireToken,
+    /// 403 "duplicate content", nothing created.
+    Duplicate,
+    /// 429 with rate-limit headers (reset in 300 s), nothing created.
+    RateLimited,
+    /// 429 usage cap problem, nothing created.
+    UsageCapped,
+    /// 503, nothing created.
+    Unavailable,
+    /// The post is made, then 503.
+    UnavailableAfterCreate,
+    /// The post is made, then no answer for `HOLD`.
+    HoldAfterCreate,
+    /// The post is made, then a body that is not JSON.
+    MalformedAfterCreate,
+    /// 200 with `errors[]` and no data; nothing created.
+    OkWithErrors,
+    /// 5xx-free internal error with nothing created.
+    ServerError,
+}
+
+/// How long `HoldAfterCreate` keeps the answer back.
+pub const HOLD: Duration = Duration::from_secs(8);
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub faults: Vec<Fault>,
+    /// Posts made: (id, text as received, reply-to).
+    pub tweets: Vec<(String, String, Option<String>)>,
+    pub linkedin_posts: Vec<(String, Value)>,
+    /// code → (challenge, issued)
+    codes: HashMap<String, (String, Instant)>,
+    pub access: String,
+    pub refresh: String,
+    pub expired_access: Vec<String>,
+    pub refreshes: usize,
+    pub refresh_tokens_seen: Vec<String>,
+    pub oauth1_posts: usize,
+    pub linkedin_versions: Vec<String>,
+    pub linkedin_token: String,
+}
+
+pub struct Server {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = state.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = shared.clone();
+                std::thread::spawn(move || handle(stream, &state));
+            }
+        });
+        Server { url, state }
+    }
+
+    pub fn fault(&self, f: Fault) {
+        self.state.lock().unwrap().faults.push(f);
+    }
+
+    pub fn tweets(&self) -> Vec<(String, String, Option<String>)> {
+        self.state.lock().unwrap().tweets.clone()
+    }
+
+    pub fn linkedin_posts(&self) -> Vec<(String, Value)> {
+        self.state.lock().unwrap().linkedin_posts.clone()
+    }
+}
+
+struct Request {
+    method: String,
+    path: String,
+    query: HashMap<String, String>,
+    headers: HashMap<String, String>,
+    body: Vec<u8>,
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&head).to_string();
+    let mut lines = text.lines();
+    let mut first = lines.next()?.split_whitespace();
+    let method = first.next()?.to_owned();
+    let target = first.next()?.to_owned();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).ok()?;
+    let url = url::Url::parse(&format!("http://x{target}")).ok()?;
+    Some(Request {
+        method,
+        path: url.path().to_owned(),
+        query: url.query_pairs().into_owned().collect(),
+        headers,
+        body,
+    })
+}
+
+fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body: &str) {
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    if !headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+    {
+        head.push_str("content-type: application/json\r\n");
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+/// X shows texts back with links as t.co and HTML entities.
+fn shown_back(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            if w.starts_with("http") {
+                "https://t.co/Ab12Cd34".to_owned()
+            } else {
+                w.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn handle(mut stream: TcpStream, state: &Mutex<State>) {
+    let Some(req) = read_request(&mut stream) else {
+        return;
+    };
+    let auth = req
+        .headers
+        .get("authorization")
+        .cloned()
+        .unwrap_or_default();
+    match (req.method.as_str(), req.path.as_str()) {
+        // ----- X: OAuth 2.0 with PKCE
+        ("GET", "/i/oauth2/authorize") => {
+            let q = &req.query;
+            let scopes: Vec<&str> = q
+                .get("scope")
+                .map(|s| s.split(' ').collect())
+                .unwrap_or_default();
+            let ok = q.get("response_type").map(String::as_str) == Some("code")
+                && q.get("code_challenge_method").map(String::as_str) == Some("S256")
+                && ["tweet.read", "tweet.write", "users.read", "offline.access"]
+                    .iter()
+                    .all(|s| scopes.contains(s));
+            if !ok {
+                return respond(&mut stream, 400, &[], r#"{"error":"invalid_request"}"#);
+            }
+            let code = format!("code{}", rand_id());
+            state
+                .lock()
+                .unwrap()
+                .codes
+                .insert(code.clone(), (q["code_challenge"].clone(), Instant::now()));
+            let location = format!("{}?state={}&code={code}", q["redirect_uri"], q["state"]);
+            respond(&mut stream, 302, &[("location", location)], "");
+        }
+        ("POST", "/2/oauth2/token") => {
+            let f = form(&req.body);
+            let mut s = state.lock().unwrap();
+            match f.get("grant_type").map(String::as_str) {
+                Some("authorization_code") => {
+                    let Some((challenge, issued)) = s.codes.remove(&f["code"]) else {
+                        return respond(
+                            &mut stream,
+                            400,
+                            &[],
+                            r#"{"error":"invalid_request","error_description":"Value passed for the authorization code was invalid."}"#,
+                        );
+                    };
+                    let verifier = f.get("code_verifier").cloned().unwrap_or_default();
+                    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+                    if computed != challenge
+                        || issued.elapsed() > Duration::from_secs(30)
+                        || !f.contains_key("client_id")
+                    {
+                        return respond(&mut stream, 400, &[], r#"{"error":"invalid_request"}"#);
+                    }
+                    s.access = format!("A{}", rand_id());
+                    s.refresh = format!("R{}", rand_id());
+                }
+                Some("refresh_token") => {
+                    let given = f.get("refresh_token").cloned().unwrap_or_default();
+                    s.refresh_tokens_seen.push(given.clone());
+                    if given != s.refresh {
+                        return respond(
+                            &mut stream,
+                            400,
+                            &[],
+                            r#"{"error":"invalid_request","error_description":"Value passed for the token was invalid."}"#,
+                        );
+                    }
+                    s.refreshes += 1;
+                    s.access = format!("A{}", rand_id());
+                    s.refresh = format!("R{}", rand_id()); // rotates: the old one is dead
+                }
+                _ => {
+                    return respond(
+                        &mut stream,
+                        400,
+                        &[],
+                        r#"{"error":"unsupported_grant_type"}"#,
+                    )
+                }
+            }
+            let body = json!({"token_type": "bearer", "expires_in": 7200, "access_token": s.access, "refresh_token": s.refresh, "scope": "tweet.read tweet.write users.read offline.access"});
+            respond(&mut stream, 200, &[], &body.to_string());
+        }
+        ("GET", "/2/users/me") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                );
+            }
+            respond(
+                &mut stream,
+                200,
+                &[],
+                r#"{"data":{"id":"42","name":"Leder","username":"leder"}}"#,
+            );
+        }
+        ("GET", "/2/users/42/tweets") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","status":401}"#,
+                );
+            }
+            let s = state.lock().unwrap();
+            let data: Vec<Value> = s
+                .tweets
+                .iter()
+                .rev()
+                .map(|(id, text, _)| json!({"id": id, "text": shown_back(text)}))
+                .collect();
+            respond(
+                &mut stream,
+                200,
+                &[],
+                &json!({"data": data, "meta": {"result_count": data.len()}}).to_string(),
+            );
+        }
+        ("POST", "/2/tweets") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                );
+            }
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let text = body["text"].as_str().unwrap_or_default().to_owned();
+            let reply = body
+                .pointer("/reply/in_reply_to_tweet_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let fault = {
+                let mut s = state.lock().unwrap();
+                if s.faults.is_empty() {
+                    None
+                } else {
+                    Some(s.faults.remove(0))
+                }
+            };
+            let create = |state: &Mutex<State>| {
+                let mut s = state.lock().unwrap();
+                if auth.starts_with("OAuth ") {
+                    s.oauth1_posts += 1;
+                }
+                let id = format!("{}", 1_000_000 + s.tweets.len());
+                s.tweets.push((id.clone(), text.clone(), reply.clone()));
+                id
+            };
+            match fault {
+                None => {
+                    let dup = state
+                        .lock()
+                        .unwrap()
+                        .tweets
+                        .iter()
+                        .any(|(_, t, _)| *t == text);
+                    if dup {
+                        return respond(
+                            &mut stream,
+                            403,
+                            &[],
+                            r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#,
+                        );
+                    }
+                    let id = create(state);
+                    respond(
+                        &mut stream,
+                        201,
+                        &[],
+                        &json!({"data": {"id": id, "text": text}}).to_string(),
+                    );
+                }
+                Some(Fault::ExpireToken) => {
+                    let mut s = state.lock().unwrap();
+                    let a = s.access.clone();
+                    s.expired_access.push(a);
+                    respond(
+                        &mut stream,
+                        401,
+                        &[],
+                        r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                    );
+                }
+                Some(Fault::Duplicate) => respond(
+                    &mut stream,
+                    403,
+                    &[],
+                    r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#,
+                ),
+                Some(Fault::RateLimited) => {
+                    let reset = (chrono::Utc::now().timestamp() + 300).to_string();
+                    respond(
+                        &mut stream,
+                        429,
+                        &[
+                            ("x-rate-limit-limit", "200".into()),
+                            ("x-rate-limit-remaining", "0".into()),
+                            ("x-rate-limit-reset", reset),
+                        ],
+                        r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#,
+                    );
+                }
+                Some(Fault::UsageCapped) => respond(
+                    &mut stream,
+                    429,
+                    &[],
+                    r#"{"title":"UsageCapExceeded","detail":"Usage cap exceeded: Monthly product cap","type":"https://api.twitter.com/2/problems/usage-capped","period":"Monthly","scope":"Product"}"#,
+                ),
+                Some(Fault::Unavailable) => respond(
+                    &mut stream,
+                    503,
+                    &[],
+                    r#"{"title":"Service Unavailable","status":503}"#,
+                ),
+                Some(Fault::ServerError) => respond(
+                    &mut stream,
+                    500,
+                    &[],
+                    r#"{"title":"Internal Error","status":500}"#,
+                ),
+                Some(Fault::UnavailableAfterCreate) => {
+                    create(state);
+                    respond(
+                        &mut stream,
+                        503,
+                        &[],
+                        r#"{"title":"Service Unavailable","status":503}"#,
+                    )
+                }
+                Some(Fault::MalformedAfterCreate) => {
+                    create(state);
+                    respond(&mut stream, 201, &[], "{\"data\": {\"id\": ")
+                }
+                Some(Fault::HoldAfterCreate) => {
+                    let id = create(state);
+                    std::thread::sleep(HOLD);
+                    respond(
+                        &mut stream,
+                        201,
+                        &[],
+                        &json!({"data": {"id": id, "text": text}}).to_string(),
+                    )
+                }
+                Some(Fault::OkWithErrors) => respond(
+                    &mut stream,
+                    200,
+                    &[],
+                    r#"{"errors":[{"message":"Your Tweet text is too long.","detail":"Your Tweet text is too long."}]}"#,
+                ),
+            }
+        }
+        // ----- LinkedIn
+        ("GET", "/oauth/v2/authorization") => {
+            let q = &req.query;
+            let code = format!("li{}", rand_id());
+            state
+                .lock()
+                .unwrap()
+                .codes
+                .insert(code.clone(), (String::new(), Instant::now()));
+            let location = format!("{}?code={code}&state={}", q["redirect_uri"], q["state"]);
+            respond(&mut stream, 302, &[("location", location)], "");
+        }
+        ("POST", "/oauth/v2/accessToken") => {
+            let f = form(&req.body);
+            let mut s = state.lock().unwrap();
+            if f.get("client_secret").map(String::as_str) != Some("li-secret")
+                || s.codes
+                    .remove(f.get("code").map(String::as_str).unwrap_or(""))
+                    .is_none()
+            {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#,
+                );
+            }
+            s.linkedin_token = format!("L{}", rand_id());
+            respond(&mut stream, 200, &[], &json!({"access_token": s.linkedin_token, "expires_in": 5_184_000, "scope": "openid,profile,w_member_social"}).to_string());
+        }
+        ("GET", "/v2/userinfo") => {
+            if auth != format!("Bearer {}", state.lock().unwrap().linkedin_token) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"serviceErrorCode":65600,"message":"Invalid access token","status":401}"#,
+                );
+            }
+            respond(
+                &mut stream,
+                200,
+                &[],
+                r#"{"sub":"abc123","name":"Leder Lederson","locale":{"language":"nb","country":"NO"}}"#,
+            );
+        }
+        ("GET", "/rest/posts") => respond(
+            &mut stream,
+            403,
+            &[],
+            r#"{"serviceErrorCode":100,"message":"Not enough permissions to access: partnerApiPostsExternal.FINDER-author","status":403}"#,
+        ),
+        ("POST", "/rest/posts") => {
+            let version = req
+                .headers
+                .get("linkedin-version")
+                .cloned()
+                .unwrap_or_default();
+            state
+                .lock()
+                .unwrap()
+                .linkedin_versions
+                .push(version.clone());
+            if req
+                .headers
+                .get("x-restli-protocol-version")
+                .map(String::as_str)
+                != Some("2.0.0")
+            {
+                return respond(
+                    &mut stream,
+                    400,
+                    &[],
+                    r#"{"message":"missing X-Restli-Protocol-Version","status":400}"#,
+                );
+            }
+            if version == "202001" {
+                return respond(
+                    &mut stream,
+                    426,
+                    &[],
+                    r#"{"code":"NONEXISTENT_VERSION","message":"Requested version 20200101 is not active","status":426}"#,
+                );
+            }
+            if auth != format!("Bearer {}", state.lock().unwrap().linkedin_token) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"serviceErrorCode":65600,"message":"Invalid access token","status":401}"#,
+                );
+            }
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let fault = {
+                let mut s = state.lock().unwrap();
+                if s.faults.is_empty() {
+                    None
+                } else {
+                    Some(s.faults.remove(0))
+                }
+            };
+            let create = |state: &Mutex<State>| {
+                let mut s = state.lock().unwrap();
+                let urn = format!("urn:li:share:{}", 7_000_000 + s.linkedin_posts.len());
+                s.linkedin_posts.push((urn.clone(), body.clone()));
+                urn
+            };
+            match fault {
+                None => {
+                    let urn = create(state);
+                    respond(&mut stream, 201, &[("x-restli-id", urn)], "")
+                }
+                Some(Fault::RateLimited) => respond(
+                    &mut stream,
+                    429,
+                    &[("retry-after", "120".into())],
+                    r#"{"message":"Resource level throttle limit exceeded","status":429}"#,
+                ),
+                Some(Fault::HoldAfterCreate) => {
+                    let urn = create(state);
+                    std::thread::sleep(HOLD);
+                    respond(&mut stream, 201, &[("x-restli-id", urn)], "")
+                }
+                Some(Fault::UnavailableAfterCreate) => {
+                    create(state);
+                    respond(
+                        &mut stream,
+                        504,
+                        &[],
+                        r#"{"message":"Gateway timeout","status":504}"#,
+                    )
+                }
+                Some(_) => respond(
+                    &mut stream,
+                    500,
+                    &[],
+                    r#"{"message":"Internal Server Error","status":500}"#,
+                ),
+            }
+        }
+        _ => respond(&mut stream, 404, &[], r#"{"error":"not found"}"#),
+    }
+}
+
+fn x_authorized(auth: &str, state: &Mutex<State>) -> bool {
+    if let Some(sig) = auth.strip_prefix("OAuth ") {
+        // OAuth 1.0a: a header with our consumer key, token and a signature.
+        return sig.contains("oauth_consumer_key=\"ck\"")
+            && sig.contains("oauth_token=\"at\"")
+            && sig.contains("oauth_signature=\"");
+    }
+    let s = state.lock().unwrap();
+    let token = auth.strip_prefix("Bearer ").unwrap_or_default();
+    !token.is_empty() && token == s.access && !s.expired_access.iter().any(|e| e == token)
+}
+
+fn rand_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(1);
+    format!("{}{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+}

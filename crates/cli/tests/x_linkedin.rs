@@ -1,0 +1,564 @@
+//! Contract tests for X and LinkedIn: the `podium` binary against a local server that plays
+//! each documented API (tests/contract), with secrets in the real keyring. The connect flows
+//! run end to end through the loopback redirect, driven by the test as the browser; the crash
+//! matrix kills the publisher at each step and finds one post, or `unknown` — never two.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod contract;
+mod peers;
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use contract::{Fault, Server};
+use peers::{free_port, ok, podium, podium_env, queue, spawn, until, wait_for_stderr};
+use serde_json::Value;
+
+fn db(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("podium.sqlite3")
+}
+
+/// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
+/// returns the new account's id.
+fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(peers::podium_bin())
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .arg("--no-browser")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+    }
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.trim().starts_with("http") {
+                let _ = tx.send(line.trim().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sign-in address");
+    // The browser: the sign-in page redirects to Podium's loopback listener.
+    let browser = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = browser.get(&url).send().unwrap();
+    assert_eq!(answer.status().as_u16(), 302, "{url}");
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let page = browser.get(&location).send().unwrap().text().unwrap();
+    assert!(page.contains("Podium is connected"), "{page}");
+    let out = child.wait_with_output().unwrap();
+    let said = reader.join().unwrap();
+    assert!(out.status.success(), "{said}");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn connect_x(db: &Path, server: &Server) -> String {
+    let port = free_port().to_string();
+    let authorize = format!("{}/i/oauth2/authorize", server.url);
+    connect_in_browser(
+        db,
+        &[
+            "accounts",
+            "add",
+            "x",
+            "--client-id",
+            "podium-test-client",
+            "--api",
+            &server.url,
+            "--authorize",
+            &authorize,
+            "--port",
+            &port,
+        ],
+        "",
+    )
+}
+
+fn connect_linkedin(db: &Path, server: &Server) -> String {
+    let port = free_port().to_string();
+    let auth = format!("{}/oauth/v2", server.url);
+    connect_in_browser(
+        db,
+        &[
+            "accounts",
+            "add",
+            "linkedin",
+            "--client-id",
+            "li-client",
+            "--api",
+            &server.url,
+            "--auth",
+            &auth,
+            "--port",
+            &port,
+        ],
+        "li-secret\n",
+    )
+}
+
+fn draft(db: &Path, text: &str, extra: &[&str]) -> String {
+    let mut args = vec!["drafts", "add"];
+    args.extend_from_slice(extra);
+    ok(db, &args, text)
+}
+
+fn schedule_now(db: &Path, draft: &str, account: &str) -> String {
+    let at = (Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
+    ok(
+        db,
+        &["schedule", draft, "--account", account, "--at", &at],
+        "",
+    )
+}
+
+fn entry(db: &Path, id: &str) -> Value {
+    queue(db).into_iter().find(|e| e["id"] == id).unwrap()
+}
+
+fn publish(db: &Path) -> String {
+    let out = podium_env(
+        db,
+        &["publish", "--due"],
+        "",
+        &[("PODIUM_HTTP_TIMEOUT_SECS", "3")],
+    );
+    String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
+}
+
+fn account(db: &Path, id: &str) -> Value {
+    let all: Value = serde_json::from_str(&ok(db, &["accounts", "list", "--json"], "")).unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn x_connects_with_pkce_posts_a_thread_and_rotates_its_refresh_token() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_x(&db, &server);
+    let a = account(&db, &id);
+    assert_eq!(a["handle"], "@leder");
+    assert_eq!(a["remote_id"], "42");
+    let reference = a["credential_ref"].as_str().unwrap().to_owned();
+    // The tokens are in the keyring, not in the database.
+    let first = server.state.lock().unwrap().refresh.clone();
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.windows(first.len()).any(|w| w == first.as_bytes()));
+
+    // A thread goes out part by part, each a reply to the one before.
+    let sentence = "Ledelse handler om å lytte, og om å ta ansvar når det gjelder. ";
+    let text = sentence.repeat(10);
+    let d = draft(&db, text.trim(), &["--thread"]);
+    // The access token expires before the first part: refreshed once, and the send retried.
+    server.fault(Fault::ExpireToken);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    let e = entry(&db, &e);
+    assert_eq!(e["state"], "sent", "{e}");
+    let tweets = server.tweets();
+    let parts = e["parts"].as_array().unwrap();
+    assert!(parts.len() >= 3);
+    assert_eq!(tweets.len(), parts.len());
+    for k in 1..tweets.len() {
+        assert_eq!(
+            tweets[k].2.as_deref(),
+            Some(tweets[k - 1].0.as_str()),
+            "part {k} replies to part {}",
+            k - 1
+        );
+    }
+    assert_eq!(
+        e["remote_url"],
+        format!("https://x.com/leder/status/{}", tweets[0].0)
+    );
+
+    // The refresh rotated the refresh token: the new one is in the keyring, the old one is dead.
+    let state = server.state.lock().unwrap();
+    assert_eq!(state.refreshes, 1);
+    assert_eq!(state.refresh_tokens_seen, vec![first.clone()]);
+    let stored: podium_publish::x::Secret = podium_publish::credentials::load(&reference).unwrap();
+    let podium_publish::x::Secret::OAuth2 {
+        refresh_token,
+        access_token,
+        ..
+    } = stored
+    else {
+        panic!()
+    };
+    assert_eq!(refresh_token, state.refresh);
+    assert_eq!(access_token, state.access);
+    assert_ne!(refresh_token, first);
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn x_oauth1_user_tokens_sign_their_requests() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = ok(
+        &db,
+        &["accounts", "add", "x", "--oauth1", "--api", &server.url],
+        "ck\ncs\nat\nats\n",
+    );
+    let d = draft(&db, "Signed with OAuth 1.0a", &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+    assert_eq!(server.state.lock().unwrap().oauth1_posts, 1);
+    let bad = podium(
+        &db,
+        &["accounts", "add", "x", "--oauth1", "--api", &server.url],
+        "only\ntwo\n",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("four OAuth 1.0a keys"));
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn x_answers_are_read_as_the_contract_says() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_x(&db, &server);
+    let post = |text: &str| {
+        let d = draft(&db, text, &[]);
+        schedule_now(&db, &d, &id)
+    };
+
+    // 200 with errors[]: not a success; nothing was made, so it fails with X's words.
+    server.fault(Fault::OkWithErrors);
+    let e = post("Two hundred with errors");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "failed");
+    assert!(got["error"].as_str().unwrap().contains("too long"), "{got}");
+
+    // 429 with x-rate-limit-reset: waits for the reset; the message says so.
+    server.fault(Fault::RateLimited);
+    let e = post("Rate limited");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "queued");
+    assert!(
+        got["error"].as_str().unwrap().contains("rate limit"),
+        "{got}"
+    );
+    let retry: chrono::DateTime<Utc> = got["retry_at"].as_str().unwrap().parse().unwrap();
+    assert!(retry > Utc::now() + chrono::Duration::seconds(280));
+    ok(&db, &["queue", "remove", &e], "");
+
+    // Usage cap: explained plainly.
+    server.fault(Fault::UsageCapped);
+    let e = post("Usage capped");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert!(
+        got["error"]
+            .as_str()
+            .unwrap()
+            .contains("monthly post allowance"),
+        "{got}"
+    );
+    ok(&db, &["queue", "remove", &e], "");
+
+    // 503 after the post was made: the lookup finds it → sent, once.
+    server.fault(Fault::UnavailableAfterCreate);
+    let e = post("Made, then 503 & <more> https://example.com/x?y=1");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got}");
+    let made = server
+        .tweets()
+        .iter()
+        .filter(|t| t.1.starts_with("Made, then 503"))
+        .count();
+    assert_eq!(made, 1);
+
+    // A body that cannot be read after the post was made: found → sent.
+    server.fault(Fault::MalformedAfterCreate);
+    let e = post("Made, then garbled");
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+
+    // A timeout after the post was made: found → sent.
+    server.fault(Fault::HoldAfterCreate);
+    let e = post("Made, then silence");
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+
+    // 503 with nothing made: not found → unknown, never a blind retry.
+    server.fault(Fault::Unavailable);
+    let e = post("Nothing made");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "unknown", "{got}");
+    assert!(!server.tweets().iter().any(|t| t.1 == "Nothing made"));
+    publish(&db);
+    assert!(
+        !server.tweets().iter().any(|t| t.1 == "Nothing made"),
+        "still never retried"
+    );
+
+    // 403 duplicate content: "already posted" only when the lookup finds it.
+    let e = post("Made, then garbled"); // the same text as above: X says duplicate; found
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got}");
+    server.fault(Fault::Duplicate);
+    let e = post("Duplicate but not there");
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "unknown");
+    let total = server.tweets().len();
+    assert_eq!(
+        total,
+        3,
+        "exactly the posts that were made: {:?}",
+        server.tweets()
+    );
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn linkedin_connects_posts_escaped_text_and_explains_versions_and_expiry() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_linkedin(&db, &server);
+    let a = account(&db, &id);
+    assert_eq!(a["handle"], "Leder Lederson");
+    assert_eq!(a["remote_id"], "urn:li:person:abc123");
+    let expires: chrono::DateTime<Utc> = a["token_expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (expires - Utc::now() - chrono::Duration::days(60))
+            .num_minutes()
+            .abs()
+            < 5
+    );
+    let reference = a["credential_ref"].as_str().unwrap().to_owned();
+
+    let text = "Q3 (foreløpig): vekst i #Norge [se rapport] – takk til @team_nord!";
+    let d = draft(&db, text, &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got}");
+    let posts = server.linkedin_posts();
+    assert_eq!(posts.len(), 1);
+    assert_eq!(got["remote_id"], posts[0].0);
+    assert_eq!(
+        got["remote_url"],
+        format!("https://www.linkedin.com/feed/update/{}/", posts[0].0)
+    );
+    let body = &posts[0].1;
+    assert_eq!(body["author"], "urn:li:person:abc123");
+    assert_eq!(
+        body["commentary"],
+        podium_core::text::linkedin::commentary(text).text
+    );
+    assert!(body["commentary"]
+        .as_str()
+        .unwrap()
+        .contains("\\(foreløpig\\)"));
+    assert_eq!(
+        server.state.lock().unwrap().linkedin_versions[0],
+        podium_publish::linkedin::VERSION
+    );
+
+    // A retired version: 426, said plainly; nothing was made.
+    {
+        let store = podium_store::Store::open(&db).unwrap();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('linkedin.version', '202001')",
+                [],
+            )
+            .unwrap();
+    }
+    let d = draft(&db, "With an old version", &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "failed");
+    assert!(
+        got["error"]
+            .as_str()
+            .unwrap()
+            .contains("retired API version 202001"),
+        "{got}"
+    );
+    {
+        let store = podium_store::Store::open(&db).unwrap();
+        store
+            .connection()
+            .execute("DELETE FROM settings WHERE key = 'linkedin.version'", [])
+            .unwrap();
+    }
+
+    // The sign-in expired: the account needs reconnecting and the post stays queued.
+    let mut secret: podium_publish::linkedin::Secret =
+        podium_publish::credentials::load(&reference).unwrap();
+    secret.expires_at = Utc::now() - chrono::Duration::days(1);
+    podium_publish::credentials::save(&reference, &secret).unwrap();
+    let d = draft(&db, "After expiry", &[]);
+    let e = schedule_now(&db, &d, &id);
+    let out = publish(&db);
+    assert!(out.contains("expired"), "{out}");
+    assert_eq!(entry(&db, &e)["state"], "queued");
+    let a = account(&db, &id);
+    assert_eq!(a["status"], "reconnect");
+    assert!(a["status_reason"]
+        .as_str()
+        .unwrap()
+        .contains("LinkedIn sign-in expired on"));
+    assert_eq!(server.linkedin_posts().len(), 1);
+    // Reconnecting brings it back and the post goes.
+    connect_linkedin(&db, &server);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+
+    // An unclear outcome: LinkedIn does not let Podium read posts back → unknown, never twice.
+    server.fault(Fault::UnavailableAfterCreate);
+    let d = draft(&db, "Unclear on LinkedIn", &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "unknown");
+    publish(&db);
+    assert_eq!(
+        server
+            .linkedin_posts()
+            .iter()
+            .filter(|p| p.1["commentary"] == "Unclear on LinkedIn")
+            .count(),
+        1
+    );
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Crash {
+    BeforeRequest,
+    RequestLeft,
+    AfterResponse,
+}
+
+fn crash(db: &Path, step: Crash, posts: &dyn Fn() -> usize, server: &Server) {
+    let env = [("PODIUM_HTTP_TIMEOUT_SECS", "30")];
+    let mut child = match step {
+        Crash::BeforeRequest => {
+            let mut c = spawn(
+                db,
+                &["publish", "--due"],
+                &[("PODIUM_TEST_PAUSE_AT", "before-request"), env[0]],
+            );
+            wait_for_stderr(&mut c, "paused at before-request");
+            c
+        }
+        Crash::RequestLeft => {
+            server.fault(Fault::HoldAfterCreate);
+            let c = spawn(db, &["publish", "--due"], &env);
+            until(
+                Duration::from_secs(30),
+                "the post to reach the server",
+                || (posts() == 1).then_some(()),
+            );
+            c
+        }
+        Crash::AfterResponse => {
+            let mut c = spawn(
+                db,
+                &["publish", "--due"],
+                &[("PODIUM_TEST_PAUSE_AT", "after-response"), env[0]],
+            );
+            wait_for_stderr(&mut c, "paused at after-response");
+            c
+        }
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn crash_matrix_x_and_linkedin_never_post_twice() {
+    for step in [
+        Crash::BeforeRequest,
+        Crash::RequestLeft,
+        Crash::AfterResponse,
+    ] {
+        // X: a lookup settles what went out.
+        let server = Server::start();
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir);
+        let id = connect_x(&db, &server);
+        let d = draft(&db, &format!("Crash {step:?} on X"), &[]);
+        let e = schedule_now(&db, &d, &id);
+        crash(&db, step, &|| server.tweets().len(), &server);
+        publish(&db);
+        publish(&db);
+        let got = entry(&db, &e);
+        let n = server.tweets().len();
+        assert!(n <= 1, "{step:?}: never two posts");
+        match step {
+            Crash::BeforeRequest => assert_eq!(
+                (got["state"].as_str(), n),
+                (Some("unknown"), 0),
+                "{step:?}: nothing went out; the user is asked"
+            ),
+            _ => assert_eq!(
+                (got["state"].as_str(), n),
+                (Some("sent"), 1),
+                "{step:?}: found by the lookup"
+            ),
+        }
+
+        // LinkedIn: nothing to look up with (no r_member_social): unknown, the user is asked.
+        let server = Server::start();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("podium.sqlite3");
+        let id = connect_linkedin(&db, &server);
+        let d = draft(&db, &format!("Crash {step:?} on LinkedIn"), &[]);
+        let e = schedule_now(&db, &d, &id);
+        crash(&db, step, &|| server.linkedin_posts().len(), &server);
+        publish(&db);
+        publish(&db);
+        let got = entry(&db, &e);
+        assert!(
+            server.linkedin_posts().len() <= 1,
+            "{step:?}: never two posts"
+        );
+        assert_eq!(got["state"], "unknown", "{step:?}: {got}");
+        assert!(got["error"].as_str().unwrap().contains("It was posted"));
+    }
+}

@@ -1,0 +1,305 @@
+//! LinkedIn: three-legged OAuth 2.0 with the person's own LinkedIn app (the token exchange
+//! needs its client secret, which lives in the keyring), the person URN from `/v2/userinfo`,
+//! and `POST /rest/posts` with the commentary escaped as "little text" by the text engine.
+//!
+//! API facts relied on (learn.microsoft.com, LinkedIn Marketing API: Posts API, API versioning;
+//! Sign In with LinkedIn using OpenID Connect): authorization at
+//! `https://www.linkedin.com/oauth/v2/authorization`, token at `…/oauth/v2/accessToken` with
+//! `client_id` and `client_secret` in the body; access tokens last 60 days (`expires_in`
+//! 5184000); `/v2/userinfo` answers `sub`, the member id of `urn:li:person:{sub}`; the Posts API
+//! wants `X-Restli-Protocol-Version: 2.0.0` and a `LinkedIn-Version: YYYYMM` header, answers
+//! `201` with the post's URN in `x-restli-id`, and `426` when the version has been retired.
+//! LinkedIn has no idempotency key; reading one's own posts back needs `r_member_social`, which
+//! LinkedIn grants to few apps — without it an unclear outcome becomes `unknown`.
+
+use chrono::{DateTime, Utc};
+use oauth2::basic::BasicClient;
+use oauth2::{AuthUrl, ClientId, CsrfToken, RedirectUrl, Scope};
+use podium_store::Account;
+use reqwest::blocking::Client;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::credentials;
+use crate::http::{self, Failure, Problem};
+use crate::loopback::{self, Loopback};
+use crate::{Error, Result};
+
+pub const API: &str = "https://api.linkedin.com";
+pub const AUTH: &str = "https://www.linkedin.com/oauth/v2";
+/// The Posts API version Podium speaks (`LinkedIn-Version`), unless the `linkedin.version`
+/// setting names another. LinkedIn supports each version for about a year.
+pub const VERSION: &str = "202510";
+/// The setting that overrides [`VERSION`].
+pub const VERSION_SETTING: &str = "linkedin.version";
+pub const SCOPES: [&str; 3] = ["openid", "profile", "w_member_social"];
+/// The loopback port of the redirect URI the person registers in their LinkedIn app.
+pub const REDIRECT_PORT: u16 = 8720;
+/// Warn this long before the sign-in expires.
+pub const WARN_DAYS: i64 = 7;
+
+/// What the keyring holds for a LinkedIn account.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Secret {
+    pub client_id: String,
+    pub client_secret: String,
+    pub access_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Where LinkedIn lives (tests point these at a local server).
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    pub api: String,
+    pub auth: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Endpoints {
+        Endpoints {
+            api: API.into(),
+            auth: AUTH.into(),
+        }
+    }
+}
+
+/// The signed-in member.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub sub: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Signs in through the browser with the person's LinkedIn app.
+pub fn sign_in(
+    endpoints: &Endpoints,
+    client_id: &str,
+    client_secret: &str,
+    port: u16,
+    show: &mut dyn FnMut(&str),
+) -> Result<(Me, Secret)> {
+    let listener = Loopback::bind_port(port)?;
+    let bad = |e: oauth2::url::ParseError| Error::Invalid(e.to_string());
+    // The `oauth2` crate builds the authorization address (the secret never goes there).
+    let client = BasicClient::new(ClientId::new(client_id.trim().to_owned()))
+        .set_auth_uri(AuthUrl::new(format!("{}/authorization", endpoints.auth)).map_err(bad)?)
+        .set_redirect_uri(RedirectUrl::new(listener.redirect_uri()).map_err(bad)?);
+    let state = loopback::new_state();
+    let (url, _) = client
+        .authorize_url(|| CsrfToken::new(state.clone()))
+        .add_scopes(SCOPES.iter().map(|s| Scope::new((*s).to_owned())))
+        .url();
+    show(url.as_str());
+    let code = listener.wait_for_code(&state, crate::connect::BROWSER_TIMEOUT)?;
+    // The exchange by hand: LinkedIn's token answer has no `token_type`, which the `oauth2`
+    // crate's standard response requires.
+    #[derive(Deserialize)]
+    struct Token {
+        access_token: String,
+        #[serde(default)]
+        expires_in: Option<u64>,
+    }
+    let request = http::client()
+        .post(format!("{}/accessToken", endpoints.auth))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", listener.redirect_uri().as_str()),
+            ("client_id", client_id.trim()),
+            ("client_secret", client_secret.trim()),
+        ]);
+    let token = match http::json::<Token>(request) {
+        Ok((t, _)) => t,
+        Err(Failure::Status { status: 400 | 401, message, .. }) => {
+            return Err(Error::SignIn(format!(
+                "LinkedIn did not accept the sign-in ({message}): check the app's Client ID and Secret, \
+                 and that its redirect URL is {}",
+                listener.redirect_uri()
+            )))
+        }
+        Err(f) => return Err(Error::Network(f.describe("LinkedIn"))),
+    };
+    let lifetime = token.expires_in.unwrap_or(60 * 24 * 3600);
+    let secret = Secret {
+        client_id: client_id.trim().to_owned(),
+        client_secret: client_secret.trim().to_owned(),
+        access_token: token.access_token,
+        expires_at: Utc::now()
+            + chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(i64::MAX / 2)),
+    };
+    let me = who_am_i(&endpoints.api, &secret.access_token)?;
+    Ok((me, secret))
+}
+
+fn who_am_i(api: &str, token: &str) -> Result<Me> {
+    let url = format!("{}/v2/userinfo", api.trim_end_matches('/'));
+    match http::json::<Me>(http::client().get(url).bearer_auth(token)) {
+        Ok((me, _)) => Ok(me),
+        Err(f) => Err(Error::SignIn(f.describe("LinkedIn"))),
+    }
+}
+
+/// The member's URN.
+pub fn person_urn(sub: &str) -> String {
+    format!("urn:li:person:{sub}")
+}
+
+/// A client for one connected LinkedIn account.
+#[derive(Debug)]
+pub struct LinkedIn {
+    http: Client,
+    api: String,
+    author: String,
+    version: String,
+    secret: Secret,
+}
+
+impl LinkedIn {
+    pub fn open(account: &Account, version: Option<&str>) -> Result<LinkedIn, Problem> {
+        let secret: Secret = credentials::load(&account.credential_ref)
+            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        if secret.expires_at <= Utc::now() {
+            return Err(Problem::Reconnect(expired(secret.expires_at)));
+        }
+        Ok(LinkedIn {
+            http: http::client(),
+            api: account.service.trim_end_matches('/').to_owned(),
+            author: account.remote_id.clone(),
+            version: version.unwrap_or(VERSION).to_owned(),
+            secret,
+        })
+    }
+
+    fn rest(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> reqwest::blocking::RequestBuilder {
+        request
+            .bearer_auth(&self.secret.access_token)
+            .header("X-Restli-Protocol-Version", "2.0.0")
+            .header("LinkedIn-Version", &self.version)
+    }
+
+    /// `POST /rest/posts`: the post's URN.
+    pub fn post(&self, text: &str) -> Result<String, Problem> {
+        let commentary = podium_core::text::linkedin::commentary(text).text;
+        let body = json!({
+            "author": self.author,
+            "commentary": commentary,
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": []
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": false
+        });
+        let request = self
+            .rest(self.http.post(format!("{}/rest/posts", self.api)))
+            .json(&body);
+        match http::send(request) {
+            Ok(response) => response
+                .headers()
+                .get("x-restli-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .ok_or_else(|| Problem::Net(Failure::Unclear("LinkedIn answered without the post's id".into()))),
+            Err(Failure::Status { status: 401, .. }) => Err(Problem::Reconnect(
+                "LinkedIn no longer accepts this account's sign-in (it expired or was revoked): reconnect it".into(),
+            )),
+            Err(Failure::Status { status: 426, .. }) => Err(Problem::Net(Failure::Status {
+                status: 426,
+                code: "version".into(),
+                message: format!(
+                    "LinkedIn has retired API version {} that Podium used. Update Podium, or set a newer \
+                     version (YYYYMM) in the `{VERSION_SETTING}` setting",
+                    self.version
+                ),
+                retry_after: None,
+            })),
+            Err(f) => Err(Problem::Net(f)),
+        }
+    }
+
+    /// Looks `text` up among the member's recent posts; `Ok(None)` also when LinkedIn does not
+    /// let this app read them (no `r_member_social`): then nobody can tell, and the user decides.
+    pub fn find(&self, text: &str) -> Result<Option<String>, Problem> {
+        let commentary = podium_core::text::linkedin::commentary(text).text;
+        let request = self
+            .rest(self.http.get(format!("{}/rest/posts", self.api)))
+            .header("X-RestLi-Method", "FINDER")
+            .query(&[
+                ("author", self.author.as_str()),
+                ("q", "author"),
+                ("count", "20"),
+            ]);
+        match http::json::<Value>(request) {
+            Ok((v, _)) => Ok(v["elements"].as_array().and_then(|a| {
+                a.iter()
+                    .find(|p| p["commentary"].as_str() == Some(commentary.as_str()))
+                    .and_then(|p| p["id"].as_str().map(str::to_owned))
+            })),
+            Err(Failure::Status { status: 403, .. }) => Ok(None),
+            Err(f) => Err(Problem::Net(f)),
+        }
+    }
+
+    pub fn web_url(urn: &str) -> String {
+        format!("https://www.linkedin.com/feed/update/{urn}/")
+    }
+}
+
+/// The message for an expired sign-in.
+pub fn expired(at: DateTime<Utc>) -> String {
+    format!(
+        "LinkedIn sign-in expired on {}: reconnect the account (its posts stay queued)",
+        at.format("%-d %B %Y")
+    )
+}
+
+/// Whether a sign-in that expires at `at` needs a word now: expired, or within a week.
+pub fn expiry_notice(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
+    let at = at?;
+    if at <= now {
+        Some(expired(at))
+    } else if at - now <= chrono::Duration::days(WARN_DAYS) {
+        Some(format!(
+            "LinkedIn sign-in expires on {} ({} days): reconnect before then to keep posting",
+            at.format("%-d %B %Y"),
+            (at - now).num_days().max(1)
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn expiry_is_told_a_week_ahead_and_after() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+        assert_eq!(
+            expiry_notice(Some(now + chrono::Duration::days(30)), now),
+            None
+        );
+        let soon = expiry_notice(Some(now + chrono::Duration::days(6)), now).unwrap();
+        assert!(
+            soon.contains("3 December 2026") && soon.contains("6 days"),
+            "{soon}"
+        );
+        let gone = expiry_notice(Some(now - chrono::Duration::days(1)), now).unwrap();
+        assert!(gone.contains("expired on 26 November 2026"), "{gone}");
+        assert_eq!(person_urn("abc"), "urn:li:person:abc");
+    }
+}

@@ -1,0 +1,527 @@
+//! X: sign in with OAuth 2.0 (authorization code with PKCE, as a public native client, through
+//! the `oauth2` crate) or with OAuth 1.0a user tokens, and post with `POST /2/tweets`.
+//!
+//! X offers no idempotency key. So a request whose outcome is unclear (a timeout, a 5xx, an
+//! answer that cannot be read, or a part found `sending` after a crash) is never retried
+//! blindly: Podium looks the text up among the account's recent posts (`GET
+//! /2/users/:id/tweets`); found → sent; not found → `unknown`, and the user decides. A 403
+//! "duplicate content" counts as posted only when that lookup finds the post.
+//!
+//! API facts relied on (docs.x.com): the authorization endpoint `https://x.com/i/oauth2/authorize`
+//! and the token endpoint `POST https://api.x.com/2/oauth2/token`; a public client sends its
+//! `client_id` in the body; authorization codes must be exchanged within 30 seconds; with
+//! `offline.access` the token answer carries a refresh token, which rotates on every refresh;
+//! `x-rate-limit-reset` is a Unix time; problems carry a `type` such as
+//! `…/problems/usage-capped`; a 200 may carry `errors[]`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl,
+    RefreshToken, Scope, TokenResponse, TokenUrl,
+};
+use podium_store::Account;
+use reqwest::blocking::{Client, RequestBuilder};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::credentials;
+use crate::http::{self, Failure, Problem};
+use crate::loopback::{self, Loopback};
+use crate::oauth::{self, OAuth1Keys};
+use crate::{Error, Result};
+
+pub const API: &str = "https://api.x.com";
+pub const AUTHORIZE: &str = "https://x.com/i/oauth2/authorize";
+pub const SCOPES: [&str; 4] = ["tweet.read", "tweet.write", "users.read", "offline.access"];
+/// The loopback port of the redirect URI the person registers in their X app
+/// (`http://127.0.0.1:8719/callback`): X matches redirect URIs exactly.
+pub const REDIRECT_PORT: u16 = 8719;
+/// X lets an authorization code live 30 seconds; Podium exchanges it at once.
+pub const CODE_LIFETIME: Duration = Duration::from_secs(30);
+
+/// What the keyring holds for an X account.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Secret {
+    OAuth2 {
+        client_id: String,
+        access_token: String,
+        refresh_token: String,
+        expires_at: DateTime<Utc>,
+        token_url: String,
+    },
+    OAuth1 {
+        consumer_key: String,
+        consumer_secret: String,
+        token: String,
+        token_secret: String,
+    },
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Where X lives (the real one by default; tests point these at a local server).
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    pub api: String,
+    pub authorize: String,
+}
+
+impl Default for Endpoints {
+    fn default() -> Endpoints {
+        Endpoints {
+            api: API.into(),
+            authorize: AUTHORIZE.into(),
+        }
+    }
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+fn token_url(api: &str) -> String {
+    format!("{}/2/oauth2/token", api.trim_end_matches('/'))
+}
+
+/// The OAuth 2.0 sign-in, step by step, so the caller can show the address.
+pub fn oauth2_sign_in(
+    endpoints: &Endpoints,
+    client_id: &str,
+    port: u16,
+    show: &mut dyn FnMut(&str),
+) -> Result<(Me, Secret)> {
+    let listener = Loopback::bind_port(port)?;
+    let client = BasicClient::new(ClientId::new(client_id.trim().to_owned()))
+        .set_auth_type(AuthType::RequestBody)
+        .set_auth_uri(
+            AuthUrl::new(endpoints.authorize.clone()).map_err(|e| Error::Invalid(e.to_string()))?,
+        )
+        .set_token_uri(
+            TokenUrl::new(token_url(&endpoints.api)).map_err(|e| Error::Invalid(e.to_string()))?,
+        )
+        .set_redirect_uri(
+            RedirectUrl::new(listener.redirect_uri()).map_err(|e| Error::Invalid(e.to_string()))?,
+        );
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let state = loopback::new_state();
+    let (url, _) = client
+        .authorize_url(|| CsrfToken::new(state.clone()))
+        .add_scopes(SCOPES.iter().map(|s| Scope::new((*s).to_owned())))
+        .set_pkce_challenge(challenge)
+        .url();
+    show(url.as_str());
+    let code = listener.wait_for_code(&state, crate::connect::BROWSER_TIMEOUT)?;
+    // Straight to the exchange: the code lives 30 seconds.
+    let token = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(verifier)
+        .request(&oauth::send)
+        .map_err(|e| {
+            Error::SignIn(format!(
+                "X did not accept the sign-in: {}",
+                describe_token_error(&e)
+            ))
+        })?;
+    let refresh = token.refresh_token().ok_or_else(|| {
+        Error::SignIn("X gave no refresh token: the app must allow offline.access".into())
+    })?;
+    let secret = Secret::OAuth2 {
+        client_id: client_id.trim().to_owned(),
+        access_token: token.access_token().secret().clone(),
+        refresh_token: refresh.secret().clone(),
+        expires_at: Utc::now()
+            + chrono::Duration::from_std(token.expires_in().unwrap_or(Duration::from_secs(7200)))
+                .unwrap_or_default(),
+        token_url: token_url(&endpoints.api),
+    };
+    let me = who_am_i(&endpoints.api, &secret)?;
+    Ok((me, secret))
+}
+
+fn describe_token_error<E: std::error::Error>(e: &E) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Checks OAuth 1.0a user tokens and returns who they belong to.
+pub fn oauth1_sign_in(api: &str, secret: &Secret) -> Result<Me> {
+    who_am_i(api, secret)
+}
+
+fn who_am_i(api: &str, secret: &Secret) -> Result<Me> {
+    #[derive(Deserialize)]
+    struct Answer {
+        data: Me,
+    }
+    let url = format!("{}/2/users/me", api.trim_end_matches('/'));
+    let request = authorize(http::client().get(&url), "GET", &url, &[], secret);
+    match http::json::<Answer>(request) {
+        Ok((a, _)) => Ok(a.data),
+        Err(Failure::Status {
+            status: 401 | 403,
+            message,
+            ..
+        }) => Err(Error::SignIn(format!(
+            "X did not accept these credentials ({message}): check them, or sign in again"
+        ))),
+        Err(f) => Err(Error::Network(f.describe("X"))),
+    }
+}
+
+fn authorize(
+    request: RequestBuilder,
+    method: &str,
+    url: &str,
+    query: &[(&str, &str)],
+    secret: &Secret,
+) -> RequestBuilder {
+    match secret {
+        Secret::OAuth2 { access_token, .. } => request.bearer_auth(access_token),
+        Secret::OAuth1 {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+        } => {
+            let keys = OAuth1Keys {
+                consumer_key,
+                consumer_secret,
+                token,
+                token_secret,
+            };
+            request.header(
+                "authorization",
+                oauth::oauth1_header(method, url, query, &keys),
+            )
+        }
+    }
+}
+
+fn refresh_lock(reference: &str) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(reference.to_owned()).or_default().clone()
+}
+
+/// A client for one connected X account.
+#[derive(Debug)]
+pub struct X {
+    http: Client,
+    api: String,
+    user_id: String,
+    username: String,
+    reference: String,
+    secret: Secret,
+}
+
+/// What posting answered.
+#[derive(Debug)]
+pub enum Posted {
+    Sent {
+        id: String,
+    },
+    /// X refused because the text is already posted (403 duplicate content).
+    Duplicate,
+}
+
+impl X {
+    pub fn open(account: &Account) -> Result<X, Problem> {
+        let secret: Secret = credentials::load(&account.credential_ref)
+            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        Ok(X {
+            http: http::client(),
+            api: account.service.trim_end_matches('/').to_owned(),
+            user_id: account.remote_id.clone(),
+            username: account.handle.trim_start_matches('@').to_owned(),
+            reference: account.credential_ref.clone(),
+            secret,
+        })
+    }
+
+    /// Renews an OAuth 2.0 access token (single-flight; the rotated refresh token is stored
+    /// before the new access token is used). OAuth 1.0a tokens do not expire.
+    fn refresh(&mut self, expired_access: &str) -> Result<(), Problem> {
+        let Secret::OAuth2 {
+            client_id,
+            refresh_token,
+            token_url,
+            ..
+        } = self.secret.clone()
+        else {
+            return Err(Problem::Reconnect(
+                "X no longer accepts this account's tokens: reconnect it".into(),
+            ));
+        };
+        let lock = refresh_lock(&self.reference);
+        let _guard = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Ok(stored @ Secret::OAuth2 { .. }) = credentials::load::<Secret>(&self.reference) {
+            if let Secret::OAuth2 { access_token, .. } = &stored {
+                if access_token != expired_access {
+                    self.secret = stored;
+                    return Ok(());
+                }
+            }
+        }
+        let client = BasicClient::new(ClientId::new(client_id.clone()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_token_uri(
+                TokenUrl::new(token_url.clone()).map_err(|e| Problem::Reconnect(e.to_string()))?,
+            );
+        let token = client
+            .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
+            .request(&oauth::send)
+            .map_err(|e| {
+                Problem::Reconnect(format!(
+                    "X no longer accepts this account's sign-in ({}): reconnect it",
+                    describe_token_error(&e)
+                ))
+            })?;
+        let secret = Secret::OAuth2 {
+            client_id,
+            access_token: token.access_token().secret().clone(),
+            refresh_token: token
+                .refresh_token()
+                .map_or(refresh_token, |r| r.secret().clone()),
+            expires_at: Utc::now()
+                + chrono::Duration::from_std(
+                    token.expires_in().unwrap_or(Duration::from_secs(7200)),
+                )
+                .unwrap_or_default(),
+            token_url,
+        };
+        credentials::save(&self.reference, &secret).map_err(|e| Problem::Keyring(e.to_string()))?;
+        self.secret = secret;
+        Ok(())
+    }
+
+    fn access_token(&self) -> String {
+        match &self.secret {
+            Secret::OAuth2 { access_token, .. } => access_token.clone(),
+            Secret::OAuth1 { token, .. } => token.clone(),
+        }
+    }
+
+    /// `POST /2/tweets` (a reply when `reply_to` is given).
+    pub fn post(&mut self, text: &str, reply_to: Option<&str>) -> Result<Posted, Problem> {
+        let url = format!("{}/2/tweets", self.api);
+        let mut body = json!({ "text": text });
+        if let Some(id) = reply_to {
+            body["reply"] = json!({ "in_reply_to_tweet_id": id });
+        }
+        let mut refreshed = false;
+        loop {
+            let request =
+                authorize(self.http.post(&url), "POST", &url, &[], &self.secret).json(&body);
+            match http::json::<Value>(request) {
+                Ok((v, _)) => return read_created(&v),
+                Err(Failure::Status { status: 401, .. }) if !refreshed => {
+                    let used = self.access_token();
+                    self.refresh(&used)?;
+                    refreshed = true;
+                }
+                Err(Failure::Status {
+                    status: 401,
+                    message,
+                    ..
+                }) => {
+                    return Err(Problem::Reconnect(format!(
+                        "X no longer accepts this account's sign-in ({message}): reconnect it"
+                    )))
+                }
+                Err(Failure::Status {
+                    status: 403,
+                    message,
+                    ..
+                }) if message.to_lowercase().contains("duplicate") => return Ok(Posted::Duplicate),
+                Err(f) => return Err(Problem::Net(explain(f))),
+            }
+        }
+    }
+
+    /// The account's recent posts: `(id, text)`, newest first.
+    pub fn recent(&mut self) -> Result<Vec<(String, String)>, Problem> {
+        let url = format!("{}/2/users/{}/tweets", self.api, self.user_id);
+        let query = [("max_results", "20")];
+        let mut refreshed = false;
+        loop {
+            let request =
+                authorize(self.http.get(&url), "GET", &url, &query, &self.secret).query(&query);
+            match http::json::<Value>(request) {
+                Ok((v, _)) => {
+                    return Ok(v["data"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|t| {
+                                    Some((
+                                        t["id"].as_str()?.to_owned(),
+                                        t["text"].as_str()?.to_owned(),
+                                    ))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default())
+                }
+                Err(Failure::Status { status: 401, .. }) if !refreshed => {
+                    let used = self.access_token();
+                    self.refresh(&used)?;
+                    refreshed = true;
+                }
+                Err(f) => return Err(Problem::Net(f)),
+            }
+        }
+    }
+
+    /// Looks `text` up among the recent posts (`t.co` links and HTML entities aside).
+    pub fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        let wanted = comparable(text);
+        Ok(self
+            .recent()?
+            .into_iter()
+            .find(|(_, t)| comparable(t) == wanted)
+            .map(|(id, _)| id))
+    }
+
+    pub fn web_url(&self, id: &str) -> String {
+        status_url(&self.username, id)
+    }
+
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+/// A post's address on the web.
+pub fn status_url(username: &str, id: &str) -> String {
+    format!("https://x.com/{username}/status/{id}")
+}
+
+/// A created post, or why the answer is not one (a 200 with `errors[]` is not a success).
+fn read_created(v: &Value) -> Result<Posted, Problem> {
+    if let Some(id) = v.pointer("/data/id").and_then(Value::as_str) {
+        return Ok(Posted::Sent { id: id.to_owned() });
+    }
+    let errors = v["errors"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .filter_map(|x| x["detail"].as_str().or(x["message"].as_str()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    if errors.is_empty() {
+        Err(Problem::Net(Failure::Unclear(
+            "X answered without the post's id".into(),
+        )))
+    } else {
+        Err(Problem::Net(Failure::Status {
+            status: 200,
+            code: "errors".into(),
+            message: format!("X reported errors and made no post: {errors}"),
+            retry_after: None,
+        }))
+    }
+}
+
+/// X's problems in plain words.
+fn explain(f: Failure) -> Failure {
+    match f {
+        Failure::Status {
+            status: 429,
+            code,
+            message,
+            retry_after,
+        } => {
+            let plain = if message.to_lowercase().contains("usage") || code.contains("usage-capped")
+            {
+                "your X app has used up its monthly post allowance (usage cap); posting resumes when the cap resets".to_owned()
+            } else {
+                format!(
+                    "X: too many requests for now (rate limit{})",
+                    retry_after.map_or(String::new(), |d| format!("; resets in {} s", d.as_secs()))
+                )
+            };
+            Failure::Status {
+                status: 429,
+                code,
+                message: plain,
+                retry_after,
+            }
+        }
+        other => other,
+    }
+}
+
+/// A post's text as X shows it back, made comparable: entities decoded, links (which X turns
+/// into t.co addresses) replaced, spaces trimmed.
+pub fn comparable(text: &str) -> String {
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    decoded
+        .split_whitespace()
+        .map(|w| {
+            if w.starts_with("http://") || w.starts_with("https://") {
+                "<link>"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_compare_as_x_shows_them_back() {
+        assert_eq!(
+            comparable("Q&A <today> https://example.com/a?b=1 #ledelse"),
+            comparable("Q&amp;A &lt;today&gt; https://t.co/abc123 #ledelse")
+        );
+        assert_ne!(comparable("one post"), comparable("another post"));
+    }
+
+    #[test]
+    fn a_200_with_errors_is_not_a_success() {
+        let v = json!({"errors": [{"detail": "Your Tweet text is too long."}]});
+        let Err(Problem::Net(Failure::Status { message, .. })) = read_created(&v) else {
+            panic!()
+        };
+        assert!(message.contains("too long"));
+        assert!(matches!(
+            read_created(&json!({"data": {"id": "1", "text": "x"}})),
+            Ok(Posted::Sent { .. })
+        ));
+    }
+}
