@@ -144,7 +144,7 @@ fn publish(db: &Path) -> String {
         db,
         &["publish", "--due"],
         "",
-        &[("PODIUM_HTTP_TIMEOUT_SECS", "3")],
+        &[("PODIUM_HTTP_TIMEOUT_SECS", "5")],
     );
     String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
 }
