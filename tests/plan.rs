@@ -148,3 +148,49 @@ fn a_post_dragged_in_the_week_view_moves_in_the_outbox() {
         app.stop().await;
     });
 }
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn starting_podium_again_shows_the_running_one_and_exits() {
+    scenario_in(async |home| {
+        let app = App::start(home).await;
+        app.click("#plan-button").await;
+        // A second launch on the same data: it hands over to the first and exits at once.
+        let started = std::time::Instant::now();
+        let status = std::process::Command::new(support::app_binary())
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "the second launch exits cleanly: {status}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+        // The first one is still there and answers.
+        let pressed = app
+            .client
+            .execute(
+                "return document.getElementById('plan-button').getAttribute('aria-pressed')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(pressed, "true");
+        // And it heard from the second (its log says so).
+        let logs = home.join("data/no.podium.desktop/logs");
+        app.until("the first instance to log the second launch", async |_| {
+            let text: String = std::fs::read_dir(&logs)
+                .ok()?
+                .flatten()
+                .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+                .collect();
+            text.contains("Podium was started again").then_some(())
+        })
+        .await;
+        app.stop().await;
+    });
+}

@@ -78,6 +78,10 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       statusBadge(a),
     );
     if (a.max_chars) head.append(el("span", { className: "help", textContent: t("accounts.limit", { n: a.max_chars }) }));
+    if (a.token_expires_at) {
+      const until = new Intl.DateTimeFormat(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB", { dateStyle: "medium" }).format(new Date(a.token_expires_at));
+      head.append(el("span", { className: "help", textContent: t("accounts.until", { date: until }) }));
+    }
     const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
     const notice = el("p", { className: "error-text", textContent: a.notice ?? "", hidden: !a.notice || a.status === "reconnect" });
 

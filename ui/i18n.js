@@ -4,6 +4,7 @@
 
 const WORDS = {
   en: {
+    "accounts.until": "sign-in until {date}",
     "accounts.x": "Connect X",
     "accounts.xHelp": "Use your own X app (developer.x.com → Projects & Apps → your app → User authentication settings): type “Native App”, permissions “Read and write”, and this callback URI:",
     "accounts.clientId": "Client ID",
@@ -209,6 +210,7 @@ const WORDS = {
     "shortcuts.help": "These shortcuts",
   },
   nb: {
+    "accounts.until": "pålogget til {date}",
     "accounts.x": "Koble til X",
     "accounts.xHelp": "Bruk din egen X-app (developer.x.com → Projects & Apps → appen → User authentication settings): type «Native App», tillatelser «Read and write», og denne callback-adressen:",
     "accounts.clientId": "Client ID",
