@@ -248,6 +248,7 @@ const plan = createPlan(
       showWrite();
       await open(id);
     },
+    onAccounts: () => accounts.open(),
     onError: showError,
     onToast: toast,
   },

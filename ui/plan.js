@@ -44,7 +44,7 @@ export function stateLabel(state) {
 
 const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
 
-export function createPlan(el, { onOpenDraft, onError, onToast }) {
+export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
   let weekStart = mondayOf(new Date());
   let plan = null;
   let visible = false;
@@ -284,8 +284,20 @@ export function createPlan(el, { onOpenDraft, onError, onToast }) {
   // ----- needs you -----
 
   function renderAttention() {
-    el.attention.hidden = plan.attention.length === 0;
+    el.attention.hidden = plan.attention.length === 0 && plan.notices.length === 0;
+    const notices = plan.notices.map(([handle, text]) => {
+      const li = document.createElement("li");
+      li.dataset.state = "account";
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "link";
+      b.textContent = `${handle} · ${text}`;
+      b.addEventListener("click", () => onAccounts());
+      li.append(b);
+      return li;
+    });
     el.attentionList.replaceChildren(
+      ...notices,
       ...plan.attention.map((e) => {
         const li = document.createElement("li");
         li.dataset.state = e.state;

@@ -355,6 +355,9 @@ pub struct Plan {
     pub slots: Vec<SlotAt>,
     pub accounts: Vec<Account>,
     pub attention: Vec<Entry>,
+    /// Accounts that need the user: a sign-in that expires within a week or has expired, or
+    /// one the network no longer accepts. `(handle, what to do)`.
+    pub notices: Vec<(String, String)>,
 }
 
 #[tauri::command]
@@ -383,11 +386,25 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
             .into_iter()
             .map(|(account_id, at)| SlotAt { account_id, at })
             .collect();
+        let accounts = s.accounts()?;
+        let now = Utc::now();
+        let notices = accounts
+            .iter()
+            .filter_map(|a| {
+                let text = if a.status == "reconnect" {
+                    Some(a.status_reason.clone())
+                } else {
+                    podium_publish::linkedin::expiry_notice(a.token_expires_at, now)
+                };
+                text.map(|t| (a.handle.clone(), t))
+            })
+            .collect();
         Ok(Plan {
             entries,
             slots,
-            accounts: s.accounts()?,
+            accounts,
             attention,
+            notices,
         })
     })
 }

@@ -72,7 +72,13 @@ fn run(app: &AppHandle, path: &std::path::Path) {
         };
         set_status(app, "running");
         let _ = app.emit(OUTBOX_CHANGED, ());
+        let mut checked_sign_ins: Option<std::time::Instant> = None;
         loop {
+            // Sign-ins that end soon (LinkedIn: 60 days) are told a week ahead, once a day.
+            if checked_sign_ins.is_none_or(|t| t.elapsed() > Duration::from_secs(6 * 3600)) {
+                checked_sign_ins = Some(std::time::Instant::now());
+                notify_expiring(app, &store, &mut told);
+            }
             match publisher.run_due(&mut store, Utc::now()) {
                 Ok(report) => {
                     if !report.is_empty() {
@@ -93,6 +99,29 @@ fn run(app: &AppHandle, path: &std::path::Path) {
 fn set_status(app: &AppHandle, status: &str) {
     if let Some(p) = app.try_state::<Publishing>() {
         p.set(status);
+    }
+}
+
+/// A notification per account whose sign-in expires within a week (or has), once a day.
+fn notify_expiring(app: &AppHandle, store: &Store, told: &mut HashSet<String>) {
+    let Ok(accounts) = store.accounts() else {
+        return;
+    };
+    let now = Utc::now();
+    for a in accounts {
+        if let Some(text) = podium_publish::linkedin::expiry_notice(a.token_expires_at, now) {
+            if told.insert(format!("expiry:{}:{}", a.id, now.date_naive())) {
+                if let Err(error) = app
+                    .notification()
+                    .builder()
+                    .title(format!("{} needs you", a.handle))
+                    .body(text)
+                    .show()
+                {
+                    tracing::debug!(%error, "no desktop notification");
+                }
+            }
+        }
     }
 }
 

@@ -274,7 +274,7 @@ pub fn expiry_notice(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<St
         Some(format!(
             "LinkedIn sign-in expires on {} ({} days): reconnect before then to keep posting",
             at.format("%-d %B %Y"),
-            (at - now).num_days().max(1)
+            ((at - now).num_seconds() + 86_399) / 86_400 // whole days left, rounded up
         ))
     } else {
         None
