@@ -206,7 +206,7 @@ impl Mastodon {
         let mut child = Command::new("sh")
             .args([
                 "-c",
-                "\"$0\" serve --in-memory --host 127.0.0.1 --port \"$1\" >/dev/null 2>&1 & pid=$!; cat >/dev/null; kill $pid",
+                "\"$0\" serve --in-memory --host 127.0.0.1 --port \"$1\" >/dev/null 2>&1 & pid=$!; cat >/dev/null; kill $pid; wait $pid",
             ])
             .arg(&program)
             .arg(port.to_string())
@@ -312,9 +312,17 @@ impl Mastodon {
 }
 
 impl Drop for Mastodon {
+    /// Stops the server and returns once its port no longer answers.
     fn drop(&mut self) {
         drop(self.child.stdin.take());
         let _ = self.child.wait();
+        let address = self.url.trim_start_matches("http://").to_owned();
+        for _ in 0..100 {
+            if TcpStream::connect(&address).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
