@@ -278,37 +278,64 @@ impl Mastodon {
     /// Plays the person in the browser: picks the account on the authorize page, and
     /// follows the redirect to Podium's loopback listener.
     pub fn authorize_in_browser(&self, authorize_url: &str) -> String {
-        let url = url::Url::parse(authorize_url).unwrap();
-        let q = |k: &str| {
-            url.query_pairs()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default()
-        };
-        let page = http().get(authorize_url).send().unwrap().text().unwrap();
-        assert!(
-            page.contains(MOCK_USER),
-            "the authorize page offers the account: {page}"
-        );
-        let answer = http()
-            .post(format!("{}/oauth/authorize", self.url))
-            .form(&[
-                ("username", MOCK_USER.to_owned()),
-                ("redirect_uri", q("redirect_uri")),
-                ("client_id", q("client_id")),
-                ("scope", q("scope")),
-                ("state", q("state")),
-            ])
-            .send()
-            .unwrap();
-        assert_eq!(answer.status().as_u16(), 302);
-        let location = answer.headers()["location"].to_str().unwrap().to_owned();
-        assert!(
-            location.starts_with("http://127.0.0.1:"),
-            "redirects to the loopback: {location}"
-        );
-        http().get(&location).send().unwrap().text().unwrap()
+        authorize_in_browser_at(&self.url, authorize_url)
     }
+}
+
+/// [`Mastodon::authorize_in_browser`] for the mock at `base`.
+pub fn authorize_in_browser_at(base: &str, authorize_url: &str) -> String {
+    let url = url::Url::parse(authorize_url).unwrap();
+    let q = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let page = http().get(authorize_url).send().unwrap().text().unwrap();
+    assert!(
+        page.contains(MOCK_USER),
+        "the authorize page offers the account: {page}"
+    );
+    let answer = http()
+        .post(format!("{base}/oauth/authorize"))
+        .form(&[
+            ("username", MOCK_USER.to_owned()),
+            ("redirect_uri", q("redirect_uri")),
+            ("client_id", q("client_id")),
+            ("scope", q("scope")),
+            ("state", q("state")),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("http://127.0.0.1:"),
+        "redirects to the loopback: {location}"
+    );
+    http().get(&location).send().unwrap().text().unwrap()
+}
+
+/// The seeded user's statuses on the mock at `base` (newest first).
+pub fn statuses_at(base: &str) -> Vec<Value> {
+    let me: Value = http()
+        .get(format!("{base}/api/v1/accounts/verify_credentials"))
+        .bearer_auth(MOCK_TOKEN)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let id = me["id"].as_str().unwrap();
+    http()
+        .get(format!("{base}/api/v1/accounts/{id}/statuses?limit=40"))
+        .bearer_auth(MOCK_TOKEN)
+        .send()
+        .unwrap()
+        .json::<Value>()
+        .unwrap()
+        .as_array()
+        .cloned()
+        .unwrap()
 }
 
 impl Drop for Mastodon {
@@ -437,7 +464,8 @@ fn relay(
 // ------------------------------------------------------------------ the CLI
 
 pub fn podium_bin() -> &'static str {
-    env!("CARGO_BIN_EXE_podium")
+    // Set for the CLI's own tests; the app's end-to-end tests use the servers only.
+    option_env!("CARGO_BIN_EXE_podium").expect("the podium binary (tests of crates/cli)")
 }
 
 /// Runs `podium --db DB args…` with `stdin`, and returns its output.
