@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use podium_core::schedule::{self, Slot};
+use podium_core::schedule::Slot;
 use podium_publish::{connect, credentials, mastodon};
 use podium_store::{Account, Entry, PageCheck, Store, When, GRACE_SETTING};
 use serde::Serialize;
@@ -364,23 +364,8 @@ pub struct Plan {
 pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<Plan> {
     let (from, to) = (parse_time(&from)?, parse_time(&to)?);
     drafts.with(|s| {
-        let all = s.queue()?;
-        let attention = all
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.state,
-                    schedule::OutboxState::Failed
-                        | schedule::OutboxState::Unknown
-                        | schedule::OutboxState::Review
-                )
-            })
-            .cloned()
-            .collect();
-        let entries = all
-            .into_iter()
-            .filter(|e| e.due_at >= from && e.due_at < to)
-            .collect();
+        let attention = s.entries_needing_user()?;
+        let entries = s.entries_between(from, to)?;
         let slots = s
             .slot_times(from, to)?
             .into_iter()

@@ -717,11 +717,33 @@ impl Store {
 
     /// The entries of one draft (its schedule on each account).
     pub fn entries_of_draft(&self, draft_id: &str) -> Result<Vec<Entry>> {
-        Ok(self
-            .queue()?
-            .into_iter()
-            .filter(|e| e.draft_id == draft_id)
-            .collect())
+        self.entries_where("o.draft_id = ?1", &[&draft_id])
+    }
+
+    /// The entries due in `[from, to)`, by due time (what a week of the plan shows).
+    pub fn entries_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Entry>> {
+        self.entries_where(
+            "o.due_at >= ?1 AND o.due_at < ?2",
+            &[&timestamp(from), &timestamp(to)],
+        )
+    }
+
+    /// The entries that wait for the user: failed, unclear, or too late to send by themselves.
+    pub fn entries_needing_user(&self) -> Result<Vec<Entry>> {
+        self.entries_where("o.state IN ('failed', 'unknown', 'review')", &[])
+    }
+
+    fn entries_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Entry>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{ENTRY_SELECT} WHERE {condition} ORDER BY o.due_at, o.seq"
+        ))?;
+        let mut entries = stmt
+            .query_map(args, read_entry)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for e in &mut entries {
+            e.parts = self.parts(&e.id)?;
+        }
+        Ok(entries)
     }
 
     fn parts(&self, entry_id: &str) -> Result<Vec<Part>> {

@@ -172,6 +172,28 @@ fn due_posts_are_sent_late_ones_within_grace_too_and_older_ones_wait_for_review(
     assert_eq!(f.store.entry(&e3.id).unwrap().state, OutboxState::Review);
     assert_eq!(due.next_at, Some(e4.due_at));
 
+    // The plan asks for a week and for what needs the user.
+    let week = f
+        .store
+        .entries_between(
+            now - chrono::Duration::hours(2),
+            now + chrono::Duration::hours(1),
+        )
+        .unwrap();
+    assert_eq!(
+        week.iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+        vec![e2.id.clone(), e1.id.clone()]
+    );
+    let needing: Vec<String> = f
+        .store
+        .entries_needing_user()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(needing, vec![e3.id.clone()]);
+    assert_eq!(f.store.entries_of_draft(&future).unwrap()[0].id, e4.id);
+
     // A wider grace window (a setting) would have sent it.
     f.store.set_setting(GRACE_SETTING, "14400").unwrap();
     assert_eq!(f.store.grace().unwrap(), Duration::from_secs(14400));
