@@ -137,7 +137,16 @@ impl Publisher {
             ..Report::default()
         };
         for id in due.send {
-            self.publish(store, &id, &mut report)?;
+            if let Err(error) = self.publish(store, &id, &mut report) {
+                // The database refused a step (busy, disk full): leave nothing claimed. Back in
+                // the queue, the entry is tried again shortly, and a part that may have gone out
+                // is settled first, as after a crash.
+                tracing::error!(entry = %id, %error, "publishing step failed");
+                let again = Utc::now() + chrono::Duration::seconds(30);
+                if store.release(&id, again, &error.to_string()).is_err() {
+                    return Err(error);
+                }
+            }
         }
         Ok(report)
     }
