@@ -8,9 +8,6 @@
 //! connect and afterwards only refreshes; facet offsets are UTF-8 byte offsets; a record key is
 //! unique in its collection, so creating the same `rkey` twice cannot make a second post.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use podium_core::text::bluesky::{detect_facets, FacetKind};
 use podium_store::Account;
 use reqwest::blocking::Client;
@@ -109,17 +106,6 @@ pub fn sign_in(
     }
 }
 
-/// One serialised refresh per account in this process: two posts that find the session expired
-/// at once renew it once.
-fn refresh_lock(reference: &str) -> Arc<Mutex<()>> {
-    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
-    let mut map = LOCKS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.entry(reference.to_owned()).or_default().clone()
-}
-
 /// A signed-in client for one account.
 #[derive(Debug)]
 pub struct Bluesky {
@@ -180,7 +166,7 @@ impl Bluesky {
     /// adopt its tokens; otherwise `refreshSession`, and if the refresh token is dead too, sign
     /// in again with the app password. New tokens are stored before they are used.
     fn refresh(&mut self, expired_access: &str) -> Result<(), Problem> {
-        let lock = refresh_lock(&self.reference);
+        let lock = credentials::refresh_lock(&self.reference);
         let _guard = lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -3,6 +3,9 @@
 //! one entry per account, named by the account's `credential_ref`. The database only keeps that
 //! name. Nothing here logs or formats a secret.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{Error, Result};
@@ -83,4 +86,15 @@ fn explain(e: &keyring::Error) -> Error {
         ),
         _ => format!("the system keyring refused: {detail}"),
     })
+}
+
+/// The lock that serialises renewing the secret under `reference` in this process: two posts
+/// that find a session expired at once renew it once (the second adopts what the first stored).
+pub(crate) fn refresh_lock(reference: &str) -> Arc<Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(reference.to_owned()).or_default().clone()
 }

@@ -194,11 +194,17 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 fn short(e: &reqwest::Error) -> String {
     // reqwest's error chain, with the URL left out (a query could hold a code).
-    let mut text = match e.url() {
-        Some(url) => e.to_string().replace(url.as_str(), url.path()),
-        None => e.to_string(),
-    };
-    let mut source = std::error::Error::source(e);
+    let text = error_chain(e);
+    match e.url() {
+        Some(url) => text.replace(url.as_str(), url.path()),
+        None => text,
+    }
+}
+
+/// An error and its sources, `outer: inner: …`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());

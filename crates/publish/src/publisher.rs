@@ -329,102 +329,8 @@ impl Publisher {
                     }
                 }
             }
-            Client::X(x) => {
-                let user = x.username().to_owned();
-                let parent_id = parent.and_then(|p| match p {
-                    Posted::Id(id) => Some(id.clone()),
-                    Posted::Bluesky(..) => None,
-                });
-                if part.state == "sending" {
-                    // It may be out; X has no idempotency key: look, never send blindly.
-                    return settle_by_lookup(
-                        store,
-                        entry,
-                        part,
-                        &which,
-                        "X",
-                        |t| x.find(t),
-                        |id| xapi::status_url(&user, id),
-                    );
-                }
-                store.part_sending(&entry.id, part.idx)?;
-                checkpoint("before-request");
-                let result = x.post(&part.text, parent_id.as_deref());
-                checkpoint("after-response");
-                match result {
-                    Ok(xapi::Posted::Sent { id }) => {
-                        store.part_sent(&entry.id, part.idx, &id, None, &x.web_url(&id))?;
-                        Ok(Some(Posted::Id(id)))
-                    }
-                    // "Duplicate content" is "already posted" only when the post is found.
-                    Ok(xapi::Posted::Duplicate) => settle_by_lookup(
-                        store,
-                        entry,
-                        part,
-                        &which,
-                        "X",
-                        |t| x.find(t),
-                        |id| xapi::status_url(&user, id),
-                    ),
-                    Err(problem) if made_nothing(&problem) => {
-                        store.part_not_sent(&entry.id, part.idx)?;
-                        Err(Stop::Problem(problem))
-                    }
-                    Err(Problem::Net(_)) => settle_by_lookup(
-                        store,
-                        entry,
-                        part,
-                        &which,
-                        "X",
-                        |t| x.find(t),
-                        |id| xapi::status_url(&user, id),
-                    ),
-                    Err(problem) => Err(Stop::Problem(problem)),
-                }
-            }
-            Client::LinkedIn(li) => {
-                if part.state == "sending" {
-                    return settle_by_lookup(
-                        store,
-                        entry,
-                        part,
-                        &which,
-                        "LinkedIn",
-                        |t| li.find(t),
-                        LinkedIn::web_url,
-                    );
-                }
-                store.part_sending(&entry.id, part.idx)?;
-                checkpoint("before-request");
-                let result = li.post(&part.text);
-                checkpoint("after-response");
-                match result {
-                    Ok(urn) => {
-                        store.part_sent(
-                            &entry.id,
-                            part.idx,
-                            &urn,
-                            None,
-                            &LinkedIn::web_url(&urn),
-                        )?;
-                        Ok(Some(Posted::Id(urn)))
-                    }
-                    Err(problem) if made_nothing(&problem) => {
-                        store.part_not_sent(&entry.id, part.idx)?;
-                        Err(Stop::Problem(problem))
-                    }
-                    Err(Problem::Net(_)) => settle_by_lookup(
-                        store,
-                        entry,
-                        part,
-                        &which,
-                        "LinkedIn",
-                        |t| li.find(t),
-                        LinkedIn::web_url,
-                    ),
-                    Err(problem) => Err(Stop::Problem(problem)),
-                }
-            }
+            Client::X(x) => send_without_key(store, entry, part, &which, x, parent),
+            Client::LinkedIn(li) => send_without_key(store, entry, part, &which, li, parent),
         }
     }
 
@@ -509,6 +415,93 @@ fn made_nothing(problem: &Problem) -> bool {
     }
 }
 
+/// What the publisher needs of a network without an idempotency key (X, LinkedIn).
+trait Keyless {
+    fn name(&self) -> &'static str;
+    /// Posts `text`; `Ok(None)`: the network answers that it already has this text.
+    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem>;
+    /// The id of a recent post of the account with this text, if it can tell.
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem>;
+    fn url(&self, id: &str) -> String;
+}
+
+impl Keyless for X {
+    fn name(&self) -> &'static str {
+        "X"
+    }
+
+    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem> {
+        Ok(match self.post(text, reply_to)? {
+            xapi::Posted::Sent { id } => Some(id),
+            xapi::Posted::Duplicate => None,
+        })
+    }
+
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        X::find(self, text)
+    }
+
+    fn url(&self, id: &str) -> String {
+        self.web_url(id)
+    }
+}
+
+impl Keyless for LinkedIn {
+    fn name(&self) -> &'static str {
+        "LinkedIn"
+    }
+
+    /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
+    fn create(&mut self, text: &str, _reply_to: Option<&str>) -> Result<Option<String>, Problem> {
+        self.post(text).map(Some)
+    }
+
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        LinkedIn::find(self, text)
+    }
+
+    fn url(&self, id: &str) -> String {
+        LinkedIn::web_url(id)
+    }
+}
+
+/// Sends one part on a network without an idempotency key. A part that may have gone out,
+/// and any unclear answer, is settled by looking the text up — never by sending again.
+fn send_without_key(
+    store: &mut Store,
+    entry: &Entry,
+    part: &Part,
+    which: &str,
+    net: &mut impl Keyless,
+    parent: Option<&Posted>,
+) -> Result<Option<Posted>, Stop> {
+    if part.state == "sending" {
+        return settle_by_lookup(store, entry, part, which, net);
+    }
+    let reply_to = parent.and_then(|p| match p {
+        Posted::Id(id) => Some(id.as_str()),
+        Posted::Bluesky(..) => None,
+    });
+    store.part_sending(&entry.id, part.idx)?;
+    checkpoint("before-request");
+    let result = net.create(&part.text, reply_to);
+    checkpoint("after-response");
+    match result {
+        Ok(Some(id)) => {
+            store.part_sent(&entry.id, part.idx, &id, None, &net.url(&id))?;
+            Ok(Some(Posted::Id(id)))
+        }
+        // "Already posted" (X's duplicate content) counts only when the post is found.
+        Ok(None) => settle_by_lookup(store, entry, part, which, net),
+        Err(problem) if made_nothing(&problem) => {
+            store.part_not_sent(&entry.id, part.idx)?;
+            Err(Stop::Problem(problem))
+        }
+        Err(Problem::Net(_)) => settle_by_lookup(store, entry, part, which, net),
+        Err(problem) => Err(Stop::Problem(problem)),
+    }
+}
+
 /// For networks without idempotency (X, LinkedIn): a part that may have gone out is looked up
 /// among the account's recent posts. Found → sent. Not found → `unknown`, the user decides
 /// (`Ok(None)`). The lookup failing → try again later; the part stays `sending`.
@@ -517,13 +510,12 @@ fn settle_by_lookup(
     entry: &Entry,
     part: &Part,
     which: &str,
-    network: &str,
-    find: impl FnOnce(&str) -> Result<Option<String>, Problem>,
-    url_of: impl FnOnce(&str) -> String,
+    net: &mut impl Keyless,
 ) -> Result<Option<Posted>, Stop> {
-    match find(&part.text) {
+    let network = net.name();
+    match net.find(&part.text) {
         Ok(Some(id)) => {
-            store.part_sent(&entry.id, part.idx, &id, None, &url_of(&id))?;
+            store.part_sent(&entry.id, part.idx, &id, None, &net.url(&id))?;
             tracing::info!(entry = %entry.id, part = part.idx, "settled by lookup: it had gone out");
             Ok(Some(Posted::Id(id)))
         }

@@ -14,8 +14,6 @@
 //! `x-rate-limit-reset` is a Unix time; problems carry a `type` such as
 //! `…/problems/usage-capped`; a 200 may carry `errors[]`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -134,7 +132,7 @@ pub fn oauth2_sign_in(
         .map_err(|e| {
             Error::SignIn(format!(
                 "X did not accept the sign-in: {}",
-                describe_token_error(&e)
+                http::error_chain(&e)
             ))
         })?;
     let refresh = token.refresh_token().ok_or_else(|| {
@@ -151,17 +149,6 @@ pub fn oauth2_sign_in(
     };
     let me = who_am_i(&endpoints.api, &secret)?;
     Ok((me, secret))
-}
-
-fn describe_token_error<E: std::error::Error>(e: &E) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// Checks OAuth 1.0a user tokens and returns who they belong to.
@@ -218,15 +205,6 @@ fn authorize(
     }
 }
 
-fn refresh_lock(reference: &str) -> Arc<Mutex<()>> {
-    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
-    let mut map = LOCKS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.entry(reference.to_owned()).or_default().clone()
-}
-
 /// A client for one connected X account.
 #[derive(Debug)]
 pub struct X {
@@ -276,7 +254,7 @@ impl X {
                 "X no longer accepts this account's tokens: reconnect it".into(),
             ));
         };
-        let lock = refresh_lock(&self.reference);
+        let lock = credentials::refresh_lock(&self.reference);
         let _guard = lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -299,7 +277,7 @@ impl X {
             .map_err(|e| {
                 Problem::Reconnect(format!(
                     "X no longer accepts this account's sign-in ({}): reconnect it",
-                    describe_token_error(&e)
+                    http::error_chain(&e)
                 ))
             })?;
         let secret = Secret::OAuth2 {
@@ -409,17 +387,8 @@ impl X {
     }
 
     pub fn web_url(&self, id: &str) -> String {
-        status_url(&self.username, id)
+        format!("https://x.com/{}/status/{id}", self.username)
     }
-
-    pub fn username(&self) -> &str {
-        &self.username
-    }
-}
-
-/// A post's address on the web.
-pub fn status_url(username: &str, id: &str) -> String {
-    format!("https://x.com/{username}/status/{id}")
 }
 
 /// A created post, or why the answer is not one (a 200 with `errors[]` is not a success).
