@@ -245,13 +245,7 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                     &instance,
                     zone.as_deref(),
                     !no_browser,
-                    &mut |url, opened| {
-                        if opened {
-                            eprintln!("Sign in in the browser window that opened. If none did, open:\n\n  {url}\n");
-                        } else {
-                            eprintln!("Open this address in a browser on this computer and sign in:\n\n  {url}\n");
-                        }
-                    },
+                    &mut show_address,
                 )?
             };
             writeln!(out, "{}", account.id)?;

@@ -703,16 +703,7 @@ impl Store {
 
     /// The queue: every entry, by due time (sent ones too, newest last).
     pub fn queue(&self) -> Result<Vec<Entry>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("{ENTRY_SELECT} ORDER BY o.due_at, o.seq"))?;
-        let mut entries = stmt
-            .query_map([], read_entry)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for e in &mut entries {
-            e.parts = self.parts(&e.id)?;
-        }
-        Ok(entries)
+        self.entries_where("1", &[])
     }
 
     /// The entries of one draft (its schedule on each account).
