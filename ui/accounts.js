@@ -3,16 +3,15 @@
 // gets one back.
 
 import * as api from "./api.js";
-import { t } from "./i18n.js";
-import { dayTime, stateLabel, toLocalInput } from "./plan.js";
+import { NETWORK_NAMES, t } from "./i18n.js";
+import { dayTime, fmt, stateLabel, toLocalInput } from "./plan.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
 
 function dayName(i) {
   // A Monday in 2024, plus i days, in the UI's language.
   const d = new Date(2024, 0, 1 + i);
-  return new Intl.DateTimeFormat(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB", { weekday: "short" }).format(d);
+  return fmt({ weekday: "short" }, d);
 }
 
 function slotLabel(slot) {
@@ -79,7 +78,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     );
     if (a.max_chars) head.append(el("span", { className: "help", textContent: t("accounts.limit", { n: a.max_chars }) }));
     if (a.token_expires_at) {
-      const until = new Intl.DateTimeFormat(document.documentElement.lang === "nb" ? "nb-NO" : "en-GB", { dateStyle: "medium" }).format(new Date(a.token_expires_at));
+      const until = fmt({ dateStyle: "medium" }, new Date(a.token_expires_at));
       head.append(el("span", { className: "help", textContent: t("accounts.until", { date: until }) }));
     }
     const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });

@@ -1,12 +1,10 @@
 // Renders one counter per network from the reports Rust computed. No counting happens here.
 
-import { t } from "./i18n.js";
-
-const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+import { NETWORK_NAMES, t } from "./i18n.js";
 
 /** Creates the counter widgets; `onSelect(network)` is called when one is chosen. */
 export function createCounters(container, onSelect) {
-  for (const [id, name] of Object.entries(NAMES)) {
+  for (const [id, name] of Object.entries(NETWORK_NAMES)) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "counter";

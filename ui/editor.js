@@ -7,10 +7,9 @@ import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview } from "./preview.js";
-import { clock, goalName, language, t } from "./i18n.js";
+import { clock, goalName, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
-const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
 const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
 const IDLE_MS = 300;
 const MAX_UNSAVED_MS = 800;
@@ -173,7 +172,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   function fillVersions() {
     const options = [new Option(t("version.shared"), "main")];
     for (const n of networks()) {
-      const label = variants[n] ? t("version.edited", { network: NAMES[n] }) : t("version.own", { network: NAMES[n] });
+      const label = variants[n] ? t("version.edited", { network: NETWORK_NAMES[n] }) : t("version.own", { network: NETWORK_NAMES[n] });
       options.push(new Option(label, n));
     }
     el.version.replaceChildren(...options);
@@ -336,8 +335,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
         b.className = "chip";
         b.id = `toggle-${n}`;
         b.dataset.network = n;
-        b.textContent = NAMES[n];
-        b.title = `${NAMES[n]} (Ctrl+${i + 1})`;
+        b.textContent = NETWORK_NAMES[n];
+        b.title = `${NETWORK_NAMES[n]} (Ctrl+${i + 1})`;
         b.addEventListener("click", () => toggleNetwork(n));
         return b;
       }),

@@ -417,6 +417,9 @@ const WORDS = {
   },
 };
 
+/** The networks' names, as they write them (the same in every language), in the UI's order. */
+export const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+
 const SETTING = "podium.language";
 
 let system = null;
@@ -466,15 +469,17 @@ function locale() {
 
 // Making an Intl formatter is slow (it loads locale data); a list of dates reuses them.
 const formatters = new Map();
-function format(options, date) {
-  const key = `${locale()}|${JSON.stringify(options)}`;
+/** `date` formatted with `options` in `locale`, with a formatter made once per pair. */
+export function formatIn(locale, options, date) {
+  const key = `${locale}|${JSON.stringify(options)}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale(), options);
+    formatter = new Intl.DateTimeFormat(locale, options);
     formatters.set(key, formatter);
   }
   return formatter.format(date);
 }
+const format = (options, date) => formatIn(locale(), options, date);
 
 /** A date as the list shows it: the time for today, the weekday this week, else the date. */
 export function shortDate(iso) {

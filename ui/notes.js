@@ -1,6 +1,6 @@
 // Lists the warnings of every network's report, each once, with its one-click fix.
 
-const NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
+import { NETWORK_NAMES } from "./i18n.js";
 
 const EVERY = { en: "any network", nb: "noe nettverk" };
 
@@ -14,7 +14,7 @@ function generic(message, name) {
 export function renderNotes(list, reports, applyFix, lang = "en") {
   const seen = new Map();
   for (const report of reports) {
-    const name = NAMES[report.network];
+    const name = NETWORK_NAMES[report.network];
     for (const w of report.warnings) {
       const text = generic(w.message, name);
       const key = `${w.code}|${text}|${w.fix?.text ?? ""}`;

@@ -4,16 +4,18 @@
 // with it. Which times slots fall on, and whether a move is allowed, is Rust's to say.
 
 import * as api from "./api.js";
-import { language, t } from "./i18n.js";
+import { formatIn, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
 const DRAGGABLE = new Set(["queued", "failed", "review"]);
 
+// The plan speaks a 24-hour clock in both languages, like its grid of hours.
 function locale() {
   return language() === "nb" ? "nb-NO" : "en-GB";
 }
-const fmt = (options, date) => new Intl.DateTimeFormat(locale(), options).format(date);
+/** A date as the plan shows it. */
+export const fmt = (options, date) => formatIn(locale(), options, date);
 export const timeOf = (date) => fmt({ hour: "2-digit", minute: "2-digit" }, date);
 export const dayTime = (date) =>
   fmt({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }, date);
@@ -41,8 +43,6 @@ export function toLocalInput(date) {
 export function stateLabel(state) {
   return t(`entry.${state}`);
 }
-
-const NETWORK_NAMES = { x: "X", bluesky: "Bluesky", mastodon: "Mastodon", linkedin: "LinkedIn", threads: "Threads" };
 
 export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
   let weekStart = mondayOf(new Date());
