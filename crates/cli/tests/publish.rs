@@ -9,16 +9,15 @@
 
 mod peers;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use peers::{ok, podium, podium_env, queue, spawn, until, wait_for_stderr, Mastodon, Pds, Proxy};
+use peers::{
+    account_field, db, draft, entry, ok, podium, podium_env, schedule_now, spawn, until,
+    wait_for_stderr, Mastodon, Pds, Proxy,
+};
 use serde_json::{json, Value};
-
-fn db(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("podium.sqlite3")
-}
 
 fn connect_bluesky(db: &Path, service: &str, account: &peers::BskyAccount) -> String {
     ok(
@@ -52,29 +51,6 @@ fn connect_mastodon(db: &Path, instance: &str) -> String {
         ],
         peers::MOCK_TOKEN,
     )
-}
-
-fn draft(db: &Path, text: &str, extra: &[&str]) -> String {
-    let mut args = vec!["drafts", "add"];
-    args.extend_from_slice(extra);
-    ok(db, &args, text)
-}
-
-/// Schedules `draft` on `account` one second ago (due now).
-fn schedule_now(db: &Path, draft: &str, account: &str) -> String {
-    let at = (Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
-    ok(
-        db,
-        &["schedule", draft, "--account", account, "--at", &at],
-        "",
-    )
-}
-
-fn entry(db: &Path, id: &str) -> Value {
-    queue(db)
-        .into_iter()
-        .find(|e| e["id"] == id)
-        .expect("the entry is in the queue")
 }
 
 fn publish_due(db: &Path) -> String {
@@ -255,17 +231,6 @@ fn an_expired_bluesky_session_is_refreshed_once_and_a_dead_one_asks_to_reconnect
     assert_eq!(pds.posts(&carol.did).len(), 2);
 }
 
-fn account_field(db: &Path, id: &str, field: &str) -> String {
-    let all: Value = serde_json::from_str(&ok(db, &["accounts", "list", "--json"], "")).unwrap();
-    let a = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == id)
-        .unwrap();
-    a[field].as_str().unwrap().to_owned()
-}
-
 #[test]
 #[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
 fn mastodon_connects_through_the_browser_and_a_loopback_redirect() {
@@ -291,28 +256,8 @@ fn mastodon_connects_through_the_browser_and_a_loopback_redirect() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // The CLI prints the address to open; the test plays the browser. (Its stderr is read to
-    // the end, so the CLI's last words are not written into a closed pipe.)
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        use std::io::BufRead;
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if line.trim().starts_with("http") {
-                let _ = tx.send(line.trim().to_owned());
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the sign-in address is printed");
+    // The CLI prints the address to open; the test plays the browser.
+    let (url, reader) = peers::sign_in_address(&mut child);
     assert!(
         url.contains("/oauth/authorize?") && url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A")
     );
@@ -797,7 +742,7 @@ fn two_publishers_never_send_the_same_post() {
 #[test]
 #[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
 fn mastodon_connects_with_a_pasted_code_when_no_browser_can_reach_podium() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let masto = Mastodon::start();
     let dir = tempfile::tempdir().unwrap();
     let db = db(&dir);
@@ -817,23 +762,7 @@ fn mastodon_connects_with_a_pasted_code_when_no_browser_can_reach_podium() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if line.trim().starts_with("http") {
-                let _ = tx.send(line.trim().to_owned());
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    let url = rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    let (url, reader) = peers::sign_in_address(&mut child);
     assert!(
         url.contains("redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"),
         "{url}"

@@ -8,19 +8,16 @@
 mod contract;
 mod peers;
 
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
 use contract::{Fault, Server};
-use peers::{free_port, ok, podium, podium_env, queue, spawn, until, wait_for_stderr};
-use serde_json::Value;
-
-fn db(dir: &tempfile::TempDir) -> PathBuf {
-    dir.path().join("podium.sqlite3")
-}
+use peers::{
+    account, db, draft, entry, free_port, ok, podium, podium_env, schedule_now, spawn, until,
+    wait_for_stderr,
+};
 
 /// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
 /// returns the new account's id.
@@ -40,25 +37,7 @@ fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
         let mut input = child.stdin.take().unwrap();
         input.write_all(stdin.as_bytes()).unwrap();
     }
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if line.trim().starts_with("http") {
-                let _ = tx.send(line.trim().to_owned());
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the sign-in address");
+    let (url, reader) = peers::sign_in_address(&mut child);
     // The browser: the sign-in page redirects to Podium's loopback listener.
     let browser = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -120,25 +99,6 @@ fn connect_linkedin(db: &Path, server: &Server) -> String {
     )
 }
 
-fn draft(db: &Path, text: &str, extra: &[&str]) -> String {
-    let mut args = vec!["drafts", "add"];
-    args.extend_from_slice(extra);
-    ok(db, &args, text)
-}
-
-fn schedule_now(db: &Path, draft: &str, account: &str) -> String {
-    let at = (Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
-    ok(
-        db,
-        &["schedule", draft, "--account", account, "--at", &at],
-        "",
-    )
-}
-
-fn entry(db: &Path, id: &str) -> Value {
-    queue(db).into_iter().find(|e| e["id"] == id).unwrap()
-}
-
 fn publish(db: &Path) -> String {
     let out = podium_env(
         db,
@@ -147,16 +107,6 @@ fn publish(db: &Path) -> String {
         &[("PODIUM_HTTP_TIMEOUT_SECS", "5")],
     );
     String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
-}
-
-fn account(db: &Path, id: &str) -> Value {
-    let all: Value = serde_json::from_str(&ok(db, &["accounts", "list", "--json"], "")).unwrap();
-    all.as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == id)
-        .unwrap()
-        .clone()
 }
 
 #[test]

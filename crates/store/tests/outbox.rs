@@ -18,6 +18,19 @@ struct Fixture {
     account: String,
 }
 
+/// The Mastodon account the tests schedule on (connecting it again is a reconnect).
+fn leader() -> NewAccount {
+    NewAccount {
+        network: Some(Network::Mastodon),
+        handle: "@leder@example.social".into(),
+        service: "https://example.social".into(),
+        remote_id: "42".into(),
+        credential_ref: "mastodon:test".into(),
+        zone: "Europe/Oslo".into(),
+        ..NewAccount::default()
+    }
+}
+
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("podium.sqlite3")).unwrap();
@@ -27,18 +40,7 @@ fn fixture() -> Fixture {
     ));
     let clock = now.clone();
     store.set_time_source(move || *clock.lock().unwrap());
-    let account = store
-        .add_account(NewAccount {
-            network: Some(Network::Mastodon),
-            handle: "@leder@example.social".into(),
-            service: "https://example.social".into(),
-            remote_id: "42".into(),
-            credential_ref: "mastodon:test".into(),
-            zone: "Europe/Oslo".into(),
-            ..NewAccount::default()
-        })
-        .unwrap()
-        .id;
+    let account = store.add_account(leader()).unwrap().id;
     store
         .set_slots(
             &account,
@@ -316,18 +318,7 @@ fn disconnecting_drops_waiting_posts_but_keeps_drafts_and_reconnecting_keeps_the
     let a = draft(&mut f.store, "Waiting");
     f.store.schedule(&a, &f.account, When::NextSlot).unwrap();
     // Connecting the same account again is a reconnect: same id, slots kept.
-    let again = f
-        .store
-        .add_account(NewAccount {
-            network: Some(Network::Mastodon),
-            handle: "@leder@example.social".into(),
-            service: "https://example.social".into(),
-            remote_id: "42".into(),
-            credential_ref: "mastodon:test".into(),
-            zone: "Europe/Oslo".into(),
-            ..NewAccount::default()
-        })
-        .unwrap();
+    let again = f.store.add_account(leader()).unwrap();
     assert_eq!(again.id, f.account);
     assert_eq!(again.slots.len(), 2);
     assert_eq!(f.store.accounts().unwrap().len(), 1);

@@ -317,14 +317,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 .pointer("/reply/in_reply_to_tweet_id")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            let fault = {
-                let mut s = state.lock().unwrap();
-                if s.faults.is_empty() {
-                    None
-                } else {
-                    Some(s.faults.remove(0))
-                }
-            };
+            let fault = next_fault(state);
             let create = |state: &Mutex<State>| {
                 let mut s = state.lock().unwrap();
                 if auth.starts_with("OAuth ") {
@@ -530,14 +523,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 );
             }
             let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
-            let fault = {
-                let mut s = state.lock().unwrap();
-                if s.faults.is_empty() {
-                    None
-                } else {
-                    Some(s.faults.remove(0))
-                }
-            };
+            let fault = next_fault(state);
             let create = |state: &Mutex<State>| {
                 let mut s = state.lock().unwrap();
                 let urn = format!("urn:li:share:{}", 7_000_000 + s.linkedin_posts.len());
@@ -579,6 +565,12 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
         }
         _ => respond(&mut stream, 404, &[], r#"{"error":"not found"}"#),
     }
+}
+
+/// The fault queued for the next post request, if any.
+fn next_fault(state: &Mutex<State>) -> Option<Fault> {
+    let mut s = state.lock().unwrap();
+    (!s.faults.is_empty()).then(|| s.faults.remove(0))
 }
 
 fn x_authorized(auth: &str, state: &Mutex<State>) -> bool {

@@ -252,27 +252,7 @@ impl Mastodon {
 
     /// The seeded user's statuses (newest first).
     pub fn statuses(&self) -> Vec<Value> {
-        let me: Value = http()
-            .get(format!("{}/api/v1/accounts/verify_credentials", self.url))
-            .bearer_auth(MOCK_TOKEN)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        let id = me["id"].as_str().unwrap();
-        http()
-            .get(format!(
-                "{}/api/v1/accounts/{id}/statuses?limit=40",
-                self.url
-            ))
-            .bearer_auth(MOCK_TOKEN)
-            .send()
-            .unwrap()
-            .json::<Value>()
-            .unwrap()
-            .as_array()
-            .cloned()
-            .unwrap()
+        statuses_at(&self.url)
     }
 
     /// Plays the person in the browser: picks the account on the authorize page, and
@@ -520,6 +500,29 @@ pub fn spawn(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
         .unwrap()
 }
 
+/// The first sign-in address `child` prints on stderr, and the whole of its stderr once it is
+/// done. Its stderr is read to the end in the background, so the CLI's last words never meet a
+/// closed pipe.
+pub fn sign_in_address(child: &mut Child) -> (String, std::thread::JoinHandle<String>) {
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.trim().starts_with("http") {
+                let _ = tx.send(line.trim().to_owned());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sign-in address is printed");
+    (url, reader)
+}
+
 /// Waits until the child's stderr has a line containing `text`.
 pub fn wait_for_stderr(child: &mut Child, text: &str) {
     let stderr = child.stderr.take().unwrap();
@@ -542,4 +545,52 @@ pub fn queue(db: &Path) -> Vec<Value> {
         .as_array()
         .cloned()
         .unwrap()
+}
+
+// ------------------------------------------------------------------ drafts and the queue
+
+/// The database file in a test's folder.
+pub fn db(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("podium.sqlite3")
+}
+
+/// `podium drafts add [extra…]` with `text`: the new draft's id.
+pub fn draft(db: &Path, text: &str, extra: &[&str]) -> String {
+    let mut args = vec!["drafts", "add"];
+    args.extend_from_slice(extra);
+    ok(db, &args, text)
+}
+
+/// Schedules `draft` on `account` one second ago (due now): the entry's id.
+pub fn schedule_now(db: &Path, draft: &str, account: &str) -> String {
+    let at = (chrono::Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
+    ok(
+        db,
+        &["schedule", draft, "--account", account, "--at", &at],
+        "",
+    )
+}
+
+/// One entry of `podium queue --json`.
+pub fn entry(db: &Path, id: &str) -> Value {
+    queue(db)
+        .into_iter()
+        .find(|e| e["id"] == id)
+        .expect("the entry is in the queue")
+}
+
+/// One account of `podium accounts list --json`.
+pub fn account(db: &Path, id: &str) -> Value {
+    let all: Value = serde_json::from_str(&ok(db, &["accounts", "list", "--json"], "")).unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .expect("the account is listed")
+        .clone()
+}
+
+/// A text field of an account.
+pub fn account_field(db: &Path, id: &str, field: &str) -> String {
+    account(db, id)[field].as_str().unwrap().to_owned()
 }
