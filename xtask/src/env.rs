@@ -178,7 +178,21 @@ pub fn ensure_tauri_driver() -> Result<PathBuf> {
 /// The reference implementations the differential tests compare against (`tests/peers`,
 /// pinned in its `package-lock.json`).
 pub fn ensure_test_peers() -> Result {
-    let dir = repo_root().join("tests").join("peers");
+    npm_ci(
+        &repo_root().join("tests").join("peers"),
+        "the reference implementations",
+    )
+}
+
+/// The reference Bluesky PDS (`tests/pds`, `@atproto/dev-env` pinned in its lock file).
+pub fn ensure_test_pds() -> Result<PathBuf> {
+    let dir = repo_root().join("tests").join("pds");
+    npm_ci(&dir, "the reference Bluesky PDS")?;
+    Ok(dir)
+}
+
+/// `npm ci` in `dir` unless what is installed there is newer than its lock file.
+fn npm_ci(dir: &Path, what: &str) -> Result {
     let lock = dir.join("package-lock.json");
     let installed = dir.join("node_modules").join(".package-lock.json");
     let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
@@ -189,37 +203,21 @@ pub fn ensure_test_peers() -> Result {
         return Ok(());
     }
     if !has_program("node") {
-        return Err(
-            "Node.js is needed for the differential tests: install Node 20 (`node --version`)"
-                .into(),
-        );
+        return Err(format!(
+            "Node.js is needed for {what} the tests use: install Node 20 (`node --version`)"
+        ));
     }
+    let folder = dir
+        .strip_prefix(repo_root())
+        .unwrap_or(dir)
+        .display()
+        .to_string();
     run(
-        "installing the reference implementations (npm ci in tests/peers)",
+        &format!("installing {what} (npm ci in {folder})"),
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir),
+            .current_dir(dir),
     )
-}
-
-/// The reference Bluesky PDS (`tests/pds`, `@atproto/dev-env` pinned in its lock file).
-pub fn ensure_test_pds() -> Result<PathBuf> {
-    let dir = repo_root().join("tests").join("pds");
-    let lock = dir.join("package-lock.json");
-    let installed = dir.join("node_modules").join(".package-lock.json");
-    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
-        (Ok(l), Ok(i)) => matches!((l.modified(), i.modified()), (Ok(l), Ok(i)) if i >= l),
-        _ => false,
-    };
-    if !fresh {
-        run(
-            "installing the reference Bluesky PDS (npm ci in tests/pds)",
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(&dir),
-        )?;
-    }
-    Ok(dir)
 }
 
 /// `mastodon-mock` from PyPI, in a virtual environment in the build cache (pinned in
