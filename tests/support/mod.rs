@@ -286,12 +286,53 @@ impl App {
             if let Some(found) = probe(self).await {
                 return found;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "gave up waiting: {what}"
-            );
+            if started.elapsed() > Duration::from_secs(10) {
+                let why = self.what_went_wrong(what).await;
+                panic!("gave up waiting: {what}{why}");
+            }
             tokio::time::sleep(Duration::from_millis(40)).await;
         }
+    }
+
+    /// What a person would look at when the app does not do what they expected: the errors the
+    /// window shows, the warnings in the app's log, and a screenshot (named after the step).
+    /// CI keeps only the output, so a failure has to tell its own story.
+    pub async fn what_went_wrong(&self, step: &str) -> String {
+        let shown = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll('.error-text, #toast, [role=alert]')]
+                   .filter((e) => !e.hidden && e.textContent.trim())
+                   .map((e) => `#${e.id}: ${e.textContent.trim()}`)",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
+            .unwrap_or_default();
+        let logs = self
+            .home
+            .join("data")
+            .join("no.podium.desktop")
+            .join("logs");
+        let warnings: Vec<String> = std::fs::read_dir(&logs)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+            .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+            .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+            .collect();
+        let name: String = step
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { '-' })
+            .collect();
+        let shot = self.screenshot(&format!("failed-{name}.png")).await;
+        format!(
+            "\n  the window shows: {shown:?}\n  the app log warns: {:?}\n  screenshot: {}",
+            &warnings[warnings.len().saturating_sub(8)..],
+            shot.display()
+        )
     }
 
     /// Waits until the autosave status says the draft is saved.
@@ -331,10 +372,10 @@ impl App {
                 },
                 Err(e) => last = e.to_string(),
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "cannot click {css}: {last}"
-            );
+            if started.elapsed() > Duration::from_secs(10) {
+                let why = self.what_went_wrong(&format!("click {css}")).await;
+                panic!("cannot click {css}: {last}{why}");
+            }
             tokio::time::sleep(Duration::from_millis(40)).await;
         }
     }
