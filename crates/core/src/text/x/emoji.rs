@@ -11,12 +11,40 @@ use regex::Regex;
 use super::chars::in_table;
 use super::tables;
 
-static EMOJI: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(tables::EMOJI_PATTERN).ok());
+/// twemoji-parser's pattern, anchored: tried at each position of a run, it finds what the unanchored
+/// search finds (the leftmost match, and at that start the same alternative), without the
+/// reverse pass an unanchored search needs to find where its match began.
+static EMOJI_HERE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!("^(?:{})", tables::EMOJI_PATTERN)).ok());
 
-/// Whether `c` can be part of an emoji: every code point of every sequence is © or ®, or from
-/// U+2000 up — except a keycap's base (`#`, `*`, `0`–`9`), which comes first.
+/// Whether `c` can be part of an emoji: every code point of every sequence is ©, ®, the
+/// joiner, ‼, ⁉, the keycap mark, or from U+2100 up — except a keycap's base (`#`, `*`,
+/// `0`–`9`), which comes first. (The rest of General Punctuation — the dashes, quotes and
+/// ellipses prose is full of — never is; a test reads the pattern to keep this true.)
 fn emoji_capable(c: char) -> bool {
-    c as u32 >= 0x2000 || c == '\u{A9}' || c == '\u{AE}'
+    c as u32 >= 0x2100
+        || matches!(
+            c,
+            '\u{A9}' | '\u{AE}' | '\u{200D}' | '\u{203C}' | '\u{2049}' | '\u{20E3}'
+        )
+}
+
+/// The byte index of the first [`emoji_capable`] code point at or after `from`. Only a first
+/// byte of 0xC2 (©, ®) or 0xE2 and up can start one: the bytes in between are skipped without
+/// decoding.
+fn next_capable(text: &str, mut from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    loop {
+        from += bytes
+            .get(from..)?
+            .iter()
+            .position(|&b| b >= 0xE2 || b == 0xC2)?;
+        let c = text[from..].chars().next()?;
+        if emoji_capable(c) {
+            return Some(from);
+        }
+        from += c.len_utf8();
+    }
 }
 
 /// Emoji in `text` as `(start, length)` in UTF-16 code units, in order.
@@ -26,19 +54,18 @@ fn emoji_capable(c: char) -> bool {
 /// Latin letter, digit, space or punctuation below U+2000, so the matches are exactly those of
 /// one search over the whole text — at a fraction of the cost for prose with a few emoji.
 pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
-    // Every emoji, keycaps included, contains a code point from U+00A9 up.
-    if text.chars().all(|c| (c as u32) < 0xA9) {
+    // Every emoji, keycaps included, contains an emoji-capable code point.
+    let Some(first) = next_capable(text, 0) else {
         return Vec::new();
-    }
-    let Some(regex) = EMOJI.as_ref() else {
+    };
+    let Some(regex) = EMOJI_HERE.as_ref() else {
         return Vec::new();
     };
     let mut found = Vec::new();
     let (mut byte, mut unit) = (0usize, 0usize); // a position known in both units
     let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(offset) = text[at..].find(emoji_capable) {
-        let mut start = at + offset;
+    let mut next = Some(first);
+    while let Some(mut start) = next {
         let end = text[start..]
             .find(|c| !emoji_capable(c))
             .map_or(text.len(), |o| start + o);
@@ -46,9 +73,16 @@ pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
             start -= 1;
         }
         // Each search continues where the previous match ended, as twemoji-parser's global
-        // regex does.
-        for m in regex.find_iter(&text[start..end]) {
-            let (m_start, m_end) = (start + m.start(), start + m.end());
+        // regex does (no match is empty); none starts once the run is used up.
+        let run = &text[start..end];
+        let mut pos = 0;
+        while pos < run.len() {
+            let Some(m) = regex.find(&run[pos..]) else {
+                pos += run[pos..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            };
+            let (m_start, m_end) = (start + pos + m.start(), start + pos + m.end());
+            pos += m.end();
             let matched = m.as_str();
             let mut chars = matched.chars();
             let single = match (chars.next(), chars.next()) {
@@ -64,7 +98,7 @@ pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
             byte = m_start;
             found.push((unit, matched.encode_utf16().count()));
         }
-        at = end;
+        next = next_capable(text, end);
     }
     found
 }
@@ -72,6 +106,10 @@ pub(crate) fn extract(text: &str) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pattern as twemoji-parser runs it: one unanchored search after another.
+    static EMOJI: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(tables::EMOJI_PATTERN).ok());
     use proptest::prelude::*;
 
     /// One search over the whole text: what `extract` must equal.
@@ -136,9 +174,41 @@ mod tests {
         }
     }
 
+    /// Every code point the pattern names below U+2100 is a keycap base or one of the few
+    /// that [`emoji_capable`] lists: skipping the others cannot miss an emoji.
+    #[test]
+    fn only_the_listed_code_points_below_u2100_occur_in_the_pattern() {
+        let pattern = tables::EMOJI_PATTERN;
+        let mut named: Vec<(u32, u32)> = Vec::new();
+        let mut rest = pattern;
+        while let Some(at) = rest.find("\\x{") {
+            let hex_end = rest[at + 3..].find('}').unwrap() + at + 3;
+            let low = u32::from_str_radix(&rest[at + 3..hex_end], 16).unwrap();
+            rest = &rest[hex_end + 1..];
+            let high = match rest.strip_prefix("-\\x{") {
+                Some(r) => {
+                    let e = r.find('}').unwrap();
+                    let high = u32::from_str_radix(&r[..e], 16).unwrap();
+                    rest = &r[e + 1..];
+                    high
+                }
+                None => low,
+            };
+            named.push((low, high));
+        }
+        assert!(named.len() > 500, "the pattern was read: {}", named.len());
+        for (low, high) in named {
+            for cp in low..=high.min(0x20FF) {
+                let c = char::from_u32(cp).unwrap();
+                let keycap_base = matches!(c, '#' | '*' | '0'..='9');
+                assert!(keycap_base || emoji_capable(c), "U+{cp:04X} in the pattern");
+            }
+        }
+    }
+
     #[test]
     fn the_pattern_compiles() {
-        assert!(EMOJI.is_some());
+        assert!(EMOJI.is_some() && EMOJI_HERE.is_some());
     }
 
     #[test]

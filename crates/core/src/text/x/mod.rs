@@ -167,9 +167,31 @@ pub fn parse_tweet(text: &str, config: &Config) -> ParsedTweet {
 fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     // Code points below U+0300 are all NFC_Quick_Check=Yes with combining class 0: leaving them
     // out can only make the check more cautious (never a wrong "yes"), and most text is there.
-    match unicode_normalization::is_nfc_quick(text.chars().filter(|&c| c >= '\u{300}')) {
+    match unicode_normalization::is_nfc_quick(FromU300 { text, at: 0 }) {
         unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
         _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// The code points of `text` from U+0300 up, found by their first byte (0xCC and above: every
+/// byte of a code point below U+0300 is below 0xCC), so the long runs of ASCII and Latin-1
+/// letters in between are skipped without decoding them.
+struct FromU300<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Iterator for FromU300<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let offset = self.text.as_bytes()[self.at..]
+            .iter()
+            .position(|&b| b >= 0xCC)?;
+        let start = self.at + offset;
+        let c = self.text[start..].chars().next()?;
+        self.at = start + c.len_utf8();
+        Some(c)
     }
 }
 
@@ -196,8 +218,17 @@ pub fn analyze(text: &str, config: &Config) -> Analysis {
         let urls = url::extract(&u);
         measure(text, &normalized, &u, &urls, config)
     };
-    let hashtags = without_url_overlaps(hashtags(&raw), &raw_urls);
-    let mentions = mentions_or_lists(&raw)
+    // One pass finds both kinds of anchor.
+    let (mut hashes, mut ats) = (Vec::new(), Vec::new());
+    for (i, &c) in raw.iter().enumerate() {
+        if is_hash(c) {
+            hashes.push(i);
+        } else if is_at_sign(c) {
+            ats.push(i);
+        }
+    }
+    let hashtags = without_url_overlaps(hashtags_at(&raw, &hashes), &raw_urls);
+    let mentions = mentions_or_lists_at(&raw, &ats)
         .into_iter()
         .filter(|(_, list)| !list)
         .map(|(f, _)| f)
@@ -229,6 +260,13 @@ fn measure(
         Vec::new()
     };
     let max_scaled = config.max_weighted_length as u64 * u64::from(config.scale);
+    // ASCII, most of any post, weighs the same throughout in every real config: runs of it are
+    // weighed at once.
+    let ascii_weight = config
+        .ranges
+        .iter()
+        .find(|r| r.start == 0 && r.end >= 0x7F && r.weight > 0)
+        .map(|r| u64::from(r.weight));
 
     let (mut next_url, mut next_emoji) = (0, 0);
     let mut weighted: u64 = 0;
@@ -250,6 +288,19 @@ fn measure(
             // Plain text up to the next entity: weigh each code point.
             let stop = next_entity.min(u.len());
             while i < stop {
+                if let Some(w) = ascii_weight {
+                    let run = u[i..stop].iter().take_while(|&&c| c < 0x80).count();
+                    if run > 0 {
+                        // Unit k of the run fits while weighted + (k + 1)·w ≤ max_scaled.
+                        let fitting = (max_scaled.saturating_sub(weighted) / w).min(run as u64);
+                        if valid && fitting > 0 {
+                            valid_display_index = i + fitting as usize - 1;
+                        }
+                        weighted += run as u64 * w;
+                        i += run;
+                        continue;
+                    }
+                }
                 if is_surrogate_pair(u, i) {
                     i += 1;
                 }
@@ -295,28 +346,36 @@ fn measure(
     }
 }
 
+/// Where `is_anchor` holds in `u` (`#`, `@`, `$`): found in one pass, so the scans below visit
+/// only the few places a match can be.
+fn anchors(u: &[u16], is_anchor: impl Fn(u16) -> bool) -> Vec<usize> {
+    let mut found = Vec::new();
+    for (i, &c) in u.iter().enumerate() {
+        if is_anchor(c) {
+            found.push(i);
+        }
+    }
+    found
+}
+
 /// The first match of `at(p)` for `p` from `from` on, trying only positions within `back` code
-/// units before an anchor (`#`, `@`, `$`): every pattern here needs its anchor that close, so
-/// the result is the same as trying every position, without the cost.
+/// units before an anchor (from [`anchors`]): every pattern here needs its anchor that close,
+/// so the result is the same as trying every position, without the cost.
 fn scan_near<T>(
-    u: &[u16],
+    anchors: &[usize],
     from: usize,
-    is_anchor: impl Fn(u16) -> bool,
     back: usize,
     at: impl Fn(usize) -> Option<T>,
 ) -> Option<T> {
     let mut next = from;
-    let mut h = from;
-    while h < u.len() {
-        if is_anchor(u[h]) {
-            for p in next.max(h.saturating_sub(back))..=h {
-                if let Some(found) = at(p) {
-                    return Some(found);
-                }
+    let first = anchors.partition_point(|&h| h < from);
+    for &h in &anchors[first..] {
+        for p in next.max(h.saturating_sub(back))..=h {
+            if let Some(found) = at(p) {
+                return Some(found);
             }
-            next = h + 1;
         }
-        h += 1;
+        next = h + 1;
     }
     None
 }
@@ -414,20 +473,23 @@ pub fn is_valid_hashtag(tag: &str) -> bool {
 const HASH: u16 = b'#' as u16;
 const FULLWIDTH_HASH: u16 = 0xFF03;
 
+fn is_hash(c: u16) -> bool {
+    c == HASH || c == FULLWIDTH_HASH
+}
+
 fn hashtags(u: &[u16]) -> Vec<Found> {
-    if !u.iter().any(|&c| c == HASH || c == FULLWIDTH_HASH) {
-        return Vec::new();
-    }
+    hashtags_at(u, &anchors(u, is_hash))
+}
+
+/// The hashtags in `u`, whose `#`s are at `hashes`.
+fn hashtags_at(u: &[u16], hashes: &[usize]) -> Vec<Found> {
     let mut tags = Vec::new();
     let mut from = 0;
-    let is_hash = |c: u16| c == HASH || c == FULLWIDTH_HASH;
-    while let Some((hash, end)) = scan_near(u, from, is_hash, 2, |p| hashtag_at(u, p)) {
+    while let Some((hash, end)) = scan_near(hashes, from, 2, |p| hashtag_at(u, p)) {
         from = end;
         let after = &u[end..];
-        let ends_badly = after
-            .first()
-            .is_some_and(|&c| c == HASH || c == FULLWIDTH_HASH)
-            || after.starts_with(&[0x3A, 0x2F, 0x2F]);
+        let ends_badly =
+            after.first().is_some_and(|&c| is_hash(c)) || after.starts_with(&[0x3A, 0x2F, 0x2F]);
         if !ends_badly {
             tags.push(Found::new(hash, end, u[hash + 1..end].to_vec()));
         }
@@ -501,12 +563,14 @@ pub fn extract_mentions(text: &str) -> Vec<Entity> {
 }
 
 fn mentions_or_lists(u: &[u16]) -> Vec<(Found, bool)> {
-    if !u.iter().any(|&c| is_at_sign(c)) {
-        return Vec::new();
-    }
+    mentions_or_lists_at(u, &anchors(u, is_at_sign))
+}
+
+/// The mentions and lists in `u`, whose `@`s are at `ats`.
+fn mentions_or_lists_at(u: &[u16], ats: &[usize]) -> Vec<(Found, bool)> {
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some((at, name_end, end)) = scan_near(u, from, is_at_sign, 4, |p| mention_at(u, p)) {
+    while let Some((at, name_end, end)) = scan_near(ats, from, 4, |p| mention_at(u, p)) {
         from = end;
         let after = &u[end..];
         let rejected = after
@@ -596,7 +660,8 @@ pub fn extract_cashtags(text: &str) -> Vec<Entity> {
     }
     let mut found = Vec::new();
     let mut from = 0;
-    while let Some((dollar, end)) = scan_near(&u, from, |c| c == 0x24, 1, |p| cashtag_at(&u, p)) {
+    let dollars = anchors(&u, |c| c == 0x24);
+    while let Some((dollar, end)) = scan_near(&dollars, from, 1, |p| cashtag_at(&u, p)) {
         from = end;
         found.push(Found::new(dollar, end, u[dollar + 1..end].to_vec()));
     }

@@ -469,9 +469,12 @@ pub(crate) fn extract_with(u: &[u16], bare_domains: bool) -> Vec<Found> {
         return Vec::new();
     }
     // Dots followed by a domain character: every domain has one after its first label.
-    let dots: Vec<usize> = (0..u.len())
-        .filter(|&i| u[i] == DOT && u.get(i + 1).is_some_and(|&c| is_domain_char(c)))
-        .collect();
+    let mut dots: Vec<usize> = Vec::new();
+    for i in 1..u.len() {
+        if u[i - 1] == DOT && is_domain_char(u[i]) {
+            dots.push(i - 1);
+        }
+    }
     if dots.is_empty() {
         return Vec::new();
     }
