@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
-use super::{bluesky, byte_to_utf16, linkedin, mastodon, threads, x, Span};
+use super::{bluesky, linkedin, mastodon, threads, x, Offsets, Span};
 
 /// A network Podium checks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -201,11 +201,10 @@ fn t(lang: Lang, en: String, nb: String) -> String {
 /// Checks `text` for `network`.
 pub fn check(text: &str, network: Network, options: &Options) -> Report {
     let lang = options.lang;
-    let u16_range = |start: usize, end: usize| Range {
-        start: byte_to_utf16(text, start),
-        end: byte_to_utf16(text, end),
-    };
-    let text_end16 = text.encode_utf16().count();
+    // Ranges go to the editor in UTF-16 indices, converted through one table per check.
+    let offsets = Offsets::new(text);
+    let u16_range = |start: usize, end: usize| offsets.range(start, end);
+    let text_end16 = offsets.len16();
     let mut report = Report {
         network,
         length: 0,
@@ -246,7 +245,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
                     end: text_end16,
                 });
             }
-            let to_span = |e: x::Entity| Span::from_x(text, e);
+            let to_span = |e: x::Entity| offsets.span(e);
             tags = a.hashtags.into_iter().map(to_span).collect();
             links = a.urls.into_iter().map(to_span).collect();
             mentions = a.mentions.into_iter().map(to_span).collect();
@@ -389,9 +388,10 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
             fix: None,
         });
     }
-    hashtag_warnings(text, network, options, &tags, &links, w);
+    hashtag_warnings(text, &offsets, network, options, &tags, &links, w);
     url_warnings(
         text,
+        &offsets,
         network,
         report.limit,
         &links,
@@ -404,10 +404,7 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
 
 /// The URLs X would link, as byte spans (LinkedIn and Threads link the same).
 fn x_links(text: &str) -> Vec<Span> {
-    x::extract_urls(text)
-        .into_iter()
-        .map(|e| Span::from_x(text, e))
-        .collect()
+    super::spans_from_x(text, x::extract_urls(text))
 }
 
 /// `#` followed by letters, digits or `_`, not inside a word: what a person means as a hashtag.
@@ -443,6 +440,7 @@ fn hashtag_candidates(text: &str) -> Vec<Span> {
 
 fn hashtag_warnings(
     text: &str,
+    offsets: &Offsets,
     network: Network,
     options: &Options,
     tags: &[Span],
@@ -451,10 +449,7 @@ fn hashtag_warnings(
 ) {
     let lang = options.lang;
     let name = network.name();
-    let range = |s: &Span| Range {
-        start: byte_to_utf16(text, s.start),
-        end: byte_to_utf16(text, s.end),
-    };
+    let range = |s: &Span| offsets.range(s.start, s.end);
     // Hashtags a person wrote that the network will not link.
     for c in hashtag_candidates(text) {
         let linked = tags.iter().any(|t| t.start == c.start);
@@ -698,6 +693,7 @@ pub fn camel_case(tag: &str) -> Option<String> {
 
 fn url_warnings(
     text: &str,
+    offsets: &Offsets,
     network: Network,
     limit: usize,
     links: &[Span],
@@ -720,7 +716,7 @@ fn url_warnings(
                     format!("This link takes {cost} of {limit} characters on {name}; a shorter link leaves room for your words."),
                     format!("Denne lenken tar {cost} av {limit} tegn på {name}; en kortere lenke gir plass til ordene dine."),
                 ),
-                range: Some(Range { start: byte_to_utf16(text, link.start), end: byte_to_utf16(text, link.end) }),
+                range: Some(offsets.range(link.start, link.end)),
                 fix: None,
             });
         }

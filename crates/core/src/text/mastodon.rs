@@ -128,10 +128,7 @@ pub fn mentions(text: &str) -> Vec<Span> {
 
 /// URLs Mastodon links (with a scheme), as byte spans.
 pub fn urls(text: &str) -> Vec<Span> {
-    x::extract_urls_with_scheme(text)
-        .into_iter()
-        .map(|e| Span::from_x(text, e))
-        .collect()
+    super::spans_from_x(text, x::extract_urls_with_scheme(text))
 }
 
 /// Measures `text` with its content warning against an instance's `limit`.

@@ -4,7 +4,6 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_segmentation::UnicodeSegmentation;
 
 use super::{x, Length, Span, Tally};
 
@@ -18,8 +17,9 @@ static EMOJI: LazyLock<Option<Regex>> =
 /// points.
 pub fn measure(text: &str) -> Length {
     let mut tally = Tally::new(LIMIT, 0);
-    for (at, g) in text.grapheme_indices(true) {
-        let is_emoji = EMOJI.as_ref().is_some_and(|re| re.is_match(g));
+    for (at, g) in super::grapheme_indices(text) {
+        // No ASCII character is an emoji on its own (keycaps need U+20E3).
+        let is_emoji = g.len() > 1 && EMOJI.as_ref().is_some_and(|re| re.is_match(g));
         tally.add(if is_emoji { g.len() } else { g.chars().count() }, at);
     }
     tally.finish()
@@ -27,10 +27,7 @@ pub fn measure(text: &str) -> Length {
 
 /// The hashtags in `text` (byte spans); Threads makes only the first a topic tag.
 pub fn hashtags(text: &str) -> Vec<Span> {
-    x::extract_hashtags(text)
-        .into_iter()
-        .map(|e| Span::from_x(text, e))
-        .collect()
+    super::spans_from_x(text, x::extract_hashtags(text))
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@
 mod tables;
 
 use serde::Serialize;
-use unicode_segmentation::UnicodeSegmentation;
 
 use crate::text::ranges::in_table;
 
@@ -52,7 +51,7 @@ pub struct Measure {
 
 /// Counts `text` as Bluesky does.
 pub fn measure(text: &str) -> Measure {
-    let graphemes = text.graphemes(true).count();
+    let graphemes = super::grapheme_indices(text).count();
     let bytes = text.len();
     Measure {
         graphemes,
@@ -65,7 +64,7 @@ pub fn measure(text: &str) -> Measure {
 /// past 3,000 bytes.
 pub fn first_over(text: &str, limit: usize) -> Option<usize> {
     let mut bytes = 0;
-    for (i, (at, g)) in text.grapheme_indices(true).enumerate() {
+    for (i, (at, g)) in super::grapheme_indices(text).enumerate() {
         bytes += g.len();
         if i >= limit || bytes > MAX_BYTES {
             return Some(at);
