@@ -49,6 +49,30 @@ fn typing_norwegian_text_with_a_hashtag_shows_the_x_count_computed_in_rust() {
     });
 }
 
+/// The counters and highlights change with the character typed, not a frame later: when the
+/// text area's input event has been handled, the count already includes the new character.
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn the_count_changes_in_the_same_frame_as_the_character_typed() {
+    scenario(async |app| {
+        app.editor().await.send_keys("Hei").await.unwrap();
+        app.wait_for_text("#count-x", "3").await;
+        let seen = app
+            .client
+            .execute(
+                "const t = document.getElementById('post-text');
+                 t.value += ' #ledelse';
+                 t.dispatchEvent(new Event('input'));
+                 return [document.getElementById('count-x').textContent,
+                         document.querySelector('.backdrop .hl-hashtag')?.textContent ?? null];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(seen, serde_json::json!(["12", "#ledelse"]));
+    });
+}
+
 #[test]
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn a_post_over_the_limit_is_flagged_and_a_screenshot_is_saved() {

@@ -75,8 +75,9 @@ pub fn check_post(
             .filter(|v| !v.trim().is_empty())
             .map_or(text.as_str(), String::as_str)
     };
-    // A short post is checked faster than a thread can start.
-    if Network::ALL.iter().all(|&n| text_for(n).len() < 1_000) {
+    // A post of up to a few thousand characters is checked (≈ 0.4 ms for all five networks at
+    // 3,000) faster than threads start on a machine busy drawing the window.
+    if Network::ALL.iter().all(|&n| text_for(n).len() < 8_000) {
         return Network::ALL
             .iter()
             .map(|&n| check::check(text_for(n), n, options_for(n)))
@@ -100,6 +101,48 @@ pub fn check_post(
             })
             .collect()
     })
+}
+
+/// What the editor sends to check: the text, the UI's language and the networks' versions.
+#[derive(Debug, serde::Deserialize)]
+struct CheckRequest {
+    text: String,
+    lang: Option<String>,
+    #[serde(default)]
+    variants: Option<BTreeMap<Network, String>>,
+}
+
+/// The `podium:` scheme: `POST podium://localhost/check` with a [`CheckRequest`] answers what
+/// [`check_post`] answers. The editor calls it synchronously on every keystroke, so the
+/// counters and highlights are drawn in the same frame as the character typed (an `invoke`
+/// answers only after WebKit has laid out and painted the text once more, ≈ 7 ms later for a
+/// 3,000-character post). The check is pure and bounded (linear in the text), so the wait is
+/// short: ≈ 1 ms.
+pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+    let response = tauri::http::Response::builder()
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Headers", "Content-Type");
+    let answer = match (request.method().as_str(), request.uri().path()) {
+        ("OPTIONS", _) => Ok(Vec::new()),
+        ("POST", "/check") => serde_json::from_slice::<CheckRequest>(request.body())
+            .map_err(|e| format!("a check needs {{text, lang, variants}}: {e}"))
+            .and_then(|r| {
+                serde_json::to_vec(&check_post(r.text, r.lang, r.variants))
+                    .map_err(|e| e.to_string())
+            }),
+        (method, path) => Err(format!("no {method} {path} here")),
+    };
+    let built = match answer {
+        Ok(body) => response
+            .status(200)
+            .header("Content-Type", "application/json")
+            .body(body),
+        Err(message) => response
+            .status(400)
+            .header("Content-Type", "text/plain")
+            .body(message.into_bytes()),
+    };
+    built.unwrap_or_default()
 }
 
 /// One post of a thread: its text as the user edits it, the text as published (with ` k/n`),
@@ -202,7 +245,7 @@ fn system_language(var: impl Fn(&str) -> Option<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::system_language;
+    use super::*;
 
     fn with(vars: &[(&str, &str)]) -> String {
         system_language(|name| {
@@ -221,6 +264,46 @@ mod tests {
         );
         assert_eq!(with(&[("LC_ALL", "C"), ("LANG", "de_DE.UTF-8")]), "de");
         assert_eq!(with(&[]), "en");
+    }
+
+    fn request(method: &str, path: &str, body: &str) -> tauri::http::Request<Vec<u8>> {
+        tauri::http::Request::builder()
+            .method(method)
+            .uri(format!("podium://localhost{path}"))
+            .body(body.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn the_scheme_checks_a_post_for_every_network() {
+        let answer = scheme(&request(
+            "POST",
+            "/check",
+            r#"{"text":"Hei #ledelse https://podium.no","lang":"nb","variants":{}}"#,
+        ));
+        assert_eq!(answer.status(), 200);
+        let reports: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
+        let reports = reports.as_array().unwrap();
+        assert_eq!(reports.len(), Network::ALL.len());
+        let x = &reports[0];
+        assert_eq!(x["network"], "x");
+        assert_eq!(x["length"], 4 + 8 + 1 + 23);
+        assert_eq!(x["hashtags"], serde_json::json!(["ledelse"]));
+        assert_eq!(
+            answer.headers()["Access-Control-Allow-Origin"],
+            "*",
+            "the page's origin is tauri://localhost"
+        );
+    }
+
+    #[test]
+    fn the_scheme_says_what_is_wrong_with_a_bad_request() {
+        let answer = scheme(&request("POST", "/check", "not json"));
+        assert_eq!(answer.status(), 400);
+        let message = String::from_utf8(answer.body().clone()).unwrap();
+        assert!(message.contains("a check needs"), "{message}");
+        assert_eq!(scheme(&request("GET", "/drafts", "")).status(), 400);
+        assert_eq!(scheme(&request("OPTIONS", "/check", "")).status(), 200);
     }
 }
 

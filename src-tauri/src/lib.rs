@@ -89,6 +89,8 @@ pub fn run() {
                 }
             }
         })
+        // The editor's check on every keystroke, answered synchronously (see `commands::scheme`).
+        .register_uri_scheme_protocol("podium", |_app, request| commands::scheme(&request))
         .invoke_handler(tauri::generate_handler![
             commands::check_post,
             commands::thread_parts,
