@@ -261,11 +261,13 @@ fn measure(
     };
     let max_scaled = config.max_weighted_length as u64 * u64::from(config.scale);
     // ASCII, most of any post, weighs the same throughout in every real config: runs of it are
-    // weighed at once.
+    // weighed at once. (Exactly when the first range that touches ASCII covers all of it: a
+    // code unit takes the weight of the first range that holds it.)
     let ascii_weight = config
         .ranges
         .iter()
-        .find(|r| r.start == 0 && r.end >= 0x7F && r.weight > 0)
+        .find(|r| r.start <= 0x7F)
+        .filter(|r| r.start == 0 && r.end >= 0x7F && r.weight > 0)
         .map(|r| u64::from(r.weight));
 
     let (mut next_url, mut next_emoji) = (0, 0);
@@ -717,6 +719,38 @@ pub fn weighted_length(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ASCII runs are weighed at once only when one weight holds for all of ASCII: a config
+    /// that weighs digits apart is still counted code unit by code unit.
+    #[test]
+    fn a_config_that_weighs_some_ascii_apart_is_followed() {
+        const DIGITS_HEAVY: &[WeightRange] = &[
+            WeightRange {
+                start: 0x30,
+                end: 0x39,
+                weight: 300,
+            },
+            WeightRange {
+                start: 0,
+                end: 4351,
+                weight: 100,
+            },
+        ];
+        let config = Config {
+            ranges: DIGITS_HEAVY,
+            max_weighted_length: 10,
+            ..CONFIG_V3
+        };
+        let p = parse_tweet("ab12cd", &config);
+        assert_eq!(p.weighted_length, 1 + 1 + 3 + 3 + 1 + 1);
+        // a, b, 1 (5), 2 (8), c (9), d (10): all fit, exactly.
+        assert_eq!(p.valid_range_end, 5);
+        let p = parse_tweet("ab12cde", &config);
+        assert!(!p.valid);
+        assert_eq!(p.valid_range_end, 5, "e is the first that does not fit");
+        // The same post under the usual config is weighed by the fast path: 7, all fit.
+        assert_eq!(parse_tweet("ab12cde", &CONFIG_V3).weighted_length, 7);
+    }
 
     fn tags(text: &str) -> Vec<String> {
         extract_hashtags(text).into_iter().map(|e| e.text).collect()
