@@ -17,6 +17,22 @@ pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
         .title("Podium")
         .inner_size(1220.0, 760.0)
         .min_inner_size(720.0, 480.0)
+        // Shown once the page has loaded. Drawn before that, WebKitGTK (drawing without GPU
+        // compositing) holds the main loop up to 500 ms waiting for the page's first picture —
+        // while the page waits for that same loop to hand it its files: a third of starts
+        // took half a second longer.
+        .visible(false)
+        .on_page_load(|window, payload| {
+            if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
+                if let Err(error) = window.show() {
+                    tracing::warn!(%error, "cannot show the window");
+                }
+                tracing::debug!(
+                    ms = crate::started().elapsed().as_secs_f64() * 1e3,
+                    "page loaded, window shown"
+                );
+            }
+        })
         .on_navigation(|url| {
             // The webview shows only the embedded UI. Links to the outside world will be opened
             // in the system browser by a command, never inside the app window.
@@ -27,6 +43,19 @@ pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
             allowed
         })
         .build()?;
+    // Should the page never say it has loaded, the window still appears.
+    let handle = app.clone();
+    std::thread::Builder::new()
+        .name("show-window".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            if let Some(window) = handle.get_webview_window(MAIN) {
+                if !window.is_visible().unwrap_or(true) {
+                    tracing::warn!("the page did not load in 2 s: showing the window anyway");
+                    let _ = window.show();
+                }
+            }
+        })?;
     Ok(())
 }
 
