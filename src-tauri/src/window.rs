@@ -1,5 +1,7 @@
 //! The main window, and the rule that it never leaves the app's own pages.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 
 /// The label the capabilities in `src-tauri/capabilities/main.json` refer to.
@@ -24,13 +26,7 @@ pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
         .visible(false)
         .on_page_load(|window, payload| {
             if matches!(payload.event(), tauri::webview::PageLoadEvent::Finished) {
-                if let Err(error) = window.show() {
-                    tracing::warn!(%error, "cannot show the window");
-                }
-                tracing::debug!(
-                    ms = crate::started().elapsed().as_secs_f64() * 1e3,
-                    "page loaded, window shown"
-                );
+                show_first_time(&window, "page loaded, window shown");
             }
         })
         .on_navigation(|url| {
@@ -50,13 +46,23 @@ pub fn open_main(app: &AppHandle) -> tauri::Result<()> {
         .spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs(2));
             if let Some(window) = handle.get_webview_window(MAIN) {
-                if !window.is_visible().unwrap_or(true) {
-                    tracing::warn!("the page did not load in 2 s: showing the window anyway");
-                    let _ = window.show();
-                }
+                show_first_time(&window, "the page did not load in 2 s: window shown anyway");
             }
         })?;
     Ok(())
+}
+
+/// Shows the window the first time it is ready, once: a later page load (a reload after
+/// restoring a backup, say) leaves a window closed to the tray where it is.
+fn show_first_time(window: &tauri::WebviewWindow, why: &str) {
+    static SHOWN: AtomicBool = AtomicBool::new(false);
+    if SHOWN.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    if let Err(error) = window.show() {
+        tracing::warn!(%error, "cannot show the window");
+    }
+    tracing::debug!(ms = crate::started().elapsed().as_secs_f64() * 1e3, "{why}");
 }
 
 fn is_app_url(url: &tauri::Url) -> bool {
