@@ -200,11 +200,17 @@ impl App {
                 .expect("ImageMagick's import (apt package imagemagick)");
             assert!(status.success(), "import could not capture the window");
             if std::fs::metadata(&path).map_or(0, |m| m.len()) > 10_000 {
-                break;
+                println!("screenshot: {}", path.display());
+                return path;
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        println!("screenshot: {}", path.display());
+        // Said, not failed: the picture is for people to look at, and the test's assertions
+        // are about the window's content.
+        println!(
+            "screenshot: {} — still an undrawn frame after 5 tries; look again",
+            path.display()
+        );
         path
     }
 
