@@ -237,10 +237,9 @@ fn mastodon_connects_through_the_browser_and_a_loopback_redirect() {
     let masto = Mastodon::start();
     let dir = tempfile::tempdir().unwrap();
     let db = db(&dir);
-    let mut child = std::process::Command::new(peers::podium_bin())
-        .arg("--db")
-        .arg(&db)
-        .args([
+    let mut child = spawn(
+        &db,
+        &[
             "accounts",
             "add",
             "mastodon",
@@ -250,12 +249,9 @@ fn mastodon_connects_through_the_browser_and_a_loopback_redirect() {
             "--no-browser",
             "--zone",
             "Europe/Oslo",
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+        &[],
+    );
     // The CLI prints the address to open; the test plays the browser.
     let (url, reader) = peers::sign_in_address(&mut child);
     assert!(
@@ -746,22 +742,19 @@ fn mastodon_connects_with_a_pasted_code_when_no_browser_can_reach_podium() {
     let masto = Mastodon::start();
     let dir = tempfile::tempdir().unwrap();
     let db = db(&dir);
-    let mut child = std::process::Command::new(peers::podium_bin())
-        .arg("--db")
-        .arg(&db)
-        .args([
+    let mut child = peers::spawn_with(
+        &db,
+        &[
             "accounts",
             "add",
             "mastodon",
             "--instance",
             &masto.url,
             "--paste-code",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        ],
+        &[],
+        std::process::Stdio::piped(),
+    );
     let (url, reader) = peers::sign_in_address(&mut child);
     assert!(
         url.contains("redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob"),

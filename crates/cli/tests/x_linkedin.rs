@@ -9,7 +9,7 @@ mod contract;
 mod peers;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -22,16 +22,8 @@ use peers::{
 /// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
 /// returns the new account's id.
 fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(peers::podium_bin())
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .arg("--no-browser")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let args = [args, &["--no-browser"]].concat();
+    let mut child = peers::spawn_with(db, &args, &[], Stdio::piped());
     {
         use std::io::Write;
         let mut input = child.stdin.take().unwrap();

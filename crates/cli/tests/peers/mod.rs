@@ -488,12 +488,17 @@ pub fn ok(db: &Path, args: &[&str], stdin: &str) -> String {
 
 /// Starts `podium` in the background (to kill it mid-publish).
 pub fn spawn(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+    spawn_with(db, args, env, Stdio::null())
+}
+
+/// As [`spawn`], with `stdin` of the test's choosing (piped, to answer the CLI's prompts).
+pub fn spawn_with(db: &Path, args: &[&str], env: &[(&str, &str)], stdin: Stdio) -> Child {
     Command::new(podium_bin())
         .arg("--db")
         .arg(db)
         .args(args)
         .envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
