@@ -30,11 +30,7 @@ pub struct Secret {
     pub refresh_jwt: String,
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
+redacted_debug!(Secret);
 
 /// Who signed in.
 #[derive(Debug, Clone, Deserialize)]

@@ -12,6 +12,19 @@
 //! Blocking I/O on purpose: the publisher runs on its own thread in the app and in the CLI, one
 //! request at a time per entry, and stays easy to reason about under `kill -9`.
 
+/// `Debug` for a type that holds secrets: it prints `Name(…)` and nothing of what it holds, so a
+/// secret cannot reach a log, an error or the window through `{:?}`. (Defined before the
+/// modules so each network's `Secret` uses this one rule.)
+macro_rules! redacted_debug {
+    ($name:ident) => {
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(…)"))
+            }
+        }
+    };
+}
+
 pub mod bluesky;
 pub mod connect;
 pub mod credentials;
@@ -30,3 +43,15 @@ pub use publisher::{pause_after, Publisher, Report};
 
 /// The name Podium gives itself to servers (User-Agent, Mastodon app name).
 pub const USER_AGENT: &str = concat!("Podium/", env!("CARGO_PKG_VERSION"));
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_secret_prints_nothing_of_what_it_holds() {
+        let secret = crate::mastodon::Secret {
+            access_token: "tok-do-not-print".into(),
+        };
+        assert_eq!(format!("{secret:?}"), "Secret(…)");
+        assert_eq!(format!("{:?}", Some(&secret)), "Some(Secret(…))");
+    }
+}

@@ -47,11 +47,7 @@ pub struct Secret {
     pub expires_at: DateTime<Utc>,
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
+redacted_debug!(Secret);
 
 /// Where LinkedIn lives (tests point these at a local server).
 #[derive(Debug, Clone)]

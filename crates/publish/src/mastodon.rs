@@ -35,11 +35,7 @@ pub struct Secret {
     pub access_token: String,
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
+redacted_debug!(Secret);
 
 /// Podium registered with an instance for one sign-in.
 #[derive(Clone, Deserialize)]

@@ -61,11 +61,7 @@ pub enum Secret {
     },
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
+redacted_debug!(Secret);
 
 /// Where X lives (the real one by default; tests point these at a local server).
 #[derive(Debug, Clone)]
