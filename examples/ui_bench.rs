@@ -42,7 +42,7 @@ fn summary(label: &str, mut values: Vec<f64>) {
 
 fn main() {
     let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("data/no.podium.desktop/podium.sqlite3");
+    let db = support::app_data(home.path()).join("podium.sqlite3");
     let started = Instant::now();
     {
         let mut store = Store::open(&db).unwrap();

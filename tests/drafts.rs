@@ -278,7 +278,7 @@ fn shortcuts_make_new_drafts_switch_between_them_and_toggle_networks() {
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn a_damaged_database_offers_its_backups_and_restores_one() {
     scenario_in(async |home| {
-        let db = home.join("data/no.podium.desktop/podium.sqlite3");
+        let db = support::app_data(home).join("podium.sqlite3");
         {
             let mut store = podium_store::Store::open(&db).unwrap();
             store

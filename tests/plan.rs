@@ -41,7 +41,7 @@ fn same_week_as_today(t: DateTime<Utc>) -> bool {
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn a_post_dragged_in_the_week_view_moves_in_the_outbox() {
     scenario_in(async |home| {
-        let db = home.join("data/no.podium.desktop/podium.sqlite3");
+        let db = support::app_data(home).join("podium.sqlite3");
         std::fs::create_dir_all(db.parent().unwrap()).unwrap();
         let due = target_time();
         let (entry_id, account) = {
@@ -181,14 +181,10 @@ fn starting_podium_again_shows_the_running_one_and_exits() {
             .unwrap();
         assert_eq!(pressed, "true");
         // And it heard from the second (its log says so).
-        let logs = home.join("data/no.podium.desktop/logs");
         app.until("the first instance to log the second launch", async |_| {
-            let text: String = std::fs::read_dir(&logs)
-                .ok()?
-                .flatten()
-                .filter_map(|f| std::fs::read_to_string(f.path()).ok())
-                .collect();
-            text.contains("Podium was started again").then_some(())
+            support::app_log(home)
+                .contains("Podium was started again")
+                .then_some(())
         })
         .await;
         app.stop().await;

@@ -265,6 +265,22 @@ pub fn scenario_in(body: impl AsyncFnOnce(&Path)) {
     });
 }
 
+/// The app's data folder when it runs with `home` as its home folder (`podium.sqlite3`,
+/// `logs/`, `backups/` are in it).
+pub fn app_data(home: &Path) -> PathBuf {
+    home.join("data").join("no.podium.desktop")
+}
+
+/// Everything the app running in `home` has logged so far (empty before its first line).
+pub fn app_log(home: &Path) -> String {
+    std::fs::read_dir(app_data(home).join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+        .collect()
+}
+
 /// The pid of the Podium process running with `home` as its home folder.
 pub fn app_pid(home: &Path) -> Option<u32> {
     let wanted = format!("XDG_DATA_HOME={}", home.join("data").display());
@@ -316,17 +332,9 @@ impl App {
             .ok()
             .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
             .unwrap_or_default();
-        let logs = self
-            .home
-            .join("data")
-            .join("no.podium.desktop")
-            .join("logs");
-        let warnings: Vec<String> = std::fs::read_dir(&logs)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
-            .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+        let log = app_log(&self.home);
+        let warnings: Vec<&str> = log
+            .lines()
             .filter(|line| line.contains("WARN") || line.contains("ERROR"))
             .collect();
         let name: String = step

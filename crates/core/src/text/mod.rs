@@ -29,11 +29,6 @@ impl Span {
     pub fn new(start: usize, end: usize, text: String) -> Span {
         Span { start, end, text }
     }
-
-    /// An X entity (UTF-16 indices) of `text` as a byte span.
-    pub fn from_x(text: &str, entity: x::Entity) -> Span {
-        Offsets::new(text).span(entity)
-    }
 }
 
 /// X's entities (UTF-16 indices) of `text` as byte spans, converted through one table.
@@ -76,8 +71,8 @@ impl Offsets {
         let mut units = 0u32;
         for (b, c) in text.char_indices() {
             let next = (b + c.len_utf8()) as u32;
-            // A byte inside a code point has no index of its own: as `byte_to_utf16`, the
-            // text's full length stands for it (filled in below).
+            // A byte inside a code point has no index of its own: the text's full length stands
+            // for it (filled in below).
             to_utf16[b] = units;
             for inner in &mut to_utf16[b + 1..next as usize] {
                 *inner = u32::MAX;
@@ -104,7 +99,8 @@ impl Offsets {
         }
     }
 
-    /// As [`byte_to_utf16`].
+    /// The UTF-16 index of byte offset `b`; a byte inside a code point, or past the end, gives
+    /// the text's length.
     pub fn utf16(&self, b: usize) -> usize {
         match &self.to_utf16 {
             None if b <= self.len => b,
@@ -113,7 +109,8 @@ impl Offsets {
         }
     }
 
-    /// As [`utf16_to_byte`].
+    /// The byte offset of UTF-16 index `i`: where the first code point at or after it starts
+    /// (the end of the text past it).
     pub fn byte(&self, i: usize) -> usize {
         match &self.to_byte {
             None => i.min(self.len),
@@ -159,24 +156,6 @@ impl Tally {
             over_from: self.over_from,
         }
     }
-}
-
-/// The byte offset of UTF-16 index `i` in `text` (clamped to the end).
-pub fn utf16_to_byte(text: &str, i: usize) -> usize {
-    let mut units = 0;
-    for (b, c) in text.char_indices() {
-        if units >= i {
-            return b;
-        }
-        units += c.len_utf16();
-    }
-    text.len()
-}
-
-/// The UTF-16 index of byte offset `b` in `text` (a char boundary).
-pub fn byte_to_utf16(text: &str, b: usize) -> usize {
-    text.get(..b)
-        .map_or_else(|| text.encode_utf16().count(), |s| s.encode_utf16().count())
 }
 
 /// The grapheme clusters of `text` with their byte offsets, as
@@ -251,6 +230,23 @@ impl Tally {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The conversions [`Offsets`] answers, done the slow way: by scanning from the start.
+    fn utf16_to_byte(text: &str, i: usize) -> usize {
+        let mut units = 0;
+        for (b, c) in text.char_indices() {
+            if units >= i {
+                return b;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    }
+
+    fn byte_to_utf16(text: &str, b: usize) -> usize {
+        text.get(..b)
+            .map_or_else(|| text.encode_utf16().count(), |s| s.encode_utf16().count())
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
