@@ -1,14 +1,23 @@
 // The plan: a week of scheduled posts and free slots, in this computer's time zone. Posts are
 // dragged to another time (pointer events, so mouse, pen and touch all work, and the real
 // window can be driven by WebDriver); a click opens a post's details and what can be done
-// with it. Which times slots fall on, and whether a move is allowed, is Rust's to say.
+// with it. Which times slots fall on, and what may be done with a post (its `movable`,
+// `retryable`, `confirmable` and `removable`), is Rust's to say; here a state is only worded.
 
 import * as api from "./api.js";
 import { formatIn, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
-const DRAGGABLE = new Set(["queued", "failed", "review"]);
+
+// Words by state: what the retry button says, and the help a state has. `instead`: the help
+// replaces the stored error (a late post's error is a generic line; an unclear post's error
+// already says what to do, so its help shows only when there is none).
+const RETRY_LABEL = { failed: "entry.retry", review: "entry.sendNow", unknown: "entry.sendAgain" };
+const HELP = {
+  review: { key: "entry.reviewHelp", instead: true },
+  unknown: { key: "entry.unknownHelp", instead: false },
+};
 
 // The plan speaks a 24-hour clock in both languages, like its grid of hours.
 function locale() {
@@ -197,7 +206,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
         openEntry(e);
       }
     });
-    if (DRAGGABLE.has(e.state)) {
+    if (e.movable) {
       div.classList.add("draggable");
       dragSource(div, e);
     } else {
@@ -342,8 +351,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     ];
     if (e.sent_at) facts.push([t("entry.postedAt"), dayTime(new Date(e.sent_at))]);
     if (e.parts.length > 1) {
-      const sent = e.parts.filter((p) => p.state === "sent").length;
-      facts.push(["", t("entry.parts", { sent, n: e.parts.length })]);
+      facts.push(["", t("entry.parts", { sent: e.parts_sent, n: e.parts.length })]);
     }
     el.entryFacts.replaceChildren(
       ...facts.flatMap(([k, v]) => {
@@ -354,23 +362,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
         return [dt, dd];
       }),
     );
-    // The error of an unclear post already says what to do; a late post's help does.
-    el.entryHelp.hidden = !(e.state === "review" || (e.state === "unknown" && !e.error));
-    el.entryHelp.textContent = e.state === "unknown" ? t("entry.unknownHelp") : t("entry.reviewHelp");
-    el.entryError.hidden = !e.error || e.state === "review";
+    const help = HELP[e.state];
+    el.entryHelp.hidden = !help || (!help.instead && Boolean(e.error));
+    el.entryHelp.textContent = help ? t(help.key) : "";
+    el.entryError.hidden = !e.error || Boolean(help?.instead);
     el.entryError.textContent = e.error ?? "";
-    const movable = DRAGGABLE.has(e.state);
-    el.entryMove.hidden = !movable;
+    el.entryMove.hidden = !e.movable;
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
-    if (e.state === "failed") actions.push(action(t("entry.retry"), () => api.retryEntry(e.id), true));
-    if (e.state === "review") actions.push(action(t("entry.sendNow"), () => api.retryEntry(e.id), true));
-    if (e.state === "unknown") {
-      actions.push(action(t("entry.confirm"), () => api.confirmEntrySent(e.id), true));
-      actions.push(action(t("entry.sendAgain"), () => api.retryEntry(e.id)));
+    if (e.confirmable) actions.push(action(t("entry.confirm"), () => api.confirmEntrySent(e.id), true));
+    if (e.retryable) {
+      const label = t(RETRY_LABEL[e.state] ?? "entry.retry");
+      actions.push(action(label, () => api.retryEntry(e.id), !e.confirmable));
     }
-    if (movable || e.state === "unknown") {
+    if (e.removable) {
       actions.push(
         action(t("entry.remove"), async () => {
           await api.unscheduleEntry(e.id);

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use podium_core::outbox::{AccountStatus, PartState, UserActions};
 use podium_core::schedule::Slot;
 use podium_publish::{connect, credentials, mastodon};
-use podium_store::{Account, Entry, PageCheck, Store, When, GRACE_SETTING};
+use podium_store::{Account, Entry, PageCheck, Store, When};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -347,14 +348,40 @@ pub struct SlotAt {
     pub at: DateTime<Utc>,
 }
 
+/// A post in the plan, with what the user may do with it (`movable`, `retryable`,
+/// `confirmable`, `removable`: the rule in `podium_core::outbox` says, the window only shows).
+#[derive(Debug, Serialize)]
+pub struct PlanEntry {
+    #[serde(flatten)]
+    pub entry: Entry,
+    #[serde(flatten)]
+    pub actions: UserActions,
+    /// How many of its parts are on the network (a thread may be partly out).
+    pub parts_sent: usize,
+}
+
+impl From<Entry> for PlanEntry {
+    fn from(entry: Entry) -> PlanEntry {
+        PlanEntry {
+            actions: entry.user_actions(),
+            parts_sent: entry
+                .parts
+                .iter()
+                .filter(|p| p.state == PartState::Sent)
+                .count(),
+            entry,
+        }
+    }
+}
+
 /// What the calendar shows for `[from, to)`: the posts, the slots, the accounts, and the posts
 /// that need the user wherever they are in time.
 #[derive(Debug, Serialize)]
 pub struct Plan {
-    pub entries: Vec<Entry>,
+    pub entries: Vec<PlanEntry>,
     pub slots: Vec<SlotAt>,
     pub accounts: Vec<Account>,
-    pub attention: Vec<Entry>,
+    pub attention: Vec<PlanEntry>,
     /// Accounts that need the user: a sign-in that expires within a week or has expired, or
     /// one the network no longer accepts. `(handle, what to do)`.
     pub notices: Vec<(String, String)>,
@@ -376,7 +403,7 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
         let notices = accounts
             .iter()
             .filter_map(|a| {
-                let text = if a.status == "reconnect" {
+                let text = if a.status == AccountStatus::Reconnect {
                     Some(a.status_reason.clone())
                 } else {
                     podium_publish::linkedin::expiry_notice(a.token_expires_at, now)
@@ -385,10 +412,10 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
             })
             .collect();
         Ok(Plan {
-            entries,
+            entries: entries.into_iter().map(PlanEntry::from).collect(),
             slots,
             accounts,
-            attention,
+            attention: attention.into_iter().map(PlanEntry::from).collect(),
             notices,
         })
     })
@@ -429,7 +456,7 @@ pub fn set_grace_hours(drafts: State<'_, Drafts>, hours: f64) -> Answer<()> {
         return Err("the grace window is between 0 and 168 hours (a week)".into());
     }
     let seconds = (hours * 3600.0).round() as u64;
-    drafts.with(|s| s.set_setting(GRACE_SETTING, &seconds.to_string()))
+    drafts.with(|s| s.set_grace(std::time::Duration::from_secs(seconds)))
 }
 
 /// Opens a post's address in the system browser (only web addresses).
@@ -443,5 +470,77 @@ pub fn open_link(url: String) -> Answer<()> {
         Ok(())
     } else {
         Err(format!("no browser could be started; the address is {url}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podium_core::network::Network;
+    use podium_core::outbox::OutboxState;
+    use podium_store::Part;
+
+    fn entry(state: OutboxState, parts: &[PartState]) -> Entry {
+        let at = DateTime::parse_from_rfc3339("2026-12-01T07:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Entry {
+            id: "e1".into(),
+            draft_id: "d1".into(),
+            account_id: "a1".into(),
+            network: Network::Bluesky,
+            handle: "leder.example.com".into(),
+            title: "Ledelse".into(),
+            due_at: at,
+            state,
+            attempts: 0,
+            retry_at: None,
+            remote_id: None,
+            remote_url: None,
+            error: None,
+            created_by: "leder".into(),
+            created_at: at,
+            updated_at: at,
+            sent_at: None,
+            parts: parts
+                .iter()
+                .enumerate()
+                .map(|(i, &state)| Part {
+                    idx: i as u32,
+                    text: format!("del {i}"),
+                    key: format!("k{i}"),
+                    state,
+                    sending_at: None,
+                    remote_id: None,
+                    remote_cid: None,
+                    remote_url: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_window_gets_each_post_as_before_plus_what_it_may_do_with_it() {
+        let failed = entry(OutboxState::Failed, &[PartState::Sent, PartState::Pending]);
+        let before = serde_json::to_value(&failed).unwrap();
+        let shown = serde_json::to_value(PlanEntry::from(failed)).unwrap();
+        for (key, value) in before.as_object().unwrap() {
+            assert_eq!(&shown[key], value, "{key} is sent as before");
+        }
+        assert_eq!(shown["state"], "failed");
+        assert_eq!(shown["network"], "bluesky");
+        assert_eq!(shown["parts"][0]["state"], "sent");
+        assert_eq!(shown["movable"], true);
+        assert_eq!(shown["retryable"], true);
+        assert_eq!(shown["confirmable"], false);
+        // Half a thread is out: it cannot be taken back from the plan.
+        assert_eq!(shown["removable"], false);
+        assert_eq!(shown["parts_sent"], 1);
+    }
+
+    #[test]
+    fn a_post_being_sent_offers_nothing() {
+        let sending = PlanEntry::from(entry(OutboxState::Sending, &[PartState::Sending]));
+        assert_eq!(sending.actions, UserActions::default());
     }
 }

@@ -20,6 +20,9 @@ use chrono::{DateTime, Datelike, Duration as Span, NaiveDate, NaiveTime, TimeZon
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+/// The outbox's states live with their rules in [`crate::outbox`]; this path stays for callers.
+pub use crate::outbox::OutboxState;
+
 /// How far ahead the slot search looks before giving up (a year of slots).
 const SEARCH_DAYS: i64 = 400;
 
@@ -188,75 +191,6 @@ pub fn backoff(attempt: u32, jitter: f64, server_says: Option<Duration>) -> Dura
 /// How many times a transient failure is retried before the entry is marked failed.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// The states of an outbox entry (one per post and account).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OutboxState {
-    /// Waiting for its time.
-    Queued,
-    /// Taken by a publisher; its parts and their keys are fixed, nothing sent yet.
-    Claimed,
-    /// A request may have left: the outcome is settled by the network's idempotency means
-    /// before anything is sent again.
-    Sending,
-    Sent,
-    /// Stopped with the network's reason; the user may retry.
-    Failed,
-    /// The outcome could not be settled: the user decides (never a blind retry).
-    Unknown,
-    /// Fell due too long ago (the machine slept or was offline); the user decides.
-    Review,
-}
-
-impl OutboxState {
-    pub const ALL: [OutboxState; 7] = [
-        OutboxState::Queued,
-        OutboxState::Claimed,
-        OutboxState::Sending,
-        OutboxState::Sent,
-        OutboxState::Failed,
-        OutboxState::Unknown,
-        OutboxState::Review,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxState::Queued => "queued",
-            OutboxState::Claimed => "claimed",
-            OutboxState::Sending => "sending",
-            OutboxState::Sent => "sent",
-            OutboxState::Failed => "failed",
-            OutboxState::Unknown => "unknown",
-            OutboxState::Review => "review",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OutboxState> {
-        OutboxState::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
-    /// Whether the user may still move, edit or cancel the entry (nothing may be in flight).
-    pub fn is_settled_for_user(self) -> bool {
-        matches!(
-            self,
-            OutboxState::Queued | OutboxState::Failed | OutboxState::Unknown | OutboxState::Review
-        )
-    }
-
-    /// The transitions the publisher and the user may make.
-    pub fn can_become(self, next: OutboxState) -> bool {
-        use OutboxState::*;
-        matches!(
-            (self, next),
-            (Queued, Claimed | Review)
-                | (Claimed, Sending | Queued | Failed)
-                | (Sending, Sending | Sent | Failed | Unknown | Queued)
-                | (Failed | Unknown | Review, Queued)
-                | (Unknown, Sent)
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,18 +332,5 @@ mod tests {
             backoff(0, 0.5, Some(Duration::from_secs(300))),
             Duration::from_secs(300)
         );
-    }
-
-    #[test]
-    fn outbox_transitions_never_skip_sending() {
-        use OutboxState::*;
-        assert!(Queued.can_become(Claimed));
-        assert!(!Queued.can_become(Sent), "a post is sent only from sending");
-        assert!(!Claimed.can_become(Sent));
-        assert!(Sending.can_become(Unknown));
-        assert!(!Sent.can_become(Queued), "a sent post never goes out again");
-        for s in OutboxState::ALL {
-            assert_eq!(OutboxState::parse(s.as_str()), Some(s));
-        }
     }
 }

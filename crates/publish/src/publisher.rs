@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use podium_core::schedule::{self, OutboxState};
+use podium_core::outbox::{AccountStatus, OutboxState, PartState};
+use podium_core::schedule;
 use podium_core::text::check::{self, Lang, Network, Options};
 use podium_core::text::thread;
 use podium_store::{Account, Entry, Part, Store};
@@ -154,7 +155,7 @@ impl Publisher {
     fn publish(&mut self, store: &mut Store, entry_id: &str, report: &mut Report) -> Result<()> {
         let entry = store.entry(entry_id)?;
         let account = store.account(&entry.account_id)?;
-        if account.status == "reconnect" {
+        if account.status == AccountStatus::Reconnect {
             let reason = account.status_reason.clone();
             store.release(entry_id, Utc::now() + chrono::Duration::minutes(5), &reason)?;
             report.held.push((store.entry(entry_id)?, reason));
@@ -175,7 +176,7 @@ impl Publisher {
         let Some(entry) = store.claim(entry_id, &fresh_parts)? else {
             return Ok(()); // someone else took it, or it was moved meanwhile
         };
-        let version = store.setting(crate::linkedin::VERSION_SETTING)?;
+        let version = store.linkedin_version()?;
         let mut client = match Client::open(&account, version.as_deref()) {
             Ok(c) => c,
             Err(problem) => return self.stop(store, &entry, &account, problem, report),
@@ -183,7 +184,7 @@ impl Publisher {
         let mut previous: Option<Posted> = None;
         let mut root: Option<Posted> = None;
         for part in &entry.parts {
-            let posted = if part.state == "sent" {
+            let posted = if part.state == PartState::Sent {
                 Posted::from_part(part)
             } else {
                 match self.send_part(
@@ -208,7 +209,7 @@ impl Publisher {
             }
             previous = Some(posted);
         }
-        store.set_account_status(&account.id, "connected", "")?;
+        store.set_account_status(&account.id, AccountStatus::Connected, "")?;
         let sent = store.entry_sent(&entry.id)?;
         tracing::info!(entry = %sent.id, url = ?sent.remote_url, "post sent");
         report.sent.push(sent);
@@ -236,7 +237,7 @@ impl Publisher {
         };
         match client {
             Client::Bluesky(bsky) => {
-                if part.state == "sending" {
+                if part.state == PartState::Sending {
                     // It may exist: ask before sending again.
                     if let Some((r, _)) = bsky.get_post(&part.key).map_err(Stop::Problem)? {
                         let url = bsky.web_url(&part.key);
@@ -282,7 +283,7 @@ impl Publisher {
                 }
             }
             Client::Mastodon(masto) => {
-                if part.state == "sending" {
+                if part.state == PartState::Sending {
                     let first = part.sending_at.unwrap_or_else(Utc::now);
                     let age = (Utc::now() - first).to_std().unwrap_or_default();
                     if age > mastodon::IDEMPOTENCY_WINDOW {
@@ -356,7 +357,7 @@ impl Publisher {
                 Ok(())
             }
             Stop::Problem(Problem::Reconnect(why)) => {
-                store.set_account_status(&account.id, "reconnect", &why)?;
+                store.set_account_status(&account.id, AccountStatus::Reconnect, &why)?;
                 store.release(&entry.id, Utc::now(), &why)?;
                 report.held.push((store.entry(&entry.id)?, why));
                 Ok(())
@@ -365,12 +366,12 @@ impl Publisher {
                 let why = failure.describe(network);
                 if failure.is_transient() {
                     if matches!(failure, Failure::NotSent(_)) {
-                        store.set_account_status(&account.id, "offline", &why)?;
+                        store.set_account_status(&account.id, AccountStatus::Offline, &why)?;
                     }
                     let attempts = entry.attempts + 1;
                     if attempts >= schedule::MAX_ATTEMPTS {
                         let why = format!("{why} (gave up after {attempts} attempts)");
-                        let stopped = if entry.parts.iter().any(|p| p.state == "sending") {
+                        let stopped = if entry.parts.iter().any(|p| p.state == PartState::Sending) {
                             store.entry_unknown(
                                 &entry.id,
                                 &format!("{why}; Podium could not tell whether it went out"),
@@ -475,7 +476,7 @@ fn send_without_key(
     net: &mut impl Keyless,
     parent: Option<&Posted>,
 ) -> Result<Option<Posted>, Stop> {
-    if part.state == "sending" {
+    if part.state == PartState::Sending {
         return settle_by_lookup(store, entry, part, which, net);
     }
     let reply_to = parent.and_then(|p| match p {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use podium_core::draft::{normalise_goal, normalise_tags, title, DraftState};
-use podium_core::text::check::Network;
+use podium_core::network::Network;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -324,7 +324,7 @@ pub(crate) fn filter_sql(filter: &Filter) -> (String, Vec<Value>) {
             values.push(json!(state.as_str()));
             conditions.push(format!("d.state = ?{}", values.len()));
         }
-        None => conditions.push("d.state <> 'archived'".to_owned()),
+        None => conditions.push(format!("d.state <> '{}'", DraftState::Archived)),
     }
     if let Some(goal) = filter.goal.as_deref().and_then(normalise_goal) {
         values.push(json!(goal));

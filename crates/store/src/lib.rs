@@ -7,7 +7,9 @@
 //! read — damaged, or written by a newer Podium — is refused and left exactly as it was.
 //! This crate never talks to the network and knows nothing about Tauri.
 
+mod accounts;
 mod backup;
+mod columns;
 mod drafts;
 mod error;
 mod goals;
@@ -17,6 +19,7 @@ mod open;
 mod outbox;
 mod revisions;
 mod search;
+mod settings;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -25,15 +28,17 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use podium_core::clock::Clock;
 use rusqlite::Connection;
 
+pub use accounts::{network_str, Account, NewAccount};
 pub use backup::{Backup, KEEP_BACKUPS};
 pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};
-pub use outbox::{network_str, Account, Due, Entry, NewAccount, Part, When, GRACE_SETTING};
+pub use outbox::{Due, Entry, Part, When};
 pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
 pub use search::RANK_WINDOW;
+pub use settings::{GRACE_SETTING, LINKEDIN_VERSION_SETTING};
 pub use transfer::{CsvRowError, Export, ExportedDraft, ImportReport, EXPORT_FORMAT};
 
 /// Where time comes from: the wall clock, or a test's.

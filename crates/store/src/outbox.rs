@@ -1,5 +1,4 @@
-//! Accounts, their weekly slots, and the outbox: what goes out where and when, and how far it
-//! got.
+//! The outbox: what goes out where and when, and how far it got.
 //!
 //! The outbox is the publisher's memory. Every step is committed before the network hears of
 //! it: an entry is *claimed* with its parts and their keys (a Bluesky record key, a Mastodon
@@ -7,56 +6,23 @@
 //! the network's id once the answer came. A process killed anywhere in between leaves a row
 //! that says exactly what may have happened, and the publisher settles it by asking the network
 //! (see `podium-publish`) — it never guesses and never sends blindly twice.
+//!
+//! Which state may follow which is not decided here: every `UPDATE` that changes a state is
+//! guarded by the states `podium_core::outbox` allows that step from (`WHERE state IN (…)`,
+//! printed from the rule), so the store can only make the moves the rule names.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use podium_core::draft::DraftState;
-use podium_core::schedule::{self, OutboxState, Slot};
-use podium_core::text::check::Network;
+use podium_core::network::Network;
+use podium_core::outbox::{self, OutboxState, PartState, Step};
+use podium_core::schedule;
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 
-use crate::{parse_time, timestamp, DraftPatch, Error, Result, Store};
-
-/// A connected account. Its secrets are in the OS keyring under `credential_ref`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Account {
-    pub id: String,
-    pub network: Network,
-    pub handle: String,
-    pub display_name: String,
-    pub service: String,
-    pub remote_id: String,
-    pub credential_ref: String,
-    /// The IANA zone its slots are in.
-    pub zone: String,
-    pub paused: bool,
-    pub max_chars: Option<usize>,
-    pub limits_at: Option<DateTime<Utc>>,
-    /// `connected`, `reconnect` (with `status_reason`) or `offline`.
-    pub status: String,
-    pub status_reason: String,
-    pub slots: Vec<Slot>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// When the sign-in stops working by itself (LinkedIn: 60 days), if it does.
-    pub token_expires_at: Option<DateTime<Utc>>,
-}
-
-/// What connecting an account stores.
-#[derive(Debug, Clone, Default)]
-pub struct NewAccount {
-    pub network: Option<Network>,
-    pub handle: String,
-    pub display_name: String,
-    pub service: String,
-    pub remote_id: String,
-    pub credential_ref: String,
-    pub zone: String,
-    pub token_expires_at: Option<DateTime<Utc>>,
-}
+use crate::columns::{code_col, codes, opt_time_col, time_col};
+use crate::{timestamp, Account, DraftPatch, Error, Result, Store};
 
 /// One part of an entry (a single post is one part; a thread has one per post).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,7 +32,7 @@ pub struct Part {
     /// The record key (Bluesky) or Idempotency-Key (Mastodon), fixed before the first attempt.
     pub key: String,
     /// `pending`, `sending` (a request may have left) or `sent`.
-    pub state: String,
+    pub state: PartState,
     pub sending_at: Option<DateTime<Utc>>,
     pub remote_id: Option<String>,
     pub remote_cid: Option<String>,
@@ -97,6 +63,13 @@ pub struct Entry {
     pub parts: Vec<Part>,
 }
 
+impl Entry {
+    /// What the user may do with it now (the window's buttons).
+    pub fn user_actions(&self) -> outbox::UserActions {
+        outbox::UserActions::of(self.state, self.parts.iter().map(|p| p.state))
+    }
+}
+
 /// When to schedule a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
@@ -116,85 +89,19 @@ pub struct Due {
     pub next_at: Option<DateTime<Utc>>,
 }
 
-/// The setting holding the grace window in seconds.
-pub const GRACE_SETTING: &str = "publish.grace_seconds";
-
-const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
-    credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
-    token_expires_at";
-
 const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
     o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
     o.created_at, o.updated_at, o.sent_at \
     FROM outbox o JOIN accounts a ON a.id = o.account_id JOIN drafts d ON d.id = o.draft_id";
 
-fn network_from(s: &str) -> rusqlite::Result<Network> {
-    Network::from_str(s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            e.to_string().into(),
-        )
-    })
+/// The guard of `step`: the states it may start from, for `state IN (…)`.
+fn from(step: Step) -> String {
+    codes(step.from_states())
 }
 
-pub fn network_str(n: Network) -> &'static str {
-    match n {
-        Network::X => "x",
-        Network::Bluesky => "bluesky",
-        Network::Mastodon => "mastodon",
-        Network::Linkedin => "linkedin",
-        Network::Threads => "threads",
-    }
-}
-
-fn time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    parse_time(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            e.to_string().into(),
-        )
-    })
-}
-
-fn opt_time_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    let s: Option<String> = r.get(i)?;
-    s.map(|s| {
-        parse_time(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                i,
-                rusqlite::types::Type::Text,
-                e.to_string().into(),
-            )
-        })
-    })
-    .transpose()
-}
-
-fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
-    Ok(Account {
-        id: r.get(0)?,
-        network: network_from(&r.get::<_, String>(1)?)?,
-        handle: r.get(2)?,
-        display_name: r.get(3)?,
-        service: r.get(4)?,
-        remote_id: r.get(5)?,
-        credential_ref: r.get(6)?,
-        zone: r.get(7)?,
-        paused: r.get(8)?,
-        max_chars: r
-            .get::<_, Option<i64>>(9)?
-            .and_then(|n| usize::try_from(n).ok()),
-        limits_at: opt_time_col(r, 10)?,
-        status: r.get(11)?,
-        status_reason: r.get(12)?,
-        slots: Vec::new(),
-        created_at: time_col(r, 13)?,
-        updated_at: time_col(r, 14)?,
-        token_expires_at: opt_time_col(r, 15)?,
-    })
+/// The guard of a part becoming `next`, for `state IN (…)`.
+fn part_from(next: PartState) -> String {
+    codes(PartState::that_can_become(next))
 }
 
 fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
@@ -204,10 +111,12 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
         id: r.get(0)?,
         draft_id: r.get(1)?,
         account_id: r.get(2)?,
-        network: network_from(&r.get::<_, String>(3)?)?,
+        network: code_col(r, 3)?,
         handle: r.get(4)?,
         title: podium_core::draft::title(&text, crate::TITLE_CHARS),
         due_at: time_col(r, 6)?,
+        // A state this build does not know (a newer Podium wrote it) is shown as unclear, so
+        // the user decides and nothing is sent blindly.
         state: OutboxState::parse(&state).unwrap_or(OutboxState::Unknown),
         attempts: r.get(8)?,
         retry_at: opt_time_col(r, 9)?,
@@ -223,239 +132,6 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
 }
 
 impl Store {
-    // ---------------------------------------------------------------- accounts
-
-    /// Stores a connected account. Connecting the same account again (same network, server and
-    /// remote id) reconnects it: its id, slots and queue stay.
-    pub fn add_account(&mut self, new: NewAccount) -> Result<Account> {
-        let network = new
-            .network
-            .ok_or_else(|| Error::Invalid("an account needs a network".into()))?;
-        schedule::zone(&new.zone).map_err(|e| Error::Invalid(e.to_string()))?;
-        if new.handle.trim().is_empty() || new.credential_ref.is_empty() {
-            return Err(Error::Invalid(
-                "an account needs a handle and a credential".into(),
-            ));
-        }
-        let now = timestamp(self.now());
-        let existing: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM accounts WHERE network = ?1 AND service = ?2 AND remote_id = ?3
-                 AND remote_id <> '' AND deleted = 0",
-                params![network_str(network), new.service, new.remote_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let id = match existing {
-            Some(id) => {
-                self.conn.execute(
-                    "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
-                     status = 'connected', status_reason = '', updated_at = ?5 WHERE id = ?1",
-                    params![
-                        id,
-                        new.handle.trim(),
-                        new.display_name,
-                        new.credential_ref,
-                        now
-                    ],
-                )?;
-                id
-            }
-            None => {
-                let id = uuid::Uuid::now_v7().to_string();
-                self.conn.execute(
-                    "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
-                     credential_ref, zone, created_at, updated_at, token_expires_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-                    params![
-                        id,
-                        network_str(network),
-                        new.handle.trim(),
-                        new.display_name,
-                        new.service,
-                        new.remote_id,
-                        new.credential_ref,
-                        new.zone.trim(),
-                        now,
-                        new.token_expires_at.map(timestamp)
-                    ],
-                )?;
-                id
-            }
-        };
-        self.account(&id)
-    }
-
-    pub fn account(&self, id: &str) -> Result<Account> {
-        let mut account = self
-            .conn
-            .query_row(
-                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1 AND deleted = 0"),
-                [id],
-                read_account,
-            )
-            .optional()?
-            .ok_or_else(|| Error::NoAccount(id.to_owned()))?;
-        account.slots = self.slots(id)?;
-        Ok(account)
-    }
-
-    /// The connected accounts, oldest first.
-    pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE deleted = 0 ORDER BY seq"
-        ))?;
-        let mut accounts = stmt
-            .query_map([], read_account)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for a in &mut accounts {
-            a.slots = self.slots(&a.id)?;
-        }
-        Ok(accounts)
-    }
-
-    /// Disconnects an account: it disappears from lists and its waiting posts are taken out of
-    /// the queue (their drafts stay). Refused while one of its posts is being sent.
-    pub fn remove_account(&mut self, id: &str) -> Result<usize> {
-        self.account(id)?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let busy: i64 = tx.query_row(
-            "SELECT count(*) FROM outbox WHERE account_id = ?1 AND state IN ('claimed', 'sending')",
-            [id],
-            |r| r.get(0),
-        )?;
-        if busy > 0 {
-            return Err(Error::Invalid(
-                "a post of this account is being sent right now; disconnect it when that is done"
-                    .into(),
-            ));
-        }
-        let dropped = tx.execute(
-            "DELETE FROM outbox WHERE account_id = ?1 AND state <> 'sent'",
-            [id],
-        )?;
-        tx.execute(
-            "UPDATE accounts SET deleted = 1, updated_at = ?2 WHERE id = ?1",
-            params![id, timestamp((self.now)())],
-        )?;
-        tx.commit()?;
-        Ok(dropped)
-    }
-
-    /// Marks an account `connected`, `reconnect` (with the reason) or `offline`.
-    pub fn set_account_status(&mut self, id: &str, status: &str, reason: &str) -> Result<()> {
-        if !matches!(status, "connected" | "reconnect" | "offline") {
-            return Err(Error::Invalid(format!("unknown account status {status:?}")));
-        }
-        let now = timestamp(self.now());
-        self.conn.execute(
-            "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
-             WHERE id = ?1 AND (status <> ?2 OR status_reason <> ?3)",
-            params![id, status, reason, now],
-        )?;
-        Ok(())
-    }
-
-    /// Records the server's post length limit (Mastodon's `max_characters`).
-    pub fn set_account_limits(&mut self, id: &str, max_chars: usize) -> Result<()> {
-        let now = timestamp(self.now());
-        self.conn.execute(
-            "UPDATE accounts SET max_chars = ?2, limits_at = ?3 WHERE id = ?1",
-            params![id, max_chars as i64, now],
-        )?;
-        Ok(())
-    }
-
-    pub fn set_account_remote(&mut self, id: &str, remote_id: &str, handle: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE accounts SET remote_id = ?2, handle = ?3 WHERE id = ?1",
-            params![id, remote_id, handle],
-        )?;
-        Ok(())
-    }
-
-    /// Pauses or resumes an account's queue: a paused queue sends nothing, and its posts keep
-    /// their times (a post that falls due while paused waits for the user when resumed late).
-    pub fn set_paused(&mut self, id: &str, paused: bool) -> Result<()> {
-        self.account(id)?;
-        self.conn.execute(
-            "UPDATE accounts SET paused = ?2 WHERE id = ?1",
-            params![id, paused],
-        )?;
-        Ok(())
-    }
-
-    pub fn set_zone(&mut self, id: &str, zone: &str) -> Result<()> {
-        schedule::zone(zone).map_err(|e| Error::Invalid(e.to_string()))?;
-        self.account(id)?;
-        self.conn.execute(
-            "UPDATE accounts SET zone = ?2 WHERE id = ?1",
-            params![id, zone.trim()],
-        )?;
-        Ok(())
-    }
-
-    pub fn slots(&self, account_id: &str) -> Result<Vec<Slot>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT weekday, minute FROM slots WHERE account_id = ?1 ORDER BY weekday, minute",
-        )?;
-        let slots = stmt
-            .query_map([account_id], |r| {
-                Ok(Slot {
-                    weekday: r.get(0)?,
-                    minute: r.get(1)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(slots)
-    }
-
-    /// Replaces an account's weekly slots.
-    pub fn set_slots(&mut self, account_id: &str, slots: &[Slot]) -> Result<()> {
-        self.account(account_id)?;
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM slots WHERE account_id = ?1", [account_id])?;
-        for s in slots {
-            tx.execute(
-                "INSERT OR IGNORE INTO slots (account_id, weekday, minute) VALUES (?1, ?2, ?3)",
-                params![account_id, s.weekday, s.minute],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    // ---------------------------------------------------------------- settings
-
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    }
-
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
-    }
-
-    /// How late a post may still go out by itself (default two hours).
-    pub fn grace(&self) -> Result<Duration> {
-        Ok(self
-            .setting(GRACE_SETTING)?
-            .and_then(|s| s.parse::<u64>().ok())
-            .map_or(schedule::DEFAULT_GRACE, Duration::from_secs))
-    }
-
     // ---------------------------------------------------------------- scheduling
 
     /// Schedules a draft on an account, or moves it if it is already waiting there.
@@ -470,27 +146,35 @@ impl Store {
             return Err(Error::Invalid("an empty draft cannot be scheduled".into()));
         }
         let account = self.account(account_id)?;
-        let existing: Option<(String, String)> = self
+        let existing: Option<String> = self
             .conn
             .query_row(
-                "SELECT id, state FROM outbox WHERE draft_id = ?1 AND account_id = ?2",
+                "SELECT id FROM outbox WHERE draft_id = ?1 AND account_id = ?2",
                 params![draft_id, account_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| r.get(0),
             )
             .optional()?;
-        let due_at = self.resolve_when(&account, when, existing.as_ref().map(|e| e.0.as_str()))?;
+        let due_at = self.resolve_when(&account, when, existing.as_deref())?;
         let now = self.now();
         let id = match existing {
-            Some((id, _)) => {
+            Some(id) => {
                 self.move_entry(&id, due_at)?;
                 id
             }
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
                 self.conn.execute(
-                    "INSERT INTO outbox (id, draft_id, account_id, due_at, created_by, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                    params![id, draft_id, account_id, timestamp(due_at), self.author, timestamp(now)],
+                    "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
+                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6)",
+                    params![
+                        id,
+                        draft_id,
+                        account_id,
+                        timestamp(due_at),
+                        self.author,
+                        timestamp(now),
+                        OutboxState::Queued.as_str()
+                    ],
                 )?;
                 id
             }
@@ -568,12 +252,13 @@ impl Store {
 
     fn taken_times(&self, account_id: &str, except: Option<&str>) -> Result<Vec<DateTime<Utc>>> {
         let mut stmt = self.conn.prepare(
-            "SELECT due_at FROM outbox WHERE account_id = ?1 AND id <> ?2 AND state <> 'sent'",
+            "SELECT due_at FROM outbox WHERE account_id = ?1 AND id <> ?2 AND state <> ?3",
         )?;
         let times = stmt
-            .query_map(params![account_id, except.unwrap_or("")], |r| {
-                time_col(r, 0)
-            })?
+            .query_map(
+                params![account_id, except.unwrap_or(""), OutboxState::Sent.as_str()],
+                |r| time_col(r, 0),
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(times)
     }
@@ -591,9 +276,17 @@ impl Store {
     fn move_entry(&mut self, entry_id: &str, due_at: DateTime<Utc>) -> Result<()> {
         let now = timestamp(self.now());
         let changed = self.conn.execute(
-            "UPDATE outbox SET due_at = ?2, state = 'queued', attempts = 0, retry_at = NULL,
-             error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ('queued', 'failed', 'review')",
-            params![entry_id, timestamp(due_at), now],
+            &format!(
+                "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
+                 error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
+                from(Step::Move)
+            ),
+            params![
+                entry_id,
+                timestamp(due_at),
+                now,
+                OutboxState::Queued.as_str()
+            ],
         )?;
         if changed == 0 {
             let entry = self.entry(entry_id)?;
@@ -609,19 +302,38 @@ impl Store {
     /// Takes a post out of the queue (its draft stays). Not possible once any part went out.
     pub fn unschedule(&mut self, entry_id: &str) -> Result<()> {
         let entry = self.entry(entry_id)?;
-        if entry.parts.iter().any(|p| p.state == "sent") || entry.state == OutboxState::Sent {
-            return Err(Error::Invalid(
-                "part of this post has already been published; it cannot be taken back from here"
-                    .into(),
-            ));
+        let refused = |entry: &Entry| {
+            Error::Invalid(
+                if entry.state == OutboxState::Sent
+                    || entry.parts.iter().any(|p| p.state == PartState::Sent)
+                {
+                    "part of this post has already been published; it cannot be taken back from here"
+                } else {
+                    "this post is being sent right now; wait a moment"
+                }
+                .into(),
+            )
+        };
+        if !entry.user_actions().removable {
+            return Err(refused(&entry));
         }
-        if !entry.state.is_settled_for_user() {
-            return Err(Error::Invalid(
-                "this post is being sent right now; wait a moment".into(),
-            ));
+        // The same rule again inside the statement, so a publisher that claims it meanwhile
+        // keeps it.
+        let settled = codes(
+            OutboxState::ALL
+                .into_iter()
+                .filter(|s| outbox::may_remove(*s, [])),
+        );
+        let deleted = self.conn.execute(
+            &format!(
+                "DELETE FROM outbox WHERE id = ?1 AND state IN ({settled}) AND NOT EXISTS
+                 (SELECT 1 FROM outbox_parts WHERE entry_id = ?1 AND state = ?2)"
+            ),
+            params![entry_id, PartState::Sent.as_str()],
+        )?;
+        if deleted == 0 {
+            return Err(refused(&self.entry(entry_id)?));
         }
-        self.conn
-            .execute("DELETE FROM outbox WHERE id = ?1", [entry_id])?;
         let others: i64 = self.conn.query_row(
             "SELECT count(*) FROM outbox WHERE draft_id = ?1",
             [&entry.draft_id],
@@ -643,29 +355,45 @@ impl Store {
     /// this is the user saying "it did not go out" — Podium never decides that by itself.
     pub fn retry(&mut self, entry_id: &str) -> Result<Entry> {
         let before = self.entry(entry_id)?;
-        if !matches!(
-            before.state,
-            OutboxState::Failed | OutboxState::Unknown | OutboxState::Review
-        ) {
-            return Err(Error::Invalid(
-                "only a failed, late or unclear post can be retried".into(),
-            ));
+        let refused =
+            || Error::Invalid("only a failed, late or unclear post can be retried".into());
+        if !before.state.allows(Step::Retry) {
+            return Err(refused());
         }
         let now = timestamp(self.now());
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE outbox SET state = 'queued', due_at = ?2, attempts = 0, retry_at = NULL,
-             error = NULL, updated_at = ?2 WHERE id = ?1",
-            params![entry_id, now],
+        let changed = tx.execute(
+            &format!(
+                "UPDATE outbox SET state = ?3, due_at = ?2, attempts = 0, retry_at = NULL,
+                 error = NULL, updated_at = ?2 WHERE id = ?1 AND state = ?4 AND state IN ({})",
+                from(Step::Retry)
+            ),
+            params![
+                entry_id,
+                now,
+                OutboxState::Queued.as_str(),
+                before.state.as_str()
+            ],
         )?;
+        if changed == 0 {
+            return Err(refused());
+        }
         if before.state == OutboxState::Unknown {
             // "Send again" on an unclear part: the user saw it did not go out, so it is sent
             // afresh. (After a failure, a part that may have left keeps its key, and the next
             // attempt settles it with the network first.)
             tx.execute(
-                "UPDATE outbox_parts SET state = 'pending', sending_at = NULL,
-                 key = key || '-' || ?2 WHERE entry_id = ?1 AND state = 'sending'",
-                params![entry_id, before.attempts + 1],
+                &format!(
+                    "UPDATE outbox_parts SET state = ?3, sending_at = NULL,
+                     key = key || '-' || ?2 WHERE entry_id = ?1 AND state = ?4 AND state IN ({})",
+                    part_from(PartState::Pending)
+                ),
+                params![
+                    entry_id,
+                    before.attempts + 1,
+                    PartState::Pending.as_str(),
+                    PartState::Sending.as_str()
+                ],
             )?;
         }
         tx.commit()?;
@@ -676,9 +404,12 @@ impl Store {
     pub fn confirm_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
         let changed = self.conn.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, error = NULL
-             WHERE id = ?1 AND state = 'unknown'",
-            params![entry_id, now],
+            &format!(
+                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL
+                 WHERE id = ?1 AND state IN ({})",
+                from(Step::ConfirmSent)
+            ),
+            params![entry_id, now, OutboxState::Sent.as_str()],
         )?;
         if changed == 0 {
             self.entry(entry_id)?;
@@ -721,7 +452,8 @@ impl Store {
 
     /// The entries that wait for the user: failed, unclear, or too late to send by themselves.
     pub fn entries_needing_user(&self) -> Result<Vec<Entry>> {
-        self.entries_where("o.state IN ('failed', 'unknown', 'review')", &[])
+        let waiting = codes(OutboxState::ALL.into_iter().filter(|s| s.waits_for_user()));
+        self.entries_where(&format!("o.state IN ({waiting})"), &[])
     }
 
     fn entries_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Entry>> {
@@ -748,7 +480,7 @@ impl Store {
                     idx: r.get(0)?,
                     text: r.get(1)?,
                     key: r.get(2)?,
-                    state: r.get(3)?,
+                    state: code_col(r, 3)?,
                     sending_at: opt_time_col(r, 4)?,
                     remote_id: r.get(5)?,
                     remote_cid: r.get(6)?,
@@ -767,8 +499,11 @@ impl Store {
     pub fn recover_interrupted(&mut self) -> Result<usize> {
         let now = timestamp(self.now());
         Ok(self.conn.execute(
-            "UPDATE outbox SET state = 'queued', updated_at = ?1 WHERE state IN ('claimed', 'sending')",
-            [now],
+            &format!(
+                "UPDATE outbox SET state = ?2, updated_at = ?1 WHERE state IN ({})",
+                from(Step::Requeue)
+            ),
+            params![now, OutboxState::Queued.as_str()],
         )?)
     }
 
@@ -781,12 +516,13 @@ impl Store {
         let mut due = Due::default();
         let mut late = Vec::new();
         {
-            let mut stmt = tx.prepare(
+            let mut stmt = tx.prepare(&format!(
                 "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
                  JOIN accounts a ON a.id = o.account_id
-                 WHERE o.state = 'queued' AND a.paused = 0 AND a.deleted = 0
+                 WHERE o.state IN ({}) AND a.paused = 0 AND a.deleted = 0
                  ORDER BY o.due_at, o.seq",
-            )?;
+                from(Step::Claim)
+            ))?;
             let rows = stmt.query_map([], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -813,12 +549,16 @@ impl Store {
             }
         }
         let stamp = timestamp(now);
+        let fell_behind = format!(
+            "UPDATE outbox SET state = ?3, updated_at = ?2,
+             error = 'It was due while Podium was not running or offline, more than the grace window ago.'
+             WHERE id = ?1 AND state IN ({})",
+            from(Step::FallBehind)
+        );
         for id in &late {
             tx.execute(
-                "UPDATE outbox SET state = 'review', updated_at = ?2,
-                 error = 'It was due while Podium was not running or offline, more than the grace window ago.'
-                 WHERE id = ?1",
-                params![id, stamp],
+                &fell_behind,
+                params![id, stamp, OutboxState::Review.as_str()],
             )?;
         }
         tx.commit()?;
@@ -837,8 +577,11 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = tx.execute(
-            "UPDATE outbox SET state = 'claimed', updated_at = ?2 WHERE id = ?1 AND state = 'queued'",
-            params![entry_id, now],
+            &format!(
+                "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
+                from(Step::Claim)
+            ),
+            params![entry_id, now, OutboxState::Claimed.as_str()],
         )?;
         if changed == 0 {
             return Ok(None);
@@ -851,8 +594,9 @@ impl Store {
         if have == 0 {
             for (i, (text, key)) in parts.iter().enumerate() {
                 tx.execute(
-                    "INSERT INTO outbox_parts (entry_id, idx, text, key) VALUES (?1, ?2, ?3, ?4)",
-                    params![entry_id, i as u32, text, key],
+                    "INSERT INTO outbox_parts (entry_id, idx, text, key, state)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![entry_id, i as u32, text, key, PartState::Pending.as_str()],
                 )?;
             }
         }
@@ -864,9 +608,18 @@ impl Store {
     pub fn release(&mut self, entry_id: &str, retry_at: DateTime<Utc>, reason: &str) -> Result<()> {
         let now = timestamp(self.now());
         self.conn.execute(
-            "UPDATE outbox SET state = 'queued', retry_at = ?2, error = ?3, updated_at = ?4
-             WHERE id = ?1 AND state IN ('claimed', 'sending')",
-            params![entry_id, timestamp(retry_at), reason, now],
+            &format!(
+                "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4
+                 WHERE id = ?1 AND state IN ({})",
+                from(Step::Requeue)
+            ),
+            params![
+                entry_id,
+                timestamp(retry_at),
+                reason,
+                now,
+                OutboxState::Queued.as_str()
+            ],
         )?;
         Ok(())
     }
@@ -876,14 +629,25 @@ impl Store {
     pub fn part_sending(&mut self, entry_id: &str, idx: u32) -> Result<()> {
         let now = timestamp(self.now());
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sending', updated_at = ?2 WHERE id = ?1",
-            params![entry_id, now],
+        let changed = tx.execute(
+            &format!(
+                "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
+                from(Step::SendPart)
+            ),
+            params![entry_id, now, OutboxState::Sending.as_str()],
         )?;
+        if changed == 0 {
+            drop(tx);
+            return Err(self.step_refused(entry_id, Step::SendPart));
+        }
+        // A part already sent stays sent (the publisher skips it; this is the rule's word).
         tx.execute(
-            "UPDATE outbox_parts SET state = 'sending', sending_at = coalesce(sending_at, ?3)
-             WHERE entry_id = ?1 AND idx = ?2 AND state <> 'sent'",
-            params![entry_id, idx, now],
+            &format!(
+                "UPDATE outbox_parts SET state = ?4, sending_at = coalesce(sending_at, ?3)
+                 WHERE entry_id = ?1 AND idx = ?2 AND state IN ({})",
+                part_from(PartState::Sending)
+            ),
+            params![entry_id, idx, now, PartState::Sending.as_str()],
         )?;
         tx.commit()?;
         Ok(())
@@ -893,9 +657,12 @@ impl Store {
     /// be sent afresh.
     pub fn part_not_sent(&mut self, entry_id: &str, idx: u32) -> Result<()> {
         self.conn.execute(
-            "UPDATE outbox_parts SET state = 'pending', sending_at = NULL
-             WHERE entry_id = ?1 AND idx = ?2 AND state = 'sending'",
-            params![entry_id, idx],
+            &format!(
+                "UPDATE outbox_parts SET state = ?3, sending_at = NULL
+                 WHERE entry_id = ?1 AND idx = ?2 AND state IN ({})",
+                part_from(PartState::Pending)
+            ),
+            params![entry_id, idx, PartState::Pending.as_str()],
         )?;
         Ok(())
     }
@@ -911,11 +678,37 @@ impl Store {
     ) -> Result<()> {
         let now = timestamp(self.now());
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE outbox_parts SET state = 'sent', remote_id = ?3, remote_cid = ?4, remote_url = ?5
-             WHERE entry_id = ?1 AND idx = ?2",
-            params![entry_id, idx, remote_id, remote_cid, remote_url],
+        let changed = tx.execute(
+            &format!(
+                "UPDATE outbox_parts SET state = ?6, remote_id = ?3, remote_cid = ?4, remote_url = ?5
+                 WHERE entry_id = ?1 AND idx = ?2 AND state IN ({})",
+                part_from(PartState::Sent)
+            ),
+            params![
+                entry_id,
+                idx,
+                remote_id,
+                remote_cid,
+                remote_url,
+                PartState::Sent.as_str()
+            ],
         )?;
+        if changed == 0 {
+            // Every request leaves from `sending`, committed first; anything else means the
+            // entry was changed under the publisher. Say so loudly rather than lose the id.
+            drop(tx);
+            tracing::error!(
+                entry = entry_id,
+                part = idx,
+                remote_id,
+                "a sent part was not marked sending"
+            );
+            return Err(Error::Invalid(format!(
+                "part {} of post {entry_id} went out as {remote_id} ({remote_url}), but the outbox \
+                 did not have it as being sent; check the queue",
+                idx + 1
+            )));
+        }
         if idx == 0 {
             tx.execute(
                 "UPDATE outbox SET remote_id = ?2, remote_url = ?3, updated_at = ?4 WHERE id = ?1",
@@ -929,11 +722,17 @@ impl Store {
     /// Every part is out.
     pub fn entry_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
-        self.conn.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?2, updated_at = ?2, error = NULL,
-             retry_at = NULL WHERE id = ?1",
-            params![entry_id, now],
+        let changed = self.conn.execute(
+            &format!(
+                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
+                 retry_at = NULL WHERE id = ?1 AND state IN ({})",
+                from(Step::Finish)
+            ),
+            params![entry_id, now, OutboxState::Sent.as_str()],
         )?;
+        if changed == 0 {
+            return Err(self.step_refused(entry_id, Step::Finish));
+        }
         let entry = self.entry(entry_id)?;
         self.mark_draft_published(&entry.draft_id)?;
         Ok(entry)
@@ -941,8 +740,8 @@ impl Store {
 
     fn mark_draft_published(&mut self, draft_id: &str) -> Result<()> {
         let waiting: i64 = self.conn.query_row(
-            "SELECT count(*) FROM outbox WHERE draft_id = ?1 AND state <> 'sent'",
-            [draft_id],
+            "SELECT count(*) FROM outbox WHERE draft_id = ?1 AND state <> ?2",
+            params![draft_id, OutboxState::Sent.as_str()],
             |r| r.get(0),
         )?;
         if waiting == 0 && self.draft(draft_id)?.state == DraftState::Scheduled {
@@ -965,30 +764,66 @@ impl Store {
         error: &str,
     ) -> Result<Entry> {
         let now = timestamp(self.now());
-        self.conn.execute(
-            "UPDATE outbox SET state = 'queued', attempts = attempts + 1, retry_at = ?2, error = ?3,
-             updated_at = ?4 WHERE id = ?1",
-            params![entry_id, timestamp(retry_at), error, now],
+        let changed = self.conn.execute(
+            &format!(
+                "UPDATE outbox SET state = ?5, attempts = attempts + 1, retry_at = ?2, error = ?3,
+                 updated_at = ?4 WHERE id = ?1 AND state IN ({})",
+                from(Step::Requeue)
+            ),
+            params![
+                entry_id,
+                timestamp(retry_at),
+                error,
+                now,
+                OutboxState::Queued.as_str()
+            ],
         )?;
+        if changed == 0 {
+            return Err(self.step_refused(entry_id, Step::Requeue));
+        }
         self.entry(entry_id)
     }
 
     /// A permanent failure (or too many transient ones): stops with the network's reason.
     pub fn entry_failed(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
-        self.entry_stopped(entry_id, OutboxState::Failed, error)
+        self.entry_stopped(entry_id, Step::Fail, error)
     }
 
     /// The outcome could not be settled: the user decides.
     pub fn entry_unknown(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
-        self.entry_stopped(entry_id, OutboxState::Unknown, error)
+        self.entry_stopped(entry_id, Step::LoseTrack, error)
     }
 
-    fn entry_stopped(&mut self, entry_id: &str, state: OutboxState, error: &str) -> Result<Entry> {
+    fn entry_stopped(&mut self, entry_id: &str, step: Step, error: &str) -> Result<Entry> {
+        // Both stops start from the same states and end in one: the rule names it.
+        let Some(state) = step.from_states().into_iter().find_map(|s| s.after(step)) else {
+            return Err(self.step_refused(entry_id, step));
+        };
         let now = timestamp(self.now());
-        self.conn.execute(
-            "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4 WHERE id = ?1",
+        let changed = self.conn.execute(
+            &format!(
+                "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4
+                 WHERE id = ?1 AND state IN ({})",
+                from(step)
+            ),
             params![entry_id, state.as_str(), error, now],
         )?;
+        if changed == 0 {
+            return Err(self.step_refused(entry_id, step));
+        }
         self.entry(entry_id)
+    }
+
+    /// Why one of the publisher's steps was not made: the entry is no longer where the rule
+    /// allows that step from (changed by someone else meanwhile, or gone).
+    fn step_refused(&self, entry_id: &str, step: Step) -> Error {
+        match self.entry(entry_id) {
+            Ok(entry) => Error::Invalid(format!(
+                "post {entry_id} is {} now, so the publisher's step {step:?} was not made and \
+                 nothing more was sent; it is shown in the queue as it is",
+                entry.state
+            )),
+            Err(e) => e,
+        }
     }
 }

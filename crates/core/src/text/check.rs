@@ -4,7 +4,6 @@
 //! that can be applied with one click.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -12,76 +11,7 @@ use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use super::{bluesky, linkedin, mastodon, threads, x, Offsets, Span};
 
-/// A network Podium checks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Network {
-    X,
-    Bluesky,
-    Mastodon,
-    Linkedin,
-    Threads,
-}
-
-impl Network {
-    pub const ALL: [Network; 5] = [
-        Network::X,
-        Network::Bluesky,
-        Network::Mastodon,
-        Network::Linkedin,
-        Network::Threads,
-    ];
-
-    /// The network's name as people write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Network::X => "X",
-            Network::Bluesky => "Bluesky",
-            Network::Mastodon => "Mastodon",
-            Network::Linkedin => "LinkedIn",
-            Network::Threads => "Threads",
-        }
-    }
-
-    /// Above how many hashtags a post reads as spam, by default.
-    pub fn default_max_hashtags(self) -> Option<usize> {
-        match self {
-            Network::X | Network::Linkedin => Some(3),
-            Network::Bluesky | Network::Mastodon | Network::Threads => None,
-        }
-    }
-}
-
-/// An unknown network name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownNetwork(pub String);
-
-impl std::fmt::Display for UnknownNetwork {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "unknown network `{}` (choose x, bluesky, mastodon, linkedin or threads)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for UnknownNetwork {}
-
-impl FromStr for Network {
-    type Err = UnknownNetwork;
-
-    fn from_str(s: &str) -> Result<Network, UnknownNetwork> {
-        match s.to_ascii_lowercase().as_str() {
-            "x" | "twitter" => Ok(Network::X),
-            "bluesky" | "bsky" => Ok(Network::Bluesky),
-            "mastodon" => Ok(Network::Mastodon),
-            "linkedin" => Ok(Network::Linkedin),
-            "threads" => Ok(Network::Threads),
-            _ => Err(UnknownNetwork(s.to_string())),
-        }
-    }
-}
+pub use crate::network::{Network, UnknownNetwork};
 
 /// The language of messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

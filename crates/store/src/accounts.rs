@@ -1,0 +1,306 @@
+//! Connected accounts and their weekly slots: who posts where, in which time zone, and whether
+//! the network still accepts the sign-in.
+//!
+//! An account row holds public data only: its secrets are in the OS keyring under
+//! `credential_ref` (see `podium-publish`), never here. Disconnecting an account hides it and
+//! takes its waiting posts out of the queue; its sent posts stay in the history.
+
+use chrono::{DateTime, Utc};
+use podium_core::network::Network;
+use podium_core::outbox::{AccountStatus, OutboxState};
+use podium_core::schedule::{self, Slot};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+use serde::Serialize;
+
+use crate::columns::{code_col, codes, opt_time_col, time_col};
+use crate::{timestamp, Error, Result, Store};
+
+/// A connected account. Its secrets are in the OS keyring under `credential_ref`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: String,
+    pub network: Network,
+    pub handle: String,
+    pub display_name: String,
+    pub service: String,
+    pub remote_id: String,
+    pub credential_ref: String,
+    /// The IANA zone its slots are in.
+    pub zone: String,
+    pub paused: bool,
+    pub max_chars: Option<usize>,
+    pub limits_at: Option<DateTime<Utc>>,
+    /// Whether the sign-in works (`reconnect` and `offline` with `status_reason`).
+    pub status: AccountStatus,
+    pub status_reason: String,
+    pub slots: Vec<Slot>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When the sign-in stops working by itself (LinkedIn: 60 days), if it does.
+    pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+/// What connecting an account stores.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub network: Option<Network>,
+    pub handle: String,
+    pub display_name: String,
+    pub service: String,
+    pub remote_id: String,
+    pub credential_ref: String,
+    pub zone: String,
+    pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+/// A network's code as stored (`"bluesky"`). Kept for callers from before [`Network`] printed
+/// itself: prefer `network.as_str()`.
+pub fn network_str(n: Network) -> &'static str {
+    n.as_str()
+}
+
+const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
+    credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
+    token_expires_at";
+
+fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        network: code_col(r, 1)?,
+        handle: r.get(2)?,
+        display_name: r.get(3)?,
+        service: r.get(4)?,
+        remote_id: r.get(5)?,
+        credential_ref: r.get(6)?,
+        zone: r.get(7)?,
+        paused: r.get(8)?,
+        max_chars: r
+            .get::<_, Option<i64>>(9)?
+            .and_then(|n| usize::try_from(n).ok()),
+        limits_at: opt_time_col(r, 10)?,
+        status: code_col(r, 11)?,
+        status_reason: r.get(12)?,
+        slots: Vec::new(),
+        created_at: time_col(r, 13)?,
+        updated_at: time_col(r, 14)?,
+        token_expires_at: opt_time_col(r, 15)?,
+    })
+}
+
+impl Store {
+    /// Stores a connected account. Connecting the same account again (same network, server and
+    /// remote id) reconnects it: its id, slots and queue stay.
+    pub fn add_account(&mut self, new: NewAccount) -> Result<Account> {
+        let network = new
+            .network
+            .ok_or_else(|| Error::Invalid("an account needs a network".into()))?;
+        schedule::zone(&new.zone).map_err(|e| Error::Invalid(e.to_string()))?;
+        if new.handle.trim().is_empty() || new.credential_ref.is_empty() {
+            return Err(Error::Invalid(
+                "an account needs a handle and a credential".into(),
+            ));
+        }
+        let now = timestamp(self.now());
+        let existing: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM accounts WHERE network = ?1 AND service = ?2 AND remote_id = ?3
+                 AND remote_id <> '' AND deleted = 0",
+                params![network.as_str(), new.service, new.remote_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = match existing {
+            Some(id) => {
+                // Signing in again is what clears `reconnect`: it is a new sign-in, not a
+                // change of status the publisher could make.
+                self.conn.execute(
+                    "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
+                     status = ?6, status_reason = '', updated_at = ?5 WHERE id = ?1",
+                    params![
+                        id,
+                        new.handle.trim(),
+                        new.display_name,
+                        new.credential_ref,
+                        now,
+                        AccountStatus::Connected.as_str()
+                    ],
+                )?;
+                id
+            }
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                self.conn.execute(
+                    "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
+                     credential_ref, zone, created_at, updated_at, token_expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                    params![
+                        id,
+                        network.as_str(),
+                        new.handle.trim(),
+                        new.display_name,
+                        new.service,
+                        new.remote_id,
+                        new.credential_ref,
+                        new.zone.trim(),
+                        now,
+                        new.token_expires_at.map(timestamp)
+                    ],
+                )?;
+                id
+            }
+        };
+        self.account(&id)
+    }
+
+    pub fn account(&self, id: &str) -> Result<Account> {
+        let mut account = self
+            .conn
+            .query_row(
+                &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1 AND deleted = 0"),
+                [id],
+                read_account,
+            )
+            .optional()?
+            .ok_or_else(|| Error::NoAccount(id.to_owned()))?;
+        account.slots = self.slots(id)?;
+        Ok(account)
+    }
+
+    /// The connected accounts, oldest first.
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE deleted = 0 ORDER BY seq"
+        ))?;
+        let mut accounts = stmt
+            .query_map([], read_account)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for a in &mut accounts {
+            a.slots = self.slots(&a.id)?;
+        }
+        Ok(accounts)
+    }
+
+    /// Disconnects an account: it disappears from lists and its waiting posts are taken out of
+    /// the queue (their drafts stay). Refused while one of its posts is being sent.
+    pub fn remove_account(&mut self, id: &str) -> Result<usize> {
+        self.account(id)?;
+        let in_flight = codes(OutboxState::ALL.into_iter().filter(|s| s.is_in_flight()));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let busy: i64 = tx.query_row(
+            &format!(
+                "SELECT count(*) FROM outbox WHERE account_id = ?1 AND state IN ({in_flight})"
+            ),
+            [id],
+            |r| r.get(0),
+        )?;
+        if busy > 0 {
+            return Err(Error::Invalid(
+                "a post of this account is being sent right now; disconnect it when that is done"
+                    .into(),
+            ));
+        }
+        let dropped = tx.execute(
+            "DELETE FROM outbox WHERE account_id = ?1 AND state <> ?2",
+            params![id, OutboxState::Sent.as_str()],
+        )?;
+        tx.execute(
+            "UPDATE accounts SET deleted = 1, updated_at = ?2 WHERE id = ?1",
+            params![id, timestamp((self.now)())],
+        )?;
+        tx.commit()?;
+        Ok(dropped)
+    }
+
+    /// Records whether the account's sign-in works, with the network's reason. A change the
+    /// rule ([`AccountStatus::can_become`]) does not allow is left undone: a refused sign-in
+    /// stays `reconnect` until the person signs in again.
+    pub fn set_account_status(
+        &mut self,
+        id: &str,
+        status: AccountStatus,
+        reason: &str,
+    ) -> Result<()> {
+        let from = codes(AccountStatus::that_can_become(status));
+        let now = timestamp(self.now());
+        self.conn.execute(
+            &format!(
+                "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
+                 WHERE id = ?1 AND status IN ({from}) AND (status <> ?2 OR status_reason <> ?3)"
+            ),
+            params![id, status.as_str(), reason, now],
+        )?;
+        Ok(())
+    }
+
+    /// Records the server's post length limit (Mastodon's `max_characters`).
+    pub fn set_account_limits(&mut self, id: &str, max_chars: usize) -> Result<()> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE accounts SET max_chars = ?2, limits_at = ?3 WHERE id = ?1",
+            params![id, max_chars as i64, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_account_remote(&mut self, id: &str, remote_id: &str, handle: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE accounts SET remote_id = ?2, handle = ?3 WHERE id = ?1",
+            params![id, remote_id, handle],
+        )?;
+        Ok(())
+    }
+
+    /// Pauses or resumes an account's queue: a paused queue sends nothing, and its posts keep
+    /// their times (a post that falls due while paused waits for the user when resumed late).
+    pub fn set_paused(&mut self, id: &str, paused: bool) -> Result<()> {
+        self.account(id)?;
+        self.conn.execute(
+            "UPDATE accounts SET paused = ?2 WHERE id = ?1",
+            params![id, paused],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_zone(&mut self, id: &str, zone: &str) -> Result<()> {
+        schedule::zone(zone).map_err(|e| Error::Invalid(e.to_string()))?;
+        self.account(id)?;
+        self.conn.execute(
+            "UPDATE accounts SET zone = ?2 WHERE id = ?1",
+            params![id, zone.trim()],
+        )?;
+        Ok(())
+    }
+
+    pub fn slots(&self, account_id: &str) -> Result<Vec<Slot>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT weekday, minute FROM slots WHERE account_id = ?1 ORDER BY weekday, minute",
+        )?;
+        let slots = stmt
+            .query_map([account_id], |r| {
+                Ok(Slot {
+                    weekday: r.get(0)?,
+                    minute: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(slots)
+    }
+
+    /// Replaces an account's weekly slots.
+    pub fn set_slots(&mut self, account_id: &str, slots: &[Slot]) -> Result<()> {
+        self.account(account_id)?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM slots WHERE account_id = ?1", [account_id])?;
+        for s in slots {
+            tx.execute(
+                "INSERT OR IGNORE INTO slots (account_id, weekday, minute) VALUES (?1, ?2, ?3)",
+                params![account_id, s.weekday, s.minute],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
