@@ -7,7 +7,9 @@ import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview } from "./preview.js";
-import { clock, goalName, language, NETWORK_NAMES, t } from "./i18n.js";
+import { el as make } from "./dom.js";
+import { clock } from "./format.js";
+import { goalName, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
 const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
@@ -332,13 +334,14 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   function fillToggles() {
     el.toggles.replaceChildren(
       ...NETWORKS.map((n, i) => {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.className = "chip";
-        b.id = `toggle-${n}`;
-        b.dataset.network = n;
-        b.textContent = NETWORK_NAMES[n];
-        b.title = `${NETWORK_NAMES[n]} (Ctrl+${i + 1})`;
+        const b = make("button", {
+          type: "button",
+          className: "chip",
+          id: `toggle-${n}`,
+          dataset: { network: n },
+          textContent: NETWORK_NAMES[n],
+          title: `${NETWORK_NAMES[n]} (Ctrl+${i + 1})`,
+        });
         b.addEventListener("click", () => toggleNetwork(n));
         return b;
       }),

@@ -1,6 +1,6 @@
-// The UI's words, the language choice (the OS locale unless chosen in Settings), the lookup `t`
-// and locale-aware dates. The words themselves are in ui/i18n/{en,nb}.js, one file per language
-// with the same keys; check messages come from Rust already worded.
+// The UI's words, the language choice (the OS locale unless chosen in Settings) and the lookup
+// `t`. The words themselves are in ui/i18n/{en,nb}.js, one file per language with the same keys;
+// check messages come from Rust already worded. Dates and numbers are ui/format.js's.
 
 import en from "./i18n/en.js";
 import nb from "./i18n/nb.js";
@@ -51,46 +51,6 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
-}
-
-function locale() {
-  return language() === "nb" ? "nb-NO" : (navigator.language?.startsWith("en") ? navigator.language : "en-GB");
-}
-
-// Making an Intl formatter is slow (it loads locale data); a list of dates reuses them.
-const formatters = new Map();
-/** `date` formatted with `options` in `locale`, with a formatter made once per pair. */
-export function formatIn(locale, options, date) {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, options);
-    formatters.set(key, formatter);
-  }
-  return formatter.format(date);
-}
-const format = (options, date) => formatIn(locale(), options, date);
-
-/** A date as the list shows it: the time for today, the weekday this week, else the date. */
-export function shortDate(iso) {
-  const date = new Date(iso);
-  const now = new Date();
-  const sameDay = date.toDateString() === now.toDateString();
-  if (sameDay) return format({ hour: "2-digit", minute: "2-digit" }, date);
-  const days = (now - date) / 86400000;
-  if (days < 6) return format({ weekday: "short" }, date);
-  const sameYear = date.getFullYear() === now.getFullYear();
-  return format(sameYear ? { day: "numeric", month: "short" } : { dateStyle: "medium" }, date);
-}
-
-/** A full date and time. */
-export function longDate(iso) {
-  return format({ dateStyle: "medium", timeStyle: "short" }, new Date(iso));
-}
-
-/** A time of day. */
-export function clock(date = new Date()) {
-  return format({ hour: "2-digit", minute: "2-digit", second: "2-digit" }, date);
 }
 
 /** A goal's name: built-in goals in the UI language, the user's own as written. */

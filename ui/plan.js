@@ -4,21 +4,13 @@
 // with it. Which times slots fall on, and whether a move is allowed, is Rust's to say.
 
 import * as api from "./api.js";
-import { formatIn, language, NETWORK_NAMES, t } from "./i18n.js";
+import { factRows } from "./dom.js";
+import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { NETWORK_NAMES, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
 const DRAGGABLE = new Set(["queued", "failed", "review"]);
-
-// The plan speaks a 24-hour clock in both languages, like its grid of hours.
-function locale() {
-  return language() === "nb" ? "nb-NO" : "en-GB";
-}
-/** A date as the plan shows it. */
-export const fmt = (options, date) => formatIn(locale(), options, date);
-export const timeOf = (date) => fmt({ hour: "2-digit", minute: "2-digit" }, date);
-export const dayTime = (date) =>
-  fmt({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }, date);
 
 /** Monday 00:00 (local) of the week holding `date`. */
 function mondayOf(date) {
@@ -32,12 +24,6 @@ function addDays(date, n) {
   const d = new Date(date);
   d.setDate(d.getDate() + n);
   return d;
-}
-
-/** `YYYY-MM-DDTHH:MM` in local time, for `<input type="datetime-local">`. */
-export function toLocalInput(date) {
-  const p = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
 }
 
 export function stateLabel(state) {
@@ -61,7 +47,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       const h = document.createElement("div");
       h.className = "day-head";
       if (d.toDateString() === today) h.classList.add("today");
-      h.textContent = fmt({ weekday: "short", day: "numeric", month: "short" }, d);
+      h.textContent = date(d, { weekday: "short", day: "numeric", month: "short" });
       head.append(h);
     }
     const body = document.createElement("div");
@@ -149,7 +135,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     drawNow(body);
     body.scrollTop = scroll ?? 7 * HOUR_PX;
     const end = addDays(weekStart, 6);
-    el.title.textContent = `${fmt({ day: "numeric", month: "short" }, weekStart)} – ${fmt({ day: "numeric", month: "short", year: "numeric" }, end)}`;
+    el.title.textContent = `${dayMonth(weekStart)} – ${dayMonth(end, true)}`;
   }
 
   function drawNow(body) {
@@ -345,15 +331,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       const sent = e.parts.filter((p) => p.state === "sent").length;
       facts.push(["", t("entry.parts", { sent, n: e.parts.length })]);
     }
-    el.entryFacts.replaceChildren(
-      ...facts.flatMap(([k, v]) => {
-        const dt = document.createElement("dt");
-        dt.textContent = k;
-        const dd = document.createElement("dd");
-        dd.textContent = v;
-        return [dt, dd];
-      }),
-    );
+    el.entryFacts.replaceChildren(...factRows(facts));
     // The error of an unclear post already says what to do; a late post's help does.
     el.entryHelp.hidden = !(e.state === "review" || (e.state === "unknown" && !e.error));
     el.entryHelp.textContent = e.state === "unknown" ? t("entry.unknownHelp") : t("entry.reviewHelp");
@@ -361,6 +339,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     el.entryError.textContent = e.error ?? "";
     const movable = DRAGGABLE.has(e.state);
     el.entryMove.hidden = !movable;
+    localizeInputs(el.entryMove);
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
