@@ -32,7 +32,9 @@ fn string_literal(s: &str) -> Option<(String, &str)> {
                 'n' => value.push('\n'),
                 't' => value.push('\t'),
                 'u' => {
-                    let hex: String = (0..4).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                    let hex: String = (0..4)
+                        .filter_map(|_| chars.next().map(|(_, c)| c))
+                        .collect();
                     value.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
                 }
                 other => value.push(other),
@@ -53,7 +55,10 @@ fn words(name: &str) -> BTreeMap<String, String> {
         if line.is_empty() || line.starts_with("//") {
             continue;
         }
-        assert_eq!(line, "export default {", "{name}: expected `export default {{`");
+        assert_eq!(
+            line, "export default {",
+            "{name}: expected `export default {{`"
+        );
         break;
     }
     let mut words = BTreeMap::new();
@@ -71,7 +76,10 @@ fn words(name: &str) -> BTreeMap<String, String> {
             (rest.trim() == ",").then_some((key, message))
         });
         let Some((key, message)) = parsed else {
-            panic!("{name}:{}: not a `\"key\": \"message\",` line: {line}", n + 1);
+            panic!(
+                "{name}:{}: not a `\"key\": \"message\",` line: {line}",
+                n + 1
+            );
         };
         if words.insert(key.clone(), message).is_some() {
             panic!("{name}:{}: the key {key:?} is there twice", n + 1);
@@ -115,7 +123,11 @@ fn english_and_norwegian_have_the_same_keys_and_placeholders() {
             }
         }
     }
-    assert!(problems.is_empty(), "the two languages disagree:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "the two languages disagree:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[test]
@@ -124,17 +136,32 @@ fn every_key_the_window_names_has_english_words() {
     let mut named = BTreeSet::new();
     // `t("key"` in the modules, `data-i18n…="key"` in the page.
     for entry in std::fs::read_dir(ui_dir()).unwrap_or_else(|e| panic!("cannot list ui/: {e}")) {
-        let path = entry.unwrap_or_else(|e| panic!("cannot list ui/: {e}")).path();
-        let Some(path) = path_if_text(&path) else { continue };
+        let path = entry
+            .unwrap_or_else(|e| panic!("cannot list ui/: {e}"))
+            .path();
+        let Some(path) = path_if_text(&path) else {
+            continue;
+        };
         let text = read(&path);
-        for marker in ["t(\"", "data-i18n=\"", "-i18n-placeholder=\"", "-i18n-title=\"", "-i18n-label=\""] {
+        for marker in [
+            "t(\"",
+            "data-i18n=\"",
+            "-i18n-placeholder=\"",
+            "-i18n-title=\"",
+            "-i18n-label=\"",
+        ] {
             for (at, _) in text.match_indices(marker) {
                 // `t("` only as the call itself, not the end of `document.createElement("`.
                 let before = text[..at].chars().next_back();
-                if marker == "t(\"" && before.is_some_and(|c| c.is_alphanumeric() || "_.$".contains(c)) {
+                if marker == "t(\""
+                    && before.is_some_and(|c| c.is_alphanumeric() || "_.$".contains(c))
+                {
                     continue;
                 }
-                let key = text[at + marker.len()..].split('"').next().unwrap_or_default();
+                let key = text[at + marker.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap_or_default();
                 if !key.is_empty() && !key.contains(['$', ' ']) {
                     let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
                     named.insert((key.to_owned(), file));
@@ -142,13 +169,21 @@ fn every_key_the_window_names_has_english_words() {
             }
         }
     }
-    assert!(named.len() > 50, "found only {} keys named in ui/: the scanner is broken", named.len());
+    assert!(
+        named.len() > 50,
+        "found only {} keys named in ui/: the scanner is broken",
+        named.len()
+    );
     let missing: Vec<_> = named
         .iter()
         .filter(|(key, _)| !en.contains_key(key))
         .map(|(key, file)| format!("{key:?} (named in {})", file.as_deref().unwrap_or("?")))
         .collect();
-    assert!(missing.is_empty(), "keys with no words in ui/i18n/en.js:\n  {}", missing.join("\n  "));
+    assert!(
+        missing.is_empty(),
+        "keys with no words in ui/i18n/en.js:\n  {}",
+        missing.join("\n  ")
+    );
 }
 
 /// `path` when it is a UI source the scan should read (the modules and the page).
