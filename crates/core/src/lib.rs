@@ -9,5 +9,6 @@
 pub mod clock;
 pub mod diff;
 pub mod draft;
+pub mod language;
 pub mod schedule;
 pub mod text;
