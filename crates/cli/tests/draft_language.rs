@@ -27,7 +27,11 @@ fn add(dir: &Path, args: &[&str], text: &str) -> Value {
         .write_all(text.as_bytes())
         .expect("write stdin");
     let out = child.wait_with_output().expect("podium finishes");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("the draft as JSON")
 }
 
@@ -37,16 +41,28 @@ fn a_draft_added_without_a_language_gets_the_language_of_its_text() {
     // whatlang alone calls this Danish.
     let nb = add(dir.path(), &[], "Gode ledere deler læring. #ledelse");
     assert_eq!(nb["lang"], "nb");
-    let nn = add(dir.path(), &[], "Kva har du lært av teamet ditt denne veka?");
+    let nn = add(
+        dir.path(),
+        &[],
+        "Kva har du lært av teamet ditt denne veka?",
+    );
     assert_eq!(nn["lang"], "nn");
-    let en = add(dir.path(), &[], "Good leaders share what they learn. #leadership");
+    let en = add(
+        dir.path(),
+        &[],
+        "Good leaders share what they learn. #leadership",
+    );
     assert_eq!(en["lang"], "en");
 }
 
 #[test]
 fn a_language_given_with_lang_wins_over_the_text() {
     let dir = tempfile::tempdir().unwrap();
-    let draft = add(dir.path(), &["--lang", "en"], "Gode ledere deler læring. #ledelse");
+    let draft = add(
+        dir.path(),
+        &["--lang", "en"],
+        "Gode ledere deler læring. #ledelse",
+    );
     assert_eq!(draft["lang"], "en");
 }
 

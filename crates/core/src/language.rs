@@ -23,7 +23,9 @@
 //!
 //! Below [`MIN_WORDS`] words there is no guess: "Takk!" could be anything. A text that whatlang
 //! fairly surely places in a language the editor does not offer (Finnish, Polish) gets no
-//! guess either: the draft keeps the language it has. This module is pure: no I/O, same answer everywhere.
+//! guess either: the draft keeps the language it has.
+//!
+//! This module is pure: no I/O, the same answer in the app and the CLI.
 
 use whatlang::{Detector, Lang};
 
@@ -49,54 +51,45 @@ const OFFERED: [(Lang, &str); 7] = [
 ];
 
 /// Written in both Norwegian forms, never in Danish.
-const NORWEGIAN: &[&str] = &[
-    "av", "enn", "ennå", "takk", "hei", "nei", "nå", "ut", "opp", "gjennom", "tilbake", "litt",
-    "alltid", "aldri", "meg", "deg", "seg", "vår", "vårt", "våre", "fått", "blitt", "veldig",
-    "spørsmål", "arbeid", "tilbakemelding", "tilbakemeldinger", "gir", "sjef", "sjefen", "etter",
-    "sånn", "kanskje", "lese", "hadde",
-];
+const NORWEGIAN: &str = "\
+    av enn ennå takk hei nei nå ut opp gjennom tilbake litt alltid aldri meg deg seg vår vårt \
+    våre fått blitt veldig spørsmål arbeid tilbakemelding tilbakemeldinger gir sjef sjefen \
+    etter sånn kanskje lese hadde";
 
 /// Bokmål, neither nynorsk nor Danish.
-const BOKMAL: &[&str] = &[
-    "hva", "noe", "noen", "mye", "uke", "uka", "uken", "gjør", "gjøre", "viktigste", "hvilken",
-];
+const BOKMAL: &str = "\
+    hva noe noen mye uke uka uken gjør gjøre viktigste hvilken";
 
 /// Bokmål (and Danish), not nynorsk: with [`BOKMAL`], what speaks against nynorsk.
-const NOT_NYNORSK: &[&str] = &[
-    "jeg", "ikke", "hvem", "hvor", "hvordan", "hvorfor", "fra", "selv", "hun", "leder", "ledere",
-    "ledelse", "tror", "bare", "en", "et", "være", "vært",
-];
+const NOT_NYNORSK: &str = "\
+    jeg ikke hvem hvor hvordan hvorfor fra selv hun leder ledere ledelse tror bare en et være \
+    vært";
 
 /// Nynorsk only.
-const NYNORSK: &[&str] = &[
-    "eg", "ikkje", "kva", "kvar", "kven", "korleis", "kvifor", "kvarandre", "meir", "ein", "eit",
-    "frå", "berre", "noko", "nokon", "nokre", "dei", "deira", "vere", "vore", "vert", "verte",
-    "òg", "heile", "mykje", "medan", "eigen", "eigne", "sjølv", "leiar", "leiarar", "leiing",
-    "trur", "gjer", "gjere", "veke", "veka", "viktigaste", "heim", "kjem", "fekk", "seie",
-    "seier", "snakkar", "handlar",
-];
+const NYNORSK: &str = "\
+    eg ikkje kva kvar kven korleis kvifor kvarandre meir ein eit frå berre noko nokon nokre \
+    dei deira vere vore vert verte òg heile mykje medan eigen eigne sjølv leiar leiarar leiing \
+    trur gjer gjere veke veka viktigaste heim kjem fekk seie seier snakkar handlar";
 
 /// Danish, never Norwegian.
-const DANISH: &[&str] = &[
-    "af", "hvad", "meget", "nogen", "noget", "nogle", "efter", "uge", "ugen", "bliver", "blive",
-    "blevet", "gør", "gøre", "sige", "siger", "mig", "dig", "sig", "nu", "ud", "op", "igennem",
-    "tilbage", "måske", "lidt", "altid", "aldrig", "sådan", "endnu", "havde", "nej", "hej",
-    "tak", "tænke", "tænker", "vores", "jeres", "medarbejdere", "medarbejderne", "arbejde",
-    "virksomhed", "spørgsmål", "viden", "vigtigste", "vigtigt", "søger", "giver", "end",
-];
+const DANISH: &str = "\
+    af hvad meget nogen noget nogle efter uge ugen bliver blive blevet gør gøre sige siger mig \
+    dig sig nu ud op igennem tilbage måske lidt altid aldrig sådan endnu havde nej hej tak \
+    tænke tænker vores jeres medarbejdere medarbejderne arbejde virksomhed spørgsmål viden \
+    vigtigste vigtigt søger giver end";
 
 /// Common to the Scandinavian languages (and rare in English, German, French and Spanish):
 /// with the lists above, what makes an unsure guess Scandinavian.
-const SCANDINAVIAN: &[&str] = &[
-    "jeg", "ikke", "og", "det", "er", "hvordan", "hvorfor", "hvis", "også", "til", "med", "på",
-    "din", "ditt", "dit", "mitt", "min", "dere", "som", "har", "kan", "skal", "vil", "må", "fra",
-    "hver", "ledelse", "leder", "ledere", "godt", "gode", "mange", "å",
-];
+const SCANDINAVIAN: &str = "\
+    jeg ikke og det er hvordan hvorfor hvis også til med på din ditt dit mitt min dere som har \
+    kan skal vil må fra hver ledelse leder ledere godt gode mange å";
 
 /// The first [`READ_CHARS`] characters of `text`: enough to tell its language, and a pasted
 /// book costs no more than a post.
 fn head(text: &str) -> &str {
-    text.char_indices().nth(READ_CHARS).map_or(text, |(at, _)| &text[..at])
+    text.char_indices()
+        .nth(READ_CHARS)
+        .map_or(text, |(at, _)| &text[..at])
 }
 
 /// The words of a post: hashtags count as the word they hold, links and @mentions do not.
@@ -104,13 +97,20 @@ fn words(text: &str) -> Vec<String> {
     text.split_whitespace()
         .filter(|w| !w.starts_with('@') && !w.contains("://") && !w.starts_with("www."))
         .map(|w| w.trim_start_matches('#'))
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
         .filter(|w| w.chars().any(char::is_alphabetic))
         .collect()
 }
 
-fn count(words: &[String], list: &[&str]) -> usize {
-    words.iter().filter(|w| list.contains(&w.as_str())).count()
+/// How many of `words` are in `list` (words separated by spaces).
+fn count(words: &[String], list: &str) -> usize {
+    words
+        .iter()
+        .filter(|w| list.split_whitespace().any(|l| l == w.as_str()))
+        .count()
 }
 
 /// Bokmål, nynorsk or Danish, for a text already taken to be one of the three.
@@ -157,7 +157,10 @@ pub fn detect(text: &str) -> Option<&'static str> {
         Lang::Nob | Lang::Dan => Some(scandinavian(&words)),
         Lang::Swe => Some("sv"),
         _ if !info.is_reliable() && looks_scandinavian(&words) => Some(scandinavian(&words)),
-        lang => OFFERED.iter().find(|(l, _)| *l == lang).map(|(_, code)| *code),
+        lang => OFFERED
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, code)| *code),
     }
 }
 
@@ -171,7 +174,11 @@ mod tests {
             .filter(|t| detect(t) != want)
             .map(|t| format!("{t:?} → {:?}", detect(t)))
             .collect();
-        assert!(wrong.is_empty(), "expected {want:?}:\n  {}", wrong.join("\n  "));
+        assert!(
+            wrong.is_empty(),
+            "expected {want:?}:\n  {}",
+            wrong.join("\n  ")
+        );
     }
 
     #[test]
@@ -256,27 +263,55 @@ mod tests {
                 "Great meeting with the leadership team in Bergen today. #ledelse",
             ],
         );
-        check(Some("de"), &["Wir suchen neue Kolleginnen und Kollegen für unser Team."]);
-        check(Some("fr"), &["Nous recrutons de nouveaux collègues pour notre équipe."]);
-        check(Some("es"), &["Buscamos nuevos compañeros para nuestro equipo."]);
+        check(
+            Some("de"),
+            &["Wir suchen neue Kolleginnen und Kollegen für unser Team."],
+        );
+        check(
+            Some("fr"),
+            &["Nous recrutons de nouveaux collègues pour notre équipe."],
+        );
+        check(
+            Some("es"),
+            &["Buscamos nuevos compañeros para nuestro equipo."],
+        );
     }
 
     #[test]
     fn fewer_than_four_words_give_no_guess() {
-        check(None, &["", "   ", "Takk!", "Thanks for today!", "Tack för idag!", "#ledelse #leiing #leadership"]);
+        check(
+            None,
+            &[
+                "",
+                "   ",
+                "Takk!",
+                "Thanks for today!",
+                "Tack för idag!",
+                "#ledelse #leiing #leadership",
+            ],
+        );
     }
 
     #[test]
     fn links_and_mentions_are_not_words() {
-        check(None, &["@ola @kari https://example.no/a-long-english-path Takk!"]);
-        check(Some("nb"), &["@ola Takk for en flott dag! https://example.no"]);
+        check(
+            None,
+            &["@ola @kari https://example.no/a-long-english-path Takk!"],
+        );
+        check(
+            Some("nb"),
+            &["@ola Takk for en flott dag! https://example.no"],
+        );
     }
 
     #[test]
     fn a_language_the_editor_does_not_offer_gives_no_guess() {
         check(
             None,
-            &["Hyvä johtaja kuuntelee enemmän kuin puhuu.", "Dobry lider słucha więcej niż mówi."],
+            &[
+                "Hyvä johtaja kuuntelee enemmän kuin puhuu.",
+                "Dobry lider słucha więcej niż mówi.",
+            ],
         );
     }
 
@@ -285,7 +320,10 @@ mod tests {
         let long = "Gode ledere deler læring med teamet sitt hver uke. ".repeat(2_000);
         assert_eq!(detect(&long), Some("nb"));
         assert_eq!(head("æøå"), "æøå");
-        assert_eq!(head(&"å".repeat(READ_CHARS + 5)).chars().count(), READ_CHARS);
+        assert_eq!(
+            head(&"å".repeat(READ_CHARS + 5)).chars().count(),
+            READ_CHARS
+        );
     }
 
     proptest::proptest! {
