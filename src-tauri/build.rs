@@ -5,6 +5,7 @@ fn main() {
     // the main window exactly these (and nothing from the core plugins it does not use).
     let manifest = tauri_build::AppManifest::new().commands(&[
         "check_post",
+        "detect_language",
         "thread_parts",
         "app_info",
         "list_drafts",

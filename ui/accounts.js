@@ -3,15 +3,17 @@
 // gets one back.
 
 import * as api from "./api.js";
+import { el, hide, show } from "./dom.js";
+import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
 import { NETWORK_NAMES, t } from "./i18n.js";
-import { dayTime, fmt, stateLabel, toLocalInput } from "./plan.js";
+import { stateLabel } from "./plan.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 function dayName(i) {
   // A Monday in 2024, plus i days, in the UI's language.
   const d = new Date(2024, 0, 1 + i);
-  return fmt({ weekday: "short" }, d);
+  return date(d, { weekday: "short" });
 }
 
 function slotLabel(slot) {
@@ -23,13 +25,6 @@ function slotLabel(slot) {
 function slotText(s) {
   const p = (n) => String(n).padStart(2, "0");
   return `${DAYS[s.weekday]} ${p(Math.floor(s.minute / 60))}:${p(s.minute % 60)}`;
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, props);
-  node.append(...children);
-  return node;
 }
 
 export function createAccounts($, { onChanged, onError, onToast }) {
@@ -44,7 +39,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   }
 
   function showError(message) {
-    problem.hidden = !message;
+    show(problem, Boolean(message));
     problem.textContent = message ?? "";
   }
 
@@ -78,7 +73,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     );
     if (a.max_chars) head.append(el("span", { className: "help", textContent: t("accounts.limit", { n: a.max_chars }) }));
     if (a.token_expires_at) {
-      const until = fmt({ dateStyle: "medium" }, new Date(a.token_expires_at));
+      const until = dateOnly(a.token_expires_at);
       head.append(el("span", { className: "help", textContent: t("accounts.until", { date: until }) }));
     }
     const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
@@ -87,14 +82,14 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     const slots = el("div", { className: "slots" });
     const current = a.slots.map(slotText);
     for (const s of current) {
-      const chip = el("button", { type: "button", className: "chip slot-chip", textContent: `${slotLabel(s)} ✕`, title: t("accounts.removeSlot", { slot: slotLabel(s) }) });
-      chip.setAttribute("aria-label", t("accounts.removeSlot", { slot: slotLabel(s) }));
+      const removeLabel = t("accounts.removeSlot", { slot: slotLabel(s) });
+      const chip = el("button", { type: "button", className: "chip slot-chip", textContent: `${slotLabel(s)} ✕`, title: removeLabel, attrs: { "aria-label": removeLabel } });
       chip.addEventListener("click", () => update(a, { slots: current.filter((x) => x !== s) }, chip));
       slots.append(chip);
     }
     const day = el("select", { className: "slot-day" }, ...DAYS.map((d, i) => new Option(dayName(i), d)));
     day.setAttribute("aria-label", t("accounts.slots"));
-    const time = el("input", { type: "time", className: "slot-time", value: "08:30" });
+    const time = el("input", { type: "time", className: "slot-time", value: "08:30", lang: locale() });
     time.setAttribute("aria-label", t("accounts.slots"));
     const add = el("button", { type: "button", textContent: t("accounts.addSlot") });
     add.addEventListener("click", () => {
@@ -141,7 +136,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     try {
       const [accounts, info] = await Promise.all([api.listAccounts(), api.publishingInfo()]);
       list.replaceChildren(...(accounts.length ? accounts.map(row) : [el("li", { className: "help", textContent: t("accounts.none") })]));
-      $("keyring-problem").hidden = !info.keyring;
+      show($("keyring-problem"), Boolean(info.keyring));
       $("keyring-problem").textContent = info.keyring ?? "";
       if (document.activeElement !== $("grace-hours")) $("grace-hours").value = String(info.grace_hours);
     } catch (error) {
@@ -170,27 +165,27 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   let signingIn = "masto";
   api.onSignInAddress(({ url }) => {
     const [box, line] = signingIn === "masto" ? ["masto-waiting", "masto-url"] : ["signin-waiting", "signin-url"];
-    $(box).hidden = false;
+    show($(box));
     $(line).textContent = url;
   }).catch(() => {});
   $("masto-browser").addEventListener("click", async () => {
     signingIn = "masto";
     const account = await busy($("masto-browser"), () => api.connectMastodon($("masto-instance").value));
-    $("masto-waiting").hidden = true;
+    hide($("masto-waiting"));
     if (account) $("connect-mastodon").open = false;
     await connected(account);
   });
   $("masto-get-code").addEventListener("click", async () => {
     const url = await busy($("masto-get-code"), () => api.mastodonPasteBegin($("masto-instance").value));
     if (!url) return;
-    $("masto-code-step").hidden = false;
+    show($("masto-code-step"));
     $("masto-code-url").textContent = url;
   });
   $("masto-code-connect").addEventListener("click", async () => {
     const account = await busy($("masto-code-connect"), () => api.mastodonPasteFinish($("masto-code").value));
     if (account) {
       $("masto-code").value = "";
-      $("masto-code-step").hidden = true;
+      hide($("masto-code-step"));
     }
     await connected(account);
   });
@@ -204,7 +199,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   $("x-connect").addEventListener("click", async () => {
     signingIn = "other";
     const account = await busy($("x-connect"), () => api.connectX($("x-client-id").value));
-    $("signin-waiting").hidden = true;
+    hide($("signin-waiting"));
     if (account) $("connect-x").open = false;
     await connected(account);
   });
@@ -222,7 +217,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     const account = await busy($("li-connect"), () =>
       api.connectLinkedin($("li-client-id").value, $("li-client-secret").value),
     );
-    $("signin-waiting").hidden = true;
+    hide($("signin-waiting"));
     if (account) {
       $("li-client-secret").value = "";
       $("connect-linkedin").open = false;
@@ -250,7 +245,7 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
   const error = $("schedule-error");
 
   function fail(message) {
-    error.hidden = !message;
+    show(error, Boolean(message));
     error.textContent = message ?? "";
   }
 
@@ -287,7 +282,8 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
         el("li", { textContent: `${dayTime(new Date(e.due_at))} · ${e.handle} · ${stateLabel(e.state)}` }),
       ),
     );
-    $("schedule-current").previousElementSibling.hidden = entries.length === 0;
+    show($("schedule-current").previousElementSibling, entries.length > 0);
+    localizeInputs(dialog);
     if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
   }
 

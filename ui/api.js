@@ -28,6 +28,9 @@ export function checkPostNow(text, lang, variants = {}) {
   checkNowWorks = false;
   return null;
 }
+/** The language `text` is written in (`"nb"`, `"nn"`, `"en"`, …), or null when it is too short
+ *  to tell (crates/core/src/language.rs). */
+export const detectLanguage = (text) => invoke("detect_language", { text });
 /** The posts of a thread for `network`: `[{text, numbered, report}]`. */
 export const threadParts = (text, network, numbering, lang) =>
   invoke("thread_parts", { text, network, numbering, lang });

@@ -1,17 +1,18 @@
 // Renders one counter per network from the reports Rust computed. No counting happens here.
 
+import { el } from "./dom.js";
 import { NETWORK_NAMES, t } from "./i18n.js";
 
 /** Creates the counter widgets; `onSelect(network)` is called when one is chosen. */
 export function createCounters(container, onSelect) {
   for (const [id, name] of Object.entries(NETWORK_NAMES)) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "counter";
-    button.id = `counter-${id}`;
-    button.dataset.network = id;
-    button.dataset.state = "ok";
-    button.setAttribute("aria-pressed", id === "x" ? "true" : "false");
+    const button = el("button", {
+      type: "button",
+      className: "counter",
+      id: `counter-${id}`,
+      dataset: { network: id, state: "ok" },
+      attrs: { "aria-pressed": id === "x" ? "true" : "false" },
+    });
     button.innerHTML = `
       <span class="network"></span>
       <span class="figures"><output id="count-${id}">0</output> / <span id="limit-${id}"></span></span>

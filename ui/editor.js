@@ -7,7 +7,9 @@ import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview } from "./preview.js";
-import { clock, goalName, language, NETWORK_NAMES, t } from "./i18n.js";
+import { el as make } from "./dom.js";
+import { clock } from "./format.js";
+import { goalName, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
 const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
@@ -86,6 +88,36 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       }
     });
     return saving;
+  }
+
+  // ----- the post's language -----
+
+  // A new draft's language follows its text (Rust guesses it once there are a few words) until
+  // the user picks one in the menu; a saved draft opened again keeps the language it has.
+  let langFollowsText = true;
+  let langTicket = 0;
+  let langTimer = 0;
+  function followLanguage() {
+    if (!langFollowsText) return;
+    clearTimeout(langTimer);
+    const mine = ++langTicket;
+    langTimer = setTimeout(async () => {
+      let guess = null;
+      try {
+        guess = await api.detectLanguage(mainText);
+      } catch (error) {
+        console.warn("no language guess", error);
+        return;
+      }
+      if (mine !== langTicket || !langFollowsText || !guess || guess === el.lang.value) return;
+      el.lang.value = guess;
+      change({ lang: guess });
+    }, IDLE_MS);
+  }
+  function stopFollowingLanguage(follow = false) {
+    clearTimeout(langTimer);
+    langTicket++;
+    langFollowsText = follow;
   }
 
   // ----- checking -----
@@ -332,13 +364,14 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   function fillToggles() {
     el.toggles.replaceChildren(
       ...NETWORKS.map((n, i) => {
-        const b = document.createElement("button");
-        b.type = "button";
-        b.className = "chip";
-        b.id = `toggle-${n}`;
-        b.dataset.network = n;
-        b.textContent = NETWORK_NAMES[n];
-        b.title = `${NETWORK_NAMES[n]} (Ctrl+${i + 1})`;
+        const b = make("button", {
+          type: "button",
+          className: "chip",
+          id: `toggle-${n}`,
+          dataset: { network: n },
+          textContent: NETWORK_NAMES[n],
+          title: `${NETWORK_NAMES[n]} (Ctrl+${i + 1})`,
+        });
         b.addEventListener("click", () => toggleNetwork(n));
         return b;
       }),
@@ -380,6 +413,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     if (editing === "main") {
       mainText = el.textarea.value;
       change({ text: mainText });
+      followLanguage();
     } else {
       const fresh = !variants[editing];
       variants = { ...variants, [editing]: el.textarea.value };
@@ -399,7 +433,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.backdrop.scrollTop = el.textarea.scrollTop;
   });
   el.state.addEventListener("change", () => change({ state: el.state.value }));
-  el.lang.addEventListener("change", () => change({ lang: el.lang.value }));
+  el.lang.addEventListener("change", () => {
+    stopFollowingLanguage();
+    change({ lang: el.lang.value });
+  });
   el.tags.addEventListener("change", () => change({ tags: el.tags.value.split(/[,\s]+/).filter(Boolean) }));
   el.goal.addEventListener("change", async () => {
     let goal = el.goal.value;
@@ -428,6 +465,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     /** Shows a saved draft. */
     async load(next) {
       await flush();
+      stopFollowingLanguage();
       draft = next;
       pending = {};
       mainText = next.text;
@@ -442,6 +480,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     /** Starts a new, empty draft (saved when something is typed). */
     async blank() {
       await flush();
+      stopFollowingLanguage(true);
       draft = null;
       pending = {};
       mainText = "";

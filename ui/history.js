@@ -2,7 +2,9 @@
 // Rust), and restoring one — which is itself a new revision, so nothing is ever lost.
 
 import * as api from "./api.js";
-import { longDate, t } from "./i18n.js";
+import { el as make, hide, show as reveal } from "./dom.js";
+import { longDate } from "./format.js";
+import { t } from "./i18n.js";
 
 export function createHistory(el, { current, onRestored, onError }) {
   let selected = null;
@@ -10,8 +12,8 @@ export function createHistory(el, { current, onRestored, onError }) {
   async function show() {
     const draft = current();
     if (!draft) return;
-    el.panel.hidden = false;
-    el.diffView.hidden = true;
+    reveal(el.panel);
+    hide(el.diffView);
     selected = null;
     let list;
     try {
@@ -22,25 +24,15 @@ export function createHistory(el, { current, onRestored, onError }) {
     }
     el.list.replaceChildren(
       ...list.map((r) => {
-        const li = document.createElement("li");
-        const b = document.createElement("button");
-        b.type = "button";
-        b.className = "revision";
-        b.dataset.id = r.id;
-        b.dataset.kind = r.kind;
-        const title = document.createElement("span");
-        title.className = "rev-title";
-        title.textContent = r.name ? `«${r.name}»` : `${t(`history.kind.${r.kind}`)} · #${r.number}`;
-        const meta = document.createElement("span");
-        meta.className = "rev-meta";
-        meta.textContent = `${longDate(r.updated_at)} · ${r.author}`;
-        const text = document.createElement("span");
-        text.className = "rev-text";
-        text.textContent = r.text.slice(0, 140) || t("list.untitled");
-        b.append(title, meta, text);
+        const b = make(
+          "button",
+          { type: "button", className: "revision", dataset: { id: r.id, kind: r.kind } },
+          make("span", { className: "rev-title", textContent: r.name ? `«${r.name}»` : `${t(`history.kind.${r.kind}`)} · #${r.number}` }),
+          make("span", { className: "rev-meta", textContent: `${longDate(r.updated_at)} · ${r.author}` }),
+          make("span", { className: "rev-text", textContent: r.text.slice(0, 140) || t("list.untitled") }),
+        );
         b.addEventListener("click", () => pick(r.id, b));
-        li.append(b);
-        return li;
+        return make("li", {}, b);
       }),
     );
   }
@@ -53,19 +45,17 @@ export function createHistory(el, { current, onRestored, onError }) {
       el.diff.replaceChildren(
         ...parts.map((p) => {
           const tag = p.kind === "added" ? "ins" : p.kind === "removed" ? "del" : "span";
-          const node = document.createElement(tag);
-          node.textContent = p.text;
-          return node;
+          return make(tag, { textContent: p.text });
         }),
       );
-      el.diffView.hidden = false;
+      reveal(el.diffView);
     } catch (error) {
       onError(String(error));
     }
   }
 
   el.close.addEventListener("click", () => {
-    el.panel.hidden = true;
+    hide(el.panel);
   });
   el.restore.addEventListener("click", async () => {
     if (!selected) return;
@@ -92,13 +82,13 @@ export function createHistory(el, { current, onRestored, onError }) {
   return {
     toggle() {
       if (el.panel.hidden) show();
-      else el.panel.hidden = true;
+      else hide(el.panel);
     },
     refresh() {
       if (!el.panel.hidden) show();
     },
     close() {
-      el.panel.hidden = true;
+      hide(el.panel);
     },
   };
 }

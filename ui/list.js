@@ -1,7 +1,9 @@
 // The draft list: search, filters and a virtual list that renders only the rows in view, so
 // 10,000 drafts scroll as smoothly as ten.
 
-import { goalName, shortDate, t } from "./i18n.js";
+import { el as make, show } from "./dom.js";
+import { number, shortDate } from "./format.js";
+import { goalName, t } from "./i18n.js";
 
 const ROW = 62; // px; must match .draft-row's height in styles.css
 const OVERSCAN = 6;
@@ -15,29 +17,19 @@ export function createList({ container, spacer, empty, count, onOpen }) {
   const indexOf = (id) => items.findIndex((d) => d.id === id);
 
   function row(d, i) {
-    const el = document.createElement("div");
-    el.className = "draft-row";
-    el.role = "option";
-    el.id = `draft-${d.id}`;
-    el.dataset.id = d.id;
+    const el = make("div", { className: "draft-row", role: "option", id: `draft-${d.id}`, dataset: { id: d.id }, attrs: { "aria-selected": String(d.id === selected) } });
     el.style.transform = `translateY(${i * ROW}px)`;
-    el.setAttribute("aria-selected", String(d.id === selected));
-    const title = document.createElement("div");
-    title.className = "title";
-    title.textContent = d.title || t("list.untitled");
-    const sub = document.createElement("div");
-    sub.className = "sub";
-    const state = document.createElement("span");
-    state.className = `state state-${d.state}`;
-    state.textContent = t(`state.${d.state}`);
-    const when = document.createElement("time");
-    when.dateTime = d.updated_at;
-    when.textContent = shortDate(d.updated_at);
-    const extra = document.createElement("span");
-    extra.className = "extra";
-    extra.textContent = [d.goal ? goalName(d.goal) : "", ...d.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ") || d.excerpt;
-    sub.append(state, extra, when);
-    el.append(title, sub);
+    const extra = [d.goal ? goalName(d.goal) : "", ...d.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ") || d.excerpt;
+    el.append(
+      make("div", { className: "title", textContent: d.title || t("list.untitled") }),
+      make(
+        "div",
+        { className: "sub" },
+        make("span", { className: `state state-${d.state}`, textContent: t(`state.${d.state}`) }),
+        make("span", { className: "extra", textContent: extra }),
+        make("time", { dateTime: d.updated_at, textContent: shortDate(d.updated_at) }),
+      ),
+    );
     return el;
   }
 
@@ -70,10 +62,10 @@ export function createList({ container, spacer, empty, count, onOpen }) {
     }
     for (const [id, el] of rows) if (next.get(id) !== el) el.remove();
     rows = next;
-    empty.hidden = items.length > 0;
+    show(empty, items.length === 0);
     const emptyText = query ? t("list.noHits", { query }) : t("list.empty");
     if (emptyText !== shown.empty) empty.textContent = shown.empty = emptyText;
-    const countText = items.length === 1 ? t("list.count1") : t("list.count", { n: items.length.toLocaleString() });
+    const countText = items.length === 1 ? t("list.count1") : t("list.count", { n: number(items.length) });
     if (countText !== shown.count) count.textContent = shown.count = countText;
   }
 

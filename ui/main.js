@@ -4,17 +4,18 @@
 import * as api from "./api.js";
 import { createAccounts, createScheduler } from "./accounts.js";
 import { createEditor } from "./editor.js";
+import { button, byId as $, hide, show } from "./dom.js";
+import { dayTime, localizeInputs } from "./format.js";
 import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
 import { createList } from "./list.js";
-import { createPlan, dayTime } from "./plan.js";
+import { createPlan } from "./plan.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
-
-const $ = (id) => document.getElementById(id);
 let info = null;
 
 applyTheme();
 translate();
+localizeInputs();
 
 // ----- messages -----
 
@@ -24,18 +25,16 @@ function toast(message, { error = false, action = null } = {}) {
   box.replaceChildren(document.createTextNode(message));
   box.classList.toggle("error", error);
   if (action) {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.textContent = action.label;
-    b.addEventListener("click", () => {
-      box.hidden = true;
-      action.run();
-    });
-    box.append(b);
+    box.append(
+      button(action.label, () => {
+        hide(box);
+        action.run();
+      }),
+    );
   }
-  box.hidden = false;
+  show(box);
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (box.hidden = true), error ? 12000 : 6000);
+  toastTimer = setTimeout(() => hide(box), error ? 12000 : 6000);
 }
 const showError = (message) => toast(message, { error: true });
 
@@ -197,6 +196,7 @@ const settings = createSettings(
     info: () => info,
     onLanguage() {
       translate();
+      localizeInputs();
       $("save-status").textContent = "";
       editor.relabel();
       refreshFacets();
@@ -285,10 +285,10 @@ const scheduler = createScheduler($, {
 });
 
 function setView(planView) {
-  $("workspace").hidden = planView;
+  show($("workspace"), !planView);
   $("write-button").setAttribute("aria-pressed", String(!planView));
   $("plan-button").setAttribute("aria-pressed", String(planView));
-  for (const id of ["history-button", "delete-button", "schedule-button"]) $(id).hidden = planView;
+  for (const id of ["history-button", "delete-button", "schedule-button"]) show($(id), !planView);
 }
 async function showPlan() {
   await editor.flush();
@@ -403,15 +403,15 @@ document.addEventListener("keydown", (event) => {
 // ----- start -----
 
 async function showProblem(problem) {
-  $("workspace").hidden = true;
-  $("problem").hidden = false;
+  hide($("workspace"));
+  show($("problem"));
   $("problem-message").textContent = problem.message;
   const backups = await api.listBackups().catch(() => []);
   renderBackups($("problem-backups"), backups, async (backup) => {
     try {
       const kept = await api.restoreBackup(backup.path);
-      $("problem").hidden = true;
-      $("workspace").hidden = false;
+      hide($("problem"));
+      show($("workspace"));
       await start();
       if (kept) toast(t("settings.restored", { path: kept }));
     } catch (error) {
@@ -426,6 +426,7 @@ async function start() {
   info = await api.appInfo();
   setSystemLanguage(info.language);
   translate();
+  localizeInputs();
   editor.relabel(false);
   if (info.problem) {
     await showProblem(info.problem);

@@ -1,5 +1,6 @@
 // Lists the warnings of every network's report, each once, with its one-click fix.
 
+import { button, el, show } from "./dom.js";
 import { NETWORK_NAMES } from "./i18n.js";
 
 const EVERY = { en: "any network", nb: "noe nettverk" };
@@ -26,26 +27,17 @@ export function renderNotes(list, reports, applyFix, lang = "en") {
   const names = (list) => (list.length === 5 ? EVERY[lang] : list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")}${and}${list.at(-1)}`);
   const items = [...seen.values()].sort((a, b) => rank(a.warning) - rank(b.warning));
   list.replaceChildren(...items.map(({ warning, text, networks }) => {
-    const li = document.createElement("li");
-    li.className = `note note-${warning.severity}`;
-    li.dataset.code = warning.code;
-    const message = document.createElement("span");
-    message.className = "note-message";
-    message.textContent = text.replaceAll("{network}", names(networks));
-    li.append(message);
-    if (warning.fix) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "fix";
-      button.textContent = warning.fix.label;
-      button.addEventListener("click", () => applyFix(warning.fix.text));
-      li.append(button);
-    }
+    const li = el(
+      "li",
+      { className: `note note-${warning.severity}`, dataset: { code: warning.code } },
+      el("span", { className: "note-message", textContent: text.replaceAll("{network}", names(networks)) }),
+    );
+    if (warning.fix) li.append(button(warning.fix.label, () => applyFix(warning.fix.text), { className: "fix" }));
     return li;
   }));
-  list.hidden = items.length === 0;
+  show(list, items.length > 0);
   const title = list.previousElementSibling;
-  if (title?.classList.contains("notes-title")) title.hidden = list.hidden;
+  if (title?.classList.contains("notes-title")) show(title, items.length > 0);
 }
 
 function rank(w) {

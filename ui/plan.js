@@ -5,7 +5,9 @@
 // `retryable`, `confirmable` and `removable`), is Rust's to say; here a state is only worded.
 
 import * as api from "./api.js";
-import { formatIn, language, NETWORK_NAMES, t } from "./i18n.js";
+import { factRows } from "./dom.js";
+import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { NETWORK_NAMES, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -19,16 +21,6 @@ const HELP = {
   unknown: { key: "entry.unknownHelp", instead: false },
 };
 
-// The plan speaks a 24-hour clock in both languages, like its grid of hours.
-function locale() {
-  return language() === "nb" ? "nb-NO" : "en-GB";
-}
-/** A date as the plan shows it. */
-export const fmt = (options, date) => formatIn(locale(), options, date);
-export const timeOf = (date) => fmt({ hour: "2-digit", minute: "2-digit" }, date);
-export const dayTime = (date) =>
-  fmt({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }, date);
-
 /** Monday 00:00 (local) of the week holding `date`. */
 function mondayOf(date) {
   const d = new Date(date.getFullYear(), date.getMonth(), date.getDate());
@@ -41,12 +33,6 @@ function addDays(date, n) {
   const d = new Date(date);
   d.setDate(d.getDate() + n);
   return d;
-}
-
-/** `YYYY-MM-DDTHH:MM` in local time, for `<input type="datetime-local">`. */
-export function toLocalInput(date) {
-  const p = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
 }
 
 export function stateLabel(state) {
@@ -70,7 +56,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       const h = document.createElement("div");
       h.className = "day-head";
       if (d.toDateString() === today) h.classList.add("today");
-      h.textContent = fmt({ weekday: "short", day: "numeric", month: "short" }, d);
+      h.textContent = date(d, { weekday: "short", day: "numeric", month: "short" });
       head.append(h);
     }
     const body = document.createElement("div");
@@ -158,7 +144,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     drawNow(body);
     body.scrollTop = scroll ?? 7 * HOUR_PX;
     const end = addDays(weekStart, 6);
-    el.title.textContent = `${fmt({ day: "numeric", month: "short" }, weekStart)} – ${fmt({ day: "numeric", month: "short", year: "numeric" }, end)}`;
+    el.title.textContent = `${dayMonth(weekStart)} – ${dayMonth(end, true)}`;
   }
 
   function drawNow(body) {
@@ -353,21 +339,14 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     if (e.parts.length > 1) {
       facts.push(["", t("entry.parts", { sent: e.parts_sent, n: e.parts.length })]);
     }
-    el.entryFacts.replaceChildren(
-      ...facts.flatMap(([k, v]) => {
-        const dt = document.createElement("dt");
-        dt.textContent = k;
-        const dd = document.createElement("dd");
-        dd.textContent = v;
-        return [dt, dd];
-      }),
-    );
+    el.entryFacts.replaceChildren(...factRows(facts));
     const help = HELP[e.state];
     el.entryHelp.hidden = !help || (!help.instead && Boolean(e.error));
     el.entryHelp.textContent = help ? t(help.key) : "";
     el.entryError.hidden = !e.error || Boolean(help?.instead);
     el.entryError.textContent = e.error ?? "";
     el.entryMove.hidden = !e.movable;
+    localizeInputs(el.entryMove);
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));

@@ -2,6 +2,7 @@
 // network will make clickable (from Rust's report), its truncation, and the part that does
 // not fit.
 
+import { clear, el } from "./dom.js";
 import { t } from "./i18n.js";
 
 const LOOK = {
@@ -16,33 +17,24 @@ const LOOK = {
 /** Renders `text` as `report.network` shows it into `container`. */
 export function renderPreview(container, text, report) {
   if (!report) {
-    container.replaceChildren();
+    clear(container);
     return;
   }
   const look = LOOK[report.network];
-  const card = document.createElement("article");
-  card.className = `post post-${report.network}`;
-  card.dataset.network = report.network;
-
-  const head = document.createElement("header");
-  const avatar = document.createElement("span");
-  avatar.className = "avatar";
-  avatar.textContent = t("preview.you").slice(0, 1);
-  const who = document.createElement("span");
-  who.className = "who";
-  const name = document.createElement("strong");
-  name.textContent = t("preview.you");
-  const handle = document.createElement("span");
-  handle.className = "handle";
-  handle.textContent = [look.handle, t("preview.now")].filter(Boolean).join(" · ");
-  who.append(name, handle);
-  const badge = document.createElement("span");
-  badge.className = "badge";
-  badge.textContent = look.name;
-  head.append(avatar, who, badge);
-
-  const body = document.createElement("p");
-  body.className = "post-text";
+  const card = el("article", { className: `post post-${report.network}`, dataset: { network: report.network } });
+  const head = el(
+    "header",
+    {},
+    el("span", { className: "avatar", textContent: t("preview.you").slice(0, 1) }),
+    el(
+      "span",
+      { className: "who" },
+      el("strong", { textContent: t("preview.you") }),
+      el("span", { className: "handle", textContent: [look.handle, t("preview.now")].filter(Boolean).join(" · ") }),
+    ),
+    el("span", { className: "badge", textContent: look.name }),
+  );
+  const body = el("p", { className: "post-text" });
   let shown = text;
   let cut = false;
   if (look.cut && text.length > look.cut) {
@@ -53,10 +45,7 @@ export function renderPreview(container, text, report) {
   }
   body.append(marked(shown, report));
   if (cut) {
-    const more = document.createElement("span");
-    more.className = "more";
-    more.textContent = ` ${t("preview.more")}`;
-    body.append(more);
+    body.append(el("span", { className: "more", textContent: ` ${t("preview.more")}` }));
   }
   card.append(head, body);
   container.replaceChildren(card);

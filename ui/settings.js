@@ -2,7 +2,9 @@
 // where the data lives.
 
 import * as api from "./api.js";
-import { chosenLanguage, longDate, setLanguage, t } from "./i18n.js";
+import { button, el as make, factRows } from "./dom.js";
+import { longDate, number } from "./format.js";
+import { chosenLanguage, setLanguage, t } from "./i18n.js";
 
 const THEME = "podium.theme";
 
@@ -16,24 +18,18 @@ export function applyTheme() {
 /** Renders a list of backups with a Restore button each into `list`. */
 export function renderBackups(list, backups, onRestore) {
   if (backups.length === 0) {
-    const li = document.createElement("li");
-    li.className = "help";
-    li.textContent = t("settings.noBackups");
-    list.replaceChildren(li);
+    list.replaceChildren(make("li", { className: "help", textContent: t("settings.noBackups") }));
     return;
   }
   list.replaceChildren(
     ...backups.map((b) => {
-      const li = document.createElement("li");
-      const label = document.createElement("span");
-      label.textContent = `${longDate(b.taken_at)} · ${Math.max(1, Math.round(b.bytes / 1024))} KiB`;
-      label.title = b.path;
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = t("settings.restore");
-      button.addEventListener("click", () => onRestore(b));
-      li.append(label, button);
-      return li;
+      const size = `${number(Math.max(1, Math.round(b.bytes / 1024)))} KiB`;
+      return make(
+        "li",
+        {},
+        make("span", { textContent: `${longDate(b.taken_at)} · ${size}`, title: b.path }),
+        button(t("settings.restore"), () => onRestore(b)),
+      );
     }),
   );
 }
@@ -86,15 +82,7 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
         [t("settings.backups"), data?.backups],
         [t("settings.logs"), data?.logs],
       ];
-      el.paths.replaceChildren(
-        ...rows.flatMap(([k, v]) => {
-          const dt = document.createElement("dt");
-          dt.textContent = k;
-          const dd = document.createElement("dd");
-          dd.textContent = v ?? "—";
-          return [dt, dd];
-        }),
-      );
+      el.paths.replaceChildren(...factRows(rows, "—"));
       el.dialog.showModal();
       await refreshBackups();
     },

@@ -154,6 +154,13 @@ pub struct ThreadPart {
     report: Report,
 }
 
+/// The language `text` is written in (`nb`, `nn`, `en`, `da`, …), or `null` when it is too
+/// short to tell; the editor follows it for a new draft until the user picks a language.
+#[tauri::command(async)]
+pub fn detect_language(text: String) -> Option<&'static str> {
+    podium_core::language::detect(&text)
+}
+
 /// Splits the text into the posts of a thread for `network`.
 #[tauri::command]
 pub fn thread_parts(

@@ -93,6 +93,7 @@ pub fn run() {
         .register_uri_scheme_protocol("podium", |_app, request| commands::scheme(&request))
         .invoke_handler(tauri::generate_handler![
             commands::check_post,
+            commands::detect_language,
             commands::thread_parts,
             commands::app_info,
             commands::list_drafts,

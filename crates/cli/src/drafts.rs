@@ -55,7 +55,8 @@ pub struct AddArgs {
     /// A tag (repeat for several).
     #[arg(long = "tag", short = 't')]
     tags: Vec<String>,
-    /// The post's language (e.g. nb, en).
+    /// The post's language (e.g. nb, en); without it, guessed from the text (4 words or more),
+    /// else English.
     #[arg(long)]
     lang: Option<String>,
     /// idea, draft, ready… (default: draft).
@@ -152,7 +153,9 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 networks: args.networks.into_iter().map(Network::from).collect(),
                 goal: args.goal,
                 tags: args.tags,
-                lang: args.lang,
+                lang: args
+                    .lang
+                    .or_else(|| podium_core::language::detect(text).map(str::to_owned)),
                 state: args.state,
                 thread: args.thread,
                 ..NewDraft::default()

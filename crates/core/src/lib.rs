@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod diff;
 pub mod draft;
+pub mod language;
 pub mod network;
 pub mod outbox;
 pub mod schedule;
