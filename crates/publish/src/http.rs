@@ -246,7 +246,7 @@ pub fn read_body(response: Response, limit: u64) -> Result<Vec<u8>, Failure> {
 }
 
 fn size_in_words(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MiB", bytes / (1024 * 1024))
     } else {
         format!("{} KiB", bytes.div_ceil(1024))
