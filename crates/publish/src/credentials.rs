@@ -74,7 +74,12 @@ fn retry_one(reference: &str, json: &str) -> bool {
         .and_then(|e| e.set_password(json).map_err(|e| explain(&e)))
         .is_ok();
     if saved {
-        unsaved_secrets().remove(reference);
+        // Only if nothing newer was kept meanwhile (a later refresh, also refused).
+        let mut kept = unsaved_secrets();
+        if kept.get(reference).is_some_and(|(j, _)| j == json) {
+            kept.remove(reference);
+        }
+        drop(kept);
         tracing::info!(
             reference,
             "the keyring took the renewed sign-in it had refused"

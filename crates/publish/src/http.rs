@@ -1,4 +1,11 @@
-//! One HTTP client for every network, and one way to read what went wrong.
+//! The HTTP clients every network uses, and one way to read what went wrong.
+//!
+//! What a server can do to Podium is bounded here: an answer is read to at most [`MAX_BODY`]
+//! (1 MiB), whatever its `Content-Length` says; a request that carries a secret (a sign-in, a
+//! token, a password, a bearer token) follows no redirect ([`secret_client`]), and the others
+//! follow one only on the same host and never from https down to http ([`client`]); plain
+//! `http://` is only for a server on this computer ([`require_https`]); and what a token
+//! endpoint answered is never quoted in an error ([`Failure::without_body`]).
 //!
 //! The question that matters after a failed request is not "what status" but "could the post
 //! exist now?" — [`Failure`] answers it: a request that never left (connection refused, DNS)

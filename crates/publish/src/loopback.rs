@@ -1,6 +1,11 @@
 //! The loopback redirect of a desktop OAuth flow (RFC 8252 §7.3): a one-shot HTTP listener on
 //! 127.0.0.1 and a port the OS picks, which receives the browser's redirect with the
 //! authorization code, checks `state`, and tells the person they can go back to Podium.
+//!
+//! Anything on this computer can connect to it, so nothing that connects may hold it: a request
+//! is at most [`MAX_REQUEST`] bytes and must arrive within [`CONNECTION_DEADLINE`], and the
+//! whole wait ends at its deadline, checked on every pass of the loop (a client that trickles
+//! bytes or keeps connecting cannot keep a sign-in open).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
