@@ -187,20 +187,62 @@ fn find_account(store: &Store, key: &str) -> Result<Account> {
     }
 }
 
+/// Reads a secret: typed at a terminal, it is asked for without echo (one line); from a pipe
+/// or a file, it is all of stdin (scripts and tests pipe it in).
 fn read_secret(what: &str) -> Result<String> {
-    if std::io::stdin().is_terminal() {
-        eprint!("{what}: ");
-        std::io::stderr().flush().ok();
-    }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .with_context(|| format!("cannot read the {what} from stdin"))?;
+    let s = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!("{what}: "))
+            .with_context(|| format!("cannot read the {what} from the terminal"))?
+    } else {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .with_context(|| format!("cannot read the {what} from stdin"))?;
+        s
+    };
     let s = s.trim().to_owned();
     if s.is_empty() {
         bail!("no {what} on stdin");
     }
     Ok(s)
+}
+
+/// The four OAuth 1.0a keys: asked for one by one without echo at a terminal, else one per
+/// line on stdin.
+fn read_oauth1_keys() -> Result<[String; 4]> {
+    const NAMES: [&str; 4] = [
+        "API key",
+        "API key secret",
+        "access token",
+        "access token secret",
+    ];
+    let keys: Vec<String> = if std::io::stdin().is_terminal() {
+        NAMES
+            .iter()
+            .map(|name| read_secret(name))
+            .collect::<Result<_>>()?
+    } else {
+        read_secret("four OAuth 1.0a keys, one per line")?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    keys.try_into().map_err(|_| {
+        anyhow::anyhow!("give the four OAuth 1.0a keys on stdin, one per line: API key, API key secret, access token, access token secret")
+    })
+}
+
+/// Says what the keyring still refuses to store (a renewed sign-in kept in memory).
+fn warn_unsaved(already: &mut Vec<String>) {
+    let now = podium_publish::credentials::retry_unsaved();
+    if now != *already {
+        for warning in &now {
+            eprintln!("podium: {warning}");
+        }
+        *already = now;
+    }
 }
 
 pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
@@ -212,6 +254,10 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             zone,
         }) => {
             check_zone(zone.as_deref())?;
+            podium_publish::http::require_https(
+                &podium_publish::bluesky::service_url(&service),
+                "the Bluesky server",
+            )?;
             let password = read_secret("app password")?;
             let mut store = open(db)?;
             let account =
@@ -230,6 +276,7 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             browser,
         }) => {
             check_zone(zone.as_deref())?;
+            podium_publish::mastodon::instance_url(&instance)?;
             let mut store = open(db)?;
             let account = if paste_code {
                 let (app, url, instance) = connect::mastodon_paste_begin(&instance)?;
@@ -266,18 +313,14 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             no_browser,
         }) => {
             check_zone(zone.as_deref())?;
+            podium_publish::http::require_https(&api, "--api")?;
+            if !oauth1 {
+                podium_publish::http::require_https(&authorize, "--authorize")?;
+            }
             let mut store = open(db)?;
             let account = if oauth1 {
-                let keys = read_secret("four OAuth 1.0a keys, one per line")?;
-                let keys: Vec<&str> = keys
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                let [a, b, c, d] = keys.as_slice() else {
-                    bail!("give the four OAuth 1.0a keys on stdin, one per line: API key, API key secret, access token, access token secret");
-                };
-                connect::x_oauth1(&mut store, &api, [a, b, c, d], zone.as_deref())?
+                let [a, b, c, d] = read_oauth1_keys()?;
+                connect::x_oauth1(&mut store, &api, [&a, &b, &c, &d], zone.as_deref())?
             } else {
                 let endpoints = podium_publish::x::Endpoints { api, authorize };
                 connect::x_oauth2(
@@ -305,6 +348,8 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             no_browser,
         }) => {
             check_zone(zone.as_deref())?;
+            podium_publish::http::require_https(&api, "--api")?;
+            podium_publish::http::require_https(&auth, "--auth")?;
             let secret = read_secret("client secret")?;
             let mut store = open(db)?;
             let endpoints = podium_publish::linkedin::Endpoints { api, auth };
@@ -534,6 +579,7 @@ pub fn run_publish(db: &Path, args: &PublishArgs) -> Result<Outcome> {
     let mut publisher = Publisher::acquire(&mut store)?;
     let report = publisher.run_due(&mut store, Utc::now())?;
     print_report(&report, args.json)?;
+    warn_unsaved(&mut Vec::new());
     Ok(
         if report.failed.is_empty() && report.unknown.is_empty() && report.review.is_empty() {
             Outcome::AllValid
@@ -599,11 +645,13 @@ pub fn run_scheduler(db: &Path) -> Result<Outcome> {
         "podium scheduler: publishing from {} (stop with Ctrl+C)",
         db.display()
     );
+    let mut unsaved = Vec::new();
     loop {
         let report = publisher.run_due(&mut store, Utc::now())?;
         if !report.is_empty() {
             print_report(&report, false)?;
         }
+        warn_unsaved(&mut unsaved);
         // Until the next post is due, at most half a second: posts the app schedules meanwhile
         // are seen at once. A pass over an idle queue is one indexed query.
         std::thread::sleep(podium_publish::pause_after(&report, Utc::now()));

@@ -504,3 +504,61 @@ fn crash_matrix_x_and_linkedin_never_post_twice() {
         assert!(got["error"].as_str().unwrap().contains("It was posted"));
     }
 }
+
+#[test]
+fn plain_http_to_another_computer_is_refused_before_any_secret_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    for args in [
+        &[
+            "accounts",
+            "add",
+            "x",
+            "--client-id",
+            "c",
+            "--api",
+            "http://api.x.example",
+        ][..],
+        &[
+            "accounts",
+            "add",
+            "x",
+            "--oauth1",
+            "--api",
+            "http://api.x.example",
+        ],
+        &[
+            "accounts",
+            "add",
+            "linkedin",
+            "--client-id",
+            "c",
+            "--auth",
+            "http://www.linkedin.example/oauth/v2",
+        ],
+        &[
+            "accounts",
+            "add",
+            "bluesky",
+            "--handle",
+            "leader.bsky.social",
+            "--service",
+            "http://pds.example",
+        ],
+        &[
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            "http://m.example",
+        ],
+    ] {
+        let out = podium(&db, args, "");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("plain http://") && said.contains("https://"),
+            "{args:?}: {said}"
+        );
+    }
+}

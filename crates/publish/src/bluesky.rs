@@ -32,8 +32,8 @@ pub struct Secret {
 
 redacted_debug!(Secret);
 
-/// Who signed in.
-#[derive(Debug, Clone, Deserialize)]
+/// Who signed in (and the session's tokens).
+#[derive(Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub did: String,
@@ -41,6 +41,8 @@ pub struct Session {
     access_jwt: String,
     refresh_jwt: String,
 }
+
+redacted_debug!(Session);
 
 /// A post's strong reference (for replies and for reading back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +69,8 @@ pub fn sign_in(
     identifier: &str,
     app_password: &str,
 ) -> Result<(Session, Secret), crate::Error> {
-    let http = http::client();
+    http::require_https(&service_url(service), "the Bluesky server")?;
+    let http = http::secret_client();
     let url = format!(
         "{}/xrpc/com.atproto.server.createSession",
         service_url(service)
@@ -76,8 +79,9 @@ pub fn sign_in(
         "identifier": identifier.trim().trim_start_matches('@'),
         "password": app_password.trim(),
     }));
-    match http::json::<Session>(request) {
-        Ok((session, _)) => {
+    // A sign-in's answer is never quoted (only its status and error code).
+    match http::token_json::<Session>(request) {
+        Ok(session) => {
             let secret = Secret {
                 app_password: app_password.trim().to_owned(),
                 access_jwt: session.access_jwt.clone(),
@@ -103,7 +107,6 @@ pub fn sign_in(
 }
 
 /// A signed-in client for one account.
-#[derive(Debug)]
 pub struct Bluesky {
     http: Client,
     service: String,
@@ -113,13 +116,17 @@ pub struct Bluesky {
     secret: Secret,
 }
 
+redacted_debug!(Bluesky);
+
 impl Bluesky {
     /// The client for a connected account (its session from the keyring).
     pub fn open(account: &Account) -> Result<Bluesky, Problem> {
-        let secret: Secret = credentials::load(&account.credential_ref)
+        http::require_https(&service_url(&account.service), "the Bluesky server")
+            .map_err(|e| Problem::Reconnect(e.to_string()))?;
+        let secret: Secret = credentials::load_latest(&account.credential_ref)
             .map_err(|e| Problem::Keyring(e.to_string()))?;
         Ok(Bluesky {
-            http: http::client(),
+            http: http::secret_client(),
             service: service_url(&account.service),
             did: account.remote_id.clone(),
             handle: account.handle.clone(),
@@ -166,19 +173,19 @@ impl Bluesky {
         let _guard = lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Ok(stored) = credentials::load::<Secret>(&self.reference) {
+        if let Ok(stored) = credentials::load_latest::<Secret>(&self.reference) {
             if stored.access_jwt != expired_access {
                 self.secret = stored;
                 return Ok(());
             }
         }
-        let renewed = http::json::<Session>(
+        let renewed = http::token_json::<Session>(
             self.http
                 .post(self.xrpc("com.atproto.server.refreshSession"))
                 .bearer_auth(&self.secret.refresh_jwt),
         );
         let session = match renewed {
-            Ok((s, _)) => s,
+            Ok(s) => s,
             Err(f) if is_expired(&f) => {
                 tracing::info!(handle = %self.handle, "Bluesky refresh token expired; signing in again");
                 let (s, _) = sign_in(&self.service, &self.did, &self.secret.app_password)
@@ -192,7 +199,13 @@ impl Bluesky {
             access_jwt: session.access_jwt,
             refresh_jwt: session.refresh_jwt,
         };
-        credentials::save(&self.reference, &secret).map_err(|e| Problem::Keyring(e.to_string()))?;
+        // The old refresh token is spent: if the keyring refuses the new one, this process
+        // keeps it (and tries the keyring again) rather than lose the session.
+        if let Err(e) = credentials::save(&self.reference, &secret) {
+            let what = format!("{} on Bluesky", self.handle);
+            tracing::warn!(account = %what, error = %e, "the keyring refused Bluesky's renewed session; keeping it in memory");
+            credentials::keep_unsaved(&self.reference, &what, &secret);
+        }
         self.secret = secret;
         Ok(())
     }
@@ -326,8 +339,25 @@ fn reconnect_reason(f: &Failure) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The client, holding a secret, printed with `{:?}`.
+    pub(crate) fn secret_holders(secret: &str) -> Vec<String> {
+        let client = Bluesky {
+            http: http::secret_client(),
+            service: DEFAULT_SERVICE.into(),
+            did: "did:plc:a".into(),
+            handle: "a.bsky.social".into(),
+            reference: "bluesky:r".into(),
+            secret: Secret {
+                app_password: secret.into(),
+                access_jwt: secret.into(),
+                refresh_jwt: secret.into(),
+            },
+        };
+        vec![format!("{client:?}")]
+    }
 
     #[test]
     fn service_addresses_are_normalised() {

@@ -1,4 +1,11 @@
-//! One HTTP client for every network, and one way to read what went wrong.
+//! The HTTP clients every network uses, and one way to read what went wrong.
+//!
+//! What a server can do to Podium is bounded here: an answer is read to at most [`MAX_BODY`]
+//! (1 MiB), whatever its `Content-Length` says; a request that carries a secret (a sign-in, a
+//! token, a password, a bearer token) follows no redirect ([`secret_client`]), and the others
+//! follow one only on the same host and never from https down to http ([`client`]); plain
+//! `http://` is only for a server on this computer ([`require_https`]); and what a token
+//! endpoint answered is never quoted in an error ([`Failure::without_body`]).
 //!
 //! The question that matters after a failed request is not "what status" but "could the post
 //! exist now?" — [`Failure`] answers it: a request that never left (connection refused, DNS)
@@ -6,6 +13,7 @@
 //! may come from a proxy after the server did its work — the publisher treats those as
 //! possibly made); a timeout or a dropped connection after the request left is `Unclear`.
 
+use std::io::Read;
 use std::time::Duration;
 
 use reqwest::blocking::{Client, RequestBuilder, Response};
@@ -26,15 +34,85 @@ pub fn request_timeout() -> Duration {
         .map_or(REQUEST_TIMEOUT, Duration::from_secs)
 }
 
-/// The client every network module uses: rustls, timeouts, Podium's User-Agent.
+/// The most Podium reads of an API's answer: no answer it expects comes near this, and a
+/// server that sends more (by mistake or on purpose) cannot fill the memory.
+pub const MAX_BODY: u64 = 1024 * 1024;
+
+/// How many redirects a request without secrets may follow.
+const MAX_REDIRECTS: usize = 5;
+
+/// The client for requests that carry no secret and get none back (an instance's public
+/// limits, its OAuth metadata, a handle's DID): rustls, timeouts, Podium's User-Agent. It
+/// follows a redirect only on the same host and never from https down to http.
 pub fn client() -> Client {
+    builder()
+        .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            if may_follow(attempt.previous(), attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }))
+        .build()
+        .unwrap_or_else(|_| Client::new())
+}
+
+/// Whether a request that went through `previous` (the first address first) may follow a
+/// redirect to `next`: at most [`MAX_REDIRECTS`], on the first address's host, and never from
+/// https down to http.
+pub fn may_follow(previous: &[url::Url], next: &url::Url) -> bool {
+    let (Some(first), Some(last)) = (previous.first(), previous.last()) else {
+        return false;
+    };
+    previous.len() <= MAX_REDIRECTS
+        && next.host_str() == first.host_str()
+        && (next.scheme() == "https" || (last.scheme() == "http" && first.scheme() == "http"))
+}
+
+/// The client for sign-ins, token requests and every request that carries a password, a
+/// token or a client secret: it follows no redirect at all (a 3xx is an answer, and
+/// [`send`] reports it), so a secret only ever goes to the address Podium chose.
+pub fn secret_client() -> Client {
+    builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| Client::new())
+}
+
+fn builder() -> reqwest::blocking::ClientBuilder {
     Client::builder()
         .user_agent(crate::USER_AGENT)
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(request_timeout())
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap_or_else(|_| Client::new())
+}
+
+/// Whether `host` is this computer (127.0.0.0/8, ::1, `localhost`).
+pub fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// Checks that `address` (`what` names it for the message) is https, or plain http to a
+/// server on this computer (a test server, a local PDS): sign-ins and tokens never travel
+/// unencrypted over a network.
+pub fn require_https(address: &str, what: &str) -> crate::Result<()> {
+    let url = url::Url::parse(address.trim())
+        .map_err(|_| crate::Error::Invalid(format!("{what} {address:?} is not a web address")))?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if url.host().as_ref().is_some_and(is_loopback) => Ok(()),
+        "http" => Err(crate::Error::Invalid(format!(
+            "{what} {address} uses plain http://, which would send your sign-in unencrypted: \
+             use its https:// address (plain http is only for a server on this computer, \
+             127.0.0.1 or localhost)"
+        ))),
+        other => Err(crate::Error::Invalid(format!(
+            "{what} {address} is not a web address (it starts with {other}:): use its https:// address"
+        ))),
+    }
 }
 
 /// What went wrong with a request.
@@ -86,6 +164,38 @@ impl Failure {
         }
     }
 
+    /// The failure with nothing of the server's body in it: for the answers of sign-in and
+    /// token endpoints, whose words are never quoted (only the status and an OAuth error code).
+    pub fn without_body(self) -> Failure {
+        match self {
+            Failure::Status {
+                status,
+                code,
+                message,
+                retry_after,
+            } => {
+                let code = safe_code(&code).unwrap_or_default().to_owned();
+                let message = if status / 100 == 3 {
+                    message // Podium's own words about a redirect
+                } else if code.is_empty() {
+                    String::new()
+                } else {
+                    format!("error {code}")
+                };
+                Failure::Status {
+                    status,
+                    code,
+                    message,
+                    retry_after,
+                }
+            }
+            Failure::Unclear(why) if why.starts_with("the answer was not valid JSON") => {
+                Failure::Unclear("the answer was not the JSON Podium expects".into())
+            }
+            other => other,
+        }
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Failure::Status { retry_after, .. } => *retry_after,
@@ -94,19 +204,64 @@ impl Failure {
     }
 }
 
-/// Sends a request and reads a JSON answer of type `T`.
+/// Sends a request and reads a JSON answer of type `T` (at most [`MAX_BODY`]).
 pub fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<(T, HeaderMap), Failure> {
     let response = send(request)?;
     let headers = response.headers().clone();
-    let body = response
-        .text()
-        .map_err(|e| Failure::Unclear(format!("the answer was cut off ({})", short(&e))))?;
-    serde_json::from_str(&body)
+    let body = read_body(response, MAX_BODY)?;
+    serde_json::from_slice(&body)
         .map(|v| (v, headers))
-        .map_err(|_| Failure::Unclear(format!("the answer was not valid JSON: {}", excerpt(&body))))
+        .map_err(|_| {
+            Failure::Unclear(format!(
+                "the answer was not valid JSON: {}",
+                excerpt(&String::from_utf8_lossy(&body))
+            ))
+        })
 }
 
-/// Sends a request; a non-success status becomes [`Failure::Status`].
+/// [`json`] for an answer that carries secrets (a sign-in, a token): no failure quotes
+/// anything of the body, whether it is an error or a success Podium could not read.
+pub fn token_json<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, Failure> {
+    let response = send(request).map_err(Failure::without_body)?;
+    let body = read_body(response, MAX_BODY)?;
+    serde_json::from_slice(&body)
+        .map_err(|_| Failure::Unclear("the answer was not the JSON Podium expects".into()))
+}
+
+/// Reads at most `limit` bytes of a body: a longer one (whatever its `Content-Length` says, or
+/// without one) is an error, and reading stops there.
+pub fn read_body(response: Response, limit: u64) -> Result<Vec<u8>, Failure> {
+    let too_big = || {
+        Failure::Unclear(format!(
+            "its answer was larger than {}, far more than any answer Podium expects, so Podium \
+             stopped reading it",
+            size_in_words(limit)
+        ))
+    };
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    response
+        .take(limit + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| Failure::Unclear(format!("the answer was cut off ({e})")))?;
+    if body.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(body)
+}
+
+fn size_in_words(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
+/// Sends a request; a non-success status becomes [`Failure::Status`] (a redirect too: the
+/// clients follow none where a secret travels, and no other host's).
 pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
     let response = request.send().map_err(|e| {
         if e.is_connect() {
@@ -125,14 +280,54 @@ pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
         return Ok(response);
     }
     let retry_after = retry_after(response.headers());
-    let body = response.text().unwrap_or_default();
-    let (code, message) = error_fields(&body);
+    if status.is_redirection() {
+        let to = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| response.url().join(l).ok())
+            .map_or_else(|| "another address".to_owned(), |u| origin(&u));
+        return Err(Failure::Status {
+            status: status.as_u16(),
+            code: "redirect".into(),
+            message: format!(
+                "it redirected to {to}, which Podium does not follow (a sign-in or a post only \
+                 goes to the address you gave; use the server's own https address)"
+            ),
+            retry_after,
+        });
+    }
+    // An error body is only quoted in part: reading stops at the cap.
+    let mut body = Vec::new();
+    let _ = response.take(MAX_BODY).read_to_end(&mut body);
+    let (code, message) = error_fields(&String::from_utf8_lossy(&body));
     Err(Failure::Status {
         status: status.as_u16(),
         code,
         message,
         retry_after,
     })
+}
+
+/// `scheme://host[:port]` of an address: never its path or query, which may carry a code.
+fn origin(url: &url::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{}://{h}:{p}", url.scheme()),
+        (Some(h), None) => format!("{}://{h}", url.scheme()),
+        _ => "another address".to_owned(),
+    }
+}
+
+/// An OAuth error code as a server gave it, if it looks like one (`invalid_grant`): letters,
+/// digits, `_ - . :` and at most 64 of them. Anything else is not quoted.
+pub fn safe_code(code: &str) -> Option<&str> {
+    let code = code.trim();
+    (!code.is_empty()
+        && code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':' | b'/')))
+    .then_some(code)
 }
 
 /// `error` / `message` / `error_description` of an error body (atproto and Mastodon shapes).
@@ -241,6 +436,71 @@ mod tests {
         let d = retry_after(&h).unwrap();
         assert!(d.as_secs() > 290 && d.as_secs() <= 300, "{d:?}");
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn redirects_stay_on_the_host_and_never_go_down_to_http() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let start = [u("https://m.example/api/v2/instance")];
+        assert!(may_follow(&start, &u("https://m.example/api/v2/instance/")));
+        assert!(!may_follow(&start, &u("http://m.example/api/v2/instance")));
+        assert!(!may_follow(
+            &start,
+            &u("https://evil.example/api/v2/instance")
+        ));
+        assert!(!may_follow(
+            &[u("http://127.0.0.1:3000/a"), u("https://127.0.0.1:3000/b")],
+            &u("http://127.0.0.1:3000/c")
+        ));
+        assert!(may_follow(
+            &[u("http://127.0.0.1:3000/a")],
+            &u("http://127.0.0.1:3000/b")
+        ));
+        let six: Vec<url::Url> = (0..6)
+            .map(|i| u(&format!("https://m.example/{i}")))
+            .collect();
+        assert!(!may_follow(&six, &u("https://m.example/7")));
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_computer() {
+        for ok in [
+            "https://bsky.social",
+            "http://127.0.0.1:2583",
+            "http://localhost:3000",
+            "http://[::1]:8080",
+        ] {
+            assert!(require_https(ok, "the server").is_ok(), "{ok}");
+        }
+        for bad in ["http://bsky.example", "http://10.0.0.2", "ftp://x.example"] {
+            let e = require_https(bad, "the server").unwrap_err().to_string();
+            assert!(e.contains("https://"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_token_failure_keeps_only_the_status_and_a_code() {
+        let f = Failure::Status {
+            status: 400,
+            code: "invalid_grant".into(),
+            message: "refresh token sk-live-0123 revoked".into(),
+            retry_after: None,
+        }
+        .without_body();
+        let text = f.describe("X");
+        assert!(
+            text.contains("400") && text.contains("invalid_grant"),
+            "{text}"
+        );
+        assert!(!text.contains("sk-live"), "{text}");
+        let odd = Failure::Status {
+            status: 400,
+            code: "sk live 0123 <b>".into(),
+            message: String::new(),
+            retry_after: None,
+        }
+        .without_body();
+        assert!(!odd.describe("X").contains("sk live"));
     }
 
     #[test]

@@ -16,8 +16,8 @@
 /// secret cannot reach a log, an error or the window through `{:?}`. (Defined before the
 /// modules so each network's `Secret` uses this one rule.)
 macro_rules! redacted_debug {
-    ($name:ident) => {
-        impl std::fmt::Debug for $name {
+    ($name:ident $(<$lt:lifetime>)?) => {
+        impl std::fmt::Debug for $name $(<$lt>)? {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(concat!(stringify!($name), "(…)"))
             }
@@ -53,5 +53,60 @@ mod tests {
         };
         assert_eq!(format!("{secret:?}"), "Secret(…)");
         assert_eq!(format!("{:?}", Some(&secret)), "Some(Secret(…))");
+    }
+
+    /// Every type that holds a password, a token or a client secret, filled with one and
+    /// printed with `{:?}`: none shows it. A new such type belongs in this list.
+    #[test]
+    fn no_type_holding_a_secret_prints_it() {
+        const SECRET: &str = "sk-live-do-not-print";
+        let bluesky_secret = crate::bluesky::Secret {
+            app_password: SECRET.into(),
+            access_jwt: SECRET.into(),
+            refresh_jwt: SECRET.into(),
+        };
+        let session: crate::bluesky::Session = serde_json::from_value(serde_json::json!({
+            "did": "did:plc:a", "handle": "a.bsky.social",
+            "accessJwt": SECRET, "refreshJwt": SECRET,
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mastodon_secret = crate::mastodon::Secret {
+            access_token: SECRET.into(),
+        };
+        let app = crate::mastodon::App {
+            client_id: "c".into(),
+            client_secret: SECRET.into(),
+            redirect_uri: "urn:ietf:wg:oauth:2.0:oob".into(),
+            pkce_verifier: Some(SECRET.into()),
+        };
+        let linkedin_secret = crate::linkedin::Secret {
+            client_id: "c".into(),
+            client_secret: SECRET.into(),
+            access_token: SECRET.into(),
+            expires_at: chrono::Utc::now(),
+        };
+        let keys = crate::oauth::OAuth1Keys {
+            consumer_key: "k",
+            consumer_secret: SECRET,
+            token: SECRET,
+            token_secret: SECRET,
+        };
+        let mut printed = vec![
+            format!("{bluesky_secret:?}"),
+            format!("{session:?}"),
+            format!("{mastodon_secret:?}"),
+            format!("{app:?}"),
+            format!("{linkedin_secret:?}"),
+            format!("{keys:?}"),
+        ];
+        printed.extend(crate::bluesky::tests::secret_holders(SECRET));
+        printed.extend(crate::mastodon::tests::secret_holders(SECRET));
+        printed.extend(crate::linkedin::tests::secret_holders(SECRET));
+        printed.extend(crate::x::tests::secret_holders(SECRET));
+        assert_eq!(printed.len(), 12, "{printed:?}");
+        for p in &printed {
+            assert!(!p.contains(SECRET), "{p}");
+            assert!(p.ends_with("(…)"), "{p}");
+        }
     }
 }

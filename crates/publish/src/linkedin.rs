@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::loopback::{self, Loopback};
+use crate::oauth;
 use crate::{Error, Result};
 
 pub const API: &str = "https://api.linkedin.com";
@@ -35,6 +36,8 @@ pub const VERSION_SETTING: &str = "linkedin.version";
 pub const SCOPES: [&str; 3] = ["openid", "profile", "w_member_social"];
 /// The loopback port of the redirect URI the person registers in their LinkedIn app.
 pub const REDIRECT_PORT: u16 = 8720;
+/// How long an access token lives when LinkedIn does not say (LinkedIn: 60 days).
+pub const DEFAULT_LIFETIME: std::time::Duration = std::time::Duration::from_secs(60 * 24 * 3600);
 /// Warn this long before the sign-in expires.
 pub const WARN_DAYS: i64 = 7;
 
@@ -81,6 +84,8 @@ pub fn sign_in(
     port: u16,
     show: &mut dyn FnMut(&str),
 ) -> Result<(Me, Secret)> {
+    http::require_https(&endpoints.api, "LinkedIn's API address")?;
+    http::require_https(&endpoints.auth, "LinkedIn's sign-in address")?;
     let listener = Loopback::bind_port(port)?;
     let bad = |e: oauth2::url::ParseError| Error::Invalid(e.to_string());
     // The `oauth2` crate builds the authorization address (the secret never goes there).
@@ -100,9 +105,9 @@ pub fn sign_in(
     struct Token {
         access_token: String,
         #[serde(default)]
-        expires_in: Option<u64>,
+        expires_in: Option<Value>,
     }
-    let request = http::client()
+    let request = http::secret_client()
         .post(format!("{}/accessToken", endpoints.auth))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -111,24 +116,35 @@ pub fn sign_in(
             ("client_id", client_id.trim()),
             ("client_secret", client_secret.trim()),
         ]);
-    let token = match http::json::<Token>(request) {
-        Ok((t, _)) => t,
-        Err(Failure::Status { status: 400 | 401, message, .. }) => {
+    // Never the answer's words in a message: only its status and OAuth error code.
+    let token = match http::token_json::<Token>(request) {
+        Ok(t) => t,
+        Err(Failure::Status {
+            status: status @ (400 | 401),
+            code,
+            ..
+        }) => {
+            let code = if code.is_empty() {
+                String::new()
+            } else {
+                format!(", error {code}")
+            };
             return Err(Error::SignIn(format!(
-                "LinkedIn did not accept the sign-in ({message}): check the app's Client ID and Secret, \
-                 and that its redirect URL is {}",
+                "LinkedIn did not accept the sign-in (it answered {status}{code}): check the app's \
+                 Client ID and Secret, and that its redirect URL is {}",
                 listener.redirect_uri()
-            )))
+            )));
         }
         Err(f) => return Err(Error::Network(f.describe("LinkedIn"))),
     };
-    let lifetime = token.expires_in.unwrap_or(60 * 24 * 3600);
     let secret = Secret {
         client_id: client_id.trim().to_owned(),
         client_secret: client_secret.trim().to_owned(),
         access_token: token.access_token,
-        expires_at: Utc::now()
-            + chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(i64::MAX / 2)),
+        expires_at: oauth::expires_at(
+            token.expires_in.as_ref().and_then(oauth::lifetime_of),
+            DEFAULT_LIFETIME,
+        ),
     };
     let me = who_am_i(&endpoints.api, &secret.access_token)?;
     Ok((me, secret))
@@ -136,7 +152,7 @@ pub fn sign_in(
 
 fn who_am_i(api: &str, token: &str) -> Result<Me> {
     let url = format!("{}/v2/userinfo", api.trim_end_matches('/'));
-    match http::json::<Me>(http::client().get(url).bearer_auth(token)) {
+    match http::json::<Me>(http::secret_client().get(url).bearer_auth(token)) {
         Ok((me, _)) => Ok(me),
         Err(f) => Err(Error::SignIn(f.describe("LinkedIn"))),
     }
@@ -148,7 +164,6 @@ pub fn person_urn(sub: &str) -> String {
 }
 
 /// A client for one connected LinkedIn account.
-#[derive(Debug)]
 pub struct LinkedIn {
     http: Client,
     api: String,
@@ -157,15 +172,19 @@ pub struct LinkedIn {
     secret: Secret,
 }
 
+redacted_debug!(LinkedIn);
+
 impl LinkedIn {
     pub fn open(account: &Account, version: Option<&str>) -> Result<LinkedIn, Problem> {
+        http::require_https(&account.service, "LinkedIn's API address")
+            .map_err(|e| Problem::Reconnect(e.to_string()))?;
         let secret: Secret = credentials::load(&account.credential_ref)
             .map_err(|e| Problem::Keyring(e.to_string()))?;
         if secret.expires_at <= Utc::now() {
             return Err(Problem::Reconnect(expired(secret.expires_at)));
         }
         Ok(LinkedIn {
-            http: http::client(),
+            http: http::secret_client(),
             api: account.service.trim_end_matches('/').to_owned(),
             author: account.remote_id.clone(),
             version: version.unwrap_or(VERSION).to_owned(),
@@ -278,9 +297,26 @@ pub fn expiry_notice(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<St
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// The client, holding a secret, printed with `{:?}`.
+    pub(crate) fn secret_holders(secret: &str) -> Vec<String> {
+        let client = LinkedIn {
+            http: http::secret_client(),
+            api: API.into(),
+            author: "urn:li:person:a".into(),
+            version: VERSION.into(),
+            secret: Secret {
+                client_id: "c".into(),
+                client_secret: secret.into(),
+                access_token: secret.into(),
+                expires_at: Utc::now(),
+            },
+        };
+        vec![format!("{client:?}")]
+    }
 
     #[test]
     fn expiry_is_told_a_week_ahead_and_after() {

@@ -1,8 +1,13 @@
 //! The loopback redirect of a desktop OAuth flow (RFC 8252 §7.3): a one-shot HTTP listener on
 //! 127.0.0.1 and a port the OS picks, which receives the browser's redirect with the
 //! authorization code, checks `state`, and tells the person they can go back to Podium.
+//!
+//! Anything on this computer can connect to it, so nothing that connects may hold it: a request
+//! is at most [`MAX_REQUEST`] bytes and must arrive within [`CONNECTION_DEADLINE`], and the
+//! whole wait ends at its deadline, checked on every pass of the loop (a client that trickles
+//! bytes or keeps connecting cannot keep a sign-in open).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -49,23 +54,35 @@ impl Loopback {
         format!("http://127.0.0.1:{}/callback", self.port)
     }
 
-    /// Waits for the redirect carrying `state` and returns its `code`.
+    /// Waits for the redirect carrying `state` and returns its `code`. The whole wait ends at
+    /// `timeout`, whatever arrives meanwhile (the deadline is checked on every pass, not only
+    /// when nothing is connecting); each connection has [`CONNECTION_DEADLINE`] to send a
+    /// request of at most [`MAX_REQUEST`] bytes.
     pub fn wait_for_code(&self, state: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
         loop {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::SignIn(format!(
+                    "no answer from the browser within {}: start connecting again",
+                    in_words(timeout)
+                )));
+            }
             match self.listener.accept() {
                 Ok((stream, _)) => {
-                    if let Some(result) = handle(stream, state) {
+                    let until = (now + CONNECTION_DEADLINE).min(deadline);
+                    if let Some(result) = handle(stream, state, until) {
                         return result;
                     }
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                    if Instant::now() > deadline {
-                        return Err(Error::SignIn(format!(
-                            "no answer from the browser within {} minutes: start connecting again",
-                            timeout.as_secs() / 60
-                        )));
-                    }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock
+                            | std::io::ErrorKind::Interrupted
+                            | std::io::ErrorKind::ConnectionAborted
+                    ) =>
+                {
                     std::thread::sleep(Duration::from_millis(50));
                 }
                 Err(e) => {
@@ -80,12 +97,94 @@ impl Loopback {
     }
 }
 
+/// The most a request to the listener may be (request line and headers; a browser's redirect
+/// is a few hundred bytes).
+pub const MAX_REQUEST: usize = 8 * 1024;
+/// How long one connection may take to send its request.
+pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(5);
+
+fn in_words(d: Duration) -> String {
+    if d.as_secs() >= 120 {
+        format!("{} minutes", d.as_secs() / 60)
+    } else {
+        format!("{} seconds", d.as_secs().max(1))
+    }
+}
+
+/// What reading a request gave.
+enum Request {
+    /// Its request line.
+    Line(String),
+    TooLarge,
+    TooSlow,
+    Gone,
+}
+
+/// Reads a request's head (up to the blank line) until `until`, at most [`MAX_REQUEST`] bytes.
+fn read_request(stream: &mut TcpStream, until: Instant) -> Request {
+    let mut head: Vec<u8> = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        if let Some(end) = find_end(&head) {
+            let text = String::from_utf8_lossy(&head[..end]);
+            return Request::Line(text.lines().next().unwrap_or_default().to_owned());
+        }
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Request::TooSlow;
+        }
+        if stream.set_read_timeout(Some(left)).is_err() {
+            return Request::Gone;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Request::Gone,
+            Ok(n) => {
+                head.extend_from_slice(&chunk[..n]);
+                if head.len() > MAX_REQUEST {
+                    return Request::TooLarge;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Request::TooSlow
+            }
+            Err(_) => return Request::Gone,
+        }
+    }
+}
+
+/// Where a request's head ends (its blank line), if it has arrived.
+fn find_end(head: &[u8]) -> Option<usize> {
+    head.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| head.windows(2).position(|w| w == b"\n\n"))
+}
+
 /// Answers one request; `Some` when it was the redirect (with a code or an error).
-fn handle(mut stream: TcpStream, state: &str) -> Option<Result<String>> {
+fn handle(mut stream: TcpStream, state: &str, until: Instant) -> Option<Result<String>> {
     stream.set_nonblocking(false).ok();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-    let mut line = String::new();
-    BufReader::new(&stream).read_line(&mut line).ok()?;
+    stream.set_write_timeout(Some(Duration::from_secs(1))).ok();
+    let line = match read_request(&mut stream, until) {
+        Request::Line(line) => line,
+        Request::TooLarge => {
+            reply(
+                &mut stream,
+                "431 Request Header Fields Too Large",
+                "This request is too large for Podium's sign-in.",
+            );
+            return None;
+        }
+        Request::TooSlow => {
+            reply(&mut stream, "408 Request Timeout", "Too slow.");
+            return None;
+        }
+        Request::Gone => return None,
+    };
     let target = line.split_whitespace().nth(1)?;
     let url = url::Url::parse(&format!("http://127.0.0.1{target}")).ok()?;
     if url.path() != "/callback" {
@@ -147,12 +246,22 @@ pub fn open_browser(url: &str) -> bool {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return false;
     }
-    std::process::Command::new("xdg-open")
+    let child = std::process::Command::new("xdg-open")
         .arg(url)
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
+        .spawn();
+    match child {
+        Ok(mut child) => {
+            // Waited for on a thread of its own, so it never lingers as a zombie.
+            let _ = std::thread::Builder::new()
+                .name("xdg-open".into())
+                .spawn(move || child.wait());
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
 use podium_store::Account;
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
@@ -44,15 +45,13 @@ pub struct App {
     pub client_secret: String,
     #[serde(skip)]
     pub redirect_uri: String,
+    /// The PKCE (S256) code verifier of this sign-in, when the instance supports PKCE
+    /// (Mastodon 4.3 and later say so in their OAuth metadata).
+    #[serde(skip)]
+    pub pkce_verifier: Option<String>,
 }
 
-impl std::fmt::Debug for App {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("client_id", &self.client_id)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(App);
 
 /// The signed-in account, as `verify_credentials` tells.
 #[derive(Debug, Clone, Deserialize)]
@@ -86,6 +85,7 @@ pub fn instance_url(input: &str) -> Result<String> {
     };
     url::Url::parse(&full)
         .map_err(|_| Error::Invalid(format!("{input:?} is not an instance address")))?;
+    http::require_https(&full, "the Mastodon instance")?;
     Ok(full)
 }
 
@@ -93,9 +93,10 @@ fn network_error(f: &Failure) -> Error {
     Error::Network(f.describe("the Mastodon instance"))
 }
 
-/// Registers Podium with the instance for `redirect_uri`.
+/// Registers Podium with the instance for `redirect_uri`; where the instance supports PKCE,
+/// the sign-in gets a code verifier (its challenge goes in the authorize address).
 pub fn register_app(instance: &str, redirect_uri: &str) -> Result<App> {
-    let request = http::client()
+    let request = http::secret_client()
         .post(format!("{instance}/api/v1/apps"))
         .form(&[
             ("client_name", "Podium"),
@@ -103,41 +104,69 @@ pub fn register_app(instance: &str, redirect_uri: &str) -> Result<App> {
             ("scopes", SCOPES),
             ("website", "https://example.invalid/podium"),
         ]);
-    let (mut app, _) = http::json::<App>(request).map_err(|f| network_error(&f))?;
+    let mut app = http::token_json::<App>(request).map_err(|f| network_error(&f))?;
     app.redirect_uri = redirect_uri.to_owned();
+    if supports_pkce(instance) {
+        let (_, verifier) = PkceCodeChallenge::new_random_sha256();
+        app.pkce_verifier = Some(verifier.secret().clone());
+    }
     Ok(app)
+}
+
+/// Whether the instance's OAuth metadata (`/.well-known/oauth-authorization-server`, Mastodon
+/// 4.3 and later) lists S256 among `code_challenge_methods_supported`. An older instance has
+/// no such document: then the sign-in goes on without PKCE, as it always did there.
+pub fn supports_pkce(instance: &str) -> bool {
+    let request = http::client().get(format!("{instance}/.well-known/oauth-authorization-server"));
+    match http::json::<serde_json::Value>(request) {
+        Ok((v, _)) => v["code_challenge_methods_supported"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m.as_str() == Some("S256"))),
+        Err(_) => false,
+    }
 }
 
 /// The page to open in the browser.
 pub fn authorize_url(instance: &str, app: &App, state: &str) -> String {
-    let query = url::form_urlencoded::Serializer::new(String::new())
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("client_id", &app.client_id)
         .append_pair("redirect_uri", &app.redirect_uri)
         .append_pair("response_type", "code")
         .append_pair("scope", SCOPES)
-        .append_pair("state", state)
-        .finish();
-    format!("{instance}/oauth/authorize?{query}")
+        .append_pair("state", state);
+    if let Some(verifier) = &app.pkce_verifier {
+        let challenge =
+            PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.clone()));
+        query
+            .append_pair("code_challenge", challenge.as_str())
+            .append_pair("code_challenge_method", "S256");
+    }
+    format!("{instance}/oauth/authorize?{}", query.finish())
 }
 
-/// Exchanges the authorization code for a token.
+/// Exchanges the authorization code for a token (with the PKCE verifier, when there is one).
 pub fn exchange_code(instance: &str, app: &App, code: &str) -> Result<Secret> {
     #[derive(Deserialize)]
     struct Token {
         access_token: String,
     }
-    let request = http::client()
+    let mut form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.trim()),
+        ("client_id", &app.client_id),
+        ("client_secret", &app.client_secret),
+        ("redirect_uri", &app.redirect_uri),
+        ("scope", SCOPES),
+    ];
+    if let Some(verifier) = &app.pkce_verifier {
+        form.push(("code_verifier", verifier));
+    }
+    let request = http::secret_client()
         .post(format!("{instance}/oauth/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.trim()),
-            ("client_id", &app.client_id),
-            ("client_secret", &app.client_secret),
-            ("redirect_uri", &app.redirect_uri),
-            ("scope", SCOPES),
-        ]);
-    match http::json::<Token>(request) {
-        Ok((t, _)) => Ok(Secret {
+        .form(&form);
+    match http::token_json::<Token>(request) {
+        Ok(t) => Ok(Secret {
             access_token: t.access_token,
         }),
         Err(Failure::Status {
@@ -153,7 +182,7 @@ pub fn exchange_code(instance: &str, app: &App, code: &str) -> Result<Secret> {
 
 /// Who the token belongs to.
 pub fn verify(instance: &str, token: &str) -> Result<Me> {
-    let request = http::client()
+    let request = http::secret_client()
         .get(format!("{instance}/api/v1/accounts/verify_credentials"))
         .bearer_auth(token);
     match http::json::<Me>(request) {
@@ -192,19 +221,22 @@ pub struct Status {
 }
 
 /// A client for one connected account.
-#[derive(Debug)]
 pub struct Mastodon {
     http: Client,
     instance: String,
     secret: Secret,
 }
 
+redacted_debug!(Mastodon);
+
 impl Mastodon {
     pub fn open(account: &Account) -> Result<Mastodon, Problem> {
+        http::require_https(&account.service, "the Mastodon instance")
+            .map_err(|e| Problem::Reconnect(e.to_string()))?;
         let secret: Secret = credentials::load(&account.credential_ref)
             .map_err(|e| Problem::Keyring(e.to_string()))?;
         Ok(Mastodon {
-            http: http::client(),
+            http: http::secret_client(),
             instance: account.service.clone(),
             secret,
         })
@@ -250,8 +282,20 @@ impl Mastodon {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The client, holding a secret, printed with `{:?}`.
+    pub(crate) fn secret_holders(secret: &str) -> Vec<String> {
+        let client = Mastodon {
+            http: http::secret_client(),
+            instance: "https://m.example".into(),
+            secret: Secret {
+                access_token: secret.into(),
+            },
+        };
+        vec![format!("{client:?}")]
+    }
 
     #[test]
     fn instance_addresses_are_normalised() {
@@ -268,6 +312,11 @@ mod tests {
             "http://127.0.0.1:3000"
         );
         assert!(instance_url("  ").is_err());
+        assert!(instance_url("http://localhost:3000").is_ok());
+        let plain = instance_url("http://mastodon.example")
+            .unwrap_err()
+            .to_string();
+        assert!(plain.contains("https"), "{plain}");
     }
 
     #[test]
@@ -276,6 +325,7 @@ mod tests {
             client_id: "id 1".into(),
             client_secret: "s".into(),
             redirect_uri: "http://127.0.0.1:5/callback".into(),
+            pkce_verifier: None,
         };
         let url = authorize_url("https://m.example", &app, "st");
         assert!(url.starts_with("https://m.example/oauth/authorize?client_id=id+1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5%2Fcallback&response_type=code&scope=read%3Aaccounts+write%3Astatuses&state=st"), "{url}");

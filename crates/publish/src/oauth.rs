@@ -1,31 +1,164 @@
 //! OAuth pieces shared by X and LinkedIn: the `oauth2` crate's requests sent through Podium's
 //! HTTP client, and OAuth 1.0a request signing (HMAC-SHA1) for X's user tokens.
 
+use std::time::Duration;
+
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 
-/// An error from the HTTP layer under the `oauth2` crate.
+use crate::http::{self, Failure};
+
+/// An error from the HTTP layer under the `oauth2` crate (Podium's own words: never a body).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct HttpError(String);
 
-/// Sends an `oauth2` request with Podium's client (rustls, timeouts, User-Agent).
+/// The longest lifetime Podium believes of a token (ten years): a server's `expires_in`
+/// beyond it is taken as this, so no date arithmetic can overflow.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+/// When a token given `expires_in` seconds ago (`None`: the server did not say) expires:
+/// `default` when absent, at most [`MAX_LIFETIME`] from now.
+pub fn expires_at(expires_in: Option<Duration>, default: Duration) -> DateTime<Utc> {
+    let lifetime = expires_in.unwrap_or(default).min(MAX_LIFETIME);
+    Utc::now() + chrono::Duration::from_std(lifetime).unwrap_or_default()
+}
+
+/// Sends an `oauth2` token request with Podium's client for secrets (rustls, timeouts,
+/// User-Agent, no redirects, an answer of at most [`http::MAX_BODY`]). The answer's
+/// `expires_in` is made one the `oauth2` crate can read whatever the server sent: a number
+/// past ten years becomes ten years; a negative, fractional or textual one is dropped (as if
+/// absent) rather than failing the sign-in.
 pub fn send(request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, HttpError> {
-    let client = crate::http::client();
+    let client = http::secret_client();
     let request: reqwest::blocking::Request = request
         .try_into()
-        .map_err(|e: reqwest::Error| HttpError(e.to_string()))?;
-    let response = client
-        .execute(request)
-        .map_err(|e| HttpError(e.to_string()))?;
-    let mut builder = oauth2::http::Response::builder().status(response.status().as_u16());
+        .map_err(|e: reqwest::Error| HttpError(format!("cannot build the request ({e})")))?;
+    let response = client.execute(request).map_err(|e| {
+        HttpError(if e.is_timeout() {
+            format!(
+                "it did not answer within {} s",
+                http::request_timeout().as_secs()
+            )
+        } else if e.is_connect() {
+            "it could not be reached".to_owned()
+        } else {
+            "the connection failed".to_owned()
+        })
+    })?;
+    let status = response.status();
+    let mut builder = oauth2::http::Response::builder().status(status.as_u16());
     for (name, value) in response.headers() {
         builder = builder.header(name.as_str(), value.as_bytes());
     }
-    let body = response.bytes().map_err(|e| HttpError(e.to_string()))?;
+    if status.is_redirection() {
+        return Err(HttpError(format!(
+            "it answered {} (a redirect), which Podium does not follow for a token request",
+            status.as_u16()
+        )));
+    }
+    let body = http::read_body(response, http::MAX_BODY).map_err(|f| {
+        HttpError(match f {
+            Failure::Unclear(why) | Failure::NotSent(why) => why,
+            Failure::Status { .. } => "its answer could not be read".to_owned(),
+        })
+    })?;
+    let body = if status.is_success() {
+        sane_expires_in(body)
+    } else {
+        body
+    };
     builder
-        .body(body.to_vec())
-        .map_err(|e| HttpError(e.to_string()))
+        .body(body)
+        .map_err(|_| HttpError("its answer could not be read".to_owned()))
+}
+
+/// A token answer whose `expires_in` is a whole number of seconds within [`MAX_LIFETIME`], or
+/// absent.
+fn sane_expires_in(body: Vec<u8>) -> Vec<u8> {
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return body;
+    };
+    let Some(obj) = v.as_object_mut() else {
+        return body;
+    };
+    let Some(given) = obj.get("expires_in") else {
+        return body;
+    };
+    let fixed = lifetime_of(given).map(|d| d.as_secs());
+    match fixed {
+        Some(n) => obj.insert("expires_in".into(), n.into()),
+        None => obj.remove("expires_in"),
+    };
+    serde_json::to_vec(&v).unwrap_or(body)
+}
+
+/// A token answer's `expires_in` as a lifetime: a whole number of seconds (or one written as
+/// text, or a fraction, rounded down), at most [`MAX_LIFETIME`]; `None` for a negative or
+/// unreadable one, which counts as "the server did not say".
+pub fn lifetime_of(expires_in: &serde_json::Value) -> Option<Duration> {
+    let max = MAX_LIFETIME.as_secs();
+    let secs = match expires_in {
+        serde_json::Value::Number(n) => n.as_u64().map(|n| n.min(max)).or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                // `as` saturates; the value is at most `max` anyway.
+                .map(|f| f.min(max as f64) as u64)
+        }),
+        serde_json::Value::String(s) => s.trim().parse::<u64>().ok().map(|n| n.min(max)),
+        _ => None,
+    };
+    secs.map(Duration::from_secs)
+}
+
+/// The status of the last answer a token request got, for [`token_error`].
+#[derive(Debug, Default)]
+pub struct LastStatus(std::sync::Mutex<Option<u16>>);
+
+impl LastStatus {
+    /// [`send`], remembering the answer's status.
+    pub fn send(&self, request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, HttpError> {
+        let response = send(request)?;
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(response.status().as_u16());
+        Ok(response)
+    }
+
+    fn get(&self) -> Option<u16> {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A failed token request in words that never quote the server's answer: the `oauth2`
+/// crate's errors carry the body (an `error_description`, or the whole answer when it could
+/// not be parsed) and it can hold anything. Only the status and the OAuth `error` code
+/// (when it looks like one) are said.
+pub fn token_error(
+    e: &oauth2::RequestTokenError<HttpError, oauth2::basic::BasicErrorResponse>,
+    status: &LastStatus,
+) -> String {
+    let answered = status
+        .get()
+        .map_or_else(|| "it answered".to_owned(), |s| format!("it answered {s}"));
+    match e {
+        oauth2::RequestTokenError::ServerResponse(r) => match http::safe_code(r.error().as_ref()) {
+            Some(code) => format!("{answered}, error {code}"),
+            None => answered,
+        },
+        oauth2::RequestTokenError::Request(e) => e.to_string(),
+        oauth2::RequestTokenError::Parse(..) => {
+            format!("{answered} with something that is not the token answer Podium expects")
+        }
+        oauth2::RequestTokenError::Other(_) => {
+            format!("{answered} in a way Podium did not expect")
+        }
+    }
 }
 
 /// RFC 3986 percent-encoding as OAuth 1.0a wants it (unreserved characters stay).
@@ -50,13 +183,7 @@ pub struct OAuth1Keys<'a> {
     pub token_secret: &'a str,
 }
 
-impl std::fmt::Debug for OAuth1Keys<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuth1Keys")
-            .field("consumer_key", &self.consumer_key)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(OAuth1Keys<'_>);
 
 /// The HMAC-SHA1 signature of a request (X's "Creating a signature"): `params` are the query
 /// and form parameters (a JSON body is not signed); the oauth_* parameters are added here.
@@ -136,6 +263,7 @@ pub fn oauth1_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     /// X's published example (docs.x.com → Authentication → OAuth 1.0a → Creating a signature).
     #[test]
@@ -172,6 +300,24 @@ mod tests {
             !header.contains("kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw"),
             "secrets are never sent"
         );
+    }
+
+    #[test]
+    fn a_token_answers_lifetime_is_made_readable_and_at_most_ten_years() {
+        let fixed = |v: serde_json::Value| -> serde_json::Value {
+            let body = serde_json::json!({"access_token": "a", "expires_in": v});
+            serde_json::from_slice(&sane_expires_in(body.to_string().into_bytes()))
+                .unwrap_or_default()
+        };
+        let ten_years = MAX_LIFETIME.as_secs();
+        assert_eq!(fixed(u64::MAX.into())["expires_in"], ten_years);
+        assert_eq!(fixed(1e300.into())["expires_in"], ten_years);
+        assert_eq!(fixed(7200.into())["expires_in"], 7200);
+        assert_eq!(fixed("3600".into())["expires_in"], 3600);
+        assert!(fixed((-5).into()).get("expires_in").is_none());
+        assert!(fixed("soon".into()).get("expires_in").is_none());
+        let at = expires_at(Some(Duration::from_secs(u64::MAX)), Duration::ZERO);
+        assert!(at.year() >= Utc::now().year() + 9 && at.year() <= Utc::now().year() + 11);
     }
 
     /// RFC 7636 Appendix B: the S256 challenge of the example verifier.

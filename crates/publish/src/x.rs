@@ -41,6 +41,8 @@ pub const SCOPES: [&str; 4] = ["tweet.read", "tweet.write", "users.read", "offli
 pub const REDIRECT_PORT: u16 = 8719;
 /// X lets an authorization code live 30 seconds; Podium exchanges it at once.
 pub const CODE_LIFETIME: Duration = Duration::from_secs(30);
+/// How long an access token lives when X does not say (X: two hours).
+pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(7200);
 
 /// What the keyring holds for an X account.
 #[derive(Clone, Serialize, Deserialize)]
@@ -99,6 +101,8 @@ pub fn oauth2_sign_in(
     port: u16,
     show: &mut dyn FnMut(&str),
 ) -> Result<(Me, Secret)> {
+    http::require_https(&endpoints.api, "X's API address")?;
+    http::require_https(&endpoints.authorize, "X's sign-in page")?;
     let listener = Loopback::bind_port(port)?;
     let client = BasicClient::new(ClientId::new(client_id.trim().to_owned()))
         .set_auth_type(AuthType::RequestBody)
@@ -121,14 +125,16 @@ pub fn oauth2_sign_in(
     show(url.as_str());
     let code = listener.wait_for_code(&state, crate::connect::BROWSER_TIMEOUT)?;
     // Straight to the exchange: the code lives 30 seconds.
+    let status = oauth::LastStatus::default();
     let token = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)
-        .request(&oauth::send)
+        .request(&|r| status.send(r))
         .map_err(|e| {
             Error::SignIn(format!(
-                "X did not accept the sign-in: {}",
-                http::error_chain(&e)
+                "X did not accept the sign-in ({}): connect again, and check the app's Client ID \
+                 and callback URI",
+                oauth::token_error(&e, &status)
             ))
         })?;
     let refresh = token.refresh_token().ok_or_else(|| {
@@ -138,9 +144,7 @@ pub fn oauth2_sign_in(
         client_id: client_id.trim().to_owned(),
         access_token: token.access_token().secret().clone(),
         refresh_token: refresh.secret().clone(),
-        expires_at: Utc::now()
-            + chrono::Duration::from_std(token.expires_in().unwrap_or(Duration::from_secs(7200)))
-                .unwrap_or_default(),
+        expires_at: oauth::expires_at(token.expires_in(), DEFAULT_LIFETIME),
         token_url: token_url(&endpoints.api),
     };
     let me = who_am_i(&endpoints.api, &secret)?;
@@ -149,6 +153,7 @@ pub fn oauth2_sign_in(
 
 /// Checks OAuth 1.0a user tokens and returns who they belong to.
 pub fn oauth1_sign_in(api: &str, secret: &Secret) -> Result<Me> {
+    http::require_https(api, "X's API address")?;
     who_am_i(api, secret)
 }
 
@@ -158,7 +163,7 @@ fn who_am_i(api: &str, secret: &Secret) -> Result<Me> {
         data: Me,
     }
     let url = format!("{}/2/users/me", api.trim_end_matches('/'));
-    let request = authorize(http::client().get(&url), "GET", &url, &[], secret);
+    let request = authorize(http::secret_client().get(&url), "GET", &url, &[], secret);
     match http::json::<Answer>(request) {
         Ok((a, _)) => Ok(a.data),
         Err(Failure::Status {
@@ -202,7 +207,6 @@ fn authorize(
 }
 
 /// A client for one connected X account.
-#[derive(Debug)]
 pub struct X {
     http: Client,
     api: String,
@@ -211,6 +215,8 @@ pub struct X {
     reference: String,
     secret: Secret,
 }
+
+redacted_debug!(X);
 
 /// What posting answered.
 #[derive(Debug)]
@@ -224,10 +230,12 @@ pub enum Posted {
 
 impl X {
     pub fn open(account: &Account) -> Result<X, Problem> {
-        let secret: Secret = credentials::load(&account.credential_ref)
+        http::require_https(&account.service, "X's API address")
+            .map_err(|e| Problem::Reconnect(e.to_string()))?;
+        let secret: Secret = credentials::load_latest(&account.credential_ref)
             .map_err(|e| Problem::Keyring(e.to_string()))?;
         Ok(X {
-            http: http::client(),
+            http: http::secret_client(),
             api: account.service.trim_end_matches('/').to_owned(),
             user_id: account.remote_id.clone(),
             username: account.handle.trim_start_matches('@').to_owned(),
@@ -239,6 +247,20 @@ impl X {
     /// Renews an OAuth 2.0 access token (single-flight; the rotated refresh token is stored
     /// before the new access token is used). OAuth 1.0a tokens do not expire.
     fn refresh(&mut self, expired_access: &str) -> Result<(), Problem> {
+        self.refresh_with(expired_access, &|reference, secret| {
+            credentials::save(reference, secret)
+        })
+    }
+
+    /// [`X::refresh`] with the keyring's `save` given. X rotates the refresh token on every
+    /// refresh — the old one is dead once X answers — so when the keyring refuses the new
+    /// tokens they are not dropped: this process keeps and uses them, tries the keyring again
+    /// on each load and [`credentials::retry_unsaved`], and says so.
+    fn refresh_with(
+        &mut self,
+        expired_access: &str,
+        save: &dyn Fn(&str, &Secret) -> Result<()>,
+    ) -> Result<(), Problem> {
         let Secret::OAuth2 {
             client_id,
             refresh_token,
@@ -254,7 +276,9 @@ impl X {
         let _guard = lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Ok(stored @ Secret::OAuth2 { .. }) = credentials::load::<Secret>(&self.reference) {
+        if let Ok(stored @ Secret::OAuth2 { .. }) =
+            credentials::load_latest::<Secret>(&self.reference)
+        {
             if let Secret::OAuth2 { access_token, .. } = &stored {
                 if access_token != expired_access {
                     self.secret = stored;
@@ -262,18 +286,21 @@ impl X {
                 }
             }
         }
+        http::require_https(&token_url, "X's token address")
+            .map_err(|e| Problem::Reconnect(e.to_string()))?;
         let client = BasicClient::new(ClientId::new(client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
             .set_token_uri(
                 TokenUrl::new(token_url.clone()).map_err(|e| Problem::Reconnect(e.to_string()))?,
             );
+        let status = oauth::LastStatus::default();
         let token = client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
-            .request(&oauth::send)
+            .request(&|r| status.send(r))
             .map_err(|e| {
                 Problem::Reconnect(format!(
                     "X no longer accepts this account's sign-in ({}): reconnect it",
-                    http::error_chain(&e)
+                    oauth::token_error(&e, &status)
                 ))
             })?;
         let secret = Secret::OAuth2 {
@@ -282,14 +309,14 @@ impl X {
             refresh_token: token
                 .refresh_token()
                 .map_or(refresh_token, |r| r.secret().clone()),
-            expires_at: Utc::now()
-                + chrono::Duration::from_std(
-                    token.expires_in().unwrap_or(Duration::from_secs(7200)),
-                )
-                .unwrap_or_default(),
+            expires_at: oauth::expires_at(token.expires_in(), DEFAULT_LIFETIME),
             token_url,
         };
-        credentials::save(&self.reference, &secret).map_err(|e| Problem::Keyring(e.to_string()))?;
+        if let Err(e) = save(&self.reference, &secret) {
+            let what = format!("@{} on X", self.username);
+            tracing::warn!(account = %what, error = %e, "the keyring refused X's renewed tokens; keeping them in memory");
+            credentials::keep_unsaved(&self.reference, &what, &secret);
+        }
         self.secret = secret;
         Ok(())
     }
@@ -465,8 +492,96 @@ pub fn comparable(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Each type of this module that holds a secret, printed with `{:?}`.
+    pub(crate) fn secret_holders(secret: &str) -> Vec<String> {
+        let oauth2 = Secret::OAuth2 {
+            client_id: "c".into(),
+            access_token: secret.into(),
+            refresh_token: secret.into(),
+            expires_at: Utc::now(),
+            token_url: "https://api.x.com/2/oauth2/token".into(),
+        };
+        let oauth1 = Secret::OAuth1 {
+            consumer_key: secret.into(),
+            consumer_secret: secret.into(),
+            token: secret.into(),
+            token_secret: secret.into(),
+        };
+        let client = X {
+            http: http::secret_client(),
+            api: API.into(),
+            user_id: "1".into(),
+            username: "leader".into(),
+            reference: "x:r".into(),
+            secret: oauth2.clone(),
+        };
+        vec![
+            format!("{oauth2:?}"),
+            format!("{oauth1:?}"),
+            format!("{client:?}"),
+        ]
+    }
+
+    /// A token endpoint on 127.0.0.1 that answers one refresh with new tokens.
+    fn token_endpoint() -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        std::thread::spawn(move || {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let body = r#"{"access_token":"new-access","refresh_token":"new-refresh","token_type":"bearer","expires_in":7200}"#;
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        });
+        url
+    }
+
+    #[test]
+    fn a_rotated_refresh_token_the_keyring_refuses_is_kept_not_dropped() {
+        let api = token_endpoint();
+        let reference = format!("x:unsaved-{}", rand::random::<u64>());
+        let mut client = X {
+            http: http::secret_client(),
+            api: api.clone(),
+            user_id: "1".into(),
+            username: "leader".into(),
+            reference: reference.clone(),
+            secret: Secret::OAuth2 {
+                client_id: "c".into(),
+                access_token: "old-access".into(),
+                refresh_token: "old-refresh".into(),
+                expires_at: Utc::now(),
+                token_url: token_url(&api),
+            },
+        };
+        client
+            .refresh_with("old-access", &|_, _| {
+                Err(Error::Keyring("the system keyring is locked".into()))
+            })
+            .expect("the refresh itself worked");
+        let Secret::OAuth2 { access_token, .. } = &client.secret else {
+            panic!()
+        };
+        assert_eq!(access_token, "new-access", "the new tokens are in use");
+        // A later client in this process gets the rotated refresh token, not the dead one.
+        let Ok(Secret::OAuth2 { refresh_token, .. }) =
+            credentials::load_latest::<Secret>(&reference)
+        else {
+            panic!("kept in memory")
+        };
+        assert_eq!(refresh_token, "new-refresh");
+        assert!(credentials::unsaved_message("@leader on X").contains("reconnected"));
+    }
 
     #[test]
     fn texts_compare_as_x_shows_them_back() {
