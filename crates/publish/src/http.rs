@@ -17,13 +17,18 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a whole request may take: [`REQUEST_TIMEOUT`], or `PODIUM_HTTP_TIMEOUT_SECS` (the
-/// contract tests shorten it to see timeouts in seconds).
+/// How long a whole request may take: [`REQUEST_TIMEOUT`], or in debug builds
+/// `PODIUM_HTTP_TIMEOUT_SECS` (the contract tests, which run the debug `podium`, shorten it to
+/// see timeouts in seconds; the release app has no such switch).
 pub fn request_timeout() -> Duration {
-    std::env::var("PODIUM_HTTP_TIMEOUT_SECS")
+    #[cfg(debug_assertions)]
+    if let Some(secs) = std::env::var("PODIUM_HTTP_TIMEOUT_SECS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .map_or(REQUEST_TIMEOUT, Duration::from_secs)
+    {
+        return Duration::from_secs(secs);
+    }
+    REQUEST_TIMEOUT
 }
 
 /// The client every network module uses: rustls, timeouts, Podium's User-Agent.
