@@ -31,8 +31,21 @@ pub fn request_timeout() -> Duration {
     REQUEST_TIMEOUT
 }
 
+/// Makes ring rustls's crypto provider for the process, once. reqwest is built without a
+/// provider of its own (one provider, not two, is linked: see the workspace `Cargo.toml`), and
+/// building a client before a provider is installed panics, so [`client`] calls this first; code
+/// that builds its own reqwest client (tests) calls it too.
+pub fn install_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // An error means a provider is installed already, and that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// The client every network module uses: rustls, timeouts, Podium's User-Agent.
 pub fn client() -> Client {
+    install_tls();
     Client::builder()
         .user_agent(crate::USER_AGENT)
         .connect_timeout(CONNECT_TIMEOUT)
