@@ -107,8 +107,9 @@ impl App {
             "tauri:options".into(),
             serde_json::json!({ "application": app_binary() }),
         );
-        let client = ClientBuilder::rustls()
-            .map_err(|e| format!("TLS setup for the WebDriver client: {e}"))?
+        // Plain http to tauri-driver on 127.0.0.1: no TLS in the test build.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

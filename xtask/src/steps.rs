@@ -12,9 +12,18 @@ const APP_BIN: &str = "podium-desktop";
 /// The window title the checks look for.
 const WINDOW_TITLE: &str = "^Podium$";
 
+/// The debug build `cargo xtask run` opens. Cargo resolves a dependency's features from the
+/// packages it builds and, when it builds a test or an example, their dev-dependencies too; the
+/// app alone (`cargo build -p podium-desktop`) got tokio, syn, zerocopy… without the features
+/// the tests add, so after `cargo xtask test` it compiled 97 crates again, Tauri, wry and the
+/// GTK and WebKit bindings among them (3 min 42 s on 2 busy cores). Every binary and example of
+/// the workspace resolves exactly as `cargo test --workspace` does: `run` after `test` compiles
+/// nothing, and `test` after `run` only the tests.
+const APP_BUILD: &[&str] = &["build", "--workspace", "--bins", "--examples"];
+
 pub fn run_app() -> Result {
     env::ensure_packages(env::BUILD_PACKAGES)?;
-    run("build", &mut cargo(&["build", "-p", "podium-desktop"]))?;
+    run("build (shared with the test build)", &mut cargo(APP_BUILD))?;
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         return Err(
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). \
@@ -75,7 +84,8 @@ pub fn test(options: &TestOptions) -> Result {
         )
     })?;
     // One build for unit, integration and end-to-end tests: the E2E tests launch the very
-    // binary this builds (cargo builds a package's binaries for its integration tests).
+    // binary this builds (cargo builds a package's binaries for its integration tests), and
+    // `cargo xtask run` opens it without building again (see APP_BUILD).
     timed("build tests", &mut || {
         run(
             "build (tests and app)",
@@ -263,9 +273,19 @@ pub fn bench(which: Option<&str>) -> Result {
         packages.extend_from_slice(env::TEST_PACKAGES);
         env::ensure_packages(&packages)?;
         let driver = env::ensure_tauri_driver()?;
+        // The release app with the `bench` feature: it reports when its window is ready for
+        // typing and quits (`PODIUM_BENCH_READY`), a switch the shipped app does not have. The
+        // feature is the app crate's own, so only that crate is rebuilt for it.
         run(
-            "release build of the app",
-            &mut cargo(&["build", "--release", "-p", "podium-desktop"]),
+            "release build of the app (with the bench switch)",
+            &mut cargo(&[
+                "build",
+                "--release",
+                "-p",
+                "podium-desktop",
+                "--features",
+                "bench",
+            ]),
         )?;
         run(
             "build the window benchmark",
@@ -297,9 +317,9 @@ pub fn bench(which: Option<&str>) -> Result {
 pub fn measure() -> Result {
     let app = env::target_dir().join("release").join(APP_BIN);
     let deb_dir = env::repo_root().join("target").join("bundle");
-    if !app.exists() {
-        bundle(false)?;
-    }
+    // Always through the bundler: it rebuilds what changed (the window benchmark leaves an app
+    // with its bench switch in the same place), so the figures are the shipped app's.
+    bundle(false)?;
     println!("\n==> sizes");
     println!("    release binary   {}", format_size(file_size(&app)));
     if let Ok(entries) = std::fs::read_dir(&deb_dir) {

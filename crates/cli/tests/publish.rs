@@ -769,6 +769,7 @@ fn mastodon_connects_with_a_pasted_code_when_no_browser_can_reach_podium() {
             .map(|(_, v)| v.into_owned())
             .unwrap()
     };
+    podium_publish::http::install_tls();
     let page = reqwest::blocking::Client::new()
         .post(format!("{}/oauth/authorize", masto.url))
         .form(&[

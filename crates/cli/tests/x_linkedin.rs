@@ -31,6 +31,7 @@ fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
     }
     let (url, reader) = peers::sign_in_address(&mut child);
     // The browser: the sign-in page redirects to Podium's loopback listener.
+    podium_publish::http::install_tls();
     let browser = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

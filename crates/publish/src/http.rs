@@ -25,13 +25,30 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a whole request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a whole request may take: [`REQUEST_TIMEOUT`], or `PODIUM_HTTP_TIMEOUT_SECS` (the
-/// contract tests shorten it to see timeouts in seconds).
+/// How long a whole request may take: [`REQUEST_TIMEOUT`], or in debug builds
+/// `PODIUM_HTTP_TIMEOUT_SECS` (the contract tests, which run the debug `podium`, shorten it to
+/// see timeouts in seconds; the release app has no such switch).
 pub fn request_timeout() -> Duration {
-    std::env::var("PODIUM_HTTP_TIMEOUT_SECS")
+    #[cfg(debug_assertions)]
+    if let Some(secs) = std::env::var("PODIUM_HTTP_TIMEOUT_SECS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .map_or(REQUEST_TIMEOUT, Duration::from_secs)
+    {
+        return Duration::from_secs(secs);
+    }
+    REQUEST_TIMEOUT
+}
+
+/// Makes ring rustls's crypto provider for the process, once. reqwest is built without a
+/// provider of its own (one provider, not two, is linked: see the workspace `Cargo.toml`), and
+/// building a client before a provider is installed panics, so [`client`] calls this first; code
+/// that builds its own reqwest client (tests) calls it too.
+pub fn install_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // An error means a provider is installed already, and that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 /// The most Podium reads of an API's answer: no answer it expects comes near this, and a
@@ -80,6 +97,7 @@ pub fn secret_client() -> Client {
 }
 
 fn builder() -> reqwest::blocking::ClientBuilder {
+    install_tls();
     Client::builder()
         .user_agent(crate::USER_AGENT)
         .connect_timeout(CONNECT_TIMEOUT)

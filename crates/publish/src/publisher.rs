@@ -685,7 +685,9 @@ pub fn lock_path(db: &Path) -> PathBuf {
 }
 
 /// Fault injection for the crash tests: with `PODIUM_TEST_PAUSE_AT=<step>`, the publisher stops
-/// at that step (after everything before it is committed) and waits to be killed.
+/// at that step (after everything before it is committed) and waits to be killed. Debug builds
+/// only (the tests run the debug `podium`): the release app has no such switch.
+#[cfg(debug_assertions)]
 fn checkpoint(step: &str) {
     if std::env::var("PODIUM_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
         eprintln!("podium: paused at {step}");
@@ -694,3 +696,6 @@ fn checkpoint(step: &str) {
         }
     }
 }
+
+#[cfg(not(debug_assertions))]
+fn checkpoint(_step: &str) {}

@@ -24,6 +24,7 @@ pub fn free_port() -> u16 {
 }
 
 fn http() -> reqwest::blocking::Client {
+    podium_publish::http::install_tls();
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(20))
         .redirect(reqwest::redirect::Policy::none())

@@ -151,6 +151,7 @@ pub fn redirect_back(authorize_url: &str, code: &str) {
             .unwrap()
     };
     let target = format!("{}?code={code}&state={}", get("redirect_uri"), get("state"));
+    podium_publish::http::install_tls();
     std::thread::spawn(move || {
         let _ = reqwest::blocking::get(target);
     });
