@@ -10,11 +10,14 @@ use tauri::AppHandle;
 use crate::window;
 
 /// Whether closing the window keeps Podium running: yes once a tray icon is up (there is a
-/// way back besides starting Podium again, which also shows the window).
+/// way back besides starting Podium again, which also shows the window). Debug builds also
+/// keep running with `PODIUM_KEEP_RUNNING` set (a desktop without a tray, while developing);
+/// the release app has no such switch.
 static TRAY: AtomicBool = AtomicBool::new(false);
 
 pub fn keeps_running() -> bool {
-    TRAY.load(Ordering::Relaxed) || std::env::var_os("PODIUM_KEEP_RUNNING").is_some()
+    TRAY.load(Ordering::Relaxed)
+        || (cfg!(debug_assertions) && std::env::var_os("PODIUM_KEEP_RUNNING").is_some())
 }
 
 /// Puts Podium's icon in the tray (if the desktop has one; without, Podium still runs and a
