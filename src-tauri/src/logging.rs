@@ -97,7 +97,10 @@ fn prepare_day(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> i64 {
     if let Err(error) = private::create_file(&file) {
         eprintln!("Podium: cannot make {} private: {error}", file.display());
     }
-    let tomorrow = now.date_naive().succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
+    let tomorrow = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
     tomorrow.map_or(i64::MAX, |t| t.and_utc().timestamp())
 }
 
@@ -179,7 +182,9 @@ mod tests {
         assert_eq!(mode(&today), 0o600);
         let written = std::fs::read_to_string(&today).unwrap_or_default();
         assert!(written.contains("Podium started"), "{written}");
-        let files = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")).count();
+        let files = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .count();
         assert_eq!(files, 2, "the appender wrote to the file made for it");
     }
 }

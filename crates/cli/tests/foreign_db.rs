@@ -69,9 +69,17 @@ fn a_database_with_a_foreign_trigger_is_refused_by_the_cli_and_a_good_backup_rep
     assert!(add.status.success(), "{}", text(&add.stderr));
     let out = podium(&other, &["backups", "restore", db.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("did not make"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("did not make"),
+        "{}",
+        text(&out.stderr)
+    );
     let list = podium(&other, &["drafts", "list"]);
-    assert!(text(&list.stdout).contains("Mine"), "{}", text(&list.stdout));
+    assert!(
+        text(&list.stdout).contains("Mine"),
+        "{}",
+        text(&list.stdout)
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before, "the file was changed");
 
     // A good backup takes the altered database's place; the altered file is kept.
