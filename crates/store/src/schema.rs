@@ -15,7 +15,8 @@
 //! SQL is written by SQLite's FTS5 (not by Podium) and is not compared, so a database made with
 //! an older SQLite still opens; defensive mode keeps them out of reach of ordinary SQL.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use rusqlite::Connection;
 
@@ -94,12 +95,21 @@ pub(crate) fn differences(conn: &Connection, version: i64) -> Result<Vec<String>
     Ok(out)
 }
 
-/// The schema the migrations make at `version`, built in memory.
+/// The schema the migrations make at `version`, built in memory once per run (the app opens a
+/// connection per command).
 fn expected(version: i64) -> Result<Vec<Object>> {
+    static BUILT: Mutex<BTreeMap<i64, Vec<Object>>> = Mutex::new(BTreeMap::new());
+    if let Some(known) = BUILT.lock().ok().and_then(|b| b.get(&version).cloned()) {
+        return Ok(known);
+    }
     let mut conn = Connection::open_in_memory()?;
     crate::open::secure(&conn)?;
     migrate_to(&mut conn, version)?;
-    objects(&conn)
+    let schema = objects(&conn)?;
+    if let Ok(mut built) = BUILT.lock() {
+        built.insert(version, schema.clone());
+    }
+    Ok(schema)
 }
 
 fn objects(conn: &Connection) -> Result<Vec<Object>> {
