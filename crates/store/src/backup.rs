@@ -184,8 +184,8 @@ fn checked_source(file: &Path) -> Result<Connection> {
         check_source(&source, file, true)?;
         Ok(source)
     });
-    if checked.is_err() {
-        remove_made(&missing);
+    if let Err(refused) = &checked {
+        remove_made(refused, &missing);
     }
     checked
 }

@@ -188,8 +188,8 @@ impl Store {
 pub(crate) fn probe(path: &Path, full: bool) -> Result<()> {
     let missing = missing_side_files(path);
     let outcome = open_read_only(path).and_then(|conn| check_source(&conn, path, full));
-    if outcome.is_err() {
-        remove_made(&missing);
+    if let Err(refused) = &outcome {
+        remove_made(refused, &missing);
     }
     outcome
 }
@@ -203,8 +203,19 @@ pub(crate) fn missing_side_files(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Removes those of `files` a refused read-only look made (no Podium keeps a refused file open).
-pub(crate) fn remove_made(files: &[PathBuf]) {
+/// Removes those of `files` a read-only look made, when it refused the file as one no Podium
+/// keeps open (another program's, a newer Podium's, a damaged one, one with objects Podium did
+/// not make). After any other error (a busy database) they may be another Podium's, and stay.
+pub(crate) fn remove_made(refused: &Error, files: &[PathBuf]) {
+    if !matches!(
+        refused,
+        Error::NotPodium { .. }
+            | Error::NewerSchema { .. }
+            | Error::Corrupt { .. }
+            | Error::ForeignSchema { .. }
+    ) {
+        return;
+    }
     for file in files {
         if file.exists() {
             if let Err(error) = std::fs::remove_file(file) {
