@@ -14,7 +14,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::open::{
-    check_source, classify, missing_side_files, open_read_only, remove_made, secure, side_files,
+    check_source, classify, in_data_folder, missing_side_files, open_read_only, remove_made,
+    secure, side_files,
 };
 use crate::{private, Error, Result, Store};
 
@@ -41,12 +42,19 @@ impl Store {
         self.path.as_deref().map(Store::backup_dir_for)
     }
 
-    /// The backups folder, made (private) if it is missing.
+    /// The backups folder, made (private) if it is missing; beside Podium's own database an
+    /// existing one is tightened too.
     fn require_backup_dir(&self) -> Result<PathBuf> {
         let dir = self
             .backup_dir()
             .ok_or_else(|| Error::Invalid("a database in memory has no backups".to_owned()))?;
-        private::ensure_dir(&dir).map_err(|source| Error::Io {
+        let own = self.path.as_deref().is_some_and(in_data_folder);
+        let made = if own {
+            private::ensure_dir(&dir)
+        } else {
+            private::create_dir(&dir)
+        };
+        made.map_err(|source| Error::Io {
             action: "cannot create the folder",
             path: dir.clone(),
             source,

@@ -34,7 +34,7 @@ impl Store {
             })?;
             // Podium's own data folder is made private; the folder a `--db` file was put in
             // (the user's Documents, /tmp) is the user's business.
-            if dir.file_name().is_some_and(|n| n == crate::APP_ID) {
+            if in_data_folder(path) {
                 if let Err(error) = private::tighten_dir(dir) {
                     tracing::warn!(dir = %dir.display(), %error, "cannot make the folder private");
                 }
@@ -62,9 +62,13 @@ impl Store {
         for side in side_files(path) {
             private::tighten_or_warn(&side);
         }
-        for folder in [Store::backup_dir_for(path), Store::media_dir_for(path)] {
-            if folder.is_dir() {
-                private::tighten_tree(&folder);
+        // Beside Podium's own database, its folders and what is in them; beside a `--db` file
+        // a `backups` folder may be the user's own (Podium's backup files are 0600 anyway).
+        if in_data_folder(path) {
+            for folder in [Store::backup_dir_for(path), Store::media_dir_for(path)] {
+                if folder.is_dir() {
+                    private::tighten_tree(&folder);
+                }
             }
         }
         let conn = Connection::open(path).map_err(|e| classify(e, path))?;
@@ -117,6 +121,14 @@ impl Store {
         self.device = format!("{node:016x}");
         Ok(())
     }
+}
+
+/// Whether the database at `path` is in Podium's own data folder (named [`crate::APP_ID`]):
+/// that folder and Podium's folders in it are Podium's to make private.
+pub(crate) fn in_data_folder(path: &Path) -> bool {
+    path.parent()
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == crate::APP_ID)
 }
 
 /// The `-wal` and `-shm` files SQLite keeps beside the database at `path`.

@@ -130,16 +130,25 @@ fn folders_are_0700_and_files_0600_whatever_the_umask_and_old_ones_are_tightened
         drop(store);
     }
 
-    // A database given with --db in the user's own folder: that folder stays as it is, the
-    // files are private.
+    // A database given with --db in the user's own folder: that folder (and a `backups` folder
+    // the user keeps there) stays as it is; Podium's files are private.
     let documents = home.path().join("Documents");
     std::fs::create_dir(&documents).unwrap();
     set_mode(&documents, 0o755);
+    let theirs = documents.join("backups");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::write(theirs.join("holiday.jpg"), b"jpeg").unwrap();
+    set_mode(&theirs, 0o755);
+    set_mode(&theirs.join("holiday.jpg"), 0o644);
     let mine = documents.join("team.sqlite3");
-    let store = Store::open(&mine).unwrap();
+    let mut store = Store::open(&mine).unwrap();
     assert_mode(&documents, 0o755);
     assert_mode(&mine, 0o600);
     assert_mode(&side(&mine, "-wal"), 0o600);
+    let backup = store.backup_now().unwrap();
+    assert_mode(&backup.path, 0o600);
+    assert_mode(&theirs, 0o755);
+    assert_mode(&theirs.join("holiday.jpg"), 0o644);
     drop(store);
 
     // A backup restored over a database that cannot be opened: the new file is private.
