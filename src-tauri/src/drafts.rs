@@ -1,9 +1,9 @@
 //! The drafts database as the app holds it: opened once at start, shared by the commands, and
 //! a background pass that backs it up daily and checks every page.
 //!
-//! When the database cannot be opened (damaged, or written by a newer Podium) the app still
-//! starts: the window explains what happened and offers the backups, and the file is left as
-//! it was.
+//! When the database cannot be opened (damaged, written by a newer Podium, or holding schema
+//! objects Podium did not make) the app still starts: the window explains what happened and
+//! offers the backups, and the file is left as it was.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -27,7 +27,7 @@ enum Opened {
 /// Why the database is not open, as the window shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
-    /// `damaged`, `newer`, `foreign` or `other`.
+    /// `damaged`, `newer`, `foreign`, `altered` (schema objects Podium did not make) or `other`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -145,6 +145,7 @@ fn problem(error: &Error) -> Problem {
         Error::Corrupt { .. } => "damaged",
         Error::NewerSchema { .. } => "newer",
         Error::NotPodium { .. } => "foreign",
+        Error::ForeignSchema { .. } => "altered",
         _ => "other",
     };
     Problem {

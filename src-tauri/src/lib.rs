@@ -136,6 +136,13 @@ pub fn run() {
             plan::open_link,
         ])
         .setup(move |app| {
+            // The data folder (the database, backups, logs) is the user's alone: made 0700
+            // before anything is written into it, and tightened if an older Podium made it.
+            if let Some(folder) = db_path.parent() {
+                if let Err(error) = podium_store::private::ensure_dir(folder) {
+                    eprintln!("Podium: cannot make {} private: {error}", folder.display());
+                }
+            }
             logging::init(app.handle());
             let drafts = drafts::Drafts::open(db_path.clone());
             if let Ok(accounts) = drafts.with(|s| s.accounts()) {

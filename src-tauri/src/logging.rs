@@ -2,12 +2,17 @@
 //!
 //! Logs go to `<app log dir>/podium.<date>.log` (on Linux `~/.local/share/no.podium.desktop/logs`)
 //! and to stderr. `RUST_LOG` picks the level (default `info`). Secrets are never logged: the
-//! crates that handle them never pass them to `tracing`.
+//! crates that handle them never pass them to `tracing`. Logs still tell what the user did and
+//! when, so the folder is 0700 and every file 0600 whatever the umask (`podium_store::private`):
+//! each day's file is made private before the appender opens it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 
+use podium_store::private;
 use tauri::{AppHandle, Manager};
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_appender::rolling::{RollingFileAppender, RollingWriter, Rotation};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
 
 /// How many daily log files are kept.
@@ -64,16 +69,60 @@ fn init_at(dir: Option<PathBuf>) {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = ?dir, "Podium started");
 }
 
-fn file_appender(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
+/// The daily log files, each made private before the appender first writes to it.
+struct PrivateLogs {
+    appender: RollingFileAppender,
+    dir: PathBuf,
+    /// When the next day's file is due (seconds since the epoch, UTC midnight).
+    next_day: AtomicI64,
+}
+
+impl<'a> MakeWriter<'a> for PrivateLogs {
+    type Writer = RollingWriter<'a>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        let now = chrono::Utc::now();
+        if now.timestamp() >= self.next_day.load(Ordering::Relaxed) {
+            self.next_day
+                .store(prepare_day(&self.dir, now), Ordering::Relaxed);
+        }
+        self.appender.make_writer()
+    }
+}
+
+/// Creates the day's file (`podium.<date>.log`, the appender's daily name, in UTC) private, so
+/// the appender opens it as it is; returns when the next day starts.
+fn prepare_day(dir: &Path, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    let file = dir.join(format!("podium.{}.log", now.format("%Y-%m-%d")));
+    if let Err(error) = private::create_file(&file) {
+        eprintln!("Podium: cannot make {} private: {error}", file.display());
+    }
+    let tomorrow = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
+    tomorrow.map_or(i64::MAX, |t| t.and_utc().timestamp())
+}
+
+fn file_appender(dir: &Path) -> Result<PrivateLogs, tracing_appender::rolling::InitError> {
     // The appender prunes old files before it creates the folder: on a first start it would
-    // complain that the folder is missing.
-    let _ = std::fs::create_dir_all(dir);
-    RollingFileAppender::builder()
+    // complain that the folder is missing. Made here, private; files from before are tightened.
+    if let Err(error) = private::ensure_dir(dir) {
+        eprintln!("Podium: cannot make the log folder private: {error}");
+    }
+    private::tighten_tree(dir);
+    let next_day = prepare_day(dir, chrono::Utc::now());
+    let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("podium")
         .filename_suffix("log")
         .max_log_files(KEEP_LOG_FILES)
-        .build(dir)
+        .build(dir)?;
+    Ok(PrivateLogs {
+        appender,
+        dir: dir.to_owned(),
+        next_day: AtomicI64::new(next_day),
+    })
 }
 
 #[cfg(test)]
@@ -98,5 +147,44 @@ mod tests {
         assert!(logs.contains("the scheduler lost its clock"), "{logs}");
         assert!(logs.contains("backtrace"), "{logs}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_log_folder_is_0700_and_its_files_0600_and_old_ones_are_tightened() {
+        use std::io::Write;
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        };
+        let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = home.path().join("no.podium.desktop").join("logs");
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let old = dir.join("podium.2020-01-01.log");
+        std::fs::write(&old, b"yesterday").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+
+        let logs = file_appender(&dir).unwrap_or_else(|e| panic!("{e}"));
+        logs.make_writer()
+            .write_all(b"Podium started\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(mode(&old), 0o600);
+        let today = dir.join(format!(
+            "podium.{}.log",
+            chrono::Utc::now().format("%Y-%m-%d")
+        ));
+        assert_eq!(mode(&today), 0o600);
+        let written = std::fs::read_to_string(&today).unwrap_or_default();
+        assert!(written.contains("Podium started"), "{written}");
+        let files = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .count();
+        assert_eq!(files, 2, "the appender wrote to the file made for it");
     }
 }

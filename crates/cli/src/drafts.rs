@@ -299,12 +299,21 @@ pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
                     safety.path.display()
                 )?;
             }
-            Err(podium_store::Error::Corrupt { .. }) => {
+            // A database that cannot be opened (damaged, or holding objects Podium did not
+            // make) is kept aside and the backup takes its place.
+            Err(
+                refused @ (podium_store::Error::Corrupt { .. }
+                | podium_store::Error::ForeignSchema { .. }),
+            ) => {
                 let aside = Store::restore_over(db, &file)?;
+                let what = match refused {
+                    podium_store::Error::Corrupt { .. } => "damaged",
+                    _ => "altered",
+                };
                 match aside {
                     Some(aside) => writeln!(
                         out,
-                        "restored {}; the damaged database was kept as {}",
+                        "restored {}; the {what} database was kept as {}",
                         file.display(),
                         aside.display()
                     )?,

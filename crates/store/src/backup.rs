@@ -1,17 +1,23 @@
 //! Backups through SQLite's online backup API: a consistent copy taken while the app runs.
 //!
 //! The app takes one a day (kept: the newest [`KEEP_BACKUPS`]); before a restore replaces the
-//! database, the current content is itself backed up, so a restore can be undone.
+//! database, the current content is itself backed up, so a restore can be undone. A file to be
+//! restored is checked like a database being opened (a damaged one, a newer Podium's, one
+//! holding schema objects Podium did not make is refused) on the very connection it is then
+//! copied from, before anything is replaced. The backups folder and its files are private.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::backup::Progress;
-use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use rusqlite::backup::StepResult;
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::open::probe;
-use crate::{Error, Result, Store};
+use crate::open::{
+    check_source, classify, in_data_folder, missing_side_files, open_read_only, remove_made,
+    secure, side_files,
+};
+use crate::{private, Error, Result, Store};
 
 /// Daily backups kept.
 pub const KEEP_BACKUPS: usize = 7;
@@ -36,9 +42,24 @@ impl Store {
         self.path.as_deref().map(Store::backup_dir_for)
     }
 
+    /// The backups folder, made (private) if it is missing; beside Podium's own database an
+    /// existing one is tightened too.
     fn require_backup_dir(&self) -> Result<PathBuf> {
-        self.backup_dir()
-            .ok_or_else(|| Error::Invalid("a database in memory has no backups".to_owned()))
+        let dir = self
+            .backup_dir()
+            .ok_or_else(|| Error::Invalid("a database in memory has no backups".to_owned()))?;
+        let own = self.path.as_deref().is_some_and(in_data_folder);
+        let made = if own {
+            private::ensure_dir(&dir)
+        } else {
+            private::create_dir(&dir)
+        };
+        made.map_err(|source| Error::Io {
+            action: "cannot create the folder",
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(dir)
     }
 
     /// Takes today's backup unless there is one already, then keeps the newest
@@ -59,7 +80,7 @@ impl Store {
     }
 
     /// Writes a consistent copy of the database to `file` (written next to it first, then
-    /// renamed, so a half-written backup never looks like a good one).
+    /// renamed, so a half-written backup never looks like a good one). The file is private.
     pub fn backup_to(&self, file: &Path) -> Result<Backup> {
         let io = |action, path: &Path| {
             let path = path.to_owned();
@@ -70,10 +91,14 @@ impl Store {
             }
         };
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io("cannot create the folder", dir))?;
+            private::create_dir(dir).map_err(io("cannot create the folder", dir))?;
         }
         let partial = file.with_extension("partial");
-        self.conn.backup(MAIN_DB, &partial, None::<fn(Progress)>)?;
+        private::create_file(&partial).map_err(io("cannot write the backup", &partial))?;
+        let mut copy = Connection::open(&partial)?;
+        secure(&copy)?;
+        transfer(&self.conn, &mut copy)?;
+        drop(copy);
         std::fs::rename(&partial, file).map_err(io("cannot write the backup", file))?;
         tracing::info!(file = %file.display(), "backup written");
         describe(file)
@@ -101,21 +126,23 @@ impl Store {
     /// damaged or newer one is refused); the current content is backed up as
     /// `before-restore-….sqlite3`, returned here, so the restore can be undone.
     pub fn restore_backup(&mut self, file: &Path) -> Result<Backup> {
-        probe(file, true)?;
+        let source = checked_source(file)?;
         let dir = self.require_backup_dir()?;
         let stamp = self.now().format("%Y-%m-%d-%H%M%S").to_string();
         let safety =
             self.backup_to(&dir.join(format!("{BEFORE_RESTORE_PREFIX}{stamp}{SUFFIX}")))?;
-        self.conn.restore(MAIN_DB, file, None::<fn(Progress)>)?;
+        transfer(&source, &mut self.conn)?;
+        drop(source);
         self.reload()?;
         tracing::info!(from = %file.display(), "backup restored");
         Ok(safety)
     }
 
-    /// Restores a backup over a database that cannot be opened (a damaged one): the damaged
-    /// file is kept next to it as `….damaged-<time>`, never deleted. Returns where it went.
+    /// Restores a backup over a database that cannot be opened (a damaged one, one holding
+    /// objects Podium did not make): that file is kept next to it as `….damaged-<time>`, never
+    /// deleted. Returns where it went.
     pub fn restore_over(db: &Path, file: &Path) -> Result<Option<PathBuf>> {
-        probe(file, true)?;
+        let source = checked_source(file)?;
         let kept = if db.exists() {
             let stamp = Utc::now().format("%Y%m%d-%H%M%S");
             let aside = db.with_extension(format!("sqlite3.damaged-{stamp}"));
@@ -124,19 +151,74 @@ impl Store {
                 path: db.to_owned(),
                 source,
             })?;
+            private::tighten_or_warn(&aside);
             for ext in ["sqlite3-wal", "sqlite3-shm"] {
                 let side = db.with_extension(ext);
                 if side.exists() {
-                    let _ = std::fs::rename(&side, aside.with_extension(format!("{ext}.damaged")));
+                    let kept = aside.with_extension(format!("{ext}.damaged"));
+                    if std::fs::rename(&side, &kept).is_ok() {
+                        private::tighten_or_warn(&kept);
+                    }
                 }
             }
             Some(aside)
         } else {
             None
         };
-        let source = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        source.backup(MAIN_DB, db, None::<fn(Progress)>)?;
+        private::create_file(db).map_err(|source| Error::Io {
+            action: "cannot create the database",
+            path: db.to_owned(),
+            source,
+        })?;
+        let mut target = Connection::open(db).map_err(|e| classify(e, db))?;
+        secure(&target)?;
+        transfer(&source, &mut target)?;
+        drop(target);
+        for side in side_files(db) {
+            private::tighten_or_warn(&side);
+        }
         Ok(kept)
+    }
+}
+
+/// Opens a file to restore and checks it (header, schema, every page) inside one read
+/// transaction, which stays open so the copy taken from it is what was checked.
+fn checked_source(file: &Path) -> Result<Connection> {
+    let missing = missing_side_files(file);
+    let checked = open_read_only(file).and_then(|source| {
+        source
+            .execute_batch("BEGIN; SELECT count(*) FROM sqlite_schema;")
+            .map_err(|e| classify(e, file))?;
+        check_source(&source, file, true)?;
+        Ok(source)
+    });
+    if let Err(refused) = &checked {
+        remove_made(refused, &missing);
+    }
+    checked
+}
+
+/// Copies every page of `from` into `to` (SQLite's online backup), waiting a little while a
+/// writer holds the source.
+fn transfer(from: &Connection, to: &mut Connection) -> Result<()> {
+    let copy = rusqlite::backup::Backup::new(from, to)?;
+    let mut waits = 0;
+    loop {
+        match copy.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if waits < 50 => {
+                waits += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            // Still busy, or a result this rusqlite does not name.
+            _ => {
+                return Err(Error::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the database stayed busy during the copy".to_owned()),
+                )))
+            }
+        }
     }
 }
 

@@ -33,6 +33,20 @@ pub enum Error {
     )]
     NotPodium { path: PathBuf },
 
+    #[error(
+        "the database {path} holds schema objects Podium did not make: {found}. It was not \
+         opened and was left untouched, because such objects can run SQL whenever Podium reads \
+         or writes. If you did not add them yourself, someone may have tampered with the file. \
+         Restore a backup from {backups} (in the app: Settings → Restore from backup; in a \
+         terminal: `podium backups restore FILE`), or move the file away to start empty."
+    )]
+    ForeignSchema {
+        path: PathBuf,
+        backups: PathBuf,
+        /// What differs, e.g. `trigger "copy_drafts", index "drafts_by_text"`.
+        found: String,
+    },
+
     #[error("cannot find the user's data folder (is $HOME set?)")]
     NoDataDir,
 

@@ -4,7 +4,8 @@
 //! Everything a leader types ends up here, so the rules are strict: every change commits in one
 //! transaction together with its change-log row; nothing is ever deleted outright (drafts
 //! become tombstones, restoring a revision is a new revision); a database this build cannot
-//! read — damaged, or written by a newer Podium — is refused and left exactly as it was.
+//! read — damaged, written by a newer Podium, or holding schema objects Podium did not make —
+//! is refused and left exactly as it was; its files are private to the user (see [`private`]).
 //! This crate never talks to the network and knows nothing about Tauri.
 
 mod accounts;
@@ -17,7 +18,9 @@ mod log;
 mod migrate;
 mod open;
 mod outbox;
+pub mod private;
 mod revisions;
+mod schema;
 mod search;
 mod settings;
 mod transfer;
@@ -82,6 +85,11 @@ impl Store {
         db.parent()
             .unwrap_or_else(|| Path::new("."))
             .join("backups")
+    }
+
+    /// The folder beside the database at `db` where media files go (private, like the rest).
+    pub fn media_dir_for(db: &Path) -> PathBuf {
+        db.parent().unwrap_or_else(|| Path::new(".")).join("media")
     }
 
     /// The file this store was opened from (`None` in memory).

@@ -1,21 +1,24 @@
 //! Opening the database: the one function that sets the pragmas, refuses what it cannot read
-//! without touching it, migrates, and loads this device's clock.
+//! or did not make without touching it, keeps the files private, migrates, and loads this
+//! device's clock.
 
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use podium_core::clock::{Clock, Stamp};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use crate::migrate::{self, APPLICATION_ID, SCHEMA_VERSION};
-use crate::{Error, Result, Store};
+use crate::{private, schema, Error, Result, Store};
 
 impl Store {
     /// Opens (or creates) the database at `path`, migrating it to this build's schema.
     ///
     /// A file this build cannot use is refused and left byte for byte as it was: one written by
     /// a newer Podium ([`Error::NewerSchema`]), a damaged one ([`Error::Corrupt`], which says
-    /// where the backups are), another program's database ([`Error::NotPodium`]).
+    /// where the backups are), another program's database ([`Error::NotPodium`]), one holding
+    /// schema objects Podium did not make ([`Error::ForeignSchema`]).
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_with(path, PageCheck::UpTo(FULL_CHECK_AT_OPEN))
     }
@@ -24,11 +27,18 @@ impl Store {
     /// app opens with [`PageCheck::Header`] and checks every page in the background.
     pub fn open_with(path: &Path, check: PageCheck) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            private::create_dir(dir).map_err(|source| Error::Io {
                 action: "cannot create the folder",
                 path: dir.to_owned(),
                 source,
             })?;
+            // Podium's own data folder is made private; the folder a `--db` file was put in
+            // (the user's Documents, /tmp) is the user's business.
+            if in_data_folder(path) {
+                if let Err(error) = private::tighten_dir(dir) {
+                    tracing::warn!(dir = %dir.display(), %error, "cannot make the folder private");
+                }
+            }
         }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if bytes > 0 {
@@ -38,8 +48,35 @@ impl Store {
             };
             probe(path, full)?;
         }
+        // The file is Podium's (or new): private before SQLite opens it, so the `-wal` and
+        // `-shm` it makes copy private permissions.
+        if path.exists() {
+            private::tighten_or_warn(path);
+        } else {
+            private::create_file(path).map_err(|source| Error::Io {
+                action: "cannot create the database",
+                path: path.to_owned(),
+                source,
+            })?;
+        }
+        for side in side_files(path) {
+            private::tighten_or_warn(&side);
+        }
+        // Beside Podium's own database, its folders and what is in them; beside a `--db` file
+        // a `backups` folder may be the user's own (Podium's backup files are 0600 anyway).
+        if in_data_folder(path) {
+            for folder in [Store::backup_dir_for(path), Store::media_dir_for(path)] {
+                if folder.is_dir() {
+                    private::tighten_tree(&folder);
+                }
+            }
+        }
         let conn = Connection::open(path).map_err(|e| classify(e, path))?;
-        Store::setup(conn, Some(path.to_owned()))
+        let store = Store::setup(conn, Some(path.to_owned()))?;
+        for side in side_files(path) {
+            private::tighten_or_warn(&side);
+        }
+        Ok(store)
     }
 
     /// A fresh database in memory (tests).
@@ -49,6 +86,12 @@ impl Store {
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         let at = path.clone().unwrap_or_default();
+        secure(&conn).map_err(|e| classify(e, &at))?;
+        if path.is_some() {
+            // Again on the connection that will write: the file may have changed since the
+            // read-only probe, and nothing has been written yet.
+            inspect(&conn, &at)?;
+        }
         configure(&conn).map_err(|e| classify(e, &at))?;
         migrate::migrate(&mut conn).map_err(|e| match e {
             Error::Sqlite(e) => classify(e, &at),
@@ -78,6 +121,33 @@ impl Store {
         self.device = format!("{node:016x}");
         Ok(())
     }
+}
+
+/// Whether the database at `path` is in Podium's own data folder (named [`crate::APP_ID`]):
+/// that folder and Podium's folders in it are Podium's to make private.
+pub(crate) fn in_data_folder(path: &Path) -> bool {
+    path.parent()
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == crate::APP_ID)
+}
+
+/// The `-wal` and `-shm` files SQLite keeps beside the database at `path`.
+pub(crate) fn side_files(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    })
+}
+
+/// What every connection gets before it reads anything: SQLite's defensive mode (no writing to
+/// the schema or to the search index's shadow tables by hand, no corrupting pragmas) and an
+/// untrusted schema (SQL in triggers, views and indexes may not call functions with side
+/// effects). Podium's schema needs neither; a file someone tampered with is held back by both.
+pub(crate) fn secure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    Ok(())
 }
 
 /// The pragmas every connection gets (DESIGN.md §5).
@@ -125,13 +195,76 @@ impl Store {
 }
 
 /// Checks an existing file read-only before anything can write to it: that it is a Podium
-/// database of a schema this build knows, and (with `full`) that every page reads.
+/// database of a schema this build knows, holding nothing Podium did not make, and (with
+/// `full`) that every page reads.
 pub(crate) fn probe(path: &Path, full: bool) -> Result<()> {
+    let missing = missing_side_files(path);
+    let outcome = open_read_only(path).and_then(|conn| check_source(&conn, path, full));
+    if let Err(refused) = &outcome {
+        remove_made(refused, &missing);
+    }
+    outcome
+}
+
+/// The `-wal` and `-shm` beside `path` that do not exist yet. A read-only look at a database in
+/// WAL mode makes them (empty); a file that is refused should be left as it was found.
+pub(crate) fn missing_side_files(path: &Path) -> Vec<PathBuf> {
+    side_files(path)
+        .into_iter()
+        .filter(|side| !side.exists())
+        .collect()
+}
+
+/// Removes those of `files` a read-only look made, when it refused the file as one no Podium
+/// keeps open (another program's, a newer Podium's, a damaged one, one with objects Podium did
+/// not make). After any other error (a busy database) they may be another Podium's, and stay.
+pub(crate) fn remove_made(refused: &Error, files: &[PathBuf]) {
+    if !matches!(
+        refused,
+        Error::NotPodium { .. }
+            | Error::NewerSchema { .. }
+            | Error::Corrupt { .. }
+            | Error::ForeignSchema { .. }
+    ) {
+        return;
+    }
+    for file in files {
+        if file.exists() {
+            if let Err(error) = std::fs::remove_file(file) {
+                tracing::warn!(file = %file.display(), %error, "cannot remove a file SQLite made");
+            }
+        }
+    }
+}
+
+/// A read-only connection to a file Podium has not checked yet (a database, a backup).
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| classify(e, path))?;
+    secure(&conn).map_err(|e| classify(e, path))?;
+    Ok(conn)
+}
+
+/// [`probe`] on a connection already open.
+pub(crate) fn check_source(conn: &Connection, path: &Path, full: bool) -> Result<()> {
+    inspect(conn, path)?;
+    if full {
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(|e| classify(e, path))?;
+        if verdict != "ok" {
+            return Err(corrupt(path, verdict));
+        }
+    }
+    Ok(())
+}
+
+/// Reads the header and the schema (never writes): another program's file, a newer Podium's,
+/// or one with schema objects Podium did not make is refused.
+fn inspect(conn: &Connection, path: &Path) -> Result<()> {
     let read = || -> rusqlite::Result<(i64, i64, i64)> {
         let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -151,15 +284,23 @@ pub(crate) fn probe(path: &Path, full: bool) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    if full {
-        let verdict: String = conn
-            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-            .map_err(|e| classify(e, path))?;
-        if verdict != "ok" {
-            return Err(corrupt(path, verdict));
-        }
+    let found = schema::differences(conn, version).map_err(|e| match e {
+        Error::Sqlite(e) => classify(e, path),
+        other => other,
+    })?;
+    if found.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    const SHOWN: usize = 5;
+    let mut list = found[..found.len().min(SHOWN)].join(", ");
+    if found.len() > SHOWN {
+        list.push_str(&format!(" and {} more", found.len() - SHOWN));
+    }
+    Err(Error::ForeignSchema {
+        path: path.to_owned(),
+        backups: Store::backup_dir_for(path),
+        found: list,
+    })
 }
 
 fn corrupt(path: &Path, detail: String) -> Error {
