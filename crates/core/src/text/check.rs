@@ -191,6 +191,15 @@ pub struct Report {
     pub commentary: Option<String>,
 }
 
+impl Report {
+    /// Whether the post can go out as it is: the network's verdict is valid and no warning is
+    /// an error. (They differ for a post of only whitespace on X: valid to twitter-text, yet
+    /// empty.)
+    pub fn postable(&self) -> bool {
+        self.valid && !self.warnings.iter().any(|w| w.severity == Severity::Error)
+    }
+}
+
 fn t(lang: Lang, en: String, nb: String) -> String {
     match lang {
         Lang::En => en,
@@ -1067,6 +1076,7 @@ mod tests {
         assert!(r.valid, "twitter-text 3.1.0 calls it valid");
         assert_eq!(r.warnings[0].code, "empty");
         assert_eq!(r.warnings[0].severity, Severity::Error);
+        assert!(!r.postable(), "the empty error still holds it back");
         assert!(!check("", Network::X, &Options::default()).valid);
         for network in [
             Network::Bluesky,
