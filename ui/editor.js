@@ -32,6 +32,16 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let variants = {};
   let editing = "main";
   const perf = (window.__podiumPerf = { keystrokes: [], parts: [] });
+  // The most characters (code points) a text may have: Rust's MAX_TEXT_CHARS, told by
+  // app_info. Until it has answered nothing is refused here (the check refuses it anyway).
+  let maxChars = Infinity;
+  api
+    .appInfo()
+    .then((info) => {
+      if (info.max_text_chars > 0) maxChars = info.max_text_chars;
+    })
+    .catch(() => {});
+  let warnedOverCap = false;
 
   const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
 
@@ -120,9 +130,70 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     langFollowsText = follow;
   }
 
+  // ----- the cap on a text's length -----
+
+  /** Code points in `s`, as the cap counts them: UTF-16 units less the surrogate pairs. */
+  function codePoints(s) {
+    return s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+  }
+  // A text of no more UTF-16 units than the cap is within it (a code point is 1 or 2 units).
+  const overCap = (s) => s.length > maxChars && codePoints(s) > maxChars;
+
+  /** Says that input was refused, and why: nothing is ever cut off without saying so. */
+  function refuseInput(text) {
+    onError(t("editor.tooLong", { n: codePoints(text), max: maxChars }));
+  }
+
+  // Typing, pasting or dropping that would take the text past the cap is refused whole, with
+  // a note (never cut to fit: a silently shortened paste loses words no one sees go).
+  let beforeInput = null; // the text and selection just before an edit
+  el.textarea.addEventListener("beforeinput", (event) => {
+    const { selectionStart, selectionEnd } = el.textarea;
+    beforeInput = { value: el.textarea.value, selectionStart, selectionEnd };
+    if (!event.inputType.startsWith("insert")) return;
+    const data = event.data ?? event.dataTransfer?.getData("text/plain") ?? "";
+    const { selectionStart: from, selectionEnd: to, value } = el.textarea;
+    if (value.length - (to - from) + data.length <= maxChars) return;
+    const next = value.slice(0, from) + data + value.slice(to);
+    if (overCap(next)) {
+      event.preventDefault();
+      beforeInput = null;
+      refuseInput(next);
+    }
+  });
+
+  /** After an edit the cap did not see coming (the input event's data was unknown): undoes it
+   *  and says so. True when it did. */
+  function undoPastCap() {
+    const before = beforeInput;
+    beforeInput = null;
+    const value = el.textarea.value;
+    if (before === null || !overCap(value) || overCap(before.value)) return false;
+    el.textarea.value = before.value;
+    el.textarea.setSelectionRange(before.selectionStart, before.selectionEnd);
+    refuseInput(value);
+    return true;
+  }
+
+  /** A text loaded over the cap (an older or imported draft) is not checked until it is
+   *  shortened; the note says so once. */
+  function checkable() {
+    const over = [mainText, ...Object.values(variants)].find(overCap);
+    if (over === undefined) {
+      warnedOverCap = false;
+      return true;
+    }
+    if (!warnedOverCap) {
+      warnedOverCap = true;
+      onError(t("editor.overCap", { n: codePoints(over), max: maxChars }));
+    }
+    return false;
+  }
+
   // ----- checking -----
 
   async function check(started) {
+    if (!checkable()) return;
     const mine = ++ticket;
     const text = el.textarea.value;
     const sent = performance.now();
@@ -409,6 +480,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   fillStates();
 
   el.textarea.addEventListener("input", (event) => {
+    if (undoPastCap()) return;
     const started = event.timeStamp || performance.now();
     if (editing === "main") {
       mainText = el.textarea.value;

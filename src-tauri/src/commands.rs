@@ -53,8 +53,27 @@ fn mastodon_options(options: &Options) -> Options {
 /// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
 /// networks are checked side by side: this runs on every keystroke.
 /// A network with its own version of the draft is checked on that version.
+/// A text (or version) over the cap (`podium_core::text::MAX_TEXT_CHARS`) is refused, saying so.
 #[tauri::command(async)]
 pub fn check_post(
+    text: String,
+    lang: Option<String>,
+    variants: Option<BTreeMap<Network, String>>,
+) -> Answer<Vec<Report>> {
+    within_cap(&text, variants.as_ref())?;
+    Ok(check_all(text, lang, variants))
+}
+
+/// Refuses a text or a network's version longer than the cap, with the reason.
+fn within_cap(text: &str, variants: Option<&BTreeMap<Network, String>>) -> Answer<()> {
+    let versions = variants.into_iter().flat_map(|v| v.values());
+    std::iter::once(text)
+        .chain(versions.map(String::as_str))
+        .try_for_each(podium_core::text::within_cap)
+        .map_err(|e| e.to_string())
+}
+
+fn check_all(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
@@ -112,33 +131,91 @@ struct CheckRequest {
     variants: Option<BTreeMap<Network, String>>,
 }
 
+/// The origins of the app's own page: `tauri://localhost` (Linux, macOS), and
+/// `http(s)://tauri.localhost` (Windows, where the page is served under that name).
+const APP_ORIGINS: [&str; 3] = [
+    "tauri://localhost",
+    "http://tauri.localhost",
+    "https://tauri.localhost",
+];
+
+/// The most bytes a check request may carry: the text and five versions at the cap, each
+/// escaped in JSON at its worst (`\uXXXX\uXXXX`, 12 bytes a character), and room to spare.
+const MAX_CHECK_BODY: usize = 8 << 20;
+
+/// Whether a request with this `Origin` may be answered.
+///
+/// Only the app's own page: any other origin (a page that is not the app's) and `null` (the
+/// origin of sandboxed frames, `data:` and `file:` pages) are refused before any work is done,
+/// so no content but the app's can make the app check texts (and spend its time) for it.
+/// A request with no `Origin` at all is taken: browsers attach one to every cross-origin
+/// request and every `POST`, so none comes from another page, and WebKitGTK has left it out
+/// for requests from the app's page to a custom scheme (wry issue 366); only webviews of this
+/// app can reach the `podium:` scheme at all.
+fn origin_allowed(origin: Option<&[u8]>) -> bool {
+    origin.is_none_or(|o| APP_ORIGINS.iter().any(|app| app.as_bytes() == o))
+}
+
 /// The `podium:` scheme: `POST podium://localhost/check` with a [`CheckRequest`] answers what
 /// [`check_post`] answers. The editor calls it synchronously on every keystroke, so the
 /// counters and highlights are drawn in the same frame as the character typed (an `invoke`
 /// answers only after WebKit has laid out and painted the text once more, ≈ 7 ms later for a
-/// 3,000-character post). The check is pure and bounded (linear in the text), so the wait is
-/// short: ≈ 1 ms.
+/// 3,000-character post). The check is pure and bounded (linear in the text, and the text is
+/// capped), so the wait is short: ≈ 1 ms.
+///
+/// Only the app's own page is answered ([`origin_allowed`]: 403 otherwise), and every answer
+/// says `X-Content-Type-Options: nosniff`, so an answer is never read as another type than
+/// it says (a script, a page).
 pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+    let origin = request
+        .headers()
+        .get(tauri::http::header::ORIGIN)
+        .map(|o| o.as_bytes());
     let response = tauri::http::Response::builder()
-        .header("Access-Control-Allow-Origin", "*")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Vary", "Origin");
+    if !origin_allowed(origin) {
+        let seen = String::from_utf8_lossy(origin.unwrap_or_default());
+        tracing::warn!(origin = %seen, "the podium: scheme refused a request from another origin");
+        return response
+            .status(403)
+            .header("Content-Type", "text/plain")
+            .body(
+                format!("the podium: scheme answers only the app's own page, not {seen}")
+                    .into_bytes(),
+            )
+            .unwrap_or_default();
+    }
+    // The page's own origin, echoed (or any, when the webview sent none: see origin_allowed).
+    let allow = origin.map_or("*".into(), String::from_utf8_lossy);
+    let response = response
+        .header("Access-Control-Allow-Origin", allow.as_ref())
         .header("Access-Control-Allow-Headers", "Content-Type");
     let answer = match (request.method().as_str(), request.uri().path()) {
         ("OPTIONS", _) => Ok(Vec::new()),
+        ("POST", "/check") if request.body().len() > MAX_CHECK_BODY => Err((
+            413,
+            format!(
+                "a check request may carry at most {MAX_CHECK_BODY} bytes; this one has {}",
+                request.body().len()
+            ),
+        )),
         ("POST", "/check") => serde_json::from_slice::<CheckRequest>(request.body())
-            .map_err(|e| format!("a check needs {{text, lang, variants}}: {e}"))
+            .map_err(|e| (400, format!("a check needs {{text, lang, variants}}: {e}")))
             .and_then(|r| {
-                serde_json::to_vec(&check_post(r.text, r.lang, r.variants))
-                    .map_err(|e| e.to_string())
+                within_cap(&r.text, r.variants.as_ref()).map_err(|e| (413, e))?;
+                serde_json::to_vec(&check_all(r.text, r.lang, r.variants))
+                    .map_err(|e| (500, e.to_string()))
             }),
-        (method, path) => Err(format!("no {method} {path} here")),
+        (method, path) => Err((400, format!("no {method} {path} here"))),
     };
     let built = match answer {
         Ok(body) => response
             .status(200)
             .header("Content-Type", "application/json")
             .body(body),
-        Err(message) => response
-            .status(400)
+        Err((status, message)) => response
+            .status(status)
             .header("Content-Type", "text/plain")
             .body(message.into_bytes()),
     };
@@ -207,6 +284,8 @@ pub struct AppInfo {
     maintenance: Option<String>,
     /// The OS's language for messages (`nb`, `en`, …), for a UI that follows the system.
     language: String,
+    /// The most characters a text may have (the editor refuses more, saying so).
+    max_text_chars: usize,
 }
 
 #[tauri::command]
@@ -225,6 +304,7 @@ pub fn app_info(app: AppHandle, drafts: State<'_, Drafts>) -> AppInfo {
         problem: drafts.problem(),
         maintenance: drafts.maintenance_problem(),
         language: system_language(|name| std::env::var(name).ok()),
+        max_text_chars: podium_core::text::MAX_TEXT_CHARS,
     }
 }
 
@@ -273,12 +353,109 @@ mod tests {
         assert_eq!(with(&[]), "en");
     }
 
+    /// A request as the app's page sends it on Linux (origin `tauri://localhost`).
     fn request(method: &str, path: &str, body: &str) -> tauri::http::Request<Vec<u8>> {
-        tauri::http::Request::builder()
+        request_from(Some("tauri://localhost"), method, path, body)
+    }
+
+    fn request_from(
+        origin: Option<&str>,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> tauri::http::Request<Vec<u8>> {
+        let mut builder = tauri::http::Request::builder()
             .method(method)
-            .uri(format!("podium://localhost{path}"))
-            .body(body.as_bytes().to_vec())
-            .unwrap()
+            .uri(format!("podium://localhost{path}"));
+        if let Some(origin) = origin {
+            builder = builder.header("Origin", origin);
+        }
+        builder.body(body.as_bytes().to_vec()).unwrap()
+    }
+
+    const CHECK: &str = r#"{"text":"Hei #ledelse","lang":"en","variants":{}}"#;
+
+    #[test]
+    fn the_scheme_refuses_pages_that_are_not_the_apps_before_checking() {
+        for origin in [
+            "https://evil.example",
+            "null",
+            "",
+            "http://localhost",
+            "tauri://localhost.evil.example",
+            "http://tauri.localhost:8080",
+        ] {
+            for method in ["POST", "OPTIONS"] {
+                let answer = scheme(&request_from(Some(origin), method, "/check", CHECK));
+                assert_eq!(answer.status(), 403, "{method} from {origin:?}");
+                assert!(
+                    !answer.headers().contains_key("Access-Control-Allow-Origin"),
+                    "{origin:?}"
+                );
+                let body = String::from_utf8_lossy(answer.body()).into_owned();
+                assert!(body.contains("only the app's own page"), "{body}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_scheme_answers_the_apps_page_on_every_platform_and_without_an_origin() {
+        for origin in [
+            Some("tauri://localhost"),
+            Some("http://tauri.localhost"),
+            Some("https://tauri.localhost"),
+            None,
+        ] {
+            let answer = scheme(&request_from(origin, "POST", "/check", CHECK));
+            assert_eq!(answer.status(), 200, "{origin:?}");
+            assert_eq!(
+                answer.headers()["Access-Control-Allow-Origin"],
+                origin.unwrap_or("*"),
+                "{origin:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_answer_of_the_scheme_says_nosniff() {
+        for (origin, method, path, body) in [
+            (Some("tauri://localhost"), "POST", "/check", CHECK),
+            (Some("tauri://localhost"), "POST", "/check", "not json"),
+            (Some("tauri://localhost"), "GET", "/drafts", ""),
+            (Some("https://evil.example"), "POST", "/check", CHECK),
+        ] {
+            let answer = scheme(&request_from(origin, method, path, body));
+            assert_eq!(
+                answer.headers()["X-Content-Type-Options"],
+                "nosniff",
+                "{method} {path} from {origin:?}: {}",
+                answer.status()
+            );
+        }
+    }
+
+    #[test]
+    fn a_text_over_the_cap_is_refused_with_the_reason() {
+        let max = podium_core::text::MAX_TEXT_CHARS;
+        let long = "ø".repeat(max + 1);
+        let body = serde_json::json!({ "text": long, "lang": "en" }).to_string();
+        let answer = scheme(&request("POST", "/check", &body));
+        assert_eq!(answer.status(), 413);
+        let message = String::from_utf8_lossy(answer.body()).into_owned();
+        assert!(message.contains("at most 100000"), "{message}");
+        // A network's own version is capped too, and the command says the same.
+        let variants = BTreeMap::from([(Network::Linkedin, long.clone())]);
+        let err = check_post("Kort".into(), None, Some(variants)).unwrap_err();
+        assert!(err.contains("at most 100000"), "{err}");
+        // At the cap the text is still checked.
+        assert!(check_post("ø".repeat(max), None, None).is_ok());
+        let huge = vec![b' '; MAX_CHECK_BODY + 1];
+        let answer = scheme(&request(
+            "POST",
+            "/check",
+            std::str::from_utf8(&huge).unwrap(),
+        ));
+        assert_eq!(answer.status(), 413);
     }
 
     #[test]
@@ -298,8 +475,8 @@ mod tests {
         assert_eq!(x["hashtags"], serde_json::json!(["ledelse"]));
         assert_eq!(
             answer.headers()["Access-Control-Allow-Origin"],
-            "*",
-            "the page's origin is tauri://localhost"
+            "tauri://localhost",
+            "the page's own origin, echoed"
         );
     }
 

@@ -132,6 +132,8 @@ export default {
   "goal.reputation": "Reputation",
   "goal.add": "Add a goal…",
   "goal.prompt": "Name the new goal",
+  "editor.tooLong": "Not added: the text would be {n} characters, and Podium takes at most {max}. Shorten it, or split it into several drafts.",
+  "editor.overCap": "This text has {n} characters, more than the {max} Podium checks: shorten it to see the checks again.",
   "editor.text": "Post text",
   "editor.placeholder": "What do you want to say? Write it once; Podium checks it for every network.",
   "editor.networks": "Networks",

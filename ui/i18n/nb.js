@@ -132,6 +132,8 @@ export default {
   "goal.reputation": "Omdømme",
   "goal.add": "Legg til et mål…",
   "goal.prompt": "Gi det nye målet et navn",
+  "editor.tooLong": "Ikke lagt til: teksten ville blitt {n} tegn, og Podium tar høyst {max}. Gjør den kortere, eller del den i flere utkast.",
+  "editor.overCap": "Denne teksten har {n} tegn, flere enn de {max} Podium sjekker: gjør den kortere for å se sjekkene igjen.",
   "editor.text": "Innleggets tekst",
   "editor.placeholder": "Hva vil du si? Skriv det én gang; Podium sjekker det for hvert nettverk.",
   "editor.networks": "Nettverk",

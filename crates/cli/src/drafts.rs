@@ -147,6 +147,7 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             if text.trim().is_empty() {
                 bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts add`");
             }
+            podium_core::text::within_cap(text)?;
             let mut store = open(db)?;
             let draft = store.create_draft(NewDraft {
                 text: text.to_owned(),

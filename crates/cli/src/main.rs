@@ -232,18 +232,22 @@ fn run_check(args: &CheckArgs) -> Result<Outcome> {
                 .map_err(|e| format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()))
                 .and_then(|l| {
                     serde_json::from_str::<String>(l.trim_end_matches('\r'))
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| format!("expected a JSON string ({e})"))
+                })
+                .and_then(|text| match podium_core::text::within_cap(&text) {
+                    Ok(()) => Ok(text),
+                    Err(e) => Err(e.to_string()),
                 });
             match parsed {
                 Ok(text) => {
                     let report = check::check(&text, network, &options);
-                    invalid |= !report.valid;
+                    invalid |= !report.postable();
                     serde_json::to_writer(&mut out, &report)?;
                     writeln!(out)?;
                 }
                 Err(why) => {
                     bad = true;
-                    eprintln!("podium: line {number}: expected a JSON string ({why}); skipped");
+                    eprintln!("podium: line {number}: {why}; skipped");
                 }
             }
         }
@@ -261,6 +265,7 @@ fn run_check(args: &CheckArgs) -> Result<Outcome> {
         .read_to_end(&mut bytes)
         .context("cannot read stdin")?;
     let text = utf8(bytes, "the text on stdin")?;
+    podium_core::text::within_cap(&text)?;
     let report = check::check(&text, network, &options);
     if args.json {
         serde_json::to_writer(&mut out, &report)?;
@@ -268,7 +273,7 @@ fn run_check(args: &CheckArgs) -> Result<Outcome> {
     } else {
         write_report(&mut out, &text, &report)?;
     }
-    Ok(if report.valid {
+    Ok(if report.postable() {
         Outcome::AllValid
     } else {
         Outcome::SomeInvalid
@@ -277,10 +282,12 @@ fn run_check(args: &CheckArgs) -> Result<Outcome> {
 
 fn write_report(out: &mut impl Write, text: &str, r: &Report) -> Result<()> {
     let name = r.network.name();
-    let verdict = if r.valid {
+    let verdict = if r.postable() {
         format!("fits ({} left)", r.limit.saturating_sub(r.length))
     } else if text.trim().is_empty() {
         "empty".to_string()
+    } else if r.length <= r.limit && r.warnings.iter().any(|w| w.code == "invalid_character") {
+        format!("fits, but holds a character {name} refuses")
     } else {
         format!("does not fit ({} over)", r.length.saturating_sub(r.limit))
     };
@@ -347,7 +354,9 @@ fn run_import(args: &ImportArgs) -> Result<Outcome> {
                 .collect(),
         })
         .collect();
-    let all_valid = candidates.iter().all(|c| c.checks.iter().all(|r| r.valid));
+    let all_valid = candidates
+        .iter()
+        .all(|c| c.checks.iter().all(Report::postable));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -376,7 +385,7 @@ fn run_import(args: &ImportArgs) -> Result<Outcome> {
                         r.network.name(),
                         r.length,
                         r.limit,
-                        if r.valid { "✓" } else { "✗" }
+                        if r.postable() { "✓" } else { "✗" }
                     )
                 })
                 .collect();

@@ -124,6 +124,51 @@ fn invalid_utf8_is_refused_with_a_clear_message() {
 }
 
 #[test]
+fn a_text_over_the_cap_exits_2_with_the_reason() {
+    let max = podium_core::text::MAX_TEXT_CHARS;
+    let long = "å".repeat(max + 1);
+    let out = podium(&["check", "-n", "x"], long.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at most 100000"), "{err}");
+    assert!(out.stdout.is_empty());
+    // Right at the cap it is still checked (and is far too long for X).
+    let out = podium(&["check", "-n", "x"], "å".repeat(max).as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+
+    let lines = format!("{}\n\"Kort\"\n", serde_json::to_string(&long).unwrap());
+    let out = podium(&["check", "-n", "x", "--jsonl"], lines.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 1"));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = with_db(dir.path(), &["drafts", "add"], long.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("at most 100000"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_post_of_only_whitespace_exits_1_as_empty_on_every_network() {
+    for network in ["x", "bluesky", "mastodon", "linkedin", "threads"] {
+        let out = podium(&["check", "-n", network], b"  \n ");
+        assert_eq!(out.status.code(), Some(1), "{network}");
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(report.contains("empty"), "{network}: {report}");
+    }
+}
+
+#[test]
+fn a_byte_order_mark_exits_1_and_says_which_character() {
+    let out = podium(&["check", "-n", "x"], "\u{FEFF}Hei, ledere!".as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("invalid_character"), "{report}");
+    assert!(report.contains("U+FEFF"), "{report}");
+    assert!(!report.contains("does not fit"), "it fits: {report}");
+}
+
+#[test]
 fn norwegian_messages_on_request() {
     let out = podium(
         &["check", "-n", "x", "--json", "--lang", "nb"],

@@ -6,6 +6,9 @@
 //! - `check_3000`: every network's check of a 3,000-character post, as on each keystroke.
 //! - `adversarial_100kb`: inputs built to defeat backtracking and quadratic scans; each must
 //!   stay under 20 ms for every network.
+//! - `import_adversarial`: 2 MB articles built to make the click-to-tweet importer rescan
+//!   (unclosed `[ctt]` openers, `[Tweet «` openers, nested brackets); each must stay well under
+//!   a second (it took minutes for the first, before the importer found its tags once).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,6 +17,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use podium_core::text::check::{check, Network, Options};
+use podium_core::text::import::click_to_tweet_quotes;
 use podium_core::text::{bluesky, thread, x};
 
 /// 280 characters of Norwegian with emoji, hashtags and a URL.
@@ -133,6 +137,53 @@ fn adversarial(c: &mut Criterion) {
     group.finish();
 }
 
+/// 2 MB of `unit`, then `tail`.
+fn two_megabytes_of(unit: &str, tail: &str) -> String {
+    let mut s = unit.repeat(2_000_000 / unit.len());
+    s.push_str(tail);
+    s
+}
+
+fn import_adversarial(c: &mut Criterion) {
+    let inputs: Vec<(&str, String)> = vec![
+        ("ctt-unclosed", two_megabytes_of("[ctt]", "")),
+        (
+            "ctt-closed-once",
+            two_megabytes_of("[ctt]", "Siste ord[/ctt]"),
+        ),
+        ("tweet-unclosed", two_megabytes_of("[Tweet «", "")),
+        ("tweet-closed-once", two_megabytes_of("[Tweet «", "»]")),
+        ("bctt-unclosed", two_megabytes_of("[bctt tweet=\"", "")),
+        (
+            "block-unclosed",
+            two_megabytes_of("<!-- wp:bctt/clicktotweet {", ""),
+        ),
+        (
+            "nested-brackets",
+            format!(
+                "{}[Tweet «Inni»]{}",
+                "[".repeat(1_000_000),
+                "]".repeat(1_000_000)
+            ),
+        ),
+        (
+            "many-short-quotes",
+            two_megabytes_of("[ctt]Kort[/ctt] [Tweet «Kort»] ", ""),
+        ),
+    ];
+    let mut group = c.benchmark_group("import_adversarial");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_millis(200));
+    for (name, article) in &inputs {
+        group.bench_function(*name, |b| {
+            b.iter(|| click_to_tweet_quotes(black_box(article)).len())
+        });
+    }
+    group.finish();
+}
+
 fn thread_split(c: &mut Criterion) {
     let text = post().repeat(10);
     c.bench_function("thread_split_2800_chars_x", |b| {
@@ -146,6 +197,7 @@ criterion_group!(
     x_parts,
     check_3000,
     adversarial,
+    import_adversarial,
     thread_split
 );
 criterion_main!(benches);

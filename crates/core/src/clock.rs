@@ -74,6 +74,57 @@ impl FromStr for Stamp {
     }
 }
 
+/// How far ahead of this device's wall clock a stamp from elsewhere (an imported file, later a
+/// sync) may be: 5 minutes.
+///
+/// Why a limit: observing a stamp moves this clock to it for good, so one stamp from a year
+/// ahead (a device with a wrong clock, a damaged or crafted file) would date every later change
+/// here a year ahead too, and its own change would win every conflict until then. Five minutes
+/// is far more than devices whose clocks are set by the network ever differ.
+pub const MAX_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// A stamp from elsewhere that is more than [`MAX_AHEAD_MS`] ahead of this device's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooFarAhead {
+    pub stamp: Stamp,
+    /// How far ahead of this device's clock it is.
+    pub ahead_ms: u64,
+}
+
+impl fmt::Display for TooFarAhead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let minutes = self.ahead_ms / 60_000;
+        let ahead = match minutes {
+            0..=119 => format!("{minutes} minutes"),
+            120..=2_879 => format!("{} hours", minutes / 60),
+            _ => format!("{} days", minutes / 1_440),
+        };
+        write!(
+            f,
+            "the clock stamp {} is {ahead} ahead of this computer's clock (at most {} minutes is \
+             taken): check the date and time of the computer that wrote it, and of this one",
+            self.stamp,
+            MAX_AHEAD_MS / 60_000
+        )
+    }
+}
+
+impl std::error::Error for TooFarAhead {}
+
+impl Stamp {
+    /// `Ok` when this stamp, from elsewhere, is at most [`MAX_AHEAD_MS`] ahead of `now_ms`
+    /// (this device's wall clock): the one rule for imports and sync alike.
+    pub fn not_too_far_ahead(self, now_ms: u64) -> Result<Stamp, TooFarAhead> {
+        match self.wall_ms.checked_sub(now_ms) {
+            Some(ahead_ms) if ahead_ms > MAX_AHEAD_MS => Err(TooFarAhead {
+                stamp: self,
+                ahead_ms,
+            }),
+            _ => Ok(self),
+        }
+    }
+}
+
 /// The clock of one device.
 #[derive(Debug, Clone)]
 pub struct Clock {
@@ -194,6 +245,26 @@ mod tests {
         };
         clock.observe(remote, 1_001);
         assert!(clock.tick(1_002) > remote);
+    }
+
+    #[test]
+    fn a_stamp_more_than_five_minutes_ahead_is_too_far() {
+        let now = 1_764_000_000_000;
+        let at = |wall_ms| Stamp {
+            wall_ms,
+            counter: 0,
+            node: 2,
+        };
+        assert!(at(now - 86_400_000).not_too_far_ahead(now).is_ok());
+        assert!(at(now + MAX_AHEAD_MS).not_too_far_ahead(now).is_ok());
+        let far = at(now + 3 * 86_400_000);
+        let err = far.not_too_far_ahead(now).unwrap_err();
+        assert_eq!(err.ahead_ms, 3 * 86_400_000);
+        let message = err.to_string();
+        assert!(message.contains(&far.to_string()), "{message}");
+        assert!(message.contains("3 days ahead"), "{message}");
+        assert!(at(now + MAX_AHEAD_MS + 1).not_too_far_ahead(now).is_err());
+        assert!(at(u64::MAX).not_too_far_ahead(0).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod corpus;
 #[path = "support/oracle.rs"]
 mod oracle;
 
+use podium_core::text::check::{self, Network, Options};
 use podium_core::text::x;
 use serde_json::{json, Value};
 
@@ -76,5 +77,36 @@ fn agrees_with_twitter_text_on_generated_drafts() {
     for (field, n) in fields.iter().zip(&per_field) {
         println!("  {field}: {n}");
     }
+    oracle::assert_none(&disagreements);
+}
+
+#[test]
+#[ignore = "needs Node and tests/peers (npm ci): run `cargo xtask test`"]
+fn the_checks_verdict_on_x_is_twitter_texts() {
+    let drafts = corpus::drafts(0x0050_0D1A_2026, CORPUS_SIZE);
+    let reference = oracle::run("x-oracle.js", &drafts);
+    let verdict =
+        |text: &str| json!({ "valid": check::check(text, Network::X, &Options::default()).valid });
+    let expected: Vec<Value> = reference
+        .iter()
+        .map(|r| json!({ "valid": r["v3"][1] }))
+        .collect();
+    let (disagreements, _) =
+        oracle::disagreements(&drafts, &expected, &["valid"], verdict, "twitter-text");
+    let refused = |c: char| drafts.iter().filter(|d| d.contains(c)).count();
+    println!(
+        "X check verdict: {} drafts ({} with U+FEFF, {} with U+FFFE or U+FFFF, {} of only whitespace), {} disagreements",
+        drafts.len(),
+        refused('\u{FEFF}'),
+        drafts
+            .iter()
+            .filter(|d| d.contains(['\u{FFFE}', '\u{FFFF}']))
+            .count(),
+        drafts
+            .iter()
+            .filter(|d| !d.is_empty() && d.trim().is_empty())
+            .count(),
+        disagreements.len()
+    );
     oracle::assert_none(&disagreements);
 }

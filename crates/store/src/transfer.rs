@@ -123,6 +123,26 @@ impl Store {
             )));
         }
         let now_ms = u64::try_from(self.now().timestamp_millis()).unwrap_or(0);
+        // Every stamp is checked before anything is written or the clock observes any of them:
+        // one from far in the future would date every later change here after it.
+        for ExportedDraft { draft, revisions } in &export.drafts {
+            let too_far = |hlc: &str, what: String| {
+                let Ok(stamp) = hlc.parse::<Stamp>() else {
+                    return Ok(());
+                };
+                stamp
+                    .not_too_far_ahead(now_ms)
+                    .map(drop)
+                    .map_err(|e| fail(format!("{what}: {e}")))
+            };
+            too_far(&draft.hlc, format!("draft {}", draft.id))?;
+            for revision in revisions {
+                too_far(
+                    &revision.hlc,
+                    format!("revision {} of draft {}", revision.id, draft.id),
+                )?;
+            }
+        }
         let mut report = ImportReport::default();
         let tx = self.conn.transaction()?;
         for name in &export.goals {

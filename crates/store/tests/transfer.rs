@@ -112,6 +112,75 @@ fn a_newer_draft_in_the_file_replaces_the_older_one_here() {
     assert_eq!(other.draft(&id).unwrap().text, "Nyeste tekst");
 }
 
+/// `stamp` moved `ahead_ms` into the future of the wall clock.
+fn stamp_ahead(stamp: &str, ahead_ms: i64) -> String {
+    let mut parsed: podium_core::clock::Stamp = stamp.parse().unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    parsed.wall_ms = u64::try_from(now + ahead_ms).unwrap();
+    parsed.to_string()
+}
+
+#[test]
+fn a_draft_stamped_far_in_the_future_is_refused_by_name_and_nothing_is_imported() {
+    let mut source = filled_store();
+    let mut value = serde_json::to_value(source.export().unwrap()).unwrap();
+    let id = value["drafts"][1]["id"].as_str().unwrap().to_owned();
+    let future = stamp_ahead(value["drafts"][1]["hlc"].as_str().unwrap(), 60 * 60 * 1000);
+    value["drafts"][1]["hlc"] = serde_json::json!(future);
+    let mut target = Store::open_in_memory().unwrap();
+    let here = target.create_draft(new("Allerede her")).unwrap();
+    let before = comparable(&mut target);
+    let changes = target.changes_since(0).unwrap().len();
+
+    let err = target
+        .import_json(&value.to_string(), "future.json")
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Import { .. }), "{message}");
+    assert!(message.contains(&id), "names the draft: {message}");
+    assert!(message.contains(&future), "names the stamp: {message}");
+    assert!(message.contains("Nothing was imported"), "{message}");
+    assert_eq!(comparable(&mut target), before);
+    assert_eq!(target.changes_since(0).unwrap().len(), changes);
+    // The clock was not dragged into the future: the next change is stamped about now.
+    let next = target
+        .update_draft(
+            &here.id,
+            DraftPatch {
+                text: Some("Endret etterpå".into()),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    assert!(next.hlc < future, "{} against {future}", next.hlc);
+}
+
+#[test]
+fn a_revision_stamped_far_in_the_future_is_refused_too() {
+    let mut source = filled_store();
+    let mut value = serde_json::to_value(source.export().unwrap()).unwrap();
+    let revision = &mut value["drafts"][0]["revisions"][0];
+    let future = stamp_ahead(revision["hlc"].as_str().unwrap(), 24 * 60 * 60 * 1000);
+    revision["hlc"] = serde_json::json!(future);
+    let mut target = Store::open_in_memory().unwrap();
+    let err = target
+        .import_json(&value.to_string(), "future.json")
+        .unwrap_err();
+    assert!(err.to_string().contains(&future), "{err}");
+    assert!(target.export().unwrap().drafts.is_empty());
+}
+
+#[test]
+fn a_stamp_a_little_ahead_of_this_clock_is_taken() {
+    let mut source = filled_store();
+    let mut value = serde_json::to_value(source.export().unwrap()).unwrap();
+    let soon = stamp_ahead(value["drafts"][0]["hlc"].as_str().unwrap(), 60 * 1000);
+    value["drafts"][0]["hlc"] = serde_json::json!(soon);
+    let mut target = Store::open_in_memory().unwrap();
+    let report = target.import_json(&value.to_string(), "soon.json").unwrap();
+    assert_eq!(report.added, 2);
+}
+
 #[test]
 fn a_broken_export_imports_nothing_and_says_why() {
     let mut source = filled_store();

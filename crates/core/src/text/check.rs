@@ -121,6 +121,15 @@ pub struct Report {
     pub commentary: Option<String>,
 }
 
+impl Report {
+    /// Whether the post can go out as it is: the network's verdict is valid and no warning is
+    /// an error. (They differ for a post of only whitespace on X: valid to twitter-text, yet
+    /// empty.)
+    pub fn postable(&self) -> bool {
+        self.valid && !self.warnings.iter().any(|w| w.severity == Severity::Error)
+    }
+}
+
 fn t(lang: Lang, en: String, nb: String) -> String {
     match lang {
         Lang::En => en,
@@ -164,10 +173,12 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
             let p = a.parsed;
             report.length = p.weighted_length;
             report.limit = limit;
-            report.valid = p.weighted_length <= limit;
+            // twitter-text's verdict: over the limit, nothing at all, or holding a character X
+            // refuses (the `invalid_character` warning says which) are not valid.
+            report.valid = p.valid;
             report.valid_range_end = Some(p.valid_range_end);
             if p.weighted_length > limit {
-                let start = usize::try_from(p.valid_range_end + 1)
+                let start = usize::try_from(fits_to(text, &config, p.valid_range_end) + 1)
                     .unwrap_or(0)
                     .min(text_end16);
                 report.over = Some(Range {
@@ -247,7 +258,10 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
         }
     }
     let empty = text.trim().is_empty();
-    if empty {
+    // twitter-text calls a text of only whitespace valid, and X's verdict follows it; the
+    // `empty` warning (an error) still tells the user. The other networks refuse such a post
+    // (Mastodon: "can't be blank"), and Podium's verdict for them says so.
+    if empty && network != Network::X {
         report.valid = false;
     }
     report.hashtags = tags.iter().map(|s| s.text.clone()).collect();
@@ -328,8 +342,82 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
         lang,
         &mut report.warnings,
     );
+    if network == Network::X {
+        invalid_character_warnings(text, &offsets, lang, &mut report.warnings);
+    }
     edge_warnings(text, lang, &mut report.warnings);
     report
+}
+
+/// The last UTF-16 index of `text` that fits X's limit: twitter-text's `validRangeEnd`, except
+/// that a character X refuses does not end the range there (twitter-text stops counting what
+/// fits at the first one; the editor's "does not fit" highlight should still start at the
+/// limit). Each refused character is weighed as a stand-in of the same weight and size that,
+/// like it, no URL may follow or hold: U+FF20, the fullwidth `＠`.
+fn fits_to(text: &str, config: &x::Config, valid_range_end: i64) -> i64 {
+    if x::invalid_characters(text).is_empty() {
+        return valid_range_end;
+    }
+    let stand_in: String = text
+        .chars()
+        .map(|c| if x::is_invalid_character(c) { '＠' } else { c })
+        .collect();
+    x::parse_tweet(&stand_in, config).valid_range_end
+}
+
+/// One note per character X refuses (U+FEFF, U+FFFE, U+FFFF) found in `text`: where it first
+/// is, how often, and a fix that removes every one of them. (One per character, not per
+/// occurrence: a text with thousands would otherwise carry thousands of copies of itself.)
+fn invalid_character_warnings(text: &str, offsets: &Offsets, lang: Lang, w: &mut Vec<Warning>) {
+    let found = x::invalid_characters(text);
+    // In reading order: by where each first appears.
+    let mut firsts: Vec<(usize, char)> = x::INVALID_CHARACTERS
+        .iter()
+        .filter_map(|&c| found.iter().find(|&&(_, f)| f == c).copied())
+        .collect();
+    firsts.sort_unstable();
+    for (first, c) in firsts {
+        let times = found.iter().filter(|&&(_, f)| f == c).count();
+        let position = text[..first].chars().count() + 1;
+        let code = format!("U+{:04X}", u32::from(c));
+        let (what_en, what_nb) = if c == '\u{FEFF}' {
+            (
+                "the byte-order mark, an invisible character text copied from a file often starts with",
+                "byte-rekkefølgemerket, et usynlig tegn som tekst kopiert fra en fil ofte starter med",
+            )
+        } else {
+            ("an invisible noncharacter", "et usynlig ikke-tegn")
+        };
+        let (where_en, where_nb) = match times {
+            1 => (
+                format!("at position {position}"),
+                format!("på plass {position}"),
+            ),
+            n => (
+                format!("{n} times, first at position {position}"),
+                format!("{n} ganger, først på plass {position}"),
+            ),
+        };
+        let (label_en, label_nb) = match times {
+            1 => ("Remove it".to_owned(), "Fjern det".to_owned()),
+            2 => ("Remove both".to_owned(), "Fjern begge".to_owned()),
+            n => (format!("Remove all {n}"), format!("Fjern alle {n}")),
+        };
+        w.push(Warning {
+            code: "invalid_character",
+            severity: Severity::Error,
+            message: t(
+                lang,
+                format!("X refuses a post holding {code} ({what_en}): it is here {where_en}."),
+                format!("X avviser innlegg med {code} ({what_nb}): det står her {where_nb}."),
+            ),
+            range: Some(offsets.range(first, first + c.len_utf8())),
+            fix: Some(Fix {
+                label: t(lang, label_en, label_nb),
+                text: text.replace(c, ""),
+            }),
+        });
+    }
 }
 
 /// The URLs X would link, as byte spans (LinkedIn and Threads link the same).
@@ -830,6 +918,107 @@ mod tests {
         let r = check("a\u{30A}", Network::X, &Options::default());
         let w = warning(&r, "not_nfc");
         assert_eq!(w.fix.as_ref().map(|f| f.text.as_str()), Some("å"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_makes_an_x_post_invalid_and_its_fix_removes_it() {
+        let r = check("\u{FEFF}Hei, ledere!", Network::X, &Options::default());
+        assert!(!r.valid, "twitter-text 3.1.0 calls it invalid");
+        let w = warning(&r, "invalid_character");
+        assert_eq!(w.severity, Severity::Error);
+        assert_eq!(w.range, Some(Range { start: 0, end: 1 }));
+        assert!(w.message.contains("U+FEFF"), "{}", w.message);
+        assert!(w.message.contains("position 1"), "{}", w.message);
+        let fix = w.fix.as_ref().unwrap();
+        assert_eq!(fix.text, "Hei, ledere!");
+        assert_eq!(fix.label, "Remove it");
+        assert!(check(&fix.text, Network::X, &Options::default()).valid);
+    }
+
+    #[test]
+    fn each_refused_character_is_named_with_where_it_is_in_both_languages() {
+        let text = "Åpen 🚀\u{FFFF} dag\u{FFFE} og\u{FFFF}.";
+        let nb = Options {
+            lang: Lang::Nb,
+            ..Options::default()
+        };
+        let r = check(text, Network::X, &nb);
+        assert!(!r.valid);
+        let found: Vec<&Warning> = r
+            .warnings
+            .iter()
+            .filter(|w| w.code == "invalid_character")
+            .collect();
+        assert_eq!(found.len(), 2, "one note per character: {found:?}");
+        assert_eq!(found[0].range, Some(Range { start: 7, end: 8 }), "UTF-16");
+        assert!(found[0].message.contains("U+FFFF"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("2 ganger"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("plass 7"), "{}", found[0].message);
+        assert_eq!(found[0].fix.as_ref().unwrap().label, "Fjern begge");
+        assert_eq!(
+            found[0].fix.as_ref().unwrap().text,
+            "Åpen 🚀 dag\u{FFFE} og."
+        );
+        assert_eq!(found[1].range, Some(Range { start: 12, end: 13 }));
+        assert_eq!(
+            found[1].fix.as_ref().unwrap().text,
+            "Åpen 🚀\u{FFFF} dag og\u{FFFF}."
+        );
+    }
+
+    #[test]
+    fn the_other_networks_keep_their_own_verdict_on_these_characters() {
+        for network in [
+            Network::Bluesky,
+            Network::Mastodon,
+            Network::Linkedin,
+            Network::Threads,
+        ] {
+            let r = check("\u{FEFF}Hei", network, &Options::default());
+            assert!(r.valid, "{network:?}");
+            assert!(!codes("\u{FEFF}Hei", network).contains(&"invalid_character"));
+        }
+    }
+
+    #[test]
+    fn the_part_over_the_limit_is_found_past_a_refused_character() {
+        // The mark weighs 2; 278 letters fit after it, the 7 after those do not.
+        let text = format!("\u{FEFF}{}", "a".repeat(285));
+        let r = check(&text, Network::X, &Options::default());
+        assert_eq!(r.length, 287);
+        assert_eq!(
+            r.over,
+            Some(Range {
+                start: 279,
+                end: 286
+            })
+        );
+        assert!(warning(&r, "over_limit").message.starts_with("7 over"));
+    }
+
+    #[test]
+    fn a_post_of_only_whitespace_is_valid_on_x_as_twitter_text_says_yet_still_empty() {
+        let r = check(" \n\t", Network::X, &Options::default());
+        assert!(r.valid, "twitter-text 3.1.0 calls it valid");
+        assert_eq!(r.warnings[0].code, "empty");
+        assert_eq!(r.warnings[0].severity, Severity::Error);
+        assert!(!r.postable(), "the empty error still holds it back");
+        assert!(!check("", Network::X, &Options::default()).valid);
+        for network in [
+            Network::Bluesky,
+            Network::Mastodon,
+            Network::Linkedin,
+            Network::Threads,
+        ] {
+            assert!(
+                !check("  ", network, &Options::default()).valid,
+                "{network:?}"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! - `<!-- wp:bctt/clicktotweet {"tweet":"…"} -->` (the block editor's comment).
 //!
 //! Quotes are returned in article order, HTML entities decoded, tags stripped, whitespace
-//! collapsed, each once.
+//! collapsed, each once; one longer than a draft may be ([`super::MAX_TEXT_CHARS`]) is left
+//! out. Any article, however it is built, is read in time linear in its length: every scan
+//! moves forward only (the `import_adversarial` benchmark holds the figures).
 
 use std::sync::LazyLock;
 
@@ -131,7 +133,8 @@ pub fn click_to_tweet_quotes(article: &str) -> Vec<Quote> {
     let mut found: Vec<Quote> = Vec::new();
     let mut push = |at: usize, raw: &str| {
         let text = clean(p, raw);
-        if !text.is_empty() {
+        // A "quote" longer than any draft may be is a broken article, not a post.
+        if !text.is_empty() && super::within_cap(&text).is_ok() {
             found.push(Quote { text, at });
         }
     };
@@ -147,16 +150,22 @@ pub fn click_to_tweet_quotes(article: &str) -> Vec<Quote> {
             }
         }
     }
+    // Where every `[/ctt]` and `[ctt` is, found once: looking for them again after each opener
+    // made an article of many unclosed openers quadratic (a 2 MB one took minutes).
     let lower = article.to_ascii_lowercase();
+    let closes: Vec<usize> = lower.match_indices("[/ctt]").map(|(i, _)| i).collect();
+    let opens: Vec<usize> = lower.match_indices("[ctt").map(|(i, _)| i).collect();
+    let first_at_or_after =
+        |list: &[usize], at: usize| list.get(list.partition_point(|&i| i < at)).copied();
     for c in p.ctt.captures_iter(article) {
         let Some(all) = c.get(0) else { continue };
         // The body runs to the next `[/ctt]`, unless another `[ctt` opens first.
         let after = all.end();
-        let close = lower[after..].find("[/ctt]");
-        let next_open = lower[after..].find("[ctt");
+        let close = first_at_or_after(&closes, after);
+        let next_open = first_at_or_after(&opens, after);
         let body = match (close, next_open) {
             (Some(c), Some(o)) if o < c => None,
-            (Some(c), _) => Some(&article[after..after + c]),
+            (Some(c), _) => Some(&article[after..c]),
             (None, _) => None,
         }
         .filter(|b| !b.trim().is_empty());
@@ -246,6 +255,65 @@ mod tests {
             "Ola & Kari på «tur» æøå"
         );
         assert_eq!(decode_entities("&æøå;"), "&æøå;");
+    }
+
+    /// 2 MB of `unit`, then `tail`.
+    fn two_megabytes_of(unit: &str, tail: &str) -> String {
+        let mut s = unit.repeat(2_000_000 / unit.len());
+        s.push_str(tail);
+        s
+    }
+
+    // Adversarial articles: each must give its answer in linear time (the time is measured in
+    // the `import_adversarial` benchmark; before, the first of these took minutes).
+
+    #[test]
+    fn unclosed_ctt_openers_give_no_quote() {
+        assert!(texts(&two_megabytes_of("[ctt]", "")).is_empty());
+        assert!(texts(&two_megabytes_of("[CTT title=\"x\"]tekst ", "")).is_empty());
+    }
+
+    #[test]
+    fn only_the_last_of_many_ctt_openers_owns_the_closing_tag() {
+        let article = two_megabytes_of("[ctt]", "Siste ord[/ctt]");
+        let quotes = click_to_tweet_quotes(&article);
+        assert_eq!(quotes.len(), 1);
+        assert_eq!(quotes[0].text, "Siste ord");
+        assert_eq!(quotes[0].at, article.len() - "[ctt]Siste ord[/ctt]".len());
+    }
+
+    #[test]
+    fn unclosed_tweet_and_bctt_openers_give_no_quote() {
+        for unit in [
+            "[Tweet «",
+            "[tweet &ldquo;",
+            "[bctt tweet=\"",
+            "[bctt ",
+            "<!-- wp:bctt/clicktotweet {",
+            "[[[[[[[[",
+            "&&&&&&&&",
+            "<<<<<<<<",
+        ] {
+            assert!(texts(&two_megabytes_of(unit, "")).is_empty(), "{unit}");
+        }
+    }
+
+    #[test]
+    fn many_tweet_openers_closed_once_are_one_quote_too_long_to_take() {
+        // The first opener runs to the one closing quote: 2 MB is no post, so it is left out.
+        assert!(texts(&two_megabytes_of("[Tweet «", "»]")).is_empty());
+        let nested = format!(
+            "{}[Tweet «Inni»]{}",
+            "[".repeat(1_000_000),
+            "]".repeat(1_000_000)
+        );
+        assert_eq!(texts(&nested), ["Inni"]);
+    }
+
+    #[test]
+    fn many_short_quotes_are_all_found() {
+        let article = two_megabytes_of("[ctt]Kort[/ctt] [Tweet «Kort»] ", "[Tweet «Ny»]");
+        assert_eq!(texts(&article), ["Kort", "Ny"]);
     }
 
     #[test]

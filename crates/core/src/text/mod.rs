@@ -16,6 +16,43 @@ pub mod x;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
+/// The most characters (Unicode code points) a text may have to be checked or kept as a draft:
+/// the editor, the `podium:` scheme, the check command and the CLI all refuse more, saying so.
+///
+/// Why this number: it is far above any network's limit (LinkedIn's 3,000 is the largest), so
+/// no real post meets it, and every check stays fast up to it — the `adversarial_100kb`
+/// benchmark inputs, built to defeat the engines, are 100,000 characters at most and each
+/// checks in milliseconds. In bytes it is at most 400 KB (4 bytes per code point in UTF-8).
+pub const MAX_TEXT_CHARS: usize = 100_000;
+
+/// A text longer than [`MAX_TEXT_CHARS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the text has {chars} characters; Podium takes at most {max} (no network takes more than \
+     a few thousand): shorten it, or split it into several drafts"
+)]
+pub struct TextTooLong {
+    pub chars: usize,
+    pub max: usize,
+}
+
+/// `Ok` when `text` is within [`MAX_TEXT_CHARS`]. Counting stops at the cap, so a huge text
+/// is refused in time proportional to the cap, not to the text.
+pub fn within_cap(text: &str) -> Result<(), TextTooLong> {
+    // A code point is at least one byte: a text of no more bytes than the cap is within it.
+    if text.len() <= MAX_TEXT_CHARS {
+        return Ok(());
+    }
+    let chars = text.chars().take(MAX_TEXT_CHARS + 1).count();
+    if chars <= MAX_TEXT_CHARS {
+        return Ok(());
+    }
+    Err(TextTooLong {
+        chars: text.chars().count(),
+        max: MAX_TEXT_CHARS,
+    })
+}
+
 /// A piece of a text: `start..end` in UTF-8 bytes, and its text (without `#`/`@` for tags and
 /// mentions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -230,6 +267,30 @@ impl Tally {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn texts_up_to_the_cap_are_taken_and_longer_ones_refused_with_their_length() {
+        assert_eq!(within_cap(&"a.".repeat(50_000)), Ok(()));
+        assert_eq!(
+            within_cap(&"ø".repeat(MAX_TEXT_CHARS)),
+            Ok(()),
+            "counted in characters, not bytes"
+        );
+        assert_eq!(within_cap(&"🚀".repeat(MAX_TEXT_CHARS)), Ok(()));
+        let refused = within_cap(&"å".repeat(MAX_TEXT_CHARS + 1));
+        assert_eq!(
+            refused,
+            Err(TextTooLong {
+                chars: MAX_TEXT_CHARS + 1,
+                max: MAX_TEXT_CHARS
+            })
+        );
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("100001 characters") && message.contains("at most 100000"),
+            "{message}"
+        );
+    }
 
     /// The conversions [`Offsets`] answers, done the slow way: by scanning from the start.
     fn utf16_to_byte(text: &str, i: usize) -> usize {

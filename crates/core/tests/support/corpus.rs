@@ -325,8 +325,43 @@ pub fn draft(rng: &mut Rng) -> String {
     out
 }
 
-/// `n` drafts from `seed`.
+/// Whole texts every differential run includes as they are: the characters X refuses (the
+/// byte-order mark a text copied out of a file often starts with, and the two noncharacters)
+/// in every place, and texts of only whitespace (or nothing), where the verdicts differ.
+pub const EDGE_TEXTS: &[&str] = &[
+    "\u{FEFF}Ledelse handler om tillit #ledelse",
+    "\u{FEFF}",
+    "\u{FEFF}\u{FEFF}Hei",
+    "Hei\u{FEFF}",
+    "Åpenhet\u{FFFE} bygger tillit",
+    "\u{FFFF}",
+    "Les https://podium.no/rapport\u{FEFF} nå",
+    "\u{FEFF}https://podium.no/rapport",
+    "#ledelse\u{FFFF} og @ola\u{FFFE}",
+    "🚀\u{FEFF}👩‍💻\u{FFFF}🇳🇴",
+    "Blåbær \u{FEFF}#ledelse",
+    "\u{FFFE}\u{FFFF}\u{FEFF}",
+    "",
+    " ",
+    "   ",
+    "\n",
+    "\t\n \n",
+    "\u{3000}",
+    "\u{00A0}",
+    "\u{200B}",
+    " \u{FEFF} ",
+];
+
+/// `n` drafts from `seed`, then [`EDGE_TEXTS`] and each of them made too long for X.
 pub fn drafts(seed: u64, n: usize) -> Vec<String> {
     let mut rng = Rng::new(seed);
-    (0..n).map(|_| draft(&mut rng)).collect()
+    let mut all: Vec<String> = (0..n).map(|_| draft(&mut rng)).collect();
+    all.extend(EDGE_TEXTS.iter().map(|t| (*t).to_owned()));
+    all.extend(
+        EDGE_TEXTS
+            .iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("{t} {}", "Ledelse er å lytte. ".repeat(14))),
+    );
+    all
 }

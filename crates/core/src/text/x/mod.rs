@@ -20,7 +20,7 @@ mod validate;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-pub use validate::is_valid_url;
+pub use validate::{invalid_characters, is_invalid_character, is_valid_url, INVALID_CHARACTERS};
 
 /// X's limit for one post, in weighted characters.
 pub const MAX_WEIGHTED_LENGTH: usize = 280;

@@ -1,5 +1,6 @@
 //! Whether a string is a well-formed http(s) URL (twitter-text `isValidUrl`), for fields where a
-//! user types a link on its own.
+//! user types a link on its own, and which characters X refuses in a post (twitter-text
+//! `hasInvalidCharacters`).
 
 use std::sync::LazyLock;
 
@@ -46,6 +47,35 @@ fn patterns() -> Option<Patterns> {
 
 static PATTERNS: LazyLock<Option<Patterns>> = LazyLock::new(patterns);
 
+/// The characters twitter-text refuses in a post (its `invalidChars`): a post holding one is
+/// not valid, however short.
+pub const INVALID_CHARACTERS: [char; 3] = ['\u{FFFE}', '\u{FEFF}', '\u{FFFF}'];
+
+/// Whether X refuses a post holding `c`.
+pub fn is_invalid_character(c: char) -> bool {
+    INVALID_CHARACTERS.contains(&c)
+}
+
+/// Where `text` holds a character X refuses: each one's byte offset, in order. (twitter-text
+/// looks at the text in NFC, which leaves these three as they are; no URL or emoji X finds can
+/// hold one, so every one found here makes the post invalid.)
+pub fn invalid_characters(text: &str) -> Vec<(usize, char)> {
+    // All three are U+FExx/U+FFxx, three bytes starting 0xEF in UTF-8: look only there.
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == 0xEF) {
+        let start = at + offset;
+        if let Some(c) = text.get(start..).and_then(|rest| rest.chars().next()) {
+            if is_invalid_character(c) {
+                found.push((start, c));
+            }
+        }
+        at = start + 1;
+    }
+    found
+}
+
 /// twitter-text's `isValidMatch`: the first match of `regex` in `s` is all of `s`.
 fn whole(regex: &Regex, s: &str) -> bool {
     regex
@@ -84,6 +114,15 @@ pub fn is_valid_url(url: &str, unicode_domains: bool, require_protocol: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_byte_order_mark_and_the_two_noncharacters_where_they_are() {
+        assert_eq!(
+            invalid_characters("\u{FEFF}Hei ø\u{FFFE} 🚀\u{FFFF}\u{FFFD}"),
+            [(0, '\u{FEFF}'), (9, '\u{FFFE}'), (17, '\u{FFFF}')]
+        );
+        assert!(invalid_characters("Ingen her: ＃ｆｕｌｌ ｗｉｄｔｈ \u{FFFD}").is_empty());
+    }
 
     #[test]
     fn accepts_ordinary_links_and_rejects_other_schemes() {
