@@ -1,20 +1,18 @@
-//! The commands the editor window calls. Each is glue: arguments in, a crate call, a result
-//! out; errors become the store's user-facing messages.
+//! The editor's checks: the post for every network (by command and through the `podium:`
+//! scheme, on every keystroke) and the parts of a thread; and what the window asks of the app
+//! itself (where things are, the system's language, ready for typing).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use podium_core::diff::Part;
 use podium_core::text::check::{self, Lang, Network, Options, Report};
 use podium_core::text::thread;
-use podium_store::{Backup, Draft, DraftPatch, DraftSummary, Filter, NewDraft, Revision, Store};
+use podium_store::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
 use crate::drafts::{Drafts, Problem};
-
-type Answer<T> = Result<T, String>;
 
 fn options(lang: Option<&str>) -> Options {
     Options {
@@ -243,6 +241,18 @@ fn system_language(var: impl Fn(&str) -> Option<String>) -> String {
     }
 }
 
+/// The window says it is ready for typing. With `PODIUM_BENCH_READY` set (the start-up
+/// benchmark), the app reports how long that took and quits.
+#[tauri::command]
+pub fn ui_ready(app: AppHandle) {
+    let elapsed = crate::started().elapsed();
+    tracing::info!(ms = elapsed.as_secs_f64() * 1e3, "window ready for typing");
+    if std::env::var_os("PODIUM_BENCH_READY").is_some() {
+        eprintln!("podium-ready-ms {:.1}", elapsed.as_secs_f64() * 1e3);
+        app.exit(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,167 +314,5 @@ mod tests {
         assert!(message.contains("a check needs"), "{message}");
         assert_eq!(scheme(&request("GET", "/drafts", "")).status(), 400);
         assert_eq!(scheme(&request("OPTIONS", "/check", "")).status(), 200);
-    }
-}
-
-/// A draft as the list shows it: the first line and a short excerpt, not the whole text.
-#[derive(Debug, Serialize)]
-pub struct ListItem {
-    id: String,
-    title: String,
-    excerpt: String,
-    state: podium_core::draft::DraftState,
-    goal: Option<String>,
-    tags: Vec<String>,
-    networks: Vec<Network>,
-    updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// The list's second line: the draft's second line, shortened as a title is.
-fn excerpt(text: &str) -> String {
-    let rest = text.trim().split_once('\n').map_or("", |(_, rest)| rest);
-    podium_core::draft::title(rest, 90)
-}
-
-impl From<DraftSummary> for ListItem {
-    fn from(d: DraftSummary) -> ListItem {
-        ListItem {
-            excerpt: excerpt(&d.text),
-            id: d.id,
-            title: d.title,
-            state: d.state,
-            goal: d.goal,
-            tags: d.tags,
-            networks: d.networks,
-            updated_at: d.updated_at,
-        }
-    }
-}
-
-/// A draft as the editor gets it, with the title and excerpt its list row shows (the list's
-/// rule lives in Rust only).
-#[derive(Debug, Serialize)]
-pub struct DraftView {
-    #[serde(flatten)]
-    draft: Draft,
-    title: String,
-    excerpt: String,
-}
-
-impl From<Draft> for DraftView {
-    fn from(draft: Draft) -> DraftView {
-        DraftView {
-            title: podium_core::draft::title(&draft.text, podium_store::TITLE_CHARS),
-            excerpt: excerpt(&draft.text),
-            draft,
-        }
-    }
-}
-
-#[tauri::command]
-pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
-    let found = drafts.with(|s| s.list_drafts(&filter))?;
-    Ok(found.into_iter().map(ListItem::from).collect())
-}
-
-#[tauri::command]
-pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.draft(&id)).map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.create_draft(draft)).map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.update_draft(&id, patch))
-        .map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
-    drafts.with(|s| s.delete_draft(&id))
-}
-
-#[tauri::command]
-pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
-}
-
-/// What the list's filters offer: goals, tags with counts, drafts per state.
-#[derive(Debug, Serialize)]
-pub struct Facets {
-    goals: Vec<String>,
-    tags: Vec<(String, i64)>,
-    states: std::collections::BTreeMap<String, i64>,
-}
-
-#[tauri::command]
-pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
-    drafts.with(|s| {
-        Ok(Facets {
-            goals: s.goals()?,
-            tags: s.tags()?,
-            states: s.count_by_state()?,
-        })
-    })
-}
-
-#[tauri::command]
-pub fn add_goal(name: String, drafts: State<'_, Drafts>) -> Answer<Option<String>> {
-    drafts.with(|s| s.add_goal(&name))
-}
-
-#[tauri::command]
-pub fn revisions(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Revision>> {
-    drafts.with(|s| s.revisions(&id))
-}
-
-#[tauri::command]
-pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>> {
-    drafts.with(|s| s.revision_diff(&id))
-}
-
-#[tauri::command]
-pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.restore_revision(&id))
-        .map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Answer<Revision> {
-    drafts.with(|s| s.name_revision(&id, &name))
-}
-
-#[tauri::command]
-pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
-    // From the folder, so a database that cannot be opened still offers its backups.
-    Store::backups_for(drafts.path()).map_err(|e| e.to_string())
-}
-
-#[tauri::command]
-pub fn backup_now(drafts: State<'_, Drafts>) -> Answer<Backup> {
-    drafts.with(|s| s.backup_now())
-}
-
-/// Restores a backup; answers where the replaced content was kept.
-#[tauri::command]
-pub fn restore_backup(path: PathBuf, drafts: State<'_, Drafts>) -> Answer<String> {
-    drafts.restore(&path)
-}
-
-/// The window says it is ready for typing. With `PODIUM_BENCH_READY` set (the start-up
-/// benchmark), the app reports how long that took and quits.
-#[tauri::command]
-pub fn ui_ready(app: AppHandle) {
-    let elapsed = crate::started().elapsed();
-    tracing::info!(ms = elapsed.as_secs_f64() * 1e3, "window ready for typing");
-    if std::env::var_os("PODIUM_BENCH_READY").is_some() {
-        eprintln!("podium-ready-ms {:.1}", elapsed.as_secs_f64() * 1e3);
-        app.exit(0);
     }
 }
