@@ -17,7 +17,7 @@ export function createHistory(el, { current, onRestored, onError }) {
     try {
       list = await api.revisions(draft.id);
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
       return;
     }
     el.list.replaceChildren(
@@ -60,7 +60,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       );
       el.diffView.hidden = false;
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   }
 
@@ -74,7 +74,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       await onRestored(draft);
       await show();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   });
   el.name.addEventListener("click", async () => {
@@ -85,7 +85,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       await api.nameRevision(selected, name);
       await show();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   });
 

@@ -208,6 +208,43 @@ const WORDS = {
     "shortcuts.thread": "Thread mode",
     "shortcuts.undo": "Undo / redo",
     "shortcuts.help": "These shortcuts",
+    "error.no_draft": "That draft is gone (it was deleted, or never saved).",
+    "error.no_account": "That account is not connected any more: see Accounts…",
+    "error.no_entry": "That post is no longer in the queue.",
+    "error.no_revision": "That version is no longer in the history.",
+    "error.newer_schema": "The database {path} was written by a newer Podium (schema version {found}; this Podium reads up to {supported}). It was left untouched: update Podium to open it.",
+    "error.damaged": "The database {path} is damaged ({detail}). It was left as it is. Restore a backup from {backups} (Settings → Restore from backup), or move the damaged file away to start empty.",
+    "error.not_podium": "{path} is an SQLite database of another program, not Podium's; it was left untouched. Choose another file.",
+    "error.no_data_dir": "Podium cannot find your data folder (is $HOME set?).",
+    "error.invalid": "{detail}",
+    "error.import": "The file {path} cannot be imported: {reason}. Nothing was imported.",
+    "error.io": "Podium could not use {path}: {detail}",
+    "error.database": "{detail}",
+    "error.keyring": "The system keyring cannot be used: {detail}",
+    "error.sign_in": "The sign-in did not work: {detail}",
+    "error.network": "The network answered: {detail}",
+    "error.busy": "Another Podium is already publishing from {path} (the app, or `podium scheduler`); it will send the due posts.",
+    "error.bad_time": "“{text}” is not a time.",
+    "error.bad_slot": "“{text}” is not a time slot: write a weekday and a 24-hour time, e.g. “tue 08:30” (days: mon tue wed thu fri sat sun).",
+    "error.no_account_chosen": "Choose at least one account.",
+    "error.grace_out_of_range": "The grace window is between {min} and {max} hours (a week).",
+    "error.not_a_web_address": "Only web addresses are opened, and {url} is not one.",
+    "error.no_browser": "No browser could be started; the address is {url}",
+    "error.not_a_backup": "{path} is not one of Podium's backups (they are in {backups}).",
+    "error.sign_in_not_started": "Start again: open the sign-in address first.",
+    "error.internal": "Podium hit an internal error ({detail}); nothing was changed.",
+    "notice.sign_in_expiring": "{network} sign-in expires on {date} ({days} days): reconnect before then to keep posting",
+    "notice.sign_in_expired": "{network} sign-in expired on {date}: reconnect the account (its posts stay queued)",
+    "notice.reconnect": "{reason}",
+    "notify.posted": "Posted on {network}",
+    "notify.failed": "Not posted on {network}",
+    "notify.unknown": "Did it go out on {network}?",
+    "notify.unknownBody": "{post}\nCheck the account, then tell Podium in the plan.",
+    "notify.late": "A late post waits for you",
+    "notify.lateBody": "{post}\nIt was due while Podium was not running. Send it now or move it in the plan.",
+    "notify.held": "Waiting to post on {network}",
+    "notify.needsYou": "{handle} needs you",
+    "plan.starting": "Starting the publisher…",
   },
   nb: {
     "accounts.until": "pålogget til {date}",
@@ -414,6 +451,43 @@ const WORDS = {
     "shortcuts.thread": "Trådmodus",
     "shortcuts.undo": "Angre / gjør om",
     "shortcuts.help": "Disse hurtigtastene",
+    "error.no_draft": "Utkastet finnes ikke lenger (det ble slettet, eller aldri lagret).",
+    "error.no_account": "Kontoen er ikke tilkoblet lenger: se Kontoer …",
+    "error.no_entry": "Innlegget er ikke i køen lenger.",
+    "error.no_revision": "Den versjonen er ikke i historikken lenger.",
+    "error.newer_schema": "Databasen {path} ble skrevet av en nyere Podium (skjemaversjon {found}; denne Podium leser opp til {supported}). Den ble ikke rørt: oppdater Podium for å åpne den.",
+    "error.damaged": "Databasen {path} er skadet ({detail}). Den ble latt være som den er. Gjenopprett en sikkerhetskopi fra {backups} (Innstillinger → Gjenopprett fra sikkerhetskopi), eller flytt den skadde fila bort for å begynne tomt.",
+    "error.not_podium": "{path} er en SQLite-database fra et annet program, ikke Podiums; den ble ikke rørt. Velg en annen fil.",
+    "error.no_data_dir": "Podium finner ikke datamappen din (er $HOME satt?).",
+    "error.invalid": "{detail}",
+    "error.import": "Fila {path} kan ikke importeres: {reason}. Ingenting ble importert.",
+    "error.io": "Podium fikk ikke brukt {path}: {detail}",
+    "error.database": "{detail}",
+    "error.keyring": "Systemets nøkkelring kan ikke brukes: {detail}",
+    "error.sign_in": "Innloggingen virket ikke: {detail}",
+    "error.network": "Nettverket svarte: {detail}",
+    "error.busy": "En annen Podium publiserer allerede fra {path} (appen, eller `podium scheduler`); den sender innleggene som skal ut.",
+    "error.bad_time": "«{text}» er ikke et tidspunkt.",
+    "error.bad_slot": "«{text}» er ikke en fast tid: skriv en ukedag og et klokkeslett, f.eks. «tue 08:30» (dager: mon tue wed thu fri sat sun).",
+    "error.no_account_chosen": "Velg minst én konto.",
+    "error.grace_out_of_range": "Ventetiden er mellom {min} og {max} timer (en uke).",
+    "error.not_a_web_address": "Bare nettadresser åpnes, og {url} er ikke en.",
+    "error.no_browser": "Ingen nettleser kunne startes; adressen er {url}",
+    "error.not_a_backup": "{path} er ikke en av Podiums sikkerhetskopier (de ligger i {backups}).",
+    "error.sign_in_not_started": "Begynn på nytt: åpne innloggingsadressen først.",
+    "error.internal": "Podium fikk en intern feil ({detail}); ingenting ble endret.",
+    "notice.sign_in_expiring": "Innloggingen på {network} går ut {date} (om {days} dager): koble til på nytt før det for å fortsette å publisere",
+    "notice.sign_in_expired": "Innloggingen på {network} gikk ut {date}: koble til kontoen på nytt (innleggene blir stående i køen)",
+    "notice.reconnect": "{reason}",
+    "notify.posted": "Publisert på {network}",
+    "notify.failed": "Ikke publisert på {network}",
+    "notify.unknown": "Kom det ut på {network}?",
+    "notify.unknownBody": "{post}\nSjekk kontoen, og si fra til Podium i planen.",
+    "notify.late": "Et forsinket innlegg venter på deg",
+    "notify.lateBody": "{post}\nDet skulle ut mens Podium ikke kjørte. Send det nå, eller flytt det i planen.",
+    "notify.held": "Venter med å publisere på {network}",
+    "notify.needsYou": "{handle} trenger deg",
+    "plan.starting": "Starter publiseringen …",
   },
 };
 
@@ -451,6 +525,30 @@ export function t(key, vars = {}) {
   const words = WORDS[language()] ?? WORDS.en;
   const template = words[key] ?? WORDS.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
+}
+
+/** Whether the UI has words for `key`. */
+export function hasWords(key) {
+  return key in WORDS.en;
+}
+
+/** The UI language's words under the given prefixes, unfilled (`{name}` left as it is): the
+ *  desktop notifications Rust shows are worded with these (see `api.useLanguage`). */
+export function wordsUnder(...prefixes) {
+  const words = WORDS[language()] ?? WORDS.en;
+  const keys = Object.keys(WORDS.en).filter((k) => prefixes.some((p) => k.startsWith(p)));
+  return Object.fromEntries(keys.map((k) => [k, words[k] ?? WORDS.en[k]]));
+}
+
+/** An account's notice (`{kind, network, at, days, reason}` from Rust) in the UI language. The
+ *  reason of a refused sign-in is quoted as it was kept. */
+export function noticeText(notice) {
+  if (!notice) return "";
+  return t(`notice.${notice.kind}`, {
+    ...notice,
+    network: NETWORK_NAMES[notice.network] ?? notice.network,
+    date: notice.at ? format({ dateStyle: "long" }, new Date(notice.at)) : "",
+  });
 }
 
 /** Fills every `[data-i18n]` (text), `[data-i18n-placeholder]`, `[data-i18n-title]` and

@@ -5,7 +5,7 @@
 // `retryable`, `confirmable` and `removable`), is Rust's to say; here a state is only worded.
 
 import * as api from "./api.js";
-import { formatIn, language, NETWORK_NAMES, t } from "./i18n.js";
+import { formatIn, language, NETWORK_NAMES, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -285,7 +285,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       await api.rescheduleEntry(entry.id, at.toISOString());
       onToast(t("plan.moved", { time: dayTime(at) }));
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
     await refresh();
   }
@@ -294,7 +294,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
 
   function renderAttention() {
     el.attention.hidden = plan.attention.length === 0 && plan.notices.length === 0;
-    const notices = plan.notices.map(([handle, text]) => {
+    const notices = plan.notices.map(([handle, notice]) => {
+      const text = noticeText(notice);
       const li = document.createElement("li");
       li.dataset.state = "account";
       const b = document.createElement("button");
@@ -332,7 +333,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       try {
         await run();
       } catch (error) {
-        onError(String(error));
+        onError(api.describe(error));
       }
       await refresh();
     });
@@ -422,7 +423,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
         if (fresh) openEntry(fresh);
       }
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
     refreshStatus();
   }
@@ -431,8 +432,11 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     try {
       const info = await api.publishingInfo();
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      let status = info.status === "running" ? t("plan.running") : info.status === "busy" ? t("plan.busy") : t("plan.off", { why: info.status });
-      if (info.keyring) status = info.keyring;
+      let status = info.status === "running" ? t("plan.running")
+        : info.status === "busy" ? t("plan.busy")
+        : info.status === "starting" ? t("plan.starting")
+        : t("plan.off", { why: info.problem ? api.describe(info.problem) : "" });
+      if (info.keyring) status = api.describe(info.keyring);
       el.status.textContent = `${status} · ${t("plan.zone", { zone })}`;
       el.status.dataset.problem = String(Boolean(info.keyring) || !["running", "busy"].includes(info.status));
     } catch {

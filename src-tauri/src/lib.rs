@@ -77,6 +77,7 @@ pub fn run() {
         )
         .plugin(tauri_plugin_notification::init())
         .manage(publishing::Publishing::default())
+        .manage(commands::check::Limits::default())
         .manage(commands::accounts::PendingSignIn::default())
         .on_window_event(|window, event| {
             // Closing the window keeps Podium running in the tray, so scheduled posts go out.
@@ -89,7 +90,12 @@ pub fn run() {
             }
         })
         // The editor's check on every keystroke, answered synchronously (see `commands::check::scheme`).
-        .register_uri_scheme_protocol("podium", |_app, request| commands::check::scheme(&request))
+        .register_uri_scheme_protocol("podium", |ctx, request| {
+            commands::check::scheme(
+                &request,
+                &ctx.app_handle().state::<commands::check::Limits>(),
+            )
+        })
         .invoke_handler(tauri::generate_handler![
             commands::check::check_post,
             commands::check::thread_parts,
@@ -132,12 +138,13 @@ pub fn run() {
             commands::schedule::publishing_info,
             commands::schedule::set_grace_hours,
             commands::schedule::open_link,
+            commands::schedule::use_language,
         ])
         .setup(move |app| {
             logging::init(app.handle());
             let drafts = drafts::Drafts::open(db_path.clone());
             if let Ok(accounts) = drafts.with(|s| s.accounts()) {
-                commands::check::learn_limits(&accounts);
+                app.state::<commands::check::Limits>().learn(&accounts);
             }
             app.manage(drafts);
             tracing::debug!(

@@ -6,16 +6,18 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::Utc;
-use podium_core::schedule::Slot;
+use podium_core::notice::AccountNotice;
+use podium_core::schedule;
 use podium_publish::{connect, mastodon};
-use podium_store::{Account, PageCheck, Store};
+use podium_store::{Account, AccountChanges, PageCheck, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::drafts::Drafts;
 use crate::publishing::OUTBOX_CHANGED;
 
-type Answer<T> = Result<T, String>;
+use super::check::Limits;
+use super::{Answer, CommandError};
 
 /// A Mastodon sign-in waiting for the code the person pastes (its client secret stays here,
 /// never in the window).
@@ -25,33 +27,37 @@ pub struct PendingSignIn(Mutex<Option<(mastodon::App, String)>>);
 /// Runs `f` on a fresh connection to the database, off the UI thread.
 async fn on_own_connection<T: Send + 'static>(
     path: PathBuf,
-    f: impl FnOnce(&mut Store) -> Result<T, String> + Send + 'static,
+    f: impl FnOnce(&mut Store) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(move || {
-        let mut store = Store::open_with(&path, PageCheck::Header).map_err(|e| e.to_string())?;
+        let mut store = Store::open_with(&path, PageCheck::Header)?;
         f(&mut store)
     })
     .await
-    .map_err(|e| format!("Podium hit an internal error ({e}); nothing was changed"))?
+    .map_err(CommandError::internal)?
 }
 
-/// An account as the window shows it: with a word about its sign-in expiring, if due.
+/// An account as the window shows it: with what it needs from the user, if anything (a code
+/// with data, worded by the window).
 #[derive(Debug, Serialize)]
 pub struct AccountView {
     #[serde(flatten)]
     pub account: Account,
-    pub notice: Option<String>,
+    pub notice: Option<AccountNotice>,
 }
 
 #[tauri::command]
-pub fn list_accounts(drafts: State<'_, Drafts>) -> Answer<Vec<AccountView>> {
+pub fn list_accounts(
+    drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
+) -> Answer<Vec<AccountView>> {
     let accounts = drafts.with(|s| s.accounts())?;
-    crate::commands::check::learn_limits(&accounts);
+    limits.learn(&accounts);
     let now = Utc::now();
     Ok(accounts
         .into_iter()
         .map(|account| AccountView {
-            notice: podium_publish::linkedin::expiry_notice(account.token_expires_at, now),
+            notice: account.notice(now),
             account,
         })
         .collect())
@@ -72,6 +78,7 @@ fn show_address(app: &AppHandle) -> impl FnMut(&str, bool) + '_ {
 pub async fn connect_x(
     app: AppHandle,
     drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
     client_id: String,
 ) -> Answer<Account> {
     let account = on_own_connection(drafts.path().to_owned(), move |store| {
@@ -84,10 +91,10 @@ pub async fn connect_x(
             true,
             &mut show_address(&app),
         )
-        .map_err(|e| e.to_string())
+        .map_err(CommandError::from)
     })
     .await?;
-    relearn(&drafts);
+    relearn(&drafts, &limits);
     Ok(account)
 }
 
@@ -97,7 +104,7 @@ pub async fn connect_x_oauth1(drafts: State<'_, Drafts>, keys: [String; 4]) -> A
     on_own_connection(drafts.path().to_owned(), move |store| {
         let [a, b, c, d] = &keys;
         podium_publish::connect::x_oauth1(store, podium_publish::x::API, [a, b, c, d], None)
-            .map_err(|e| e.to_string())
+            .map_err(CommandError::from)
     })
     .await
 }
@@ -120,15 +127,15 @@ pub async fn connect_linkedin(
             true,
             &mut show_address(&app),
         )
-        .map_err(|e| e.to_string())
+        .map_err(CommandError::from)
     })
     .await
 }
 
 /// After an account changed: the checks learn its instance's limit.
-fn relearn(drafts: &Drafts) {
+fn relearn(drafts: &Drafts, limits: &Limits) {
     if let Ok(accounts) = drafts.with(|s| s.accounts()) {
-        crate::commands::check::learn_limits(&accounts);
+        limits.learn(&accounts);
     }
 }
 
@@ -140,7 +147,7 @@ pub async fn connect_bluesky(
     password: String,
 ) -> Answer<Account> {
     on_own_connection(drafts.path().to_owned(), move |store| {
-        connect::bluesky(store, &service, &handle, &password, None).map_err(|e| e.to_string())
+        connect::bluesky(store, &service, &handle, &password, None).map_err(CommandError::from)
     })
     .await
 }
@@ -151,14 +158,15 @@ pub async fn connect_bluesky(
 pub async fn connect_mastodon(
     app: AppHandle,
     drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
     instance: String,
 ) -> Answer<Account> {
     let account = on_own_connection(drafts.path().to_owned(), move |store| {
         connect::mastodon_browser(store, &instance, None, true, &mut show_address(&app))
-            .map_err(|e| e.to_string())
+            .map_err(CommandError::from)
     })
     .await?;
-    relearn(&drafts);
+    relearn(&drafts, &limits);
     Ok(account)
 }
 
@@ -168,46 +176,54 @@ pub async fn mastodon_paste_begin(
     instance: String,
 ) -> Answer<String> {
     let (app, url, instance) = tauri::async_runtime::spawn_blocking(move || {
-        connect::mastodon_paste_begin(&instance).map_err(|e| e.to_string())
+        connect::mastodon_paste_begin(&instance).map_err(CommandError::from)
     })
     .await
-    .map_err(|e| e.to_string())??;
-    *pending.0.lock().map_err(|e| e.to_string())? = Some((app, instance));
+    .map_err(CommandError::internal)??;
+    *pending.0.lock().map_err(CommandError::internal)? = Some((app, instance));
     Ok(url)
 }
 
 #[tauri::command]
 pub async fn mastodon_paste_finish(
     drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
     pending: State<'_, PendingSignIn>,
     code: String,
 ) -> Answer<Account> {
     let (app, instance) = pending
         .0
         .lock()
-        .map_err(|e| e.to_string())?
+        .map_err(CommandError::internal)?
         .take()
-        .ok_or("start again: open the sign-in address first")?;
+        .ok_or_else(|| {
+            CommandError::new(
+                "sign_in_not_started",
+                serde_json::Value::Null,
+                "start again: open the sign-in address first",
+            )
+        })?;
     let account = on_own_connection(drafts.path().to_owned(), move |store| {
         connect::mastodon_paste_finish(store, &instance, &app, &code, None)
-            .map_err(|e| e.to_string())
+            .map_err(CommandError::from)
     })
     .await?;
-    relearn(&drafts);
+    relearn(&drafts, &limits);
     Ok(account)
 }
 
 #[tauri::command]
 pub async fn connect_mastodon_token(
     drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
     instance: String,
     token: String,
 ) -> Answer<Account> {
     let account = on_own_connection(drafts.path().to_owned(), move |store| {
-        connect::mastodon_token(store, &instance, &token, None).map_err(|e| e.to_string())
+        connect::mastodon_token(store, &instance, &token, None).map_err(CommandError::from)
     })
     .await?;
-    relearn(&drafts);
+    relearn(&drafts, &limits);
     Ok(account)
 }
 
@@ -215,13 +231,14 @@ pub async fn connect_mastodon_token(
 pub async fn disconnect_account(
     app: AppHandle,
     drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
     id: String,
 ) -> Answer<usize> {
     let dropped = on_own_connection(drafts.path().to_owned(), move |store| {
-        connect::disconnect(store, &id).map_err(|e| e.to_string())
+        connect::disconnect(store, &id).map_err(CommandError::from)
     })
     .await?;
-    relearn(&drafts);
+    relearn(&drafts, &limits);
     let _ = app.emit(OUTBOX_CHANGED, ());
     Ok(dropped)
 }
@@ -235,24 +252,10 @@ pub fn update_account(
     zone: Option<String>,
     paused: Option<bool>,
 ) -> Answer<Account> {
-    let slots = slots
-        .map(|list| {
-            list.iter()
-                .map(|s| Slot::parse(s))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()
-        .map_err(|e| e.to_string())?;
-    drafts.with(|s| {
-        if let Some(zone) = &zone {
-            s.set_zone(&id, zone)?;
-        }
-        if let Some(slots) = &slots {
-            s.set_slots(&id, slots)?;
-        }
-        if let Some(paused) = paused {
-            s.set_paused(&id, paused)?;
-        }
-        s.account(&id)
-    })
+    let changes = AccountChanges {
+        slots: slots.map(|s| schedule::parse_slots(&s)).transpose()?,
+        zone,
+        paused,
+    };
+    drafts.with(|s| s.update_account(&id, &changes))
 }

@@ -7,12 +7,12 @@ use tauri::State;
 
 use crate::drafts::Drafts;
 
-type Answer<T> = Result<T, String>;
+use super::Answer;
 
 #[tauri::command]
 pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
     // From the folder, so a database that cannot be opened still offers its backups.
-    Store::backups_for(drafts.path()).map_err(|e| e.to_string())
+    Ok(Store::backups_for(drafts.path())?)
 }
 
 #[tauri::command]

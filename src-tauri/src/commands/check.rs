@@ -16,49 +16,62 @@ use crate::drafts::{Drafts, Problem};
 
 fn options(lang: Option<&str>) -> Options {
     Options {
-        lang: if lang == Some("nb") {
-            Lang::Nb
-        } else {
-            Lang::En
-        },
+        lang: Lang::from_code(lang.unwrap_or_default()),
         ..Options::default()
     }
 }
 
-/// The post limit of the connected Mastodon instances (the smallest, when there are several);
-/// 0 until one is connected (then Mastodon's default, 500, applies).
-static MASTODON_LIMIT: AtomicUsize = AtomicUsize::new(0);
-
-/// Takes the Mastodon limit from the connected accounts (called when accounts change).
-pub fn learn_limits(accounts: &[podium_store::Account]) {
-    let limit = accounts
-        .iter()
-        .filter(|a| a.network == Network::Mastodon)
-        .filter_map(|a| a.max_chars)
-        .min()
-        .unwrap_or(0);
-    MASTODON_LIMIT.store(limit, Ordering::Relaxed);
+/// The post limits the checks learn from the connected accounts, held by the app (managed
+/// state): the Mastodon instances' limit (the smallest, when there are several); 0 until one
+/// is connected (then Mastodon's default, 500, applies).
+#[derive(Debug, Default)]
+pub struct Limits {
+    mastodon: AtomicUsize,
 }
 
-fn mastodon_options(options: &Options) -> Options {
-    let limit = MASTODON_LIMIT.load(Ordering::Relaxed);
-    Options {
-        limit: (limit > 0).then_some(limit),
-        ..options.clone()
+impl Limits {
+    /// Takes the limits from the connected accounts (when the app starts and accounts change).
+    pub fn learn(&self, accounts: &[podium_store::Account]) {
+        let limit = accounts
+            .iter()
+            .filter(|a| a.network == Network::Mastodon)
+            .filter_map(|a| a.max_chars)
+            .min()
+            .unwrap_or(0);
+        self.mastodon.store(limit, Ordering::Relaxed);
+    }
+
+    fn mastodon_options(&self, options: &Options) -> Options {
+        let limit = self.mastodon.load(Ordering::Relaxed);
+        Options {
+            limit: (limit > 0).then_some(limit),
+            ..options.clone()
+        }
     }
 }
 
-/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
-/// networks are checked side by side: this runs on every keystroke.
-/// A network with its own version of the draft is checked on that version.
+/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`).
 #[tauri::command(async)]
 pub fn check_post(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
+    limits: State<'_, Limits>,
+) -> Vec<Report> {
+    check_texts(text, lang, variants, &limits)
+}
+
+/// What [`check_post`] and the `podium:` scheme answer. The networks are checked side by
+/// side: this runs on every keystroke. A network with its own version of the draft is checked
+/// on that version.
+pub fn check_texts(
+    text: String,
+    lang: Option<String>,
+    variants: Option<BTreeMap<Network, String>>,
+    limits: &Limits,
 ) -> Vec<Report> {
     let options = options(lang.as_deref());
-    let mastodon = mastodon_options(&options);
+    let mastodon = limits.mastodon_options(&options);
     let options_for = |n: Network| {
         if n == Network::Mastodon {
             &mastodon
@@ -67,12 +80,7 @@ pub fn check_post(
         }
     };
     let variants = variants.unwrap_or_default();
-    let text_for = |n: Network| -> &str {
-        variants
-            .get(&n)
-            .filter(|v| !v.trim().is_empty())
-            .map_or(text.as_str(), String::as_str)
-    };
+    let text_for = |n: Network| podium_core::draft::text_for(&text, &variants, n);
     // A post of up to a few thousand characters is checked (≈ 0.4 ms for all five networks at
     // 3,000) faster than threads start on a machine busy drawing the window.
     if Network::ALL.iter().all(|&n| text_for(n).len() < 8_000) {
@@ -116,7 +124,10 @@ struct CheckRequest {
 /// answers only after WebKit has laid out and painted the text once more, ≈ 7 ms later for a
 /// 3,000-character post). The check is pure and bounded (linear in the text), so the wait is
 /// short: ≈ 1 ms.
-pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+pub fn scheme(
+    request: &tauri::http::Request<Vec<u8>>,
+    limits: &Limits,
+) -> tauri::http::Response<Vec<u8>> {
     let response = tauri::http::Response::builder()
         .header("Access-Control-Allow-Origin", "*")
         .header("Access-Control-Allow-Headers", "Content-Type");
@@ -125,7 +136,7 @@ pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<
         ("POST", "/check") => serde_json::from_slice::<CheckRequest>(request.body())
             .map_err(|e| format!("a check needs {{text, lang, variants}}: {e}"))
             .and_then(|r| {
-                serde_json::to_vec(&check_post(r.text, r.lang, r.variants))
+                serde_json::to_vec(&check_texts(r.text, r.lang, r.variants, limits))
                     .map_err(|e| e.to_string())
             }),
         (method, path) => Err(format!("no {method} {path} here")),
@@ -159,10 +170,11 @@ pub fn thread_parts(
     network: Network,
     numbering: bool,
     lang: Option<String>,
+    limits: State<'_, Limits>,
 ) -> Vec<ThreadPart> {
     let options = options(lang.as_deref());
     let options = if network == Network::Mastodon {
-        mastodon_options(&options)
+        limits.mastodon_options(&options)
     } else {
         options
     };
@@ -286,11 +298,14 @@ mod tests {
 
     #[test]
     fn the_scheme_checks_a_post_for_every_network() {
-        let answer = scheme(&request(
-            "POST",
-            "/check",
-            r#"{"text":"Hei #ledelse https://podium.no","lang":"nb","variants":{}}"#,
-        ));
+        let answer = scheme(
+            &request(
+                "POST",
+                "/check",
+                r#"{"text":"Hei #ledelse https://podium.no","lang":"nb","variants":{}}"#,
+            ),
+            &Limits::default(),
+        );
         assert_eq!(answer.status(), 200);
         let reports: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
         let reports = reports.as_array().unwrap();
@@ -308,11 +323,17 @@ mod tests {
 
     #[test]
     fn the_scheme_says_what_is_wrong_with_a_bad_request() {
-        let answer = scheme(&request("POST", "/check", "not json"));
+        let answer = scheme(&request("POST", "/check", "not json"), &Limits::default());
         assert_eq!(answer.status(), 400);
         let message = String::from_utf8(answer.body().clone()).unwrap();
         assert!(message.contains("a check needs"), "{message}");
-        assert_eq!(scheme(&request("GET", "/drafts", "")).status(), 400);
-        assert_eq!(scheme(&request("OPTIONS", "/check", "")).status(), 200);
+        assert_eq!(
+            scheme(&request("GET", "/drafts", ""), &Limits::default()).status(),
+            400
+        );
+        assert_eq!(
+            scheme(&request("OPTIONS", "/check", ""), &Limits::default()).status(),
+            200
+        );
     }
 }

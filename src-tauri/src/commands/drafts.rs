@@ -8,7 +8,7 @@ use tauri::State;
 
 use crate::drafts::Drafts;
 
-type Answer<T> = Result<T, String>;
+use super::Answer;
 
 /// A draft as the list shows it: the first line and a short excerpt, not the whole text.
 #[derive(Debug, Serialize)]

@@ -4,21 +4,19 @@
 //! on its own database connection, so typing never waits for a server.
 
 use chrono::{DateTime, Utc};
-use podium_core::outbox::{AccountStatus, PartState, UserActions};
+use podium_core::notice::AccountNotice;
+use podium_core::outbox::{PartState, UserActions};
+use podium_core::schedule::parse_instant;
 use podium_publish::{connect, credentials};
 use podium_store::{Account, Entry, When};
 use serde::Serialize;
+use serde_json::json;
 use tauri::{AppHandle, Emitter, State};
 
 use crate::drafts::Drafts;
 use crate::publishing::{Publishing, OUTBOX_CHANGED};
 
-type Answer<T> = Result<T, String>;
-fn parse_time(s: &str) -> Answer<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("{s:?} is not a time"))
-}
+use super::{Answer, CommandError};
 
 /// Where "add to queue" would put the post, per account (`null`: the account has no slots).
 #[tauri::command]
@@ -41,10 +39,14 @@ pub fn schedule_draft(
     at: Option<String>,
 ) -> Answer<Vec<Entry>> {
     if account_ids.is_empty() {
-        return Err("choose at least one account".into());
+        return Err(CommandError::new(
+            "no_account_chosen",
+            json!(null),
+            "choose at least one account",
+        ));
     }
     let when = match at {
-        Some(at) => When::At(parse_time(&at)?),
+        Some(at) => When::At(parse_instant(&at)?),
         None => When::NextSlot,
     };
     let entries = drafts.with(|s| {
@@ -69,7 +71,7 @@ pub fn reschedule_entry(
     id: String,
     at: String,
 ) -> Answer<Entry> {
-    let at = parse_time(&at)?;
+    let at = parse_instant(&at)?;
     let entry = drafts.with(|s| s.reschedule(&id, When::At(at)))?;
     let _ = app.emit(OUTBOX_CHANGED, ());
     Ok(entry)
@@ -138,13 +140,13 @@ pub struct Plan {
     pub accounts: Vec<Account>,
     pub attention: Vec<PlanEntry>,
     /// Accounts that need the user: a sign-in that expires within a week or has expired, or
-    /// one the network no longer accepts. `(handle, what to do)`.
-    pub notices: Vec<(String, String)>,
+    /// one the network no longer accepts. `(handle, notice)`; the window words the notice.
+    pub notices: Vec<(String, AccountNotice)>,
 }
 
 #[tauri::command]
 pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<Plan> {
-    let (from, to) = (parse_time(&from)?, parse_time(&to)?);
+    let (from, to) = (parse_instant(&from)?, parse_instant(&to)?);
     drafts.with(|s| {
         let attention = s.entries_needing_user()?;
         let entries = s.entries_between(from, to)?;
@@ -157,14 +159,7 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
         let now = Utc::now();
         let notices = accounts
             .iter()
-            .filter_map(|a| {
-                let text = if a.status == AccountStatus::Reconnect {
-                    Some(a.status_reason.clone())
-                } else {
-                    podium_publish::linkedin::expiry_notice(a.token_expires_at, now)
-                };
-                text.map(|t| (a.handle.clone(), t))
-            })
+            .filter_map(|a| Some((a.handle.clone(), a.notice(now)?)))
             .collect();
         Ok(Plan {
             entries: entries.into_iter().map(PlanEntry::from).collect(),
@@ -179,9 +174,12 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
 /// The publisher's state, the keyring's, and the grace window.
 #[derive(Debug, Serialize)]
 pub struct PublishingInfo {
-    pub status: String,
+    /// `starting`, `running`, `busy` (another Podium publishes) or `off`.
+    pub status: &'static str,
+    /// Why the publisher is off, if it is.
+    pub problem: Option<CommandError>,
     /// Why the keyring cannot be used, if it cannot.
-    pub keyring: Option<String>,
+    pub keyring: Option<CommandError>,
     pub grace_hours: f64,
     pub zone: String,
 }
@@ -193,12 +191,14 @@ pub async fn publishing_info(
 ) -> Answer<PublishingInfo> {
     let keyring = tauri::async_runtime::spawn_blocking(credentials::check)
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(CommandError::internal)?
         .err()
-        .map(|e| e.to_string());
+        .map(CommandError::from);
     let grace = drafts.with(|s| s.grace())?;
+    let status = publishing.status();
     Ok(PublishingInfo {
-        status: publishing.status(),
+        status: status.state,
+        problem: status.problem,
         keyring,
         grace_hours: grace.as_secs_f64() / 3600.0,
         zone: connect::local_zone(),
@@ -208,23 +208,49 @@ pub async fn publishing_info(
 #[tauri::command]
 pub fn set_grace_hours(drafts: State<'_, Drafts>, hours: f64) -> Answer<()> {
     if !(0.0..=168.0).contains(&hours) {
-        return Err("the grace window is between 0 and 168 hours (a week)".into());
+        return Err(CommandError::new(
+            "grace_out_of_range",
+            json!({ "hours": hours, "min": 0, "max": 168 }),
+            "the grace window is between 0 and 168 hours (a week)",
+        ));
     }
     let seconds = (hours * 3600.0).round() as u64;
     drafts.with(|s| s.set_grace(std::time::Duration::from_secs(seconds)))
 }
 
+/// The window's language and its words for desktop notifications (the `notify.*` and
+/// `notice.*` keys of `ui/i18n`), sent when it starts and when the language changes.
+#[tauri::command]
+pub fn use_language(
+    publishing: State<'_, Publishing>,
+    lang: String,
+    words: std::collections::BTreeMap<String, String>,
+) {
+    publishing.use_words(&lang, words);
+}
+
 /// Opens a post's address in the system browser (only web addresses).
 #[tauri::command]
 pub fn open_link(url: String) -> Answer<()> {
-    let parsed = tauri::Url::parse(&url).map_err(|_| format!("{url:?} is not an address"))?;
+    let not_web = || {
+        CommandError::new(
+            "not_a_web_address",
+            json!({ "url": url }),
+            format!("only web addresses are opened, and {url:?} is not one"),
+        )
+    };
+    let parsed = tauri::Url::parse(&url).map_err(|_| not_web())?;
     if !matches!(parsed.scheme(), "https" | "http") {
-        return Err("only web addresses are opened".into());
+        return Err(not_web());
     }
     if podium_publish::loopback::open_browser(parsed.as_str()) {
         Ok(())
     } else {
-        Err(format!("no browser could be started; the address is {url}"))
+        Err(CommandError::new(
+            "no_browser",
+            json!({ "url": url }),
+            format!("no browser could be started; the address is {url}"),
+        ))
     }
 }
 
