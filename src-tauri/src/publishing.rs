@@ -17,7 +17,6 @@ use podium_core::notice::AccountNotice;
 use podium_publish::scheduler::{keep_publishing, Event, Next};
 use podium_publish::{Error as PublishError, Publisher, Report};
 use podium_store::{Account, Entry, PageCheck, Store};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -28,7 +27,7 @@ pub const OUTBOX_CHANGED: &str = "outbox-changed";
 
 /// What the publisher is doing, for the window's status line: `starting`, `running`, `busy`
 /// (another Podium publishes from this database) or `off` (with the problem).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Status {
     pub state: &'static str,
     pub problem: Option<CommandError>,
@@ -294,6 +293,34 @@ fn notify(app: &AppHandle, report: &Report, told: &mut HashSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_notification_has_words_in_english_and_norwegian_in_the_ui() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        let words: String = ["i18n.js", "i18n/en.js", "i18n/nb.js"]
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(ui.join(f)).ok())
+            .collect();
+        let keys = [
+            "notify.posted",
+            "notify.failed",
+            "notify.unknown",
+            "notify.unknownBody",
+            "notify.late",
+            "notify.lateBody",
+            "notify.held",
+            "notify.needsYou",
+            "notice.sign_in_expiring",
+            "notice.sign_in_expired",
+            "notice.reconnect",
+        ];
+        for key in keys {
+            assert_eq!(words.matches(&format!("\"{key}\":")).count(), 2, "{key}");
+            if key != "notice.reconnect" {
+                assert!(english(key).is_some(), "{key} has an English fallback");
+            }
+        }
+    }
 
     #[test]
     fn a_notification_is_worded_in_the_language_the_window_sent() {

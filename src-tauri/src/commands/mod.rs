@@ -168,6 +168,86 @@ mod tests {
         );
     }
 
+    /// The UI's words in both languages: `ui/i18n.js`, or `ui/i18n/{en,nb}.js` once split.
+    fn ui_words() -> Vec<String> {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        let mut files = vec![
+            ui.join("i18n.js"),
+            ui.join("i18n/en.js"),
+            ui.join("i18n/nb.js"),
+        ];
+        files.retain(|f| f.exists());
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_error_the_window_can_get_has_words_in_english_and_norwegian() {
+        use podium_publish::Error as P;
+        use podium_store::Error as S;
+        let io = || std::io::Error::other("x");
+        let errors = [
+            CommandError::from(S::NewerSchema {
+                path: "p".into(),
+                found: 9,
+                supported: 8,
+            }),
+            S::Corrupt {
+                path: "p".into(),
+                backups: "b".into(),
+                detail: "d".into(),
+            }
+            .into(),
+            S::NotPodium { path: "p".into() }.into(),
+            S::NoDataDir.into(),
+            S::NoDraft("d".into()).into(),
+            S::NoAccount("a".into()).into(),
+            S::NoEntry("e".into()).into(),
+            S::NoRevision("r".into()).into(),
+            S::Invalid("i".into()).into(),
+            S::Import {
+                path: "p".into(),
+                reason: "r".into(),
+            }
+            .into(),
+            S::Io {
+                action: "read",
+                path: "p".into(),
+                source: io(),
+            }
+            .into(),
+            P::Keyring("k".into()).into(),
+            P::SignIn("s".into()).into(),
+            P::Network("n".into()).into(),
+            P::Busy("p".into()).into(),
+            podium_core::schedule::BadTime("t".into()).into(),
+            podium_core::schedule::BadSlot("s".into()).into(),
+            CommandError::internal("x"),
+        ];
+        // SQLite's errors (kind `database`) and the shell's own.
+        let shell = [
+            "database",
+            "no_account_chosen",
+            "grace_out_of_range",
+            "not_a_web_address",
+            "no_browser",
+            "not_a_backup",
+            "sign_in_not_started",
+        ];
+        let words = ui_words().join("\n");
+        let kinds = errors.iter().map(|e| e.kind).chain(shell);
+        for kind in kinds {
+            let key = format!("\"error.{kind}\":");
+            assert_eq!(
+                words.matches(&key).count(),
+                2,
+                "{key} is worded in English and Norwegian"
+            );
+        }
+    }
+
     #[test]
     fn a_time_the_window_sent_that_is_not_one_says_so() {
         let error =

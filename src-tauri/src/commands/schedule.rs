@@ -1,7 +1,6 @@
-//! Commands for accounts, scheduling and the plan (calendar). Glue only: the rules are in
+//! Commands for scheduling, the plan (calendar) and the publisher. Glue only: the rules are in
 //! `podium-core` (slots, zones), the state in `podium-store` (outbox), the network in
-//! `podium-publish`. Anything that waits on the network or the keyring runs off the UI thread,
-//! on its own database connection, so typing never waits for a server.
+//! `podium-publish`. The keyring check runs off the UI thread, so typing never waits for it.
 
 use chrono::{DateTime, Utc};
 use podium_core::notice::AccountNotice;
