@@ -46,6 +46,7 @@ fn main() {
         "publishing_info",
         "set_grace_hours",
         "open_link",
+        "use_language",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

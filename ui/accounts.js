@@ -5,7 +5,7 @@
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
 import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, t } from "./i18n.js";
+import { NETWORK_NAMES, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -49,7 +49,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     try {
       return await work();
     } catch (error) {
-      showError(String(error));
+      showError(api.describe(error));
       return null;
     } finally {
       button.disabled = false;
@@ -77,7 +77,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       head.append(el("span", { className: "help", textContent: t("accounts.until", { date: until }) }));
     }
     const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
-    const notice = el("p", { className: "error-text", textContent: a.notice ?? "", hidden: !a.notice || a.status === "reconnect" });
+    const notice = el("p", { className: "error-text", textContent: noticeText(a.notice), hidden: !a.notice || a.status === "reconnect" });
 
     const slots = el("div", { className: "slots" });
     const current = a.slots.map(slotText);
@@ -137,10 +137,10 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       const [accounts, info] = await Promise.all([api.listAccounts(), api.publishingInfo()]);
       list.replaceChildren(...(accounts.length ? accounts.map(row) : [el("li", { className: "help", textContent: t("accounts.none") })]));
       show($("keyring-problem"), Boolean(info.keyring));
-      $("keyring-problem").textContent = info.keyring ?? "";
+      $("keyring-problem").textContent = info.keyring ? api.describe(info.keyring) : "";
       if (document.activeElement !== $("grace-hours")) $("grace-hours").value = String(info.grace_hours);
     } catch (error) {
-      showError(String(error));
+      showError(api.describe(error));
     }
   }
 
@@ -313,7 +313,7 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
       dialog.close();
       onScheduled(draft.id, entries);
     } catch (e) {
-      fail(String(e));
+      fail(api.describe(e));
     }
   });
 
@@ -323,7 +323,7 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
       try {
         await fill();
       } catch (e) {
-        onError(String(e));
+        onError(api.describe(e));
         return;
       }
       dialog.showModal();

@@ -1,7 +1,35 @@
 // The one place the UI talks to Rust. Every rule (counting, links, checks, search, history)
 // is computed there; this module only forwards calls to the commands the window may use.
 
-const { invoke } = window.__TAURI__.core;
+import { hasWords, language, t, wordsUnder } from "./i18n.js";
+
+/** A command's error as Rust sent it: `kind` (e.g. `no_draft`, `network`) and `data` (what the
+ *  words need; the network's own words in `data.detail`), with `message`, Rust's English. */
+export class CommandError extends Error {
+  constructor({ kind = "other", data = null, message = "" } = {}) {
+    super(message);
+    this.name = "CommandError";
+    this.kind = kind;
+    this.data = data ?? {};
+  }
+}
+
+/** An error from a call, in the UI language: worded from its `kind` and `data` when the UI has
+ *  words for the kind, else the English it came with. */
+export function describe(error) {
+  if (error?.kind && hasWords(`error.${error.kind}`)) return t(`error.${error.kind}`, error.data ?? {});
+  return error?.message || String(error);
+}
+
+/** Calls a command; its error arrives as a `CommandError`. */
+async function invoke(command, args) {
+  try {
+    return await window.__TAURI__.core.invoke(command, args);
+  } catch (error) {
+    if (error instanceof Error) throw error;
+    throw new CommandError(typeof error === "object" && error ? error : { message: String(error) });
+  }
+}
 
 /** Checks `text` for every network (a network with its own version in `variants` is checked on
  *  that): an array of reports (see crates/core/src/text/check.rs). */
@@ -89,6 +117,10 @@ export const weekPlan = (from, to) => invoke("week_plan", { from, to });
 export const publishingInfo = () => invoke("publishing_info");
 export const setGraceHours = (hours) => invoke("set_grace_hours", { hours });
 export const openLink = (url) => invoke("open_link", { url });
+/** Tells the app the UI language and its words for desktop notifications (at start and when the
+ *  language changes), so a post that goes out with the window closed is told in it. */
+export const useLanguage = () =>
+  invoke("use_language", { lang: language(), words: wordsUnder("notify.", "notice.") });
 
 /** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
 export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);

@@ -93,8 +93,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       } catch (error) {
         // Keep what could not be saved; the next change tries again.
         pending = { ...patch, ...pending };
-        onStatus(t("save.failed", { error }), true);
-        onError(String(error));
+        onStatus(t("save.failed", { error: api.describe(error) }), true);
+        onError(api.describe(error));
       }
     });
     return saving;

@@ -19,7 +19,7 @@ export function createHistory(el, { current, onRestored, onError }) {
     try {
       list = await api.revisions(draft.id);
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
       return;
     }
     el.list.replaceChildren(
@@ -50,7 +50,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       );
       reveal(el.diffView);
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   }
 
@@ -64,7 +64,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       await onRestored(draft);
       await show();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   });
   el.name.addEventListener("click", async () => {
@@ -75,7 +75,7 @@ export function createHistory(el, { current, onRestored, onError }) {
       await api.nameRevision(selected, name);
       await show();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   });
 

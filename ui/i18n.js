@@ -4,6 +4,9 @@
 
 import en from "./i18n/en.js";
 import nb from "./i18n/nb.js";
+// format.js asks this module for the language, and noticeText asks it for a date: both only
+// when called, never while the modules load, so the two may import each other.
+import { date } from "./format.js";
 
 const WORDS = { en, nb };
 
@@ -41,6 +44,30 @@ export function t(key, vars = {}) {
   const words = WORDS[language()] ?? WORDS.en;
   const template = words[key] ?? WORDS.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
+}
+
+/** Whether the UI has words for `key`. */
+export function hasWords(key) {
+  return key in WORDS.en;
+}
+
+/** The UI language's words under the given prefixes, unfilled (`{name}` left as it is): the
+ *  desktop notifications Rust shows are worded with these (see `api.useLanguage`). */
+export function wordsUnder(...prefixes) {
+  const words = WORDS[language()] ?? WORDS.en;
+  const keys = Object.keys(WORDS.en).filter((k) => prefixes.some((p) => k.startsWith(p)));
+  return Object.fromEntries(keys.map((k) => [k, words[k] ?? WORDS.en[k]]));
+}
+
+/** An account's notice (`{kind, network, at, days, reason}` from Rust) in the UI language. The
+ *  reason of a refused sign-in is quoted as it was kept. */
+export function noticeText(notice) {
+  if (!notice) return "";
+  return t(`notice.${notice.kind}`, {
+    ...notice,
+    network: NETWORK_NAMES[notice.network] ?? notice.network,
+    date: notice.at ? date(notice.at, { dateStyle: "long" }) : "",
+  });
 }
 
 /** Fills every `[data-i18n]` (text), `[data-i18n-placeholder]`, `[data-i18n-title]` and

@@ -67,7 +67,7 @@ async function refreshList() {
     const items = await api.listDrafts(filter);
     if (mine === listTicket) list.set(items, filter.query ?? "");
   } catch (error) {
-    showError(String(error));
+    showError(api.describe(error));
   }
 }
 
@@ -86,7 +86,7 @@ async function refreshFacets() {
     Object.entries(keep).forEach(([k, v]) => (filters[k].value = v));
     editor.setGoals(facets.goals);
   } catch (error) {
-    showError(String(error));
+    showError(api.describe(error));
   }
 }
 const refreshFacetsSoon = () => {
@@ -151,7 +151,7 @@ async function open(id) {
     list.select(id);
     history.refresh();
   } catch (error) {
-    showError(String(error));
+    showError(api.describe(error));
   }
 }
 
@@ -355,7 +355,7 @@ $("delete-button").addEventListener("click", async () => {
     });
     refreshFacetsSoon();
   } catch (error) {
-    showError(String(error));
+    showError(api.describe(error));
   }
 });
 
@@ -405,7 +405,7 @@ document.addEventListener("keydown", (event) => {
 async function showProblem(problem) {
   hide($("workspace"));
   show($("problem"));
-  $("problem-message").textContent = problem.message;
+  $("problem-message").textContent = problem.error ? api.describe(problem.error) : problem.message;
   const backups = await api.listBackups().catch(() => []);
   renderBackups($("problem-backups"), backups, async (backup) => {
     try {
@@ -415,7 +415,7 @@ async function showProblem(problem) {
       await start();
       if (kept) toast(t("settings.restored", { path: kept }));
     } catch (error) {
-      showError(String(error));
+      showError(api.describe(error));
     }
   });
 }
@@ -427,6 +427,7 @@ async function start() {
   setSystemLanguage(info.language);
   translate();
   localizeInputs();
+  api.useLanguage().catch((error) => console.warn("notifications stay in English", error));
   editor.relabel(false);
   if (info.problem) {
     await showProblem(info.problem);
@@ -453,4 +454,4 @@ async function start() {
   }, 8000);
 }
 
-start().catch((error) => showError(String(error)));
+start().catch((error) => showError(api.describe(error)));

@@ -7,7 +7,7 @@
 import * as api from "./api.js";
 import { factRows } from "./dom.js";
 import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, t } from "./i18n.js";
+import { NETWORK_NAMES, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -271,7 +271,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       await api.rescheduleEntry(entry.id, at.toISOString());
       onToast(t("plan.moved", { time: dayTime(at) }));
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
     await refresh();
   }
@@ -280,7 +280,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
 
   function renderAttention() {
     el.attention.hidden = plan.attention.length === 0 && plan.notices.length === 0;
-    const notices = plan.notices.map(([handle, text]) => {
+    const notices = plan.notices.map(([handle, notice]) => {
+      const text = noticeText(notice);
       const li = document.createElement("li");
       li.dataset.state = "account";
       const b = document.createElement("button");
@@ -318,7 +319,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       try {
         await run();
       } catch (error) {
-        onError(String(error));
+        onError(api.describe(error));
       }
       await refresh();
     });
@@ -401,7 +402,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
         if (fresh) openEntry(fresh);
       }
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
     refreshStatus();
   }
@@ -410,8 +411,11 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     try {
       const info = await api.publishingInfo();
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      let status = info.status === "running" ? t("plan.running") : info.status === "busy" ? t("plan.busy") : t("plan.off", { why: info.status });
-      if (info.keyring) status = info.keyring;
+      let status = info.status === "running" ? t("plan.running")
+        : info.status === "busy" ? t("plan.busy")
+        : info.status === "starting" ? t("plan.starting")
+        : t("plan.off", { why: info.problem ? api.describe(info.problem) : "" });
+      if (info.keyring) status = api.describe(info.keyring);
       el.status.textContent = `${status} · ${t("plan.zone", { zone })}`;
       el.status.dataset.problem = String(Boolean(info.keyring) || !["running", "busy"].includes(info.status));
     } catch {

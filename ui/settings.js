@@ -39,7 +39,7 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     try {
       renderBackups(el.backups, await api.listBackups(), restore);
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   }
 
@@ -50,13 +50,14 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
       onRestored(t("settings.restored", { path: kept }));
       await refreshBackups();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   }
 
   el.language.addEventListener("change", () => {
     setLanguage(el.language.value);
     onLanguage();
+    api.useLanguage().catch((error) => console.warn("notifications keep their language", error));
   });
   el.theme.addEventListener("change", () => {
     if (el.theme.value === "system") localStorage.removeItem(THEME);
@@ -68,7 +69,7 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
       await api.backupNow();
       await refreshBackups();
     } catch (error) {
-      onError(String(error));
+      onError(api.describe(error));
     }
   });
 

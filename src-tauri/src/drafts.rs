@@ -10,6 +10,9 @@ use std::sync::Mutex;
 
 use podium_store::{Error, PageCheck, Store};
 use serde::Serialize;
+use serde_json::json;
+
+use crate::commands::{Answer, CommandError};
 
 /// The database, or why it is not open.
 pub struct Drafts {
@@ -30,6 +33,9 @@ pub struct Problem {
     /// `damaged`, `newer`, `foreign`, `altered` (schema objects Podium did not make) or `other`.
     pub kind: &'static str,
     pub message: String,
+    /// The store's error, which each command answers while the database is not open (and the
+    /// window words).
+    pub error: CommandError,
 }
 
 impl Drafts {
@@ -55,20 +61,17 @@ impl Drafts {
         &self.path
     }
 
-    /// Runs `f` on the open store; a user-facing message when it is not open or `f` fails.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> podium_store::Result<T>,
-    ) -> Result<T, String> {
+    /// Runs `f` on the open store; the store's error when it is not open or `f` fails.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> podium_store::Result<T>) -> Answer<T> {
         let mut state = self.state.lock().map_err(|_| {
-            "Podium hit an internal error; restart it (nothing was lost)".to_owned()
+            CommandError::internal("the database's lock was poisoned; restart Podium")
         })?;
         match &mut *state {
             Opened::Ready(store) => f(store).map_err(|e| {
                 tracing::warn!(error = %e, "database command failed");
-                e.to_string()
+                CommandError::from(e)
             }),
-            Opened::Failed(problem) => Err(problem.message.clone()),
+            Opened::Failed(problem) => Err(problem.error.clone()),
         }
     }
 
@@ -85,7 +88,7 @@ impl Drafts {
 
     /// Restores a backup: over the open database, or in place of one that could not be opened
     /// (kept aside, never deleted), which is then opened.
-    pub fn restore(&self, backup: &std::path::Path) -> Result<String, String> {
+    pub fn restore(&self, backup: &std::path::Path) -> Answer<String> {
         // The window restores Podium's own backups only, never an arbitrary file it names.
         let dir = Store::backup_dir_for(&self.path);
         let inside = match (backup.canonicalize(), dir.canonicalize()) {
@@ -93,24 +96,27 @@ impl Drafts {
             _ => false,
         };
         if !inside {
-            return Err(format!(
-                "{} is not one of Podium's backups (they are in {})",
-                backup.display(),
-                dir.display()
+            return Err(CommandError::new(
+                "not_a_backup",
+                json!({ "path": backup, "backups": dir }),
+                format!(
+                    "{} is not one of Podium's backups (they are in {})",
+                    backup.display(),
+                    dir.display()
+                ),
             ));
         }
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| "Podium hit an internal error; restart it".to_owned())?;
+        let mut state = self.state.lock().map_err(|_| {
+            CommandError::internal("the database's lock was poisoned; restart Podium")
+        })?;
         match &mut *state {
             Opened::Ready(store) => store
                 .restore_backup(backup)
                 .map(|safety| safety.path.display().to_string())
-                .map_err(|e| e.to_string()),
+                .map_err(CommandError::from),
             Opened::Failed(_) => {
-                let aside = Store::restore_over(&self.path, backup).map_err(|e| e.to_string())?;
-                let store = Store::open(&self.path).map_err(|e| e.to_string())?;
+                let aside = Store::restore_over(&self.path, backup)?;
+                let store = Store::open(&self.path)?;
                 *state = Opened::Ready(Box::new(store));
                 Ok(aside.map(|p| p.display().to_string()).unwrap_or_default())
             }
@@ -151,6 +157,7 @@ fn problem(error: &Error) -> Problem {
     Problem {
         kind,
         message: error.to_string(),
+        error: CommandError::from(error),
     }
 }
 
@@ -167,7 +174,11 @@ mod tests {
             .with(|s| s.backup_to(&elsewhere))
             .unwrap_or_else(|e| panic!("{e}"));
         let refused = drafts.restore(&elsewhere).unwrap_err();
-        assert!(refused.contains("not one of Podium's backups"), "{refused}");
+        assert_eq!(refused.kind, "not_a_backup");
+        assert!(
+            refused.message.contains("not one of Podium's backups"),
+            "{refused}"
+        );
         let backup = drafts
             .with(|s| s.backup_daily())
             .unwrap_or_else(|e| panic!("{e}"))

@@ -7,7 +7,6 @@
 mod commands;
 mod drafts;
 mod logging;
-mod plan;
 mod publishing;
 mod tray;
 mod window;
@@ -78,7 +77,8 @@ pub fn run() {
         )
         .plugin(tauri_plugin_notification::init())
         .manage(publishing::Publishing::default())
-        .manage(plan::PendingSignIn::default())
+        .manage(commands::check::Limits::default())
+        .manage(commands::accounts::PendingSignIn::default())
         .on_window_event(|window, event| {
             // Closing the window keeps Podium running in the tray, so scheduled posts go out.
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -89,51 +89,57 @@ pub fn run() {
                 }
             }
         })
-        // The editor's check on every keystroke, answered synchronously (see `commands::scheme`).
-        .register_uri_scheme_protocol("podium", |_app, request| commands::scheme(&request))
+        // The editor's check on every keystroke, answered synchronously (see `commands::check::scheme`).
+        .register_uri_scheme_protocol("podium", |ctx, request| {
+            commands::check::scheme(
+                &request,
+                &ctx.app_handle().state::<commands::check::Limits>(),
+            )
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::check_post,
-            commands::detect_language,
-            commands::thread_parts,
-            commands::app_info,
-            commands::list_drafts,
-            commands::get_draft,
-            commands::create_draft,
-            commands::update_draft,
-            commands::delete_draft,
-            commands::undelete_draft,
-            commands::draft_facets,
-            commands::add_goal,
-            commands::revisions,
-            commands::revision_diff,
-            commands::restore_revision,
-            commands::name_revision,
-            commands::list_backups,
-            commands::backup_now,
-            commands::restore_backup,
-            commands::ui_ready,
-            plan::list_accounts,
-            plan::connect_bluesky,
-            plan::connect_mastodon,
-            plan::mastodon_paste_begin,
-            plan::mastodon_paste_finish,
-            plan::connect_mastodon_token,
-            plan::connect_x,
-            plan::connect_x_oauth1,
-            plan::connect_linkedin,
-            plan::disconnect_account,
-            plan::update_account,
-            plan::next_slots,
-            plan::schedule_draft,
-            plan::draft_schedule,
-            plan::reschedule_entry,
-            plan::unschedule_entry,
-            plan::retry_entry,
-            plan::confirm_entry_sent,
-            plan::week_plan,
-            plan::publishing_info,
-            plan::set_grace_hours,
-            plan::open_link,
+            commands::check::check_post,
+            commands::check::detect_language,
+            commands::check::thread_parts,
+            commands::check::app_info,
+            commands::drafts::list_drafts,
+            commands::drafts::get_draft,
+            commands::drafts::create_draft,
+            commands::drafts::update_draft,
+            commands::drafts::delete_draft,
+            commands::drafts::undelete_draft,
+            commands::drafts::draft_facets,
+            commands::drafts::add_goal,
+            commands::drafts::revisions,
+            commands::drafts::revision_diff,
+            commands::drafts::restore_revision,
+            commands::drafts::name_revision,
+            commands::backups::list_backups,
+            commands::backups::backup_now,
+            commands::backups::restore_backup,
+            commands::check::ui_ready,
+            commands::accounts::list_accounts,
+            commands::accounts::connect_bluesky,
+            commands::accounts::connect_mastodon,
+            commands::accounts::mastodon_paste_begin,
+            commands::accounts::mastodon_paste_finish,
+            commands::accounts::connect_mastodon_token,
+            commands::accounts::connect_x,
+            commands::accounts::connect_x_oauth1,
+            commands::accounts::connect_linkedin,
+            commands::accounts::disconnect_account,
+            commands::accounts::update_account,
+            commands::schedule::next_slots,
+            commands::schedule::schedule_draft,
+            commands::schedule::draft_schedule,
+            commands::schedule::reschedule_entry,
+            commands::schedule::unschedule_entry,
+            commands::schedule::retry_entry,
+            commands::schedule::confirm_entry_sent,
+            commands::schedule::week_plan,
+            commands::schedule::publishing_info,
+            commands::schedule::set_grace_hours,
+            commands::schedule::open_link,
+            commands::schedule::use_language,
         ])
         .setup(move |app| {
             // The data folder (the database, backups, logs) is the user's alone: made 0700
@@ -146,7 +152,7 @@ pub fn run() {
             logging::init(app.handle());
             let drafts = drafts::Drafts::open(db_path.clone());
             if let Ok(accounts) = drafts.with(|s| s.accounts()) {
-                commands::learn_limits(&accounts);
+                app.state::<commands::check::Limits>().learn(&accounts);
             }
             app.manage(drafts);
             tracing::debug!(

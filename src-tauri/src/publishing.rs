@@ -1,38 +1,142 @@
-//! The publisher in the app's background: a thread with its own database connection that sends
-//! each post when it falls due (checked twice a second), tells the window when the queue
-//! changed, and shows a desktop notification when a post went out, failed, or needs the user.
-//! It keeps running with the window closed (Podium stays in the tray).
+//! The publisher in the app's background: a thread with its own database connection that runs
+//! the publishing loop (`podium_publish::scheduler`, the same one `podium scheduler` runs),
+//! tells the window when the queue changed, and shows a desktop notification when a post went
+//! out, failed, or needs the user. It keeps running with the window closed (Podium stays in the
+//! tray).
+//!
+//! Notifications are worded in the window's language: the window sends its words for them
+//! (`use_language`); until it has, they are in English.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use podium_core::notice::AccountNotice;
+use podium_publish::scheduler::{keep_publishing, Event, Next};
 use podium_publish::{Error as PublishError, Publisher, Report};
-use podium_store::{Entry, PageCheck, Store};
+use podium_store::{Account, Entry, PageCheck, Store};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
+
+use crate::commands::CommandError;
 
 /// The event the window listens to; it reloads the queue.
 pub const OUTBOX_CHANGED: &str = "outbox-changed";
 
-/// What the publisher is doing, for the window's status line.
-#[derive(Debug, Default)]
+/// What the publisher is doing, for the window's status line: `starting`, `running`, `busy`
+/// (another Podium publishes from this database) or `off` (with the problem).
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub state: &'static str,
+    pub problem: Option<CommandError>,
+}
+
+/// The publisher's status and the words its notifications use.
+#[derive(Debug)]
 pub struct Publishing {
-    status: Mutex<String>,
+    status: Mutex<Status>,
+    words: Mutex<Words>,
+}
+
+impl Default for Publishing {
+    fn default() -> Publishing {
+        Publishing {
+            status: Mutex::new(Status {
+                state: "starting",
+                problem: None,
+            }),
+            words: Mutex::new(Words::default()),
+        }
+    }
 }
 
 impl Publishing {
-    pub fn status(&self) -> String {
-        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    pub fn status(&self) -> Status {
+        self.status.lock().map(|s| s.clone()).unwrap_or(Status {
+            state: "off",
+            problem: Some(CommandError::internal(
+                "the publisher's status is unreadable",
+            )),
+        })
     }
 
-    fn set(&self, status: &str) {
+    fn set(&self, state: &'static str, problem: Option<CommandError>) {
         if let Ok(mut s) = self.status.lock() {
-            status.clone_into(&mut s);
+            *s = Status { state, problem };
         }
     }
+
+    /// The window's language and its words for notifications (`notify.*`, `notice.*`).
+    pub fn use_words(&self, lang: &str, words: BTreeMap<String, String>) {
+        if let Ok(mut w) = self.words.lock() {
+            *w = Words {
+                lang: lang.to_owned(),
+                words,
+            };
+        }
+    }
+
+    fn word(&self, key: &str, vars: &[(&str, String)]) -> String {
+        self.words
+            .lock()
+            .map(|w| w.fill(key, vars))
+            .unwrap_or_default()
+    }
+
+    fn date(&self, at: DateTime<Utc>) -> String {
+        let nb = self.words.lock().is_ok_and(|w| w.lang == "nb");
+        at.format(if nb { "%-d.%-m.%Y" } else { "%-d %B %Y" })
+            .to_string()
+    }
+}
+
+/// The words of the window's language for notifications; English until the window says.
+#[derive(Debug, Default)]
+struct Words {
+    lang: String,
+    words: BTreeMap<String, String>,
+}
+
+impl Words {
+    /// The template for `key` with `{name}` filled from `vars`.
+    fn fill(&self, key: &str, vars: &[(&str, String)]) -> String {
+        let template = self
+            .words
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| english(key))
+            .unwrap_or(key);
+        vars.iter()
+            .fold(template.to_owned(), |text, (name, value)| {
+                text.replace(&format!("{{{name}}}"), value)
+            })
+    }
+}
+
+/// The notifications' English, for the time before the window has sent its words (the window's
+/// own are in `ui/i18n`, under the same keys).
+fn english(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "notify.posted" => "Posted on {network}",
+        "notify.failed" => "Not posted on {network}",
+        "notify.unknown" => "Did it go out on {network}?",
+        "notify.unknownBody" => "{post}\nCheck the account, then tell Podium in the plan.",
+        "notify.late" => "A late post waits for you",
+        "notify.lateBody" => {
+            "{post}\nIt was due while Podium was not running. Send it now or move it in the plan."
+        }
+        "notify.held" => "Waiting to post on {network}",
+        "notify.needsYou" => "{handle} needs you",
+        "notice.sign_in_expiring" => {
+            "{network} sign-in expires on {date} ({days} days): reconnect before then to keep posting"
+        }
+        "notice.sign_in_expired" => {
+            "{network} sign-in expired on {date}: reconnect the account (its posts stay queued)"
+        }
+        _ => return None,
+    })
 }
 
 /// Starts the publisher thread for the database at `path`.
@@ -51,7 +155,7 @@ fn run(app: &AppHandle, path: &std::path::Path) {
             Ok(s) => s,
             Err(error) => {
                 // The window explains a damaged or newer database; nothing to publish from.
-                set_status(app, &format!("not publishing: {error}"));
+                set_status(app, "off", Some(CommandError::from(error)));
                 std::thread::sleep(Duration::from_secs(30));
                 continue;
             }
@@ -59,117 +163,190 @@ fn run(app: &AppHandle, path: &std::path::Path) {
         let mut publisher = match Publisher::acquire(&mut store) {
             Ok(p) => p,
             Err(PublishError::Busy(_)) => {
-                set_status(app, "busy");
+                set_status(app, "busy", None);
                 std::thread::sleep(Duration::from_secs(15));
                 continue;
             }
             Err(error) => {
                 tracing::error!(%error, "the publisher cannot start");
-                set_status(app, &format!("not publishing: {error}"));
+                set_status(app, "off", Some(CommandError::from(error)));
                 std::thread::sleep(Duration::from_secs(30));
                 continue;
             }
         };
-        set_status(app, "running");
+        set_status(app, "running", None);
         let _ = app.emit(OUTBOX_CHANGED, ());
-        let mut checked_sign_ins: Option<std::time::Instant> = None;
-        loop {
-            // Sign-ins that end soon (LinkedIn: 60 days) are told a week ahead, once a day.
-            if checked_sign_ins.is_none_or(|t| t.elapsed() > Duration::from_secs(6 * 3600)) {
-                checked_sign_ins = Some(std::time::Instant::now());
-                notify_expiring(app, &store, &mut told);
-            }
-            match publisher.run_due(&mut store, Utc::now()) {
-                Ok(report) => {
-                    if !report.is_empty() {
-                        notify(app, &report, &mut told);
-                        let _ = app.emit(OUTBOX_CHANGED, ());
+        let outcome = keep_publishing(&mut store, &mut publisher, |event| {
+            match event {
+                Event::Published(report) => {
+                    notify(app, report, &mut told);
+                    let _ = app.emit(OUTBOX_CHANGED, ());
+                }
+                Event::Notice(account, notice) => notify_account(app, account, notice, &mut told),
+                Event::PassFailed(error) => tracing::error!(%error, "publishing pass failed"),
+                Event::Unsaved(warnings) => {
+                    for warning in warnings {
+                        tracing::warn!(%warning, "a renewed sign-in waits for the keyring");
                     }
-                    std::thread::sleep(podium_publish::pause_after(&report, Utc::now()));
-                }
-                Err(error) => {
-                    tracing::error!(%error, "publishing pass failed");
-                    std::thread::sleep(Duration::from_secs(5));
                 }
             }
+            Next::Continue
+        });
+        if let Err(error) = outcome {
+            tracing::error!(%error, "the publisher stopped");
         }
     }
 }
 
-fn set_status(app: &AppHandle, status: &str) {
+fn set_status(app: &AppHandle, state: &'static str, problem: Option<CommandError>) {
     if let Some(p) = app.try_state::<Publishing>() {
-        p.set(status);
+        p.set(state, problem);
     }
 }
 
-/// A notification per account whose sign-in expires within a week (or has), once a day.
-fn notify_expiring(app: &AppHandle, store: &Store, told: &mut HashSet<String>) {
-    let Ok(accounts) = store.accounts() else {
+fn show(app: &AppHandle, title: String, body: String) {
+    if let Err(error) = app.notification().builder().title(title).body(body).show() {
+        tracing::debug!(%error, "no desktop notification");
+    }
+}
+
+/// A notification per account whose sign-in expires within a week (or has), once a day. (A
+/// refused sign-in is told with the post it holds back.)
+fn notify_account(
+    app: &AppHandle,
+    account: &Account,
+    notice: &AccountNotice,
+    told: &mut HashSet<String>,
+) {
+    let Some(p) = app.try_state::<Publishing>() else {
         return;
     };
+    let (network, at, days) = match notice {
+        AccountNotice::SignInExpiring { network, at, days } => (network, at, Some(days)),
+        AccountNotice::SignInExpired { network, at } => (network, at, None),
+        AccountNotice::Reconnect { .. } => return,
+    };
     let now = Utc::now();
-    for a in accounts {
-        if let Some(text) = podium_publish::linkedin::expiry_notice(a.token_expires_at, now) {
-            if told.insert(format!("expiry:{}:{}", a.id, now.date_naive())) {
-                if let Err(error) = app
-                    .notification()
-                    .builder()
-                    .title(format!("{} needs you", a.handle))
-                    .body(text)
-                    .show()
-                {
-                    tracing::debug!(%error, "no desktop notification");
-                }
-            }
-        }
+    if !told.insert(format!("expiry:{}:{}", account.id, now.date_naive())) {
+        return;
     }
+    let vars = [
+        ("handle", account.handle.clone()),
+        ("network", network.name().to_owned()),
+        ("date", p.date(*at)),
+        ("days", days.map(ToString::to_string).unwrap_or_default()),
+    ];
+    show(
+        app,
+        p.word("notify.needsYou", &vars),
+        p.word(&format!("notice.{}", notice.kind()), &vars),
+    );
 }
 
 /// One notification per outcome; a post held for the keyring or a reconnect is told once.
 fn notify(app: &AppHandle, report: &Report, told: &mut HashSet<String>) {
-    let show = |title: String, body: String| {
-        if let Err(error) = app.notification().builder().title(title).body(body).show() {
-            tracing::debug!(%error, "no desktop notification");
-        }
+    let Some(p) = app.try_state::<Publishing>() else {
+        return;
     };
-    let name = |e: &Entry| format!("{} ({})", e.title, e.handle);
+    let vars = |e: &Entry| {
+        [
+            ("network", e.network.name().to_owned()),
+            ("post", format!("{} ({})", e.title, e.handle)),
+        ]
+    };
     for e in &report.sent {
         tracing::info!(entry = %e.id, url = ?e.remote_url, "posted");
+        let [network, post] = vars(e);
         show(
-            format!("Posted on {}", e.network.name()),
-            format!("{}\n{}", name(e), e.remote_url.as_deref().unwrap_or("")),
+            app,
+            p.word("notify.posted", &[network]),
+            format!("{}\n{}", post.1, e.remote_url.as_deref().unwrap_or("")),
         );
     }
+    // A failed post's error is the network's answer (or Podium's English), quoted as it came.
     for e in &report.failed {
+        let [network, post] = vars(e);
         show(
-            format!("Not posted on {}", e.network.name()),
-            format!("{}\n{}", name(e), e.error.as_deref().unwrap_or("")),
+            app,
+            p.word("notify.failed", &[network]),
+            format!("{}\n{}", post.1, e.error.as_deref().unwrap_or("")),
         );
     }
     for e in &report.unknown {
+        let vars = vars(e);
         show(
-            format!("Did it go out on {}?", e.network.name()),
-            format!(
-                "{}\nCheck the account, then tell Podium in the plan.",
-                name(e)
-            ),
+            app,
+            p.word("notify.unknown", &vars),
+            p.word("notify.unknownBody", &vars),
         );
     }
     for e in &report.review {
+        let vars = vars(e);
         show(
-            "A late post waits for you".into(),
-            format!(
-                "{}\nIt was due while Podium was not running. Send it now or move it in the plan.",
-                name(e)
-            ),
+            app,
+            p.word("notify.late", &vars),
+            p.word("notify.lateBody", &vars),
         );
     }
     for (e, why) in &report.held {
         if told.insert(format!("{}:{why}", e.id)) {
-            show(
-                format!("Waiting to post on {}", e.network.name()),
-                why.clone(),
-            );
+            show(app, p.word("notify.held", &vars(e)), why.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notification_has_words_in_english_and_norwegian_in_the_ui() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+        let words: String = ["i18n.js", "i18n/en.js", "i18n/nb.js"]
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(ui.join(f)).ok())
+            .collect();
+        let keys = [
+            "notify.posted",
+            "notify.failed",
+            "notify.unknown",
+            "notify.unknownBody",
+            "notify.late",
+            "notify.lateBody",
+            "notify.held",
+            "notify.needsYou",
+            "notice.sign_in_expiring",
+            "notice.sign_in_expired",
+            "notice.reconnect",
+        ];
+        for key in keys {
+            assert_eq!(words.matches(&format!("\"{key}\":")).count(), 2, "{key}");
+            if key != "notice.reconnect" {
+                assert!(english(key).is_some(), "{key} has an English fallback");
+            }
+        }
+    }
+
+    #[test]
+    fn a_notification_is_worded_in_the_language_the_window_sent() {
+        let publishing = Publishing::default();
+        let vars = [("network", "Bluesky".to_owned())];
+        assert_eq!(
+            publishing.word("notify.posted", &vars),
+            "Posted on Bluesky",
+            "English until the window speaks"
+        );
+        publishing.use_words(
+            "nb",
+            BTreeMap::from([("notify.posted".into(), "Publisert på {network}".into())]),
+        );
+        assert_eq!(
+            publishing.word("notify.posted", &vars),
+            "Publisert på Bluesky"
+        );
+        let at = DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(publishing.date(at), "3.12.2026");
     }
 }

@@ -8,9 +8,11 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
+use podium_core::notice::AccountNotice;
 use podium_core::schedule::{self, Slot};
+use podium_publish::scheduler::{keep_publishing, Event, Next};
 use podium_publish::{connect, Publisher, Report};
-use podium_store::{Account, Entry, Store, When};
+use podium_store::{Account, AccountChanges, Entry, Store, When};
 
 use crate::Outcome;
 
@@ -403,10 +405,10 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                     if !a.status_reason.is_empty() {
                         writeln!(out, "    {}", a.status_reason)?;
                     }
-                    if let Some(notice) =
-                        podium_publish::linkedin::expiry_notice(a.token_expires_at, Utc::now())
-                    {
-                        writeln!(out, "    {notice}")?;
+                    // A refused sign-in's reason is the line above.
+                    match a.notice(Utc::now()) {
+                        Some(AccountNotice::Reconnect { .. }) | None => {}
+                        Some(notice) => writeln!(out, "    {notice}")?,
                     }
                 }
             }
@@ -428,17 +430,14 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
         } => {
             let mut store = open(db)?;
             let a = find_account(&store, &account)?;
-            if let Some(zone) = &zone {
-                store.set_zone(&a.id, zone)?;
-            }
-            if clear || !slots.is_empty() {
-                let parsed = slots
-                    .iter()
-                    .map(|s| Slot::parse(s))
-                    .collect::<Result<Vec<_>, _>>()?;
-                store.set_slots(&a.id, &parsed)?;
-            }
-            let a = store.account(&a.id)?;
+            let changes = AccountChanges {
+                zone,
+                slots: (clear || !slots.is_empty())
+                    .then(|| schedule::parse_slots(&slots))
+                    .transpose()?,
+                paused: None,
+            };
+            let a = store.update_account(&a.id, &changes)?;
             for s in &a.slots {
                 writeln!(out, "{s}")?;
             }
@@ -447,13 +446,21 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
         AccountsCommand::Pause { account } => {
             let mut store = open(db)?;
             let a = find_account(&store, &account)?;
-            store.set_paused(&a.id, true)?;
+            let changes = AccountChanges {
+                paused: Some(true),
+                ..AccountChanges::default()
+            };
+            store.update_account(&a.id, &changes)?;
             eprintln!("{}'s queue is paused", a.handle);
         }
         AccountsCommand::Resume { account } => {
             let mut store = open(db)?;
             let a = find_account(&store, &account)?;
-            store.set_paused(&a.id, false)?;
+            let changes = AccountChanges {
+                paused: Some(false),
+                ..AccountChanges::default()
+            };
+            store.update_account(&a.id, &changes)?;
             eprintln!("{}'s queue is running", a.handle);
         }
     }
@@ -471,11 +478,7 @@ pub fn run_schedule(db: &Path, args: ScheduleArgs) -> Result<Outcome> {
     let mut store = open(db)?;
     let account = find_account(&store, &args.account)?;
     let when = match &args.at {
-        Some(at) => When::At(
-            DateTime::parse_from_rfc3339(at.trim())
-                .map_err(|_| anyhow::anyhow!("{at:?} is not a time: write it as RFC 3339, e.g. 2026-12-03T08:30:00+01:00"))?
-                .with_timezone(&Utc),
-        ),
+        Some(at) => When::At(schedule::parse_instant(at)?),
         None => When::NextSlot,
     };
     let entry = store.schedule(args.draft.trim(), &account.id, when)?;
@@ -645,15 +648,26 @@ pub fn run_scheduler(db: &Path) -> Result<Outcome> {
         "podium scheduler: publishing from {} (stop with Ctrl+C)",
         db.display()
     );
-    let mut unsaved = Vec::new();
-    loop {
-        let report = publisher.run_due(&mut store, Utc::now())?;
-        if !report.is_empty() {
-            print_report(&report, false)?;
+    // A pass that fails ends the scheduler (its supervisor restarts it); so does stdout gone.
+    let mut printing = Ok(());
+    keep_publishing(&mut store, &mut publisher, |event| match event {
+        Event::Published(report) => {
+            printing = print_report(report, false);
+            if printing.is_ok() {
+                Next::Continue
+            } else {
+                Next::Stop
+            }
         }
-        warn_unsaved(&mut unsaved);
-        // Until the next post is due, at most half a second: posts the app schedules meanwhile
-        // are seen at once. A pass over an idle queue is one indexed query.
-        std::thread::sleep(podium_publish::pause_after(&report, Utc::now()));
-    }
+        Event::Notice(..) => Next::Continue,
+        Event::Unsaved(warnings) => {
+            for warning in warnings {
+                eprintln!("podium: {warning}");
+            }
+            Next::Continue
+        }
+        Event::PassFailed(_) => Next::Stop,
+    })?;
+    printing?;
+    Ok(Outcome::AllValid)
 }

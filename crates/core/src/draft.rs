@@ -1,10 +1,26 @@
 //! What a draft is, in the words a leader uses: its state on the way to a post, the goal it
 //! serves, its tags. The store keeps drafts; the rules about their vocabulary live here.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+use crate::network::Network;
+
+/// The text a draft posts on `network`: the network's own version when it has one that is not
+/// blank, else the shared text. (The editor checks, and the publisher sends, this text.)
+pub fn text_for<'a>(
+    text: &'a str,
+    variants: &'a BTreeMap<Network, String>,
+    network: Network,
+) -> &'a str {
+    variants
+        .get(&network)
+        .filter(|v| !v.trim().is_empty())
+        .map_or(text, String::as_str)
+}
 
 /// Where a draft is on its way to a published post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -127,6 +143,17 @@ pub fn title(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_posts_its_own_version_unless_that_is_blank() {
+        let variants = BTreeMap::from([
+            (Network::X, "Kort for X".to_owned()),
+            (Network::Bluesky, "  \n".to_owned()),
+        ]);
+        assert_eq!(text_for("Delt", &variants, Network::X), "Kort for X");
+        assert_eq!(text_for("Delt", &variants, Network::Bluesky), "Delt");
+        assert_eq!(text_for("Delt", &variants, Network::Linkedin), "Delt");
+    }
 
     #[test]
     fn states_parse_in_any_letter_case_and_name_the_choices_when_wrong() {

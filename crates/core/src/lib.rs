@@ -11,6 +11,7 @@ pub mod diff;
 pub mod draft;
 pub mod language;
 pub mod network;
+pub mod notice;
 pub mod outbox;
 pub mod schedule;
 pub mod text;

@@ -41,6 +41,25 @@ pub struct Slot {
 )]
 pub struct BadSlot(pub String);
 
+/// A time that is not written as RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time: write it as RFC 3339, e.g. 2026-12-03T08:30:00+01:00")]
+pub struct BadTime(pub String);
+
+/// An instant written as RFC 3339 (`2026-12-03T08:30:00+01:00`, surrounding space ignored):
+/// the times the window sends and the CLI's `--at`.
+pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, BadTime> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| BadTime(s.to_owned()))
+}
+
+/// Slots written as people write them (`["tue 08:30", "thu 17:05"]`); the first that is not
+/// one is the error.
+pub fn parse_slots<S: AsRef<str>>(list: &[S]) -> Result<Vec<Slot>, BadSlot> {
+    list.iter().map(|s| Slot::parse(s.as_ref())).collect()
+}
+
 /// A time-zone name that is not in the IANA database.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -194,6 +213,19 @@ pub const MAX_ATTEMPTS: u32 = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_is_read_as_rfc_3339_in_any_offset() {
+        let t = parse_instant(" 2026-12-03T08:30:00+01:00 ").unwrap();
+        assert_eq!(t, Utc.with_ymd_and_hms(2026, 12, 3, 7, 30, 0).unwrap());
+        let bad = parse_instant("tomorrow").unwrap_err();
+        assert!(
+            bad.to_string().starts_with("\"tomorrow\" is not a time"),
+            "{bad}"
+        );
+        assert!(parse_slots(&["tue 08:30", "someday"]).is_err());
+        assert_eq!(parse_slots(&["tue 08:30"]).unwrap().len(), 1);
+    }
     use chrono::TimeZone;
 
     fn oslo() -> Tz {

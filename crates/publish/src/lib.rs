@@ -35,6 +35,7 @@ pub mod loopback;
 pub mod mastodon;
 pub mod oauth;
 pub mod publisher;
+pub mod scheduler;
 pub mod tid;
 pub mod x;
 

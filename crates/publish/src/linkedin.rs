@@ -39,7 +39,7 @@ pub const REDIRECT_PORT: u16 = 8720;
 /// How long an access token lives when LinkedIn does not say (LinkedIn: 60 days).
 pub const DEFAULT_LIFETIME: std::time::Duration = std::time::Duration::from_secs(60 * 24 * 3600);
 /// Warn this long before the sign-in expires.
-pub const WARN_DAYS: i64 = 7;
+pub const WARN_DAYS: i64 = podium_core::notice::WARN_DAYS;
 
 /// What the keyring holds for a LinkedIn account.
 #[derive(Clone, Serialize, Deserialize)]
@@ -272,28 +272,14 @@ impl LinkedIn {
     }
 }
 
-/// The message for an expired sign-in.
+/// The message for an expired sign-in (the account's notice, in English, as the reason kept
+/// with its `reconnect` status).
 pub fn expired(at: DateTime<Utc>) -> String {
-    format!(
-        "LinkedIn sign-in expired on {}: reconnect the account (its posts stay queued)",
-        at.format("%-d %B %Y")
-    )
-}
-
-/// Whether a sign-in that expires at `at` needs a word now: expired, or within a week.
-pub fn expiry_notice(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<String> {
-    let at = at?;
-    if at <= now {
-        Some(expired(at))
-    } else if at - now <= chrono::Duration::days(WARN_DAYS) {
-        Some(format!(
-            "LinkedIn sign-in expires on {} ({} days): reconnect before then to keep posting",
-            at.format("%-d %B %Y"),
-            ((at - now).num_seconds() + 86_399) / 86_400 // whole days left, rounded up
-        ))
-    } else {
-        None
+    podium_core::notice::AccountNotice::SignInExpired {
+        network: podium_core::network::Network::Linkedin,
+        at,
     }
+    .to_string()
 }
 
 #[cfg(test)]
@@ -319,19 +305,12 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn expiry_is_told_a_week_ahead_and_after() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap();
+    fn an_expired_sign_in_says_when_and_what_to_do() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
         assert_eq!(
-            expiry_notice(Some(now + chrono::Duration::days(30)), now),
-            None
+            expired(at),
+            "LinkedIn sign-in expired on 26 November 2026: reconnect the account (its posts stay queued)"
         );
-        let soon = expiry_notice(Some(now + chrono::Duration::days(6)), now).unwrap();
-        assert!(
-            soon.contains("3 December 2026") && soon.contains("6 days"),
-            "{soon}"
-        );
-        let gone = expiry_notice(Some(now - chrono::Duration::days(1)), now).unwrap();
-        assert!(gone.contains("expired on 26 November 2026"), "{gone}");
         assert_eq!(person_urn("abc"), "urn:li:person:abc");
     }
 }

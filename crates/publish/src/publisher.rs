@@ -613,24 +613,16 @@ pub fn parts_for(
     account: &Account,
 ) -> std::result::Result<Vec<(String, String)>, String> {
     let network = account.network;
-    let text = draft
-        .variants
-        .get(&network)
-        .filter(|t| !t.trim().is_empty())
-        .unwrap_or(&draft.text);
+    let text = podium_core::draft::text_for(&draft.text, &draft.variants, network);
     let options = Options {
         limit: account.max_chars,
-        lang: if draft.lang == "nb" {
-            Lang::Nb
-        } else {
-            Lang::En
-        },
+        lang: Lang::from_code(&draft.lang),
         ..Options::default()
     };
     let texts = if draft.thread && network != Network::Linkedin {
         thread::split(text, network, &options, true)
     } else {
-        vec![text.clone()]
+        vec![text.to_owned()]
     };
     for (k, t) in texts.iter().enumerate() {
         if t.trim().is_empty() {

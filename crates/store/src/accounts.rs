@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use podium_core::network::Network;
+use podium_core::notice::AccountNotice;
 use podium_core::outbox::{AccountStatus, OutboxState};
 use podium_core::schedule::{self, Slot};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
@@ -38,6 +39,31 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
     /// When the sign-in stops working by itself (LinkedIn: 60 days), if it does.
     pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+impl Account {
+    /// What the user should hear about this account at `now`, if anything: the network refused
+    /// its sign-in, or the sign-in ends within a week or has ended.
+    pub fn notice(&self, now: DateTime<Utc>) -> Option<AccountNotice> {
+        if self.status == AccountStatus::Reconnect {
+            return Some(AccountNotice::Reconnect {
+                network: self.network,
+                reason: self.status_reason.clone(),
+            });
+        }
+        AccountNotice::for_sign_in(self.network, self.token_expires_at, now)
+    }
+}
+
+/// What the user changes about an account besides its sign-in (each `None` stays as it is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountChanges {
+    /// The weekly slots, replacing all of them (`Some(vec![])` removes every slot).
+    pub slots: Option<Vec<Slot>>,
+    /// An IANA time zone, e.g. `Europe/Oslo`.
+    pub zone: Option<String>,
+    /// Pause (nothing is sent) or resume the queue.
+    pub paused: Option<bool>,
 }
 
 /// What connecting an account stores.
@@ -302,5 +328,20 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Changes an account's zone, slots and pause (what the app's account page and `podium
+    /// accounts slots|pause|resume` change), and answers the account as it now is.
+    pub fn update_account(&mut self, id: &str, changes: &AccountChanges) -> Result<Account> {
+        if let Some(zone) = &changes.zone {
+            self.set_zone(id, zone)?;
+        }
+        if let Some(slots) = &changes.slots {
+            self.set_slots(id, slots)?;
+        }
+        if let Some(paused) = changes.paused {
+            self.set_paused(id, paused)?;
+        }
+        self.account(id)
     }
 }

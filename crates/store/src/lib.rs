@@ -31,7 +31,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use podium_core::clock::Clock;
 use rusqlite::Connection;
 
-pub use accounts::{network_str, Account, NewAccount};
+pub use accounts::{network_str, Account, AccountChanges, NewAccount};
 pub use backup::{Backup, KEEP_BACKUPS};
 pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};

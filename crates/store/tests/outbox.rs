@@ -336,3 +336,26 @@ fn disconnecting_drops_waiting_posts_but_keeps_drafts_and_reconnecting_keeps_the
     });
     assert!(bad_zone.unwrap_err().to_string().contains("IANA"));
 }
+
+#[test]
+fn an_accounts_zone_slots_and_pause_change_together_and_a_bad_zone_changes_nothing() {
+    let mut f = fixture();
+    let changes = podium_store::AccountChanges {
+        slots: Some(vec![Slot::parse("wed 17:05").unwrap()]),
+        zone: Some("America/New_York".into()),
+        paused: Some(true),
+    };
+    let a = f.store.update_account(&f.account, &changes).unwrap();
+    assert_eq!(a.slots, [Slot::parse("wed 17:05").unwrap()]);
+    assert_eq!(a.zone, "America/New_York");
+    assert!(a.paused);
+    let bad = podium_store::AccountChanges {
+        zone: Some("Mars/Olympus".into()),
+        paused: Some(false),
+        ..Default::default()
+    };
+    assert!(f.store.update_account(&f.account, &bad).is_err());
+    let after = f.store.account(&f.account).unwrap();
+    assert!(after.paused, "the zone is checked before anything changes");
+    assert_eq!(after.zone, "America/New_York");
+}

@@ -22,6 +22,18 @@ pub enum Lang {
     Nb,
 }
 
+impl Lang {
+    /// The language of a two-letter code (a draft's `lang`, the window's): `nb` is bokmål,
+    /// anything else English (the messages exist in these two).
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("nb") {
+            Lang::Nb
+        } else {
+            Lang::En
+        }
+    }
+}
+
 /// What the checks need to know beyond the text.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -1,67 +1,67 @@
-//! The commands the editor window calls. Each is glue: arguments in, a crate call, a result
-//! out; errors become the store's user-facing messages.
+//! The editor's checks: the post for every network (by command and through the `podium:`
+//! scheme, on every keystroke) and the parts of a thread; and what the window asks of the app
+//! itself (where things are, the system's language, ready for typing).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use podium_core::diff::Part;
 use podium_core::text::check::{self, Lang, Network, Options, Report};
 use podium_core::text::thread;
-use podium_store::{Backup, Draft, DraftPatch, DraftSummary, Filter, NewDraft, Revision, Store};
+use podium_store::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
+use super::{Answer, CommandError};
 use crate::drafts::{Drafts, Problem};
-
-type Answer<T> = Result<T, String>;
 
 fn options(lang: Option<&str>) -> Options {
     Options {
-        lang: if lang == Some("nb") {
-            Lang::Nb
-        } else {
-            Lang::En
-        },
+        lang: Lang::from_code(lang.unwrap_or_default()),
         ..Options::default()
     }
 }
 
-/// The post limit of the connected Mastodon instances (the smallest, when there are several);
-/// 0 until one is connected (then Mastodon's default, 500, applies).
-static MASTODON_LIMIT: AtomicUsize = AtomicUsize::new(0);
-
-/// Takes the Mastodon limit from the connected accounts (called when accounts change).
-pub fn learn_limits(accounts: &[podium_store::Account]) {
-    let limit = accounts
-        .iter()
-        .filter(|a| a.network == Network::Mastodon)
-        .filter_map(|a| a.max_chars)
-        .min()
-        .unwrap_or(0);
-    MASTODON_LIMIT.store(limit, Ordering::Relaxed);
+/// The post limits the checks learn from the connected accounts, held by the app (managed
+/// state): the Mastodon instances' limit (the smallest, when there are several); 0 until one
+/// is connected (then Mastodon's default, 500, applies).
+#[derive(Debug, Default)]
+pub struct Limits {
+    mastodon: AtomicUsize,
 }
 
-fn mastodon_options(options: &Options) -> Options {
-    let limit = MASTODON_LIMIT.load(Ordering::Relaxed);
-    Options {
-        limit: (limit > 0).then_some(limit),
-        ..options.clone()
+impl Limits {
+    /// Takes the limits from the connected accounts (when the app starts and accounts change).
+    pub fn learn(&self, accounts: &[podium_store::Account]) {
+        let limit = accounts
+            .iter()
+            .filter(|a| a.network == Network::Mastodon)
+            .filter_map(|a| a.max_chars)
+            .min()
+            .unwrap_or(0);
+        self.mastodon.store(limit, Ordering::Relaxed);
+    }
+
+    fn mastodon_options(&self, options: &Options) -> Options {
+        let limit = self.mastodon.load(Ordering::Relaxed);
+        Options {
+            limit: (limit > 0).then_some(limit),
+            ..options.clone()
+        }
     }
 }
 
-/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`). The
-/// networks are checked side by side: this runs on every keystroke.
-/// A network with its own version of the draft is checked on that version.
+/// Checks the editor's text for every network, in the UI's language (`"en"` or `"nb"`).
 /// A text (or version) over the cap (`podium_core::text::MAX_TEXT_CHARS`) is refused, saying so.
 #[tauri::command(async)]
 pub fn check_post(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
+    limits: State<'_, Limits>,
 ) -> Answer<Vec<Report>> {
     within_cap(&text, variants.as_ref())?;
-    Ok(check_all(text, lang, variants))
+    Ok(check_texts(text, lang, variants, &limits))
 }
 
 /// Refuses a text or a network's version longer than the cap, with the reason.
@@ -70,16 +70,26 @@ fn within_cap(text: &str, variants: Option<&BTreeMap<Network, String>>) -> Answe
     std::iter::once(text)
         .chain(versions.map(String::as_str))
         .try_for_each(podium_core::text::within_cap)
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            CommandError::new(
+                "text_too_long",
+                serde_json::json!({ "n": e.chars, "max": e.max }),
+                e.to_string(),
+            )
+        })
 }
 
-fn check_all(
+/// What [`check_post`] and the `podium:` scheme answer. The networks are checked side by
+/// side: this runs on every keystroke. A network with its own version of the draft is checked
+/// on that version.
+pub fn check_texts(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
+    limits: &Limits,
 ) -> Vec<Report> {
     let options = options(lang.as_deref());
-    let mastodon = mastodon_options(&options);
+    let mastodon = limits.mastodon_options(&options);
     let options_for = |n: Network| {
         if n == Network::Mastodon {
             &mastodon
@@ -88,12 +98,7 @@ fn check_all(
         }
     };
     let variants = variants.unwrap_or_default();
-    let text_for = |n: Network| -> &str {
-        variants
-            .get(&n)
-            .filter(|v| !v.trim().is_empty())
-            .map_or(text.as_str(), String::as_str)
-    };
+    let text_for = |n: Network| podium_core::draft::text_for(&text, &variants, n);
     // A post of up to a few thousand characters is checked (≈ 0.4 ms for all five networks at
     // 3,000) faster than threads start on a machine busy drawing the window.
     if Network::ALL.iter().all(|&n| text_for(n).len() < 8_000) {
@@ -166,7 +171,10 @@ fn origin_allowed(origin: Option<&[u8]>) -> bool {
 /// Only the app's own page is answered ([`origin_allowed`]: 403 otherwise), and every answer
 /// says `X-Content-Type-Options: nosniff`, so an answer is never read as another type than
 /// it says (a script, a page).
-pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<Vec<u8>> {
+pub fn scheme(
+    request: &tauri::http::Request<Vec<u8>>,
+    limits: &Limits,
+) -> tauri::http::Response<Vec<u8>> {
     let origin = request
         .headers()
         .get(tauri::http::header::ORIGIN)
@@ -203,8 +211,8 @@ pub fn scheme(request: &tauri::http::Request<Vec<u8>>) -> tauri::http::Response<
         ("POST", "/check") => serde_json::from_slice::<CheckRequest>(request.body())
             .map_err(|e| (400, format!("a check needs {{text, lang, variants}}: {e}")))
             .and_then(|r| {
-                within_cap(&r.text, r.variants.as_ref()).map_err(|e| (413, e))?;
-                serde_json::to_vec(&check_all(r.text, r.lang, r.variants))
+                within_cap(&r.text, r.variants.as_ref()).map_err(|e| (413, e.message))?;
+                serde_json::to_vec(&check_texts(r.text, r.lang, r.variants, limits))
                     .map_err(|e| (500, e.to_string()))
             }),
         (method, path) => Err((400, format!("no {method} {path} here"))),
@@ -245,10 +253,11 @@ pub fn thread_parts(
     network: Network,
     numbering: bool,
     lang: Option<String>,
+    limits: State<'_, Limits>,
 ) -> Vec<ThreadPart> {
     let options = options(lang.as_deref());
     let options = if network == Network::Mastodon {
-        mastodon_options(&options)
+        limits.mastodon_options(&options)
     } else {
         options
     };
@@ -330,6 +339,18 @@ fn system_language(var: impl Fn(&str) -> Option<String>) -> String {
     }
 }
 
+/// The window says it is ready for typing. With `PODIUM_BENCH_READY` set (the start-up
+/// benchmark), the app reports how long that took and quits.
+#[tauri::command]
+pub fn ui_ready(app: AppHandle) {
+    let elapsed = crate::started().elapsed();
+    tracing::info!(ms = elapsed.as_secs_f64() * 1e3, "window ready for typing");
+    if std::env::var_os("PODIUM_BENCH_READY").is_some() {
+        eprintln!("podium-ready-ms {:.1}", elapsed.as_secs_f64() * 1e3);
+        app.exit(0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,7 +407,10 @@ mod tests {
             "http://tauri.localhost:8080",
         ] {
             for method in ["POST", "OPTIONS"] {
-                let answer = scheme(&request_from(Some(origin), method, "/check", CHECK));
+                let answer = scheme(
+                    &request_from(Some(origin), method, "/check", CHECK),
+                    &Limits::default(),
+                );
                 assert_eq!(answer.status(), 403, "{method} from {origin:?}");
                 assert!(
                     !answer.headers().contains_key("Access-Control-Allow-Origin"),
@@ -406,7 +430,10 @@ mod tests {
             Some("https://tauri.localhost"),
             None,
         ] {
-            let answer = scheme(&request_from(origin, "POST", "/check", CHECK));
+            let answer = scheme(
+                &request_from(origin, "POST", "/check", CHECK),
+                &Limits::default(),
+            );
             assert_eq!(answer.status(), 200, "{origin:?}");
             assert_eq!(
                 answer.headers()["Access-Control-Allow-Origin"],
@@ -424,7 +451,10 @@ mod tests {
             (Some("tauri://localhost"), "GET", "/drafts", ""),
             (Some("https://evil.example"), "POST", "/check", CHECK),
         ] {
-            let answer = scheme(&request_from(origin, method, path, body));
+            let answer = scheme(
+                &request_from(origin, method, path, body),
+                &Limits::default(),
+            );
             assert_eq!(
                 answer.headers()["X-Content-Type-Options"],
                 "nosniff",
@@ -439,32 +469,36 @@ mod tests {
         let max = podium_core::text::MAX_TEXT_CHARS;
         let long = "ø".repeat(max + 1);
         let body = serde_json::json!({ "text": long, "lang": "en" }).to_string();
-        let answer = scheme(&request("POST", "/check", &body));
+        let answer = scheme(&request("POST", "/check", &body), &Limits::default());
         assert_eq!(answer.status(), 413);
         let message = String::from_utf8_lossy(answer.body()).into_owned();
         assert!(message.contains("at most 100000"), "{message}");
         // A network's own version is capped too, and the command says the same.
         let variants = BTreeMap::from([(Network::Linkedin, long.clone())]);
-        let err = check_post("Kort".into(), None, Some(variants)).unwrap_err();
-        assert!(err.contains("at most 100000"), "{err}");
+        let err = within_cap("Kort", Some(&variants)).unwrap_err();
+        assert_eq!(err.kind, "text_too_long");
+        assert_eq!(err.data["max"], max);
+        assert!(err.message.contains("at most 100000"), "{}", err.message);
         // At the cap the text is still checked.
-        assert!(check_post("ø".repeat(max), None, None).is_ok());
+        assert!(within_cap(&"ø".repeat(max), None).is_ok());
         let huge = vec![b' '; MAX_CHECK_BODY + 1];
-        let answer = scheme(&request(
-            "POST",
-            "/check",
-            std::str::from_utf8(&huge).unwrap(),
-        ));
+        let answer = scheme(
+            &request("POST", "/check", std::str::from_utf8(&huge).unwrap()),
+            &Limits::default(),
+        );
         assert_eq!(answer.status(), 413);
     }
 
     #[test]
     fn the_scheme_checks_a_post_for_every_network() {
-        let answer = scheme(&request(
-            "POST",
-            "/check",
-            r#"{"text":"Hei #ledelse https://podium.no","lang":"nb","variants":{}}"#,
-        ));
+        let answer = scheme(
+            &request(
+                "POST",
+                "/check",
+                r#"{"text":"Hei #ledelse https://podium.no","lang":"nb","variants":{}}"#,
+            ),
+            &Limits::default(),
+        );
         assert_eq!(answer.status(), 200);
         let reports: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
         let reports = reports.as_array().unwrap();
@@ -482,173 +516,17 @@ mod tests {
 
     #[test]
     fn the_scheme_says_what_is_wrong_with_a_bad_request() {
-        let answer = scheme(&request("POST", "/check", "not json"));
+        let answer = scheme(&request("POST", "/check", "not json"), &Limits::default());
         assert_eq!(answer.status(), 400);
         let message = String::from_utf8(answer.body().clone()).unwrap();
         assert!(message.contains("a check needs"), "{message}");
-        assert_eq!(scheme(&request("GET", "/drafts", "")).status(), 400);
-        assert_eq!(scheme(&request("OPTIONS", "/check", "")).status(), 200);
-    }
-}
-
-/// A draft as the list shows it: the first line and a short excerpt, not the whole text.
-#[derive(Debug, Serialize)]
-pub struct ListItem {
-    id: String,
-    title: String,
-    excerpt: String,
-    state: podium_core::draft::DraftState,
-    goal: Option<String>,
-    tags: Vec<String>,
-    networks: Vec<Network>,
-    updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// The list's second line: the draft's second line, shortened as a title is.
-fn excerpt(text: &str) -> String {
-    let rest = text.trim().split_once('\n').map_or("", |(_, rest)| rest);
-    podium_core::draft::title(rest, 90)
-}
-
-impl From<DraftSummary> for ListItem {
-    fn from(d: DraftSummary) -> ListItem {
-        ListItem {
-            excerpt: excerpt(&d.text),
-            id: d.id,
-            title: d.title,
-            state: d.state,
-            goal: d.goal,
-            tags: d.tags,
-            networks: d.networks,
-            updated_at: d.updated_at,
-        }
-    }
-}
-
-/// A draft as the editor gets it, with the title and excerpt its list row shows (the list's
-/// rule lives in Rust only).
-#[derive(Debug, Serialize)]
-pub struct DraftView {
-    #[serde(flatten)]
-    draft: Draft,
-    title: String,
-    excerpt: String,
-}
-
-impl From<Draft> for DraftView {
-    fn from(draft: Draft) -> DraftView {
-        DraftView {
-            title: podium_core::draft::title(&draft.text, podium_store::TITLE_CHARS),
-            excerpt: excerpt(&draft.text),
-            draft,
-        }
-    }
-}
-
-#[tauri::command]
-pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
-    let found = drafts.with(|s| s.list_drafts(&filter))?;
-    Ok(found.into_iter().map(ListItem::from).collect())
-}
-
-#[tauri::command]
-pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.draft(&id)).map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.create_draft(draft)).map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.update_draft(&id, patch))
-        .map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
-    drafts.with(|s| s.delete_draft(&id))
-}
-
-#[tauri::command]
-pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
-}
-
-/// What the list's filters offer: goals, tags with counts, drafts per state.
-#[derive(Debug, Serialize)]
-pub struct Facets {
-    goals: Vec<String>,
-    tags: Vec<(String, i64)>,
-    states: std::collections::BTreeMap<String, i64>,
-}
-
-#[tauri::command]
-pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
-    drafts.with(|s| {
-        Ok(Facets {
-            goals: s.goals()?,
-            tags: s.tags()?,
-            states: s.count_by_state()?,
-        })
-    })
-}
-
-#[tauri::command]
-pub fn add_goal(name: String, drafts: State<'_, Drafts>) -> Answer<Option<String>> {
-    drafts.with(|s| s.add_goal(&name))
-}
-
-#[tauri::command]
-pub fn revisions(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Revision>> {
-    drafts.with(|s| s.revisions(&id))
-}
-
-#[tauri::command]
-pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>> {
-    drafts.with(|s| s.revision_diff(&id))
-}
-
-#[tauri::command]
-pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.restore_revision(&id))
-        .map(DraftView::from)
-}
-
-#[tauri::command]
-pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Answer<Revision> {
-    drafts.with(|s| s.name_revision(&id, &name))
-}
-
-#[tauri::command]
-pub fn list_backups(drafts: State<'_, Drafts>) -> Answer<Vec<Backup>> {
-    // From the folder, so a database that cannot be opened still offers its backups.
-    Store::backups_for(drafts.path()).map_err(|e| e.to_string())
-}
-
-#[tauri::command]
-pub fn backup_now(drafts: State<'_, Drafts>) -> Answer<Backup> {
-    drafts.with(|s| s.backup_now())
-}
-
-/// Restores a backup; answers where the replaced content was kept.
-#[tauri::command]
-pub fn restore_backup(path: PathBuf, drafts: State<'_, Drafts>) -> Answer<String> {
-    drafts.restore(&path)
-}
-
-/// The window says it is ready for typing. With `PODIUM_BENCH_READY` set (the start-up
-/// benchmark), the app reports how long that took and quits.
-#[tauri::command]
-pub fn ui_ready(app: AppHandle) {
-    let elapsed = crate::started().elapsed();
-    tracing::info!(ms = elapsed.as_secs_f64() * 1e3, "window ready for typing");
-    if std::env::var_os("PODIUM_BENCH_READY").is_some() {
-        eprintln!("podium-ready-ms {:.1}", elapsed.as_secs_f64() * 1e3);
-        app.exit(0);
+        assert_eq!(
+            scheme(&request("GET", "/drafts", ""), &Limits::default()).status(),
+            400
+        );
+        assert_eq!(
+            scheme(&request("OPTIONS", "/check", ""), &Limits::default()).status(),
+            200
+        );
     }
 }

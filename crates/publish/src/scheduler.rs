@@ -1,0 +1,123 @@
+//! The publishing loop: what `podium scheduler` and the app's publisher thread both run. It
+//! publishes each post when it falls due (a pass at most every half second, so posts scheduled
+//! meanwhile by another process are seen at once), and says what happened through one callback:
+//! what a pass did, which accounts need the user, and a pass that failed. Whoever runs it
+//! decides what to show (a line on stdout, a desktop notification) and whether to go on.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use podium_core::notice::AccountNotice;
+use podium_store::{Account, Store};
+
+use crate::publisher::{pause_after, Publisher, Report};
+use crate::{Error, Result};
+
+/// How often the accounts' sign-ins are looked at (LinkedIn's lasts 60 days; a week ahead is
+/// told, so a few times a day is plenty).
+pub const NOTICES_EVERY: Duration = Duration::from_secs(6 * 3600);
+/// The pause after a pass that failed (the database busy, the disk full), before the next one.
+pub const AFTER_FAILED_PASS: Duration = Duration::from_secs(5);
+
+/// What the loop tells whoever runs it.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A pass did something: posts went out, failed, wait for the user, or wait to be sent.
+    Published(&'a Report),
+    /// An account needs the user (told when the loop starts and every [`NOTICES_EVERY`]).
+    Notice(&'a Account, &'a AccountNotice),
+    /// A pass failed; the loop tries again after [`AFTER_FAILED_PASS`] unless told to stop.
+    PassFailed(&'a Error),
+    /// Renewed sign-ins the keyring refused to store: they are kept in memory and the keyring
+    /// is asked again after every pass (a rotated refresh token is never dropped). Told when the
+    /// list changes, so an empty list means the keyring took them all.
+    Unsaved(&'a [String]),
+}
+
+/// Whether the loop goes on after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Continue,
+    Stop,
+}
+
+/// Publishes from `store` until the callback says [`Next::Stop`]: `Ok` after a `Published` or
+/// `Notice` event, the error itself after `PassFailed`.
+pub fn keep_publishing(
+    store: &mut Store,
+    publisher: &mut Publisher,
+    mut on: impl FnMut(Event<'_>) -> Next,
+) -> Result<()> {
+    let mut notices_told: Option<Instant> = None;
+    let mut unsaved: Vec<String> = Vec::new();
+    loop {
+        if notices_told.is_none_or(|t| t.elapsed() >= NOTICES_EVERY) {
+            notices_told = Some(Instant::now());
+            let now = Utc::now();
+            // Unreadable accounts are not worth stopping for: the next pass says what is wrong.
+            for account in store.accounts().unwrap_or_default() {
+                if let Some(notice) = account.notice(now) {
+                    if on(Event::Notice(&account, &notice)) == Next::Stop {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let pass = publisher.run_due(store, Utc::now());
+        let unsaved_now = crate::credentials::retry_unsaved();
+        if unsaved_now != unsaved {
+            unsaved = unsaved_now;
+            if on(Event::Unsaved(&unsaved)) == Next::Stop {
+                return Ok(());
+            }
+        }
+        match pass {
+            Ok(report) => {
+                if !report.is_empty() && on(Event::Published(&report)) == Next::Stop {
+                    return Ok(());
+                }
+                std::thread::sleep(pause_after(&report, Utc::now()));
+            }
+            Err(error) => {
+                if on(Event::PassFailed(&error)) == Next::Stop {
+                    return Err(error);
+                }
+                std::thread::sleep(AFTER_FAILED_PASS);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podium_core::network::Network;
+    use podium_store::NewAccount;
+
+    #[test]
+    fn the_loop_tells_an_account_whose_sign_in_ends_soon_and_stops_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("podium.sqlite3")).unwrap();
+        store
+            .add_account(NewAccount {
+                network: Some(Network::Linkedin),
+                handle: "Leder".into(),
+                remote_id: "abc".into(),
+                credential_ref: "linkedin:abc".into(),
+                zone: "Europe/Oslo".into(),
+                token_expires_at: Some(Utc::now() + chrono::Duration::days(3)),
+                ..NewAccount::default()
+            })
+            .unwrap();
+        let mut publisher = Publisher::acquire(&mut store).unwrap();
+        let mut told = Vec::new();
+        keep_publishing(&mut store, &mut publisher, |event| {
+            if let Event::Notice(account, notice) = event {
+                told.push((account.handle.clone(), notice.kind()));
+            }
+            Next::Stop
+        })
+        .unwrap();
+        assert_eq!(told, [("Leder".to_owned(), "sign_in_expiring")]);
+    }
+}

@@ -1,0 +1,144 @@
+//! The drafts: list, open, create, change, delete, goals and revisions.
+
+use podium_core::diff::Part;
+use podium_core::text::check::Network;
+use podium_store::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, Revision};
+use serde::Serialize;
+use tauri::State;
+
+use crate::drafts::Drafts;
+
+use super::Answer;
+
+/// A draft as the list shows it: the first line and a short excerpt, not the whole text.
+#[derive(Debug, Serialize)]
+pub struct ListItem {
+    id: String,
+    title: String,
+    excerpt: String,
+    state: podium_core::draft::DraftState,
+    goal: Option<String>,
+    tags: Vec<String>,
+    networks: Vec<Network>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The list's second line: the draft's second line, shortened as a title is.
+fn excerpt(text: &str) -> String {
+    let rest = text.trim().split_once('\n').map_or("", |(_, rest)| rest);
+    podium_core::draft::title(rest, 90)
+}
+
+impl From<DraftSummary> for ListItem {
+    fn from(d: DraftSummary) -> ListItem {
+        ListItem {
+            excerpt: excerpt(&d.text),
+            id: d.id,
+            title: d.title,
+            state: d.state,
+            goal: d.goal,
+            tags: d.tags,
+            networks: d.networks,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+/// A draft as the editor gets it, with the title and excerpt its list row shows (the list's
+/// rule lives in Rust only).
+#[derive(Debug, Serialize)]
+pub struct DraftView {
+    #[serde(flatten)]
+    draft: Draft,
+    title: String,
+    excerpt: String,
+}
+
+impl From<Draft> for DraftView {
+    fn from(draft: Draft) -> DraftView {
+        DraftView {
+            title: podium_core::draft::title(&draft.text, podium_store::TITLE_CHARS),
+            excerpt: excerpt(&draft.text),
+            draft,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
+    let found = drafts.with(|s| s.list_drafts(&filter))?;
+    Ok(found.into_iter().map(ListItem::from).collect())
+}
+
+#[tauri::command]
+pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.draft(&id)).map(DraftView::from)
+}
+
+#[tauri::command]
+pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.create_draft(draft)).map(DraftView::from)
+}
+
+#[tauri::command]
+pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts
+        .with(|s| s.update_draft(&id, patch))
+        .map(DraftView::from)
+}
+
+#[tauri::command]
+pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
+    drafts.with(|s| s.delete_draft(&id))
+}
+
+#[tauri::command]
+pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
+}
+
+/// What the list's filters offer: goals, tags with counts, drafts per state.
+#[derive(Debug, Serialize)]
+pub struct Facets {
+    goals: Vec<String>,
+    tags: Vec<(String, i64)>,
+    states: std::collections::BTreeMap<String, i64>,
+}
+
+#[tauri::command]
+pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
+    drafts.with(|s| {
+        Ok(Facets {
+            goals: s.goals()?,
+            tags: s.tags()?,
+            states: s.count_by_state()?,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn add_goal(name: String, drafts: State<'_, Drafts>) -> Answer<Option<String>> {
+    drafts.with(|s| s.add_goal(&name))
+}
+
+#[tauri::command]
+pub fn revisions(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Revision>> {
+    drafts.with(|s| s.revisions(&id))
+}
+
+#[tauri::command]
+pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>> {
+    drafts.with(|s| s.revision_diff(&id))
+}
+
+#[tauri::command]
+pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
+    drafts
+        .with(|s| s.restore_revision(&id))
+        .map(DraftView::from)
+}
+
+#[tauri::command]
+pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Answer<Revision> {
+    drafts.with(|s| s.name_revision(&id, &name))
+}
