@@ -56,8 +56,12 @@ export function renderCount(report) {
   meter.value = Math.min(report.length, report.limit);
   const over = remaining < 0;
   const widget = document.getElementById(`counter-${id}`);
-  // An empty post is not valid, but nothing is wrong yet: keep it calm until there is text.
-  const wrong = !report.valid && report.length > 0;
+  // An empty post (nothing but whitespace) cannot go out, but nothing is wrong yet: keep it
+  // calm on every network until there is text. Otherwise red when the network's verdict is
+  // invalid or a note is an error (a character X refuses, say, while the length still fits).
+  const warnings = report.warnings ?? [];
+  const empty = warnings.some((w) => w.code === "empty") || report.length === 0;
+  const wrong = !empty && (!report.valid || warnings.some((w) => w.severity === "error"));
   widget.dataset.state = wrong ? "over" : remaining <= report.limit / 14 ? "near" : "ok";
   document.getElementById(`remaining-${id}`).textContent = over ? t("checks.over", { n: -remaining }) : t("checks.left", { n: remaining });
 }

@@ -629,18 +629,35 @@ pub fn parts_for(
             return Err("the post is empty".into());
         }
         let report = check::check(t, network, &options);
-        if !report.valid {
-            let which = if texts.len() > 1 {
-                format!("part {} is", k + 1)
-            } else {
-                "it is".into()
-            };
+        if report.postable() {
+            continue;
+        }
+        let part = if texts.len() > 1 {
+            format!("part {} ", k + 1)
+        } else {
+            String::new()
+        };
+        if report.length > report.limit {
             return Err(format!(
-                "{which} too long for {} ({} of {} allowed): shorten it or turn on thread mode, then retry",
+                "{part}{} too long for {} ({} of {} allowed): shorten it or turn on thread mode, then retry",
+                if part.is_empty() { "it is" } else { "is" },
                 network.name(),
                 report.length, report.limit
             ));
         }
+        // It fits, yet the network would refuse it (a character X refuses, say): its check says
+        // which and where.
+        let why = report
+            .warnings
+            .iter()
+            .find(|w| w.severity == check::Severity::Error)
+            .map_or("the network would refuse it", |w| {
+                w.message.trim_end_matches('.')
+            });
+        return Err(format!(
+            "{part}cannot go out on {} as it is: {why}; fix it in the editor, then retry",
+            network.name()
+        ));
     }
     Ok(texts
         .into_iter()
@@ -691,3 +708,47 @@ fn checkpoint(step: &str) {
 
 #[cfg(not(debug_assertions))]
 fn checkpoint(_step: &str) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podium_store::{NewAccount, NewDraft};
+
+    fn on_x(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("podium.sqlite3")).unwrap();
+        let account = store
+            .add_account(NewAccount {
+                network: Some(Network::X),
+                handle: "leder".into(),
+                remote_id: "1".into(),
+                credential_ref: "x:1".into(),
+                zone: "Europe/Oslo".into(),
+                ..NewAccount::default()
+            })
+            .unwrap();
+        let draft = store
+            .create_draft(NewDraft {
+                text: text.into(),
+                networks: vec![Network::X],
+                ..NewDraft::default()
+            })
+            .unwrap();
+        parts_for(&draft, &account)
+    }
+
+    #[test]
+    fn a_post_that_fits_but_holds_a_character_x_refuses_says_which_not_too_long() {
+        let why = on_x("\u{feff}Gode ledere deler læring. #ledelse").unwrap_err();
+        assert!(!why.contains("too long"), "{why}");
+        assert!(why.contains("cannot go out on X"), "{why}");
+        assert!(why.contains("U+FEFF"), "{why}");
+    }
+
+    #[test]
+    fn a_post_too_long_for_x_says_how_long() {
+        let why = on_x(&"Ærlig talt: ".repeat(25)).unwrap_err();
+        assert!(why.contains("too long for X (300 of 280 allowed)"), "{why}");
+        assert!(on_x("Gode ledere deler læring. #ledelse").is_ok());
+    }
+}
