@@ -456,3 +456,83 @@ fn a_network_gets_its_own_version_that_is_checked_and_kept() {
         app.stop().await;
     });
 }
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_database_someone_added_a_trigger_to_is_refused_untouched_and_offers_the_backups() {
+    scenario_in(async |home| {
+        let db = support::app_data(home).join("podium.sqlite3");
+        {
+            let mut store = podium_store::Store::open(&db).unwrap();
+            store
+                .create_draft(podium_store::NewDraft {
+                    text: "Før noen rørte fila".into(),
+                    ..Default::default()
+                })
+                .unwrap();
+            store.backup_daily().unwrap().unwrap();
+        }
+        // Someone adds a trigger that would copy every draft elsewhere.
+        {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE copies (text TEXT);
+                 CREATE TRIGGER copy_drafts AFTER UPDATE ON drafts
+                 BEGIN INSERT INTO copies VALUES (new.text); END;
+                 PRAGMA wal_checkpoint(TRUNCATE);",
+            )
+            .unwrap();
+        }
+        let altered = std::fs::read(&db).unwrap();
+
+        let app = App::start(home).await;
+        let message = app
+            .until("the problem screen", async |app| {
+                let message = app.text_of("#problem-message").await?;
+                message.contains("copy_drafts").then_some(message)
+            })
+            .await;
+        assert!(message.contains("did not make"), "{message}");
+        app.screenshot("drafts-altered-database.png").await;
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            altered,
+            "the altered file is left as it was"
+        );
+        app.click("#problem-backups button").await;
+        app.until_editor_holds("Før noen rørte fila").await;
+        app.stop().await;
+    });
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn text_past_the_cap_is_refused_whole_and_the_window_says_so() {
+    scenario(async |app| {
+        app.editor().await.send_keys("Kort innlegg.").await.unwrap();
+        app.until_saved().await;
+        let before = app.editor_value().await;
+        // Inserted as a paste or a drop would be: one edit of 100,001 characters.
+        app.client
+            .execute(
+                "const area = document.querySelector('#post-text');
+                 area.focus();
+                 area.setSelectionRange(area.value.length, area.value.length);
+                 document.execCommand('insertText', false, 'ø'.repeat(100001));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let said = app
+            .until("the refusal", async |app| {
+                let toast = app.text_of("#toast").await?;
+                toast.contains("100000").then_some(toast)
+            })
+            .await;
+        assert!(said.contains("Not added"), "{said}");
+        assert_eq!(app.editor_value().await, before, "nothing was cut to fit");
+        // A normal post still types and counts as before.
+        app.editor().await.send_keys(" Videre.").await.unwrap();
+        app.wait_for_text("#count-x", "21").await;
+    });
+}
