@@ -1,5 +1,5 @@
-//! `podium drafts …` and `podium backups …`: the drafts database from the terminal — the same
-//! store, the same file, as the desktop app.
+//! `podium drafts …`: the drafts database from the terminal — the same store, the same file,
+//! as the desktop app.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -8,9 +8,10 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use podium_core::draft::DraftState;
 use podium_core::text::check::Network;
-use podium_store::{DraftSummary, Filter, ImportReport, NewDraft, Store};
+use podium_store::{DraftSummary, Filter, ImportReport, NewDraft};
 
-use crate::{utf8, NetworkArg, Outcome};
+use super::check::NetworkArg;
+use crate::context::{open, utf8, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum DraftsCommand {
@@ -103,33 +104,7 @@ pub struct SearchArgs {
     filter: FilterArgs,
 }
 
-#[derive(Subcommand, Debug)]
-pub enum BackupsCommand {
-    /// List the backups, newest first.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Take a backup now (in the backups folder next to the database).
-    Create,
-    /// Replace the database's content with a backup's. The current content is backed up first;
-    /// a damaged database that cannot be opened is moved aside, never deleted.
-    Restore { file: PathBuf },
-}
-
-/// The database the user picked, or the app's.
-pub fn db_path(db: Option<&Path>) -> Result<PathBuf> {
-    match db {
-        Some(p) => Ok(p.to_owned()),
-        None => Ok(Store::default_path()?),
-    }
-}
-
-fn open(db: &Path) -> Result<Store> {
-    Store::open(db).map_err(Into::into)
-}
-
-pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
+pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -254,75 +229,6 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
             return summarise_import(&mut out, &report, &file.display().to_string());
         }
-    }
-    Ok(Outcome::AllValid)
-}
-
-pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match command {
-        BackupsCommand::List { json } => {
-            // Listed from the folder: the backups of a damaged database are worth listing too.
-            let backups = Store::backups_for(db)?;
-            if json {
-                serde_json::to_writer_pretty(&mut out, &backups)?;
-                writeln!(out)?;
-            } else if backups.is_empty() {
-                writeln!(
-                    out,
-                    "no backups yet in {}",
-                    Store::backup_dir_for(db).display()
-                )?;
-            } else {
-                for b in backups {
-                    writeln!(
-                        out,
-                        "{}  {:>8} KiB  {}",
-                        b.taken_at.format("%Y-%m-%d %H:%M"),
-                        b.bytes / 1024,
-                        b.path.display()
-                    )?;
-                }
-            }
-        }
-        BackupsCommand::Create => {
-            let backup = open(db)?.backup_now()?;
-            writeln!(out, "{}", backup.path.display())?;
-        }
-        BackupsCommand::Restore { file } => match Store::open(db) {
-            Ok(mut store) => {
-                let safety = store.restore_backup(&file)?;
-                writeln!(
-                    out,
-                    "restored {}; the content before is in {}",
-                    file.display(),
-                    safety.path.display()
-                )?;
-            }
-            // A database that cannot be opened (damaged, or holding objects Podium did not
-            // make) is kept aside and the backup takes its place.
-            Err(
-                refused @ (podium_store::Error::Corrupt { .. }
-                | podium_store::Error::ForeignSchema { .. }),
-            ) => {
-                let aside = Store::restore_over(db, &file)?;
-                let what = match refused {
-                    podium_store::Error::Corrupt { .. } => "damaged",
-                    _ => "altered",
-                };
-                match aside {
-                    Some(aside) => writeln!(
-                        out,
-                        "restored {}; the {what} database was kept as {}",
-                        file.display(),
-                        aside.display()
-                    )?,
-                    None => writeln!(out, "restored {}", file.display())?,
-                }
-            }
-            Err(e) => return Err(e.into()),
-        },
     }
     Ok(Outcome::AllValid)
 }
