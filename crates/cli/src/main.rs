@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use commands::{accounts, backups, check, drafts, import, publish, queue, schedule, scheduler};
-use context::Outcome;
+use context::{Context, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -65,17 +65,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let db = || context::db_path(cli.db.as_deref());
+    let mut ctx = Context::new(cli.db);
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Import(args) => import::run(&args),
-        Command::Drafts(command) => db().and_then(|db| drafts::run(&db, command)),
-        Command::Backups(command) => db().and_then(|db| backups::run(&db, command)),
-        Command::Accounts(command) => db().and_then(|db| accounts::run(&db, command)),
-        Command::Schedule(args) => db().and_then(|db| schedule::run(&db, args)),
-        Command::Queue { json, command } => db().and_then(|db| queue::run(&db, json, command)),
-        Command::Publish(args) => db().and_then(|db| publish::run(&db, &args)),
-        Command::Scheduler => db().and_then(|db| scheduler::run(&db)),
+        Command::Drafts(command) => drafts::run(&mut ctx, command),
+        Command::Backups(command) => backups::run(&mut ctx, command),
+        Command::Accounts(command) => accounts::run(&mut ctx, command),
+        Command::Schedule(args) => schedule::run(&mut ctx, args),
+        Command::Queue { json, command } => queue::run(&mut ctx, json, command),
+        Command::Publish(args) => publish::run(&mut ctx, &args),
+        Command::Scheduler => scheduler::run(&mut ctx),
     };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,

@@ -2,9 +2,8 @@
 //! keyring, the same entries as the app's), set their time slots, pause their queues.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 use chrono::Utc;
 use clap::Subcommand;
 use podium_core::notice::AccountNotice;
@@ -12,7 +11,7 @@ use podium_core::schedule::{self, Slot};
 use podium_publish::connect;
 use podium_store::{Account, AccountChanges, Store};
 
-use crate::context::{open, Outcome};
+use crate::context::{Context, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum AccountsCommand {
@@ -200,7 +199,7 @@ fn read_oauth1_keys() -> Result<[String; 4]> {
     })
 }
 
-pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
+pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match command {
         AccountsCommand::Add(AddAccount::Bluesky {
@@ -214,9 +213,8 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                 "the Bluesky server",
             )?;
             let password = read_secret("app password")?;
-            let mut store = open(db)?;
-            let account =
-                connect::bluesky(&mut store, &service, &handle, &password, zone.as_deref())?;
+            let store = ctx.store()?;
+            let account = connect::bluesky(store, &service, &handle, &password, zone.as_deref())?;
             writeln!(out, "{}", account.id)?;
             eprintln!(
                 "connected {} on {} (time zone {})",
@@ -232,18 +230,18 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
         }) => {
             check_zone(zone.as_deref())?;
             podium_publish::mastodon::instance_url(&instance)?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let account = if paste_code {
                 let (app, url, instance) = connect::mastodon_paste_begin(&instance)?;
                 eprintln!("Open this address in any browser, sign in, and paste the code it shows:\n\n  {url}\n");
                 let code = read_secret("code")?;
-                connect::mastodon_paste_finish(&mut store, &instance, &app, &code, zone.as_deref())?
+                connect::mastodon_paste_finish(store, &instance, &app, &code, zone.as_deref())?
             } else if !browser && !std::io::stdin().is_terminal() {
                 let token = read_secret("access token")?;
-                connect::mastodon_token(&mut store, &instance, &token, zone.as_deref())?
+                connect::mastodon_token(store, &instance, &token, zone.as_deref())?
             } else {
                 connect::mastodon_browser(
-                    &mut store,
+                    store,
                     &instance,
                     zone.as_deref(),
                     !no_browser,
@@ -272,14 +270,14 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             if !oauth1 {
                 podium_publish::http::require_https(&authorize, "--authorize")?;
             }
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let account = if oauth1 {
                 let [a, b, c, d] = read_oauth1_keys()?;
-                connect::x_oauth1(&mut store, &api, [&a, &b, &c, &d], zone.as_deref())?
+                connect::x_oauth1(store, &api, [&a, &b, &c, &d], zone.as_deref())?
             } else {
                 let endpoints = podium_publish::x::Endpoints { api, authorize };
                 connect::x_oauth2(
-                    &mut store,
+                    store,
                     &endpoints,
                     client_id.as_deref().unwrap_or_default(),
                     port,
@@ -306,10 +304,10 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             podium_publish::http::require_https(&api, "--api")?;
             podium_publish::http::require_https(&auth, "--auth")?;
             let secret = read_secret("client secret")?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let endpoints = podium_publish::linkedin::Endpoints { api, auth };
             let account = connect::linkedin(
-                &mut store,
+                store,
                 &endpoints,
                 (&client_id, &secret),
                 port,
@@ -327,7 +325,7 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             );
         }
         AccountsCommand::List { json } => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let accounts = store.accounts()?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &accounts)?;
@@ -367,9 +365,9 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             }
         }
         AccountsCommand::Remove { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
-            let dropped = connect::disconnect(&mut store, &a.id)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
+            let dropped = connect::disconnect(store, &a.id)?;
             eprintln!(
                 "disconnected {}; {dropped} waiting post(s) left the queue (their drafts stay)",
                 a.handle
@@ -381,8 +379,8 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             zone,
             clear,
         } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 zone,
                 slots: (clear || !slots.is_empty())
@@ -397,8 +395,8 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             eprintln!("{} slot(s) in {}", a.slots.len(), a.zone);
         }
         AccountsCommand::Pause { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 paused: Some(true),
                 ..AccountChanges::default()
@@ -407,8 +405,8 @@ pub fn run(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             eprintln!("{}'s queue is paused", a.handle);
         }
         AccountsCommand::Resume { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 paused: Some(false),
                 ..AccountChanges::default()

@@ -2,13 +2,13 @@
 //! database too damaged or altered to open).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Subcommand;
 use podium_store::Store;
 
-use crate::context::{open, Outcome};
+use crate::context::{Context, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum BackupsCommand {
@@ -24,13 +24,14 @@ pub enum BackupsCommand {
     Restore { file: PathBuf },
 }
 
-pub fn run(db: &Path, command: BackupsCommand) -> Result<Outcome> {
+pub fn run(ctx: &mut Context, command: BackupsCommand) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
         BackupsCommand::List { json } => {
             // Listed from the folder: the backups of a damaged database are worth listing too.
-            let backups = Store::backups_for(db)?;
+            let db = ctx.db_path()?;
+            let backups = Store::backups_for(&db)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &backups)?;
                 writeln!(out)?;
@@ -38,7 +39,7 @@ pub fn run(db: &Path, command: BackupsCommand) -> Result<Outcome> {
                 writeln!(
                     out,
                     "no backups yet in {}",
-                    Store::backup_dir_for(db).display()
+                    Store::backup_dir_for(&db).display()
                 )?;
             } else {
                 for b in backups {
@@ -53,11 +54,11 @@ pub fn run(db: &Path, command: BackupsCommand) -> Result<Outcome> {
             }
         }
         BackupsCommand::Create => {
-            let backup = open(db)?.backup_now()?;
+            let backup = ctx.store()?.backup_now()?;
             writeln!(out, "{}", backup.path.display())?;
         }
-        BackupsCommand::Restore { file } => match Store::open(db) {
-            Ok(mut store) => {
+        BackupsCommand::Restore { file } => match ctx.try_store() {
+            Ok(store) => {
                 let safety = store.restore_backup(&file)?;
                 writeln!(
                     out,
@@ -72,7 +73,7 @@ pub fn run(db: &Path, command: BackupsCommand) -> Result<Outcome> {
                 refused @ (podium_store::Error::Corrupt { .. }
                 | podium_store::Error::ForeignSchema { .. }),
             ) => {
-                let aside = Store::restore_over(db, &file)?;
+                let aside = Store::restore_over(&ctx.db_path()?, &file)?;
                 let what = match refused {
                     podium_store::Error::Corrupt { .. } => "damaged",
                     _ => "altered",

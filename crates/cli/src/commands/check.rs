@@ -8,13 +8,13 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use podium_core::text::check::{self, Lang, Network, Options, Report, Severity};
 
-use crate::context::{utf8, Outcome};
+use crate::context::{utf8, NetworkParser, Outcome};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// The network to check for.
-    #[arg(long, short = 'n', value_enum)]
-    network: NetworkArg,
+    #[arg(long, short = 'n', value_parser = NetworkParser)]
+    network: Network,
     #[command(flatten)]
     common: CommonArgs,
     /// Print one JSON object instead of a readable report.
@@ -42,27 +42,6 @@ pub struct CommonArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum NetworkArg {
-    X,
-    Bluesky,
-    Mastodon,
-    Linkedin,
-    Threads,
-}
-
-impl From<NetworkArg> for Network {
-    fn from(n: NetworkArg) -> Network {
-        match n {
-            NetworkArg::X => Network::X,
-            NetworkArg::Bluesky => Network::Bluesky,
-            NetworkArg::Mastodon => Network::Mastodon,
-            NetworkArg::Linkedin => Network::Linkedin,
-            NetworkArg::Threads => Network::Threads,
-        }
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
 pub enum LangArg {
     En,
     Nb,
@@ -83,7 +62,7 @@ impl CommonArgs {
 }
 
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
-    let network = Network::from(args.network);
+    let network = args.network;
     let options = args.common.options();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -2,16 +2,15 @@
 //! as the desktop app.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use podium_core::draft::DraftState;
-use podium_core::text::check::Network;
+use podium_core::network::Network;
 use podium_store::{DraftSummary, Filter, ImportReport, NewDraft};
 
-use super::check::NetworkArg;
-use crate::context::{open, utf8, Outcome};
+use crate::context::{utf8, Context, NetworkParser, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum DraftsCommand {
@@ -48,8 +47,8 @@ pub enum DraftsCommand {
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// A network the draft is for (repeat for several).
-    #[arg(long = "network", short = 'n', value_enum)]
-    networks: Vec<NetworkArg>,
+    #[arg(long = "network", short = 'n', value_parser = NetworkParser)]
+    networks: Vec<Network>,
     /// What the post is for: visibility, credibility, culture, reputation, or your own.
     #[arg(long)]
     goal: Option<String>,
@@ -104,7 +103,7 @@ pub struct SearchArgs {
     filter: FilterArgs,
 }
 
-pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
+pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -123,10 +122,10 @@ pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts add`");
             }
             podium_core::text::within_cap(text)?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let draft = store.create_draft(NewDraft {
                 text: text.to_owned(),
-                networks: args.networks.into_iter().map(Network::from).collect(),
+                networks: args.networks,
                 goal: args.goal,
                 tags: args.tags,
                 lang: args
@@ -144,17 +143,17 @@ pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
         }
         DraftsCommand::List(ListArgs { filter }) => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let found = store.list_drafts(&filter.to_filter(None))?;
             print_summaries(&mut out, &found, filter.json)?;
         }
         DraftsCommand::Search(SearchArgs { query, filter }) => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let found = store.list_drafts(&filter.to_filter(Some(query)))?;
             print_summaries(&mut out, &found, filter.json)?;
         }
         DraftsCommand::Show { id, json } => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let draft = store.draft(&id)?;
             let revisions = store.revisions(&id)?;
             if json {
@@ -192,7 +191,7 @@ pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
         }
         DraftsCommand::Export { json: _ } => {
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let export = store.export()?;
             serde_json::to_writer_pretty(&mut out, &export)?;
             writeln!(out)?;
@@ -202,7 +201,7 @@ pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = utf8(bytes, &file.display().to_string())?;
             let source = file.display().to_string();
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let is_json = match file.extension().and_then(|e| e.to_str()) {
                 Some(e) if e.eq_ignore_ascii_case("json") => true,
                 Some(e) if e.eq_ignore_ascii_case("csv") => false,
@@ -219,7 +218,7 @@ pub fn run(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = utf8(bytes, &file.display().to_string())?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let report = store.import_article(&text, lang.as_deref())?;
             if report.added + report.skipped == 0 {
                 bail!(

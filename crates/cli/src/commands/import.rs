@@ -11,16 +11,16 @@ use podium_core::text::check::{self, Network, Report};
 use podium_core::text::{import, x};
 use serde::Serialize;
 
-use super::check::{CommonArgs, NetworkArg};
-use crate::context::{utf8, Outcome};
+use super::check::CommonArgs;
+use crate::context::{utf8, NetworkParser, Outcome};
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
     /// The article file.
     file: PathBuf,
     /// Check for one network only (default: all).
-    #[arg(long, short = 'n', value_enum)]
-    network: Option<NetworkArg>,
+    #[arg(long, short = 'n', value_parser = NetworkParser)]
+    network: Option<Network>,
     #[command(flatten)]
     common: CommonArgs,
     /// Print a JSON array of `{text, hashtags, checks}`.
@@ -41,7 +41,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome> {
     let article = utf8(bytes, &args.file.display().to_string())?;
     let options = args.common.options();
     let networks: Vec<Network> = match args.network {
-        Some(n) => vec![n.into()],
+        Some(n) => vec![n],
         None => Network::ALL.to_vec(),
     };
     let quotes = import::click_to_tweet_quotes(&article);

@@ -2,7 +2,6 @@
 //! pass is reported (the scheduler prints the same lines).
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use chrono::Utc;
@@ -10,7 +9,7 @@ use clap::Args;
 use podium_publish::{Publisher, Report};
 use podium_store::Entry;
 
-use crate::context::{open, Outcome};
+use crate::context::{Context, Outcome};
 
 #[derive(Args, Debug)]
 pub struct PublishArgs {
@@ -32,10 +31,10 @@ fn warn_unsaved(already: &mut Vec<String>) {
     }
 }
 
-pub fn run(db: &Path, args: &PublishArgs) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let mut publisher = Publisher::acquire(&mut store)?;
-    let report = publisher.run_due(&mut store, Utc::now())?;
+pub fn run(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
+    let store = ctx.store()?;
+    let mut publisher = Publisher::acquire(store)?;
+    let report = publisher.run_due(store, Utc::now())?;
     print_report(&report, args.json)?;
     warn_unsaved(&mut Vec::new());
     Ok(

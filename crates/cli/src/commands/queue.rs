@@ -2,13 +2,12 @@
 //! (retry it, say it did go out, take it out of the queue).
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use clap::Subcommand;
 
 use super::schedule::local;
-use crate::context::{open, Outcome};
+use crate::context::{Context, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum QueueCommand {
@@ -20,8 +19,8 @@ pub enum QueueCommand {
     Remove { entry: String },
 }
 
-pub fn run(db: &Path, json: bool, command: Option<QueueCommand>) -> Result<Outcome> {
-    let mut store = open(db)?;
+pub fn run(ctx: &mut Context, json: bool, command: Option<QueueCommand>) -> Result<Outcome> {
+    let store = ctx.store()?;
     let mut out = std::io::stdout().lock();
     match command {
         Some(QueueCommand::Retry { entry }) => {

@@ -2,7 +2,6 @@
 //! and how a due time reads in the account's own time zone (the queue shows it too).
 
 use std::io::Write;
-use std::path::Path;
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -11,7 +10,7 @@ use podium_core::schedule;
 use podium_store::When;
 
 use super::accounts::find_account;
-use crate::context::{open, Outcome};
+use crate::context::{Context, Outcome};
 
 #[derive(Args, Debug)]
 pub struct ScheduleArgs {
@@ -34,9 +33,9 @@ pub struct ScheduleArgs {
     json: bool,
 }
 
-pub fn run(db: &Path, args: ScheduleArgs) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let account = find_account(&store, &args.account)?;
+pub fn run(ctx: &mut Context, args: ScheduleArgs) -> Result<Outcome> {
+    let store = ctx.store()?;
+    let account = find_account(store, &args.account)?;
     let when = match &args.at {
         Some(at) => When::At(schedule::parse_instant(at)?),
         None => When::NextSlot,
