@@ -149,6 +149,35 @@ fn a_text_over_the_cap_exits_2_with_the_reason() {
 }
 
 #[test]
+fn a_network_is_read_as_everywhere_in_podium_and_an_unknown_one_exits_2_listing_the_five() {
+    // Any letter case, and the names people also use, as the app and the database read them.
+    for (given, code) in [
+        ("X", "x"),
+        ("twitter", "x"),
+        ("bsky", "bluesky"),
+        ("LinkedIn", "linkedin"),
+    ] {
+        let out = podium(&["check", "-n", given, "--json"], b"Hei");
+        assert_eq!(out.status.code(), Some(0), "{given}: {out:?}");
+        assert_eq!(json(&out)["network"], code, "{given}");
+    }
+    let out = podium(&["drafts", "add", "-n", "myspace"], b"Hei");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid value 'myspace'"), "{err}");
+    assert!(
+        err.contains("[possible values: x, bluesky, mastodon, linkedin, threads]"),
+        "{err}"
+    );
+    let help = podium(&["check", "--help"], b"");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("[possible values: x, bluesky, mastodon, linkedin, threads]"),
+        "{help}"
+    );
+}
+
+#[test]
 fn a_post_of_only_whitespace_exits_1_as_empty_on_every_network() {
     for network in ["x", "bluesky", "mastodon", "linkedin", "threads"] {
         let out = podium(&["check", "-n", network], b"  \n ");

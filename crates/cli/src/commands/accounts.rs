@@ -1,20 +1,17 @@
-//! `podium accounts`, `schedule`, `queue`, `publish` and `scheduler`: scheduling and publishing
-//! from the terminal, for an always-on machine that publishes while laptops are closed. Same
-//! database, same outbox and same keyring entries as the app.
+//! `podium accounts …`: connect, list and remove accounts (their secrets go to the system
+//! keyring, the same entries as the app's), set their time slots, pause their queues.
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-use chrono::{DateTime, Utc};
-use clap::{Args, Subcommand};
+use anyhow::{bail, Context as _, Result};
+use chrono::Utc;
+use clap::Subcommand;
 use podium_core::notice::AccountNotice;
 use podium_core::schedule::{self, Slot};
-use podium_publish::scheduler::{keep_publishing, Event, Next};
-use podium_publish::{connect, Publisher, Report};
-use podium_store::{Account, AccountChanges, Entry, Store, When};
+use podium_publish::connect;
+use podium_store::{Account, AccountChanges, Store};
 
-use crate::Outcome;
+use crate::context::{Context, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum AccountsCommand {
@@ -126,42 +123,8 @@ fn show_address(url: &str, opened: bool) {
     }
 }
 
-#[derive(Args, Debug)]
-pub struct ScheduleArgs {
-    /// The draft to publish.
-    draft: String,
-    /// The account to publish on (its id, or its handle).
-    #[arg(long)]
-    account: String,
-    /// An exact time (RFC 3339, e.g. 2026-12-03T08:30:00+01:00).
-    #[arg(
-        long,
-        conflicts_with = "next_slot",
-        required_unless_present = "next_slot"
-    )]
-    at: Option<String>,
-    /// The account's next free time slot ("add to queue").
-    #[arg(long)]
-    next_slot: bool,
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(Args, Debug)]
-pub struct PublishArgs {
-    /// Publish what is due now, then exit.
-    #[arg(long, required = true)]
-    due: bool,
-    #[arg(long)]
-    json: bool,
-}
-
-fn open(db: &Path) -> Result<Store> {
-    Store::open(db).map_err(Into::into)
-}
-
 /// An account by id, unique id prefix, or handle.
-fn find_account(store: &Store, key: &str) -> Result<Account> {
+pub fn find_account(store: &Store, key: &str) -> Result<Account> {
     let key = key.trim();
     let accounts = store.accounts()?;
     let matches: Vec<&Account> = accounts
@@ -236,18 +199,7 @@ fn read_oauth1_keys() -> Result<[String; 4]> {
     })
 }
 
-/// Says what the keyring still refuses to store (a renewed sign-in kept in memory).
-fn warn_unsaved(already: &mut Vec<String>) {
-    let now = podium_publish::credentials::retry_unsaved();
-    if now != *already {
-        for warning in &now {
-            eprintln!("podium: {warning}");
-        }
-        *already = now;
-    }
-}
-
-pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
+pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match command {
         AccountsCommand::Add(AddAccount::Bluesky {
@@ -261,9 +213,8 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
                 "the Bluesky server",
             )?;
             let password = read_secret("app password")?;
-            let mut store = open(db)?;
-            let account =
-                connect::bluesky(&mut store, &service, &handle, &password, zone.as_deref())?;
+            let store = ctx.store()?;
+            let account = connect::bluesky(store, &service, &handle, &password, zone.as_deref())?;
             writeln!(out, "{}", account.id)?;
             eprintln!(
                 "connected {} on {} (time zone {})",
@@ -279,18 +230,18 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
         }) => {
             check_zone(zone.as_deref())?;
             podium_publish::mastodon::instance_url(&instance)?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let account = if paste_code {
                 let (app, url, instance) = connect::mastodon_paste_begin(&instance)?;
                 eprintln!("Open this address in any browser, sign in, and paste the code it shows:\n\n  {url}\n");
                 let code = read_secret("code")?;
-                connect::mastodon_paste_finish(&mut store, &instance, &app, &code, zone.as_deref())?
+                connect::mastodon_paste_finish(store, &instance, &app, &code, zone.as_deref())?
             } else if !browser && !std::io::stdin().is_terminal() {
                 let token = read_secret("access token")?;
-                connect::mastodon_token(&mut store, &instance, &token, zone.as_deref())?
+                connect::mastodon_token(store, &instance, &token, zone.as_deref())?
             } else {
                 connect::mastodon_browser(
-                    &mut store,
+                    store,
                     &instance,
                     zone.as_deref(),
                     !no_browser,
@@ -319,14 +270,14 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             if !oauth1 {
                 podium_publish::http::require_https(&authorize, "--authorize")?;
             }
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let account = if oauth1 {
                 let [a, b, c, d] = read_oauth1_keys()?;
-                connect::x_oauth1(&mut store, &api, [&a, &b, &c, &d], zone.as_deref())?
+                connect::x_oauth1(store, &api, [&a, &b, &c, &d], zone.as_deref())?
             } else {
                 let endpoints = podium_publish::x::Endpoints { api, authorize };
                 connect::x_oauth2(
-                    &mut store,
+                    store,
                     &endpoints,
                     client_id.as_deref().unwrap_or_default(),
                     port,
@@ -353,10 +304,10 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             podium_publish::http::require_https(&api, "--api")?;
             podium_publish::http::require_https(&auth, "--auth")?;
             let secret = read_secret("client secret")?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let endpoints = podium_publish::linkedin::Endpoints { api, auth };
             let account = connect::linkedin(
-                &mut store,
+                store,
                 &endpoints,
                 (&client_id, &secret),
                 port,
@@ -374,7 +325,7 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             );
         }
         AccountsCommand::List { json } => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let accounts = store.accounts()?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &accounts)?;
@@ -414,9 +365,9 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             }
         }
         AccountsCommand::Remove { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
-            let dropped = connect::disconnect(&mut store, &a.id)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
+            let dropped = connect::disconnect(store, &a.id)?;
             eprintln!(
                 "disconnected {}; {dropped} waiting post(s) left the queue (their drafts stay)",
                 a.handle
@@ -428,8 +379,8 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             zone,
             clear,
         } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 zone,
                 slots: (clear || !slots.is_empty())
@@ -444,8 +395,8 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             eprintln!("{} slot(s) in {}", a.slots.len(), a.zone);
         }
         AccountsCommand::Pause { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 paused: Some(true),
                 ..AccountChanges::default()
@@ -454,8 +405,8 @@ pub fn run_accounts(db: &Path, command: AccountsCommand) -> Result<Outcome> {
             eprintln!("{}'s queue is paused", a.handle);
         }
         AccountsCommand::Resume { account } => {
-            let mut store = open(db)?;
-            let a = find_account(&store, &account)?;
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
             let changes = AccountChanges {
                 paused: Some(false),
                 ..AccountChanges::default()
@@ -472,202 +423,4 @@ fn check_zone(zone: Option<&str>) -> Result<()> {
         schedule::zone(z)?;
     }
     Ok(())
-}
-
-pub fn run_schedule(db: &Path, args: ScheduleArgs) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let account = find_account(&store, &args.account)?;
-    let when = match &args.at {
-        Some(at) => When::At(schedule::parse_instant(at)?),
-        None => When::NextSlot,
-    };
-    let entry = store.schedule(args.draft.trim(), &account.id, when)?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &entry)?;
-        writeln!(out)?;
-    } else {
-        writeln!(out, "{}", entry.id)?;
-        eprintln!(
-            "scheduled on {} for {}",
-            account.handle,
-            local(&entry.due_at, &account.zone)
-        );
-    }
-    Ok(Outcome::AllValid)
-}
-
-fn local(t: &DateTime<Utc>, zone: &str) -> String {
-    match schedule::zone(zone) {
-        Ok(z) => t
-            .with_timezone(&z)
-            .format("%a %Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
-    }
-}
-
-#[derive(Subcommand, Debug)]
-pub enum QueueCommand {
-    /// Send a failed, late or unclear post now (for an unclear one: you checked, it did not go out).
-    Retry { entry: String },
-    /// An unclear post did go out (you saw it on the network).
-    MarkSent { entry: String },
-    /// Take a post out of the queue (its draft stays).
-    Remove { entry: String },
-}
-
-pub fn run_queue(db: &Path, json: bool, command: Option<QueueCommand>) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let mut out = std::io::stdout().lock();
-    match command {
-        Some(QueueCommand::Retry { entry }) => {
-            let e = store.retry(entry.trim())?;
-            eprintln!("queued again: it goes out now");
-            writeln!(out, "{}", e.id)?;
-            return Ok(Outcome::AllValid);
-        }
-        Some(QueueCommand::MarkSent { entry }) => {
-            store.confirm_sent(entry.trim())?;
-            eprintln!("marked as posted");
-            return Ok(Outcome::AllValid);
-        }
-        Some(QueueCommand::Remove { entry }) => {
-            store.unschedule(entry.trim())?;
-            eprintln!("taken out of the queue; the draft stays");
-            return Ok(Outcome::AllValid);
-        }
-        None => {}
-    }
-    let entries = store.queue()?;
-    if json {
-        serde_json::to_writer_pretty(&mut out, &entries)?;
-        writeln!(out)?;
-        return Ok(Outcome::AllValid);
-    }
-    if entries.is_empty() {
-        writeln!(
-            out,
-            "The queue is empty: `podium schedule DRAFT_ID --account ACCOUNT --next-slot`"
-        )?;
-    }
-    let zones: std::collections::HashMap<String, String> = store
-        .accounts()?
-        .into_iter()
-        .map(|a| (a.id, a.zone))
-        .collect();
-    for e in &entries {
-        let zone = zones.get(&e.account_id).map_or("UTC", String::as_str);
-        writeln!(
-            out,
-            "{}  {:<8} {}  {:<24} {}",
-            e.id,
-            e.state.as_str(),
-            local(&e.due_at, zone),
-            e.handle,
-            e.title
-        )?;
-        if let Some(url) = &e.remote_url {
-            writeln!(out, "    {url}")?;
-        }
-        if let Some(err) = &e.error {
-            writeln!(out, "    {err}")?;
-        }
-    }
-    Ok(Outcome::AllValid)
-}
-
-pub fn run_publish(db: &Path, args: &PublishArgs) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let mut publisher = Publisher::acquire(&mut store)?;
-    let report = publisher.run_due(&mut store, Utc::now())?;
-    print_report(&report, args.json)?;
-    warn_unsaved(&mut Vec::new());
-    Ok(
-        if report.failed.is_empty() && report.unknown.is_empty() && report.review.is_empty() {
-            Outcome::AllValid
-        } else {
-            Outcome::SomeInvalid
-        },
-    )
-}
-
-fn print_report(report: &Report, json: bool) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    if json {
-        let all: Vec<&Entry> = report
-            .sent
-            .iter()
-            .chain(&report.failed)
-            .chain(&report.unknown)
-            .chain(&report.review)
-            .chain(&report.retrying)
-            .chain(report.held.iter().map(|(e, _)| e))
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &all)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    for e in &report.sent {
-        writeln!(
-            out,
-            "sent     {}  {}  {}",
-            e.id,
-            e.handle,
-            e.remote_url.as_deref().unwrap_or("")
-        )?;
-    }
-    for (label, list) in [
-        ("failed", &report.failed),
-        ("unclear", &report.unknown),
-        ("late", &report.review),
-        ("retrying", &report.retrying),
-    ] {
-        for e in list {
-            writeln!(
-                out,
-                "{label:<8} {}  {}  {}",
-                e.id,
-                e.handle,
-                e.error.as_deref().unwrap_or("")
-            )?;
-        }
-    }
-    for (e, why) in &report.held {
-        writeln!(out, "waiting  {}  {}  {why}", e.id, e.handle)?;
-    }
-    Ok(())
-}
-
-/// Runs until stopped: publishes each post when it falls due (checked twice a second, so a due
-/// post goes out within a second, and posts scheduled by the app are seen at once).
-pub fn run_scheduler(db: &Path) -> Result<Outcome> {
-    let mut store = open(db)?;
-    let mut publisher = Publisher::acquire(&mut store)?;
-    eprintln!(
-        "podium scheduler: publishing from {} (stop with Ctrl+C)",
-        db.display()
-    );
-    // A pass that fails ends the scheduler (its supervisor restarts it); so does stdout gone.
-    let mut printing = Ok(());
-    keep_publishing(&mut store, &mut publisher, |event| match event {
-        Event::Published(report) => {
-            printing = print_report(report, false);
-            if printing.is_ok() {
-                Next::Continue
-            } else {
-                Next::Stop
-            }
-        }
-        Event::Notice(..) => Next::Continue,
-        Event::Unsaved(warnings) => {
-            for warning in warnings {
-                eprintln!("podium: {warning}");
-            }
-            Next::Continue
-        }
-        Event::PassFailed(_) => Next::Stop,
-    })?;
-    printing?;
-    Ok(Outcome::AllValid)
 }

@@ -1,16 +1,16 @@
-//! `podium drafts …` and `podium backups …`: the drafts database from the terminal — the same
-//! store, the same file, as the desktop app.
+//! `podium drafts …`: the drafts database from the terminal — the same store, the same file,
+//! as the desktop app.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use podium_core::draft::DraftState;
-use podium_core::text::check::Network;
-use podium_store::{DraftSummary, Filter, ImportReport, NewDraft, Store};
+use podium_core::network::Network;
+use podium_store::{DraftSummary, Filter, ImportReport, NewDraft};
 
-use crate::{utf8, NetworkArg, Outcome};
+use crate::context::{utf8, Context, NetworkParser, Outcome};
 
 #[derive(Subcommand, Debug)]
 pub enum DraftsCommand {
@@ -47,8 +47,8 @@ pub enum DraftsCommand {
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// A network the draft is for (repeat for several).
-    #[arg(long = "network", short = 'n', value_enum)]
-    networks: Vec<NetworkArg>,
+    #[arg(long = "network", short = 'n', value_parser = NetworkParser)]
+    networks: Vec<Network>,
     /// What the post is for: visibility, credibility, culture, reputation, or your own.
     #[arg(long)]
     goal: Option<String>,
@@ -103,33 +103,7 @@ pub struct SearchArgs {
     filter: FilterArgs,
 }
 
-#[derive(Subcommand, Debug)]
-pub enum BackupsCommand {
-    /// List the backups, newest first.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Take a backup now (in the backups folder next to the database).
-    Create,
-    /// Replace the database's content with a backup's. The current content is backed up first;
-    /// a damaged database that cannot be opened is moved aside, never deleted.
-    Restore { file: PathBuf },
-}
-
-/// The database the user picked, or the app's.
-pub fn db_path(db: Option<&Path>) -> Result<PathBuf> {
-    match db {
-        Some(p) => Ok(p.to_owned()),
-        None => Ok(Store::default_path()?),
-    }
-}
-
-fn open(db: &Path) -> Result<Store> {
-    Store::open(db).map_err(Into::into)
-}
-
-pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
+pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match command {
@@ -148,10 +122,10 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts add`");
             }
             podium_core::text::within_cap(text)?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let draft = store.create_draft(NewDraft {
                 text: text.to_owned(),
-                networks: args.networks.into_iter().map(Network::from).collect(),
+                networks: args.networks,
                 goal: args.goal,
                 tags: args.tags,
                 lang: args
@@ -169,17 +143,17 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
         }
         DraftsCommand::List(ListArgs { filter }) => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let found = store.list_drafts(&filter.to_filter(None))?;
             print_summaries(&mut out, &found, filter.json)?;
         }
         DraftsCommand::Search(SearchArgs { query, filter }) => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let found = store.list_drafts(&filter.to_filter(Some(query)))?;
             print_summaries(&mut out, &found, filter.json)?;
         }
         DraftsCommand::Show { id, json } => {
-            let store = open(db)?;
+            let store = ctx.store()?;
             let draft = store.draft(&id)?;
             let revisions = store.revisions(&id)?;
             if json {
@@ -217,7 +191,7 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
         }
         DraftsCommand::Export { json: _ } => {
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let export = store.export()?;
             serde_json::to_writer_pretty(&mut out, &export)?;
             writeln!(out)?;
@@ -227,7 +201,7 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = utf8(bytes, &file.display().to_string())?;
             let source = file.display().to_string();
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let is_json = match file.extension().and_then(|e| e.to_str()) {
                 Some(e) if e.eq_ignore_ascii_case("json") => true,
                 Some(e) if e.eq_ignore_ascii_case("csv") => false,
@@ -244,7 +218,7 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let text = utf8(bytes, &file.display().to_string())?;
-            let mut store = open(db)?;
+            let store = ctx.store()?;
             let report = store.import_article(&text, lang.as_deref())?;
             if report.added + report.skipped == 0 {
                 bail!(
@@ -254,75 +228,6 @@ pub fn run_drafts(db: &Path, command: DraftsCommand) -> Result<Outcome> {
             }
             return summarise_import(&mut out, &report, &file.display().to_string());
         }
-    }
-    Ok(Outcome::AllValid)
-}
-
-pub fn run_backups(db: &Path, command: BackupsCommand) -> Result<Outcome> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match command {
-        BackupsCommand::List { json } => {
-            // Listed from the folder: the backups of a damaged database are worth listing too.
-            let backups = Store::backups_for(db)?;
-            if json {
-                serde_json::to_writer_pretty(&mut out, &backups)?;
-                writeln!(out)?;
-            } else if backups.is_empty() {
-                writeln!(
-                    out,
-                    "no backups yet in {}",
-                    Store::backup_dir_for(db).display()
-                )?;
-            } else {
-                for b in backups {
-                    writeln!(
-                        out,
-                        "{}  {:>8} KiB  {}",
-                        b.taken_at.format("%Y-%m-%d %H:%M"),
-                        b.bytes / 1024,
-                        b.path.display()
-                    )?;
-                }
-            }
-        }
-        BackupsCommand::Create => {
-            let backup = open(db)?.backup_now()?;
-            writeln!(out, "{}", backup.path.display())?;
-        }
-        BackupsCommand::Restore { file } => match Store::open(db) {
-            Ok(mut store) => {
-                let safety = store.restore_backup(&file)?;
-                writeln!(
-                    out,
-                    "restored {}; the content before is in {}",
-                    file.display(),
-                    safety.path.display()
-                )?;
-            }
-            // A database that cannot be opened (damaged, or holding objects Podium did not
-            // make) is kept aside and the backup takes its place.
-            Err(
-                refused @ (podium_store::Error::Corrupt { .. }
-                | podium_store::Error::ForeignSchema { .. }),
-            ) => {
-                let aside = Store::restore_over(db, &file)?;
-                let what = match refused {
-                    podium_store::Error::Corrupt { .. } => "damaged",
-                    _ => "altered",
-                };
-                match aside {
-                    Some(aside) => writeln!(
-                        out,
-                        "restored {}; the {what} database was kept as {}",
-                        file.display(),
-                        aside.display()
-                    )?,
-                    None => writeln!(out, "restored {}", file.display())?,
-                }
-            }
-            Err(e) => return Err(e.into()),
-        },
     }
     Ok(Outcome::AllValid)
 }
