@@ -8,12 +8,14 @@
 //! connect and afterwards only refreshes; facet offsets are UTF-8 byte offsets; a record key is
 //! unique in its collection, so creating the same `rkey` twice cannot make a second post.
 
+use chrono::Utc;
 use podium_core::text::bluesky::{detect_facets, FacetKind};
-use podium_store::Account;
+use podium_store::{Account, Part};
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 
@@ -336,6 +338,62 @@ fn reconnect_reason(f: &Failure) -> String {
         "Bluesky no longer accepts this account's sign-in ({}): reconnect it with a new app password",
         f.describe("Bluesky")
     )
+}
+
+/// Bluesky's record key makes a repeat harmless: a part that may be out is looked up with
+/// `getRecord`, and a second create with the same key cannot make a second post.
+impl Channel for Bluesky {
+    fn settle(&mut self, part: &Part, _which: &str) -> Result<Settled, Problem> {
+        Ok(match self.get_post(&part.key)? {
+            Some((r, _)) => Settled::Out(Out {
+                url: self.web_url(&part.key),
+                posted: Posted::Bluesky(r),
+                found: Some("settled: it had gone out"),
+            }),
+            None => Settled::Send,
+        })
+    }
+
+    fn request<'a>(
+        &'a mut self,
+        part: &'a Part,
+        lang: &'a str,
+        thread: Option<Thread<'a>>,
+    ) -> Request<'a> {
+        let reply = thread.and_then(|t| match (t.root, t.parent) {
+            (Posted::Bluesky(root), Posted::Bluesky(parent)) => Some((root, parent)),
+            _ => None,
+        });
+        let record = self.post_record(&part.text, lang, Utc::now(), reply);
+        Box::new(move || {
+            let r = self.create_post(&part.key, &record)?;
+            Ok(Out {
+                url: self.web_url(&part.key),
+                posted: Posted::Bluesky(r),
+                found: None,
+            })
+        })
+    }
+
+    fn settle_failed(&mut self, part: &Part, _which: &str, problem: Problem) -> Failed {
+        // A failed create may still have made the record (a 5xx after the write, a cut
+        // connection): look before deciding.
+        if let Ok(Some((r, _))) = self.get_post(&part.key) {
+            return Failed::Out(Out {
+                url: self.web_url(&part.key),
+                posted: Posted::Bluesky(r),
+                found: None,
+            });
+        }
+        if matches!(
+            problem,
+            Problem::Net(Failure::NotSent(_)) | Problem::Net(Failure::Status { status: 429, .. })
+        ) {
+            Failed::NotSent(problem)
+        } else {
+            Failed::Unclear(problem)
+        }
+    }
 }
 
 #[cfg(test)]

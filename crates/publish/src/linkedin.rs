@@ -20,6 +20,7 @@ use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::channel::Keyless;
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::loopback::{self, Loopback};
@@ -280,6 +281,27 @@ pub fn expired(at: DateTime<Utc>) -> String {
         at,
     }
     .to_string()
+}
+
+/// LinkedIn has no idempotency key: an unclear outcome is looked up among the account's recent
+/// posts, when the app may read them (`r_member_social`).
+impl Keyless for LinkedIn {
+    fn name(&self) -> &'static str {
+        "LinkedIn"
+    }
+
+    /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
+    fn create(&mut self, text: &str, _reply_to: Option<&str>) -> Result<Option<String>, Problem> {
+        self.post(text).map(Some)
+    }
+
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        LinkedIn::find(self, text)
+    }
+
+    fn url(&self, id: &str) -> String {
+        LinkedIn::web_url(id)
+    }
 }
 
 #[cfg(test)]

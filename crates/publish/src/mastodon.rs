@@ -11,11 +11,13 @@
 
 use std::time::Duration;
 
+use chrono::Utc;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
-use podium_store::Account;
+use podium_store::{Account, Part};
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 
+use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::{Error, Result};
@@ -277,6 +279,61 @@ impl Mastodon {
                  reconnect it"
             ))),
             Err(f) => Err(Problem::Net(f)),
+        }
+    }
+}
+
+/// Mastodon's Idempotency-Key makes a repeat harmless for a while: within
+/// [`IDEMPOTENCY_WINDOW`] of the first try, a part that may be out is sent again with the same
+/// key (the instance answers with the post it already made); after that, the user decides.
+impl Channel for Mastodon {
+    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem> {
+        let first = part.sending_at.unwrap_or_else(Utc::now);
+        let age = (Utc::now() - first).to_std().unwrap_or_default();
+        if age <= IDEMPOTENCY_WINDOW {
+            return Ok(Settled::Send);
+        }
+        Ok(Settled::Unknown(format!(
+            "Podium could not tell whether {which} went out: it was being sent at {} \
+             and no answer came, and it is too late to ask the instance safely. \
+             Look at the account's profile, then choose \"It was posted\" or \
+             \"Send again\".",
+            first.format("%Y-%m-%d %H:%M UTC")
+        )))
+    }
+
+    fn request<'a>(
+        &'a mut self,
+        part: &'a Part,
+        lang: &'a str,
+        thread: Option<Thread<'a>>,
+    ) -> Request<'a> {
+        let reply_to = thread.and_then(|t| t.parent_id());
+        Box::new(move || {
+            let status = self.post(&part.text, lang, reply_to, &part.key)?;
+            Ok(Out {
+                url: status.url.clone().unwrap_or(status.uri.clone()),
+                posted: Posted::Id(status.id),
+                found: None,
+            })
+        })
+    }
+
+    fn settle_failed(&mut self, _part: &Part, _which: &str, problem: Problem) -> Failed {
+        if matches!(
+            problem,
+            Problem::Net(Failure::NotSent(_))
+                | Problem::Net(Failure::Status {
+                    status: 429 | 400 | 403 | 404 | 422,
+                    ..
+                })
+                | Problem::Reconnect(_)
+        ) {
+            // The instance made nothing (no connection, a refusal, a sign-in it no longer
+            // accepts): the part is as good as never sent.
+            Failed::NotSent(problem)
+        } else {
+            Failed::Unclear(problem)
         }
     }
 }

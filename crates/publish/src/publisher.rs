@@ -11,6 +11,9 @@
 //! |                 | absent → send with the same key          | (within 55 min of the first try; after     |
 //! |                 | (a second create cannot duplicate)       | that → `unknown`, the user decides)        |
 //! | `sent`          | skipped (a thread resumes after it)      | skipped                                    |
+//!
+//! These steps are the same for every network; how a part is sent and how an unclear outcome
+//! is settled is each network's `channel::Channel`, in its own module.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -23,11 +26,8 @@ use podium_core::text::check::{self, Lang, Network, Options};
 use podium_core::text::thread;
 use podium_store::{Account, Entry, Part, Store};
 
-use crate::bluesky::{Bluesky, StrongRef};
+use crate::channel::{self, Channel, Failed, Out, Posted, Settled, Thread};
 use crate::http::{Failure, Problem};
-use crate::linkedin::LinkedIn;
-use crate::mastodon::{self, Mastodon};
-use crate::x::{self as xapi, X};
 use crate::{tid, Error, Result};
 
 /// How long to wait before trying again when the keyring is locked or missing.
@@ -177,7 +177,7 @@ impl Publisher {
             return Ok(()); // someone else took it, or it was moved meanwhile
         };
         let version = store.linkedin_version()?;
-        let mut client = match Client::open(&account, version.as_deref()) {
+        let mut channel = match channel::open(&account, version.as_deref()) {
             Ok(c) => c,
             Err(problem) => return self.stop(store, &entry, &account, problem, report),
         };
@@ -192,7 +192,7 @@ impl Publisher {
                     &entry,
                     part,
                     &draft.lang,
-                    &mut client,
+                    channel.as_mut(),
                     root.as_ref(),
                     previous.as_ref(),
                 ) {
@@ -225,7 +225,7 @@ impl Publisher {
         entry: &Entry,
         part: &Part,
         lang: &str,
-        client: &mut Client,
+        channel: &mut dyn Channel,
         root: Option<&Posted>,
         parent: Option<&Posted>,
     ) -> Result<Option<Posted>, Stop> {
@@ -235,103 +235,40 @@ impl Publisher {
         } else {
             "the post".to_owned()
         };
-        match client {
-            Client::Bluesky(bsky) => {
-                if part.state == PartState::Sending {
-                    // It may exist: ask before sending again.
-                    if let Some((r, _)) = bsky.get_post(&part.key).map_err(Stop::Problem)? {
-                        let url = bsky.web_url(&part.key);
-                        store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
-                        tracing::info!(entry = %entry.id, part = part.idx, "settled: it had gone out");
-                        return Ok(Some(Posted::Bluesky(r)));
-                    }
+        if part.state == PartState::Sending {
+            // It may be out: ask before sending again.
+            match channel.settle(part, &which).map_err(Stop::Problem)? {
+                Settled::Out(out) => return sent(store, entry, part, out).map(Some),
+                Settled::Unknown(why) => {
+                    store.entry_unknown(&entry.id, &why)?;
+                    return Ok(None);
                 }
-                let reply = match (root, parent) {
-                    (Some(Posted::Bluesky(root)), Some(Posted::Bluesky(parent))) => {
-                        Some((root, parent))
-                    }
-                    _ => None,
-                };
-                let record = bsky.post_record(&part.text, lang, Utc::now(), reply);
-                store.part_sending(&entry.id, part.idx)?;
-                checkpoint("before-request");
-                let result = bsky.create_post(&part.key, &record);
-                checkpoint("after-response");
-                match result {
-                    Ok(r) => {
-                        let url = bsky.web_url(&part.key);
-                        store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
-                        Ok(Some(Posted::Bluesky(r)))
-                    }
-                    Err(problem) => {
-                        // A failed create may still have made the record (a 5xx after the
-                        // write, a cut connection): look before deciding.
-                        if let Ok(Some((r, _))) = bsky.get_post(&part.key) {
-                            let url = bsky.web_url(&part.key);
-                            store.part_sent(&entry.id, part.idx, &r.uri, Some(&r.cid), &url)?;
-                            return Ok(Some(Posted::Bluesky(r)));
-                        }
-                        if matches!(
-                            problem,
-                            Problem::Net(Failure::NotSent(_))
-                                | Problem::Net(Failure::Status { status: 429, .. })
-                        ) {
-                            store.part_not_sent(&entry.id, part.idx)?;
-                        }
-                        Err(Stop::Problem(problem))
-                    }
-                }
+                Settled::Send => {}
             }
-            Client::Mastodon(masto) => {
-                if part.state == PartState::Sending {
-                    let first = part.sending_at.unwrap_or_else(Utc::now);
-                    let age = (Utc::now() - first).to_std().unwrap_or_default();
-                    if age > mastodon::IDEMPOTENCY_WINDOW {
-                        let why = format!(
-                            "Podium could not tell whether {which} went out: it was being sent at {} \
-                             and no answer came, and it is too late to ask the instance safely. \
-                             Look at the account's profile, then choose \"It was posted\" or \
-                             \"Send again\".",
-                            first.format("%Y-%m-%d %H:%M UTC")
-                        );
-                        store.entry_unknown(&entry.id, &why)?;
-                        return Ok(None);
-                    }
-                }
-                let reply_to = parent.and_then(|p| match p {
-                    Posted::Id(id) => Some(id.as_str()),
-                    Posted::Bluesky(..) => None,
-                });
-                store.part_sending(&entry.id, part.idx)?;
-                checkpoint("before-request");
-                let result = masto.post(&part.text, lang, reply_to, &part.key);
-                checkpoint("after-response");
-                match result {
-                    Ok(status) => {
-                        let url = status.url.clone().unwrap_or(status.uri.clone());
-                        store.part_sent(&entry.id, part.idx, &status.id, None, &url)?;
-                        Ok(Some(Posted::Id(status.id)))
-                    }
-                    Err(problem) => {
-                        if matches!(
-                            problem,
-                            Problem::Net(Failure::NotSent(_))
-                                | Problem::Net(Failure::Status {
-                                    status: 429 | 400 | 403 | 404 | 422,
-                                    ..
-                                })
-                                | Problem::Reconnect(_)
-                        ) {
-                            // The instance made nothing (no connection, a refusal, a sign-in it
-                            // no longer accepts): the part is as good as never sent.
-                            store.part_not_sent(&entry.id, part.idx)?;
-                        }
-                        Err(Stop::Problem(problem))
-                    }
-                }
+        }
+        let thread = root
+            .zip(parent)
+            .map(|(root, parent)| Thread { root, parent });
+        let request = channel.request(part, lang, thread);
+        store.part_sending(&entry.id, part.idx)?;
+        checkpoint("before-request");
+        let result = request();
+        checkpoint("after-response");
+        let problem = match result {
+            Ok(out) => return sent(store, entry, part, out).map(Some),
+            Err(problem) => problem,
+        };
+        match channel.settle_failed(part, &which, problem) {
+            Failed::Out(out) => sent(store, entry, part, out).map(Some),
+            Failed::NotSent(problem) => {
+                store.part_not_sent(&entry.id, part.idx)?;
+                Err(Stop::Problem(problem))
             }
-            Client::X(x) => send_without_key(store, entry, part, &which, x, parent),
-            Client::LinkedIn(li) => send_without_key(store, entry, part, &which, li, parent),
+            Failed::Unclear(problem) => Err(Stop::Problem(problem)),
+            Failed::Unknown(why) => {
+                store.entry_unknown(&entry.id, &why)?;
+                Ok(None)
+            }
         }
     }
 
@@ -404,134 +341,14 @@ impl Publisher {
     }
 }
 
-/// Whether a failed request certainly made no post: it never left, or the server refused it
-/// outright (a 4xx, a 200 that only carries errors, a sign-in it no longer accepts).
-fn made_nothing(problem: &Problem) -> bool {
-    match problem {
-        Problem::Net(Failure::NotSent(_)) | Problem::Reconnect(_) => true,
-        Problem::Net(Failure::Status { status, code, .. }) => {
-            (400..500).contains(status) || code == "errors"
-        }
-        Problem::Net(Failure::Unclear(_)) | Problem::Keyring(_) => false,
+/// Commits a part that is out (logging it when it was found rather than answered).
+fn sent(store: &mut Store, entry: &Entry, part: &Part, out: Out) -> Result<Posted, Stop> {
+    let (id, cid) = out.posted.ids();
+    store.part_sent(&entry.id, part.idx, id, cid, &out.url)?;
+    if let Some(found) = out.found {
+        tracing::info!(entry = %entry.id, part = part.idx, "{found}");
     }
-}
-
-/// What the publisher needs of a network without an idempotency key (X, LinkedIn).
-trait Keyless {
-    fn name(&self) -> &'static str;
-    /// Posts `text`; `Ok(None)`: the network answers that it already has this text.
-    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem>;
-    /// The id of a recent post of the account with this text, if it can tell.
-    fn find(&mut self, text: &str) -> Result<Option<String>, Problem>;
-    fn url(&self, id: &str) -> String;
-}
-
-impl Keyless for X {
-    fn name(&self) -> &'static str {
-        "X"
-    }
-
-    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem> {
-        Ok(match self.post(text, reply_to)? {
-            xapi::Posted::Sent { id } => Some(id),
-            xapi::Posted::Duplicate => None,
-        })
-    }
-
-    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
-        X::find(self, text)
-    }
-
-    fn url(&self, id: &str) -> String {
-        self.web_url(id)
-    }
-}
-
-impl Keyless for LinkedIn {
-    fn name(&self) -> &'static str {
-        "LinkedIn"
-    }
-
-    /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
-    fn create(&mut self, text: &str, _reply_to: Option<&str>) -> Result<Option<String>, Problem> {
-        self.post(text).map(Some)
-    }
-
-    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
-        LinkedIn::find(self, text)
-    }
-
-    fn url(&self, id: &str) -> String {
-        LinkedIn::web_url(id)
-    }
-}
-
-/// Sends one part on a network without an idempotency key. A part that may have gone out,
-/// and any unclear answer, is settled by looking the text up — never by sending again.
-fn send_without_key(
-    store: &mut Store,
-    entry: &Entry,
-    part: &Part,
-    which: &str,
-    net: &mut impl Keyless,
-    parent: Option<&Posted>,
-) -> Result<Option<Posted>, Stop> {
-    if part.state == PartState::Sending {
-        return settle_by_lookup(store, entry, part, which, net);
-    }
-    let reply_to = parent.and_then(|p| match p {
-        Posted::Id(id) => Some(id.as_str()),
-        Posted::Bluesky(..) => None,
-    });
-    store.part_sending(&entry.id, part.idx)?;
-    checkpoint("before-request");
-    let result = net.create(&part.text, reply_to);
-    checkpoint("after-response");
-    match result {
-        Ok(Some(id)) => {
-            store.part_sent(&entry.id, part.idx, &id, None, &net.url(&id))?;
-            Ok(Some(Posted::Id(id)))
-        }
-        // "Already posted" (X's duplicate content) counts only when the post is found.
-        Ok(None) => settle_by_lookup(store, entry, part, which, net),
-        Err(problem) if made_nothing(&problem) => {
-            store.part_not_sent(&entry.id, part.idx)?;
-            Err(Stop::Problem(problem))
-        }
-        Err(Problem::Net(_)) => settle_by_lookup(store, entry, part, which, net),
-        Err(problem) => Err(Stop::Problem(problem)),
-    }
-}
-
-/// For networks without idempotency (X, LinkedIn): a part that may have gone out is looked up
-/// among the account's recent posts. Found → sent. Not found → `unknown`, the user decides
-/// (`Ok(None)`). The lookup failing → try again later; the part stays `sending`.
-fn settle_by_lookup(
-    store: &mut Store,
-    entry: &Entry,
-    part: &Part,
-    which: &str,
-    net: &mut impl Keyless,
-) -> Result<Option<Posted>, Stop> {
-    let network = net.name();
-    match net.find(&part.text) {
-        Ok(Some(id)) => {
-            store.part_sent(&entry.id, part.idx, &id, None, &net.url(&id))?;
-            tracing::info!(entry = %entry.id, part = part.idx, "settled by lookup: it had gone out");
-            Ok(Some(Posted::Id(id)))
-        }
-        Ok(None) => {
-            let why = format!(
-                "Podium could not tell whether {which} went out: {network} gave no clear answer and \
-                 the post is not among the account's recent posts (or {network} does not let Podium \
-                 read them). Look at the account on {network}, then choose \"It was posted\" or \
-                 \"Send again\"."
-            );
-            store.entry_unknown(&entry.id, &why)?;
-            Ok(None)
-        }
-        Err(problem) => Err(Stop::Problem(problem)),
-    }
+    Ok(out.posted)
 }
 
 fn push_stopped(report: &mut Report, entry: Entry) {
@@ -558,51 +375,6 @@ impl From<Problem> for Stop {
 impl From<podium_store::Error> for Stop {
     fn from(e: podium_store::Error) -> Stop {
         Stop::Store(e)
-    }
-}
-
-/// A part that is out, as the next part of a thread needs it.
-#[derive(Debug, Clone)]
-enum Posted {
-    Bluesky(StrongRef),
-    /// Mastodon, X, LinkedIn: the post's id.
-    Id(String),
-}
-
-impl Posted {
-    fn from_part(part: &Part) -> Posted {
-        let id = part.remote_id.clone().unwrap_or_default();
-        match &part.remote_cid {
-            Some(cid) => Posted::Bluesky(StrongRef {
-                uri: id,
-                cid: cid.clone(),
-            }),
-            None => Posted::Id(id),
-        }
-    }
-}
-
-enum Client {
-    Bluesky(Bluesky),
-    Mastodon(Mastodon),
-    X(X),
-    LinkedIn(LinkedIn),
-}
-
-impl Client {
-    fn open(account: &Account, linkedin_version: Option<&str>) -> Result<Client, Problem> {
-        match account.network {
-            Network::Bluesky => Bluesky::open(account).map(Client::Bluesky),
-            Network::Mastodon => Mastodon::open(account).map(Client::Mastodon),
-            Network::X => X::open(account).map(Client::X),
-            Network::Linkedin => LinkedIn::open(account, linkedin_version).map(Client::LinkedIn),
-            other => Err(Problem::Net(Failure::Status {
-                status: 0,
-                code: String::new(),
-                message: format!("publishing to {} is not available yet", other.name()),
-                retry_after: None,
-            })),
-        }
     }
 }
 

@@ -27,6 +27,7 @@ use reqwest::blocking::{Client, RequestBuilder};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::channel::Keyless;
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::loopback::{self, Loopback};
@@ -489,6 +490,28 @@ pub fn comparable(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// X has no idempotency key: an unclear outcome is looked up among the account's recent posts.
+impl Keyless for X {
+    fn name(&self) -> &'static str {
+        "X"
+    }
+
+    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem> {
+        Ok(match self.post(text, reply_to)? {
+            Posted::Sent { id } => Some(id),
+            Posted::Duplicate => None,
+        })
+    }
+
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        X::find(self, text)
+    }
+
+    fn url(&self, id: &str) -> String {
+        self.web_url(id)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,223 @@
+//! What the publisher needs of a network: one [`Channel`] per account, opened by [`open`]. Each
+//! network's module implements it (how a part is sent, and how an unclear outcome is settled);
+//! the publisher keeps the steps every network shares (claim, commit `sending` before the
+//! request, commit the answer, retries and waits).
+//!
+//! A channel must never touch the outbox: it answers, and the publisher commits. Nor may it send
+//! anything while settling a part that may be out, except with the key that makes a repeat
+//! harmless (a Bluesky record key, a Mastodon Idempotency-Key).
+
+use podium_core::text::check::Network;
+use podium_store::{Account, Part};
+
+use crate::bluesky::{Bluesky, StrongRef};
+use crate::http::{Failure, Problem};
+use crate::linkedin::LinkedIn;
+use crate::mastodon::Mastodon;
+use crate::x::X;
+
+/// One account's way to a network, as the publisher sends and settles through it.
+pub(crate) trait Channel {
+    /// A part a run left `sending` (it may be out): what became of it, asked before anything
+    /// is sent again. `which` names the part for the user ("the post", "part 2 of 3").
+    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem>;
+
+    /// The request that sends `part` with its key, as a reply in `thread` when it continues
+    /// one. Building it may ask the network (Bluesky resolves mentions); the request itself
+    /// leaves only when called, after the publisher committed the part `sending`.
+    fn request<'a>(
+        &'a mut self,
+        part: &'a Part,
+        lang: &'a str,
+        thread: Option<Thread<'a>>,
+    ) -> Request<'a>;
+
+    /// The request for `part` failed with `problem`: what became of the part.
+    fn settle_failed(&mut self, part: &Part, which: &str, problem: Problem) -> Failed;
+}
+
+/// A part's request, ready to leave.
+pub(crate) type Request<'a> = Box<dyn FnOnce() -> Result<Out, Problem> + 'a>;
+
+/// The parts of a thread a reply points at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Thread<'a> {
+    pub root: &'a Posted,
+    pub parent: &'a Posted,
+}
+
+impl<'a> Thread<'a> {
+    /// The post to reply to, on networks that know posts by id.
+    pub fn parent_id(self) -> Option<&'a str> {
+        match self.parent {
+            Posted::Id(id) => Some(id.as_str()),
+            Posted::Bluesky(..) => None,
+        }
+    }
+}
+
+/// A part that is out.
+#[derive(Debug)]
+pub(crate) struct Out {
+    pub posted: Posted,
+    /// Where the user sees it.
+    pub url: String,
+    /// For the log, when it was found rather than answered ("settled: it had gone out").
+    pub found: Option<&'static str>,
+}
+
+/// What became of a part left `sending`.
+#[derive(Debug)]
+pub(crate) enum Settled {
+    Out(Out),
+    /// It is not out, or sending it again with its key cannot make a second post: send it.
+    Send,
+    /// Nobody can tell and it is not safe to send again: the user decides (why, in their words).
+    Unknown(String),
+}
+
+/// What became of a part whose request failed.
+#[derive(Debug)]
+pub(crate) enum Failed {
+    /// It went out after all.
+    Out(Out),
+    /// It certainly made nothing: the part is as good as never sent; the attempt stops on this.
+    NotSent(Problem),
+    /// It may be out: the part stays `sending` (settled on the next try); the attempt stops on this.
+    Unclear(Problem),
+    /// Nobody can tell: the user decides.
+    Unknown(String),
+}
+
+/// A part that is out, as the next part of a thread needs it.
+#[derive(Debug, Clone)]
+pub(crate) enum Posted {
+    Bluesky(StrongRef),
+    /// Mastodon, X, LinkedIn: the post's id.
+    Id(String),
+}
+
+impl Posted {
+    pub fn from_part(part: &Part) -> Posted {
+        let id = part.remote_id.clone().unwrap_or_default();
+        match &part.remote_cid {
+            Some(cid) => Posted::Bluesky(StrongRef {
+                uri: id,
+                cid: cid.clone(),
+            }),
+            None => Posted::Id(id),
+        }
+    }
+
+    /// The post's id and, on Bluesky, its content id, as the outbox keeps them.
+    pub fn ids(&self) -> (&str, Option<&str>) {
+        match self {
+            Posted::Bluesky(r) => (&r.uri, Some(&r.cid)),
+            Posted::Id(id) => (id, None),
+        }
+    }
+}
+
+/// Opens the channel for `account` (its credentials from the keyring).
+pub(crate) fn open(
+    account: &Account,
+    linkedin_version: Option<&str>,
+) -> Result<Box<dyn Channel>, Problem> {
+    Ok(match account.network {
+        Network::Bluesky => Box::new(Bluesky::open(account)?),
+        Network::Mastodon => Box::new(Mastodon::open(account)?),
+        Network::X => Box::new(X::open(account)?),
+        Network::Linkedin => Box::new(LinkedIn::open(account, linkedin_version)?),
+        other => {
+            return Err(Problem::Net(Failure::Status {
+                status: 0,
+                code: String::new(),
+                message: format!("publishing to {} is not available yet", other.name()),
+                retry_after: None,
+            }))
+        }
+    })
+}
+
+/// What a network without an idempotency key (X, LinkedIn) offers; every such network is a
+/// [`Channel`] that settles by looking the text up among the account's recent posts, never by
+/// sending again.
+pub(crate) trait Keyless {
+    fn name(&self) -> &'static str;
+    /// Posts `text`; `Ok(None)`: the network answers that it already has this text.
+    fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem>;
+    /// The id of a recent post of the account with this text, if it can tell.
+    fn find(&mut self, text: &str) -> Result<Option<String>, Problem>;
+    fn url(&self, id: &str) -> String;
+}
+
+impl<K: Keyless> Channel for K {
+    /// Found among the recent posts → out. Not found → `unknown`, the user decides. The lookup
+    /// failing → try again later; the part stays `sending`.
+    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem> {
+        let network = self.name();
+        Ok(match self.find(&part.text)? {
+            Some(id) => Settled::Out(Out {
+                url: self.url(&id),
+                posted: Posted::Id(id),
+                found: Some("settled by lookup: it had gone out"),
+            }),
+            None => Settled::Unknown(format!(
+                "Podium could not tell whether {which} went out: {network} gave no clear answer and \
+                 the post is not among the account's recent posts (or {network} does not let Podium \
+                 read them). Look at the account on {network}, then choose \"It was posted\" or \
+                 \"Send again\"."
+            )),
+        })
+    }
+
+    fn request<'a>(
+        &'a mut self,
+        part: &'a Part,
+        _lang: &'a str,
+        thread: Option<Thread<'a>>,
+    ) -> Request<'a> {
+        let reply_to = thread.and_then(|t| t.parent_id());
+        Box::new(move || match self.create(&part.text, reply_to)? {
+            Some(id) => Ok(Out {
+                url: self.url(&id),
+                posted: Posted::Id(id),
+                found: None,
+            }),
+            // "Already posted" (X's duplicate content) is no answer yet: it counts only when
+            // the post is found, exactly as an unclear outcome.
+            None => Err(Problem::Net(Failure::Unclear(format!(
+                "{} answered that it already has this post",
+                self.name()
+            )))),
+        })
+    }
+
+    fn settle_failed(&mut self, part: &Part, which: &str, problem: Problem) -> Failed {
+        if made_nothing(&problem) {
+            return Failed::NotSent(problem);
+        }
+        if !matches!(problem, Problem::Net(_)) {
+            return Failed::Unclear(problem);
+        }
+        match self.settle(part, which) {
+            Ok(Settled::Out(out)) => Failed::Out(out),
+            Ok(Settled::Unknown(why)) => Failed::Unknown(why),
+            // Never answered by a lookup; were it, the part stays `sending`, as unclear.
+            Ok(Settled::Send) => Failed::Unclear(problem),
+            Err(lookup) => Failed::Unclear(lookup),
+        }
+    }
+}
+
+/// Whether a failed request certainly made no post: it never left, or the server refused it
+/// outright (a 4xx, a 200 that only carries errors, a sign-in it no longer accepts).
+fn made_nothing(problem: &Problem) -> bool {
+    match problem {
+        Problem::Net(Failure::NotSent(_)) | Problem::Reconnect(_) => true,
+        Problem::Net(Failure::Status { status, code, .. }) => {
+            (400..500).contains(status) || code == "errors"
+        }
+        Problem::Net(Failure::Unclear(_)) | Problem::Keyring(_) => false,
+    }
+}
