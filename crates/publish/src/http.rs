@@ -75,7 +75,7 @@ pub fn client() -> Client {
 }
 
 /// Whether a request that went through `previous` (the first address first) may follow a
-/// redirect to `next`: at most [`MAX_REDIRECTS`], on the first address's host, and never from
+/// redirect to `next`: at most five (`MAX_REDIRECTS`), on the first address's host, and never from
 /// https down to http.
 pub fn may_follow(previous: &[url::Url], next: &url::Url) -> bool {
     let (Some(first), Some(last)) = (previous.first(), previous.last()) else {
