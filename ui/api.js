@@ -50,6 +50,9 @@ export function checkPostNow(text, lang, variants = {}) {
     request.send(JSON.stringify({ text, lang, variants }));
     if (request.status === 200) return JSON.parse(request.responseText);
     console.error("check refused", request.status, request.responseText);
+    // A refusal of this one text (too long: 413; unreadable: 400) says nothing about the next
+    // keystroke's: the same-frame check stays on. Anything else means the scheme is not there.
+    if (request.status === 400 || request.status === 413) return null;
   } catch (error) {
     console.warn("no same-frame check here; checking asynchronously", error);
   }

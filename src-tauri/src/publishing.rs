@@ -115,6 +115,22 @@ impl Words {
     }
 }
 
+/// A renewed sign-in the keyring refused is kept only in memory: the person is told, since
+/// quitting Podium before the keyring takes it means reconnecting the account.
+fn notify_unsaved(app: &AppHandle, accounts: &[String]) {
+    let Some(p) = app.try_state::<Publishing>() else {
+        return;
+    };
+    for account in accounts {
+        tracing::warn!(%account, "a renewed sign-in waits in memory for the keyring");
+        show(
+            app,
+            p.word("notify.unsaved", &[]),
+            p.word("notify.unsavedBody", &[("account", account.clone())]),
+        );
+    }
+}
+
 /// The notifications' English, for the time before the window has sent its words (the window's
 /// own are in `ui/i18n`, under the same keys).
 fn english(key: &str) -> Option<&'static str> {
@@ -129,6 +145,12 @@ fn english(key: &str) -> Option<&'static str> {
         }
         "notify.held" => "Waiting to post on {network}",
         "notify.needsYou" => "{handle} needs you",
+        "notify.unsaved" => "A renewed sign-in is not saved yet",
+        "notify.unsavedBody" => {
+            "The system keyring refused the renewed sign-in of {account}. Podium keeps it and \
+             tries again every minute: unlock the keyring, and keep Podium running until then, \
+             or the account must be reconnected."
+        }
         "notice.sign_in_expiring" => {
             "{network} sign-in expires on {date} ({days} days): reconnect before then to keep posting"
         }
@@ -184,11 +206,7 @@ fn run(app: &AppHandle, path: &std::path::Path) {
                 }
                 Event::Notice(account, notice) => notify_account(app, account, notice, &mut told),
                 Event::PassFailed(error) => tracing::error!(%error, "publishing pass failed"),
-                Event::Unsaved(warnings) => {
-                    for warning in warnings {
-                        tracing::warn!(%warning, "a renewed sign-in waits for the keyring");
-                    }
-                }
+                Event::Unsaved(accounts) => notify_unsaved(app, accounts),
             }
             Next::Continue
         });
@@ -315,6 +333,8 @@ mod tests {
             "notify.lateBody",
             "notify.held",
             "notify.needsYou",
+            "notify.unsaved",
+            "notify.unsavedBody",
             "notice.sign_in_expiring",
             "notice.sign_in_expired",
             "notice.reconnect",

@@ -247,4 +247,6 @@ export default {
   "plan.starting": "Starting the publisher…",
   "error.altered": "The database {path} holds things Podium did not make ({found}). It was not opened and was left untouched, because such things can run commands whenever Podium reads or writes. If you did not add them yourself, someone may have changed the file. Restore a backup from {backups} (Settings → Restore from backup), or move the file away to start empty.",
   "error.text_too_long": "The text has {n} characters; Podium checks at most {max}. Shorten it, or split it into several drafts.",
+  "notify.unsaved": "A renewed sign-in is not saved yet",
+  "notify.unsavedBody": "The system keyring refused the renewed sign-in of {account}. Podium keeps it and tries again every minute: unlock the keyring, and keep Podium running until then, or the account must be reconnected.",
 };

@@ -171,17 +171,20 @@ pub fn refresh_limits(store: &mut Store, account: &Account) -> Result<usize> {
 /// Disconnects an account: its keyring entry is deleted first, then its row, and its waiting
 /// posts leave the queue (their drafts stay). Returns how many posts left the queue. If the
 /// keyring cannot delete the entry, nothing is removed: a row is never dropped while its
-/// secret stays behind in the keyring with nothing pointing at it.
+/// secret stays behind in the keyring with nothing pointing at it. While a post of the account
+/// is being sent, nothing is deleted at all (not the sign-in either: the post may need it to
+/// finish, and the account would be left connected with no sign-in).
 pub fn disconnect(store: &mut Store, account_id: &str) -> Result<usize> {
     let account = store.account(account_id)?;
-    credentials::delete(&account.credential_ref).map_err(|e| {
-        Error::Keyring(format!(
-            "{e}. {} stays connected: its sign-in could not be deleted from the keyring, so \
-             nothing was removed; disconnect it again once the keyring works",
-            account.handle
-        ))
-    })?;
-    Ok(store.remove_account(account_id)?)
+    store.remove_account_after(account_id, || {
+        credentials::delete(&account.credential_ref).map_err(|e| {
+            Error::Keyring(format!(
+                "{e}. {} stays connected: its sign-in could not be deleted from the keyring, so \
+                 nothing was removed; disconnect it again once the keyring works",
+                account.handle
+            ))
+        })
+    })
 }
 
 /// Connects an X account through the browser (OAuth 2.0 with PKCE) with the Client ID of the

@@ -104,6 +104,14 @@ pub fn retry_unsaved() -> Vec<String> {
         .collect()
 }
 
+/// The accounts (as `@you on X`) whose renewed sign-in waits in memory for the keyring, without
+/// asking the keyring anything.
+pub fn unsaved() -> Vec<String> {
+    let mut who: Vec<String> = unsaved_secrets().values().map(|(_, w)| w.clone()).collect();
+    who.sort();
+    who
+}
+
 /// What to tell the person when a renewed sign-in could not be stored.
 pub fn unsaved_message(what: &str) -> String {
     format!(

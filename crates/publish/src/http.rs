@@ -71,18 +71,20 @@ pub fn client() -> Client {
             }
         }))
         .build()
-        .unwrap_or_else(|_| Client::new())
+        .unwrap_or_else(|_| bare_client(reqwest::redirect::Policy::none()))
 }
 
 /// Whether a request that went through `previous` (the first address first) may follow a
-/// redirect to `next`: at most five (`MAX_REDIRECTS`), on the first address's host, and never from
-/// https down to http.
+/// redirect to `next`: at most five (`MAX_REDIRECTS`), on the first address's host and port (or
+/// up from http to https's own port), and never from https down to http.
 pub fn may_follow(previous: &[url::Url], next: &url::Url) -> bool {
     let (Some(first), Some(last)) = (previous.first(), previous.last()) else {
         return false;
     };
     previous.len() <= MAX_REDIRECTS
         && next.host_str() == first.host_str()
+        && (next.port_or_known_default() == first.port_or_known_default()
+            || (first.scheme() == "http" && next.scheme() == "https" && next.port().is_none()))
         && (next.scheme() == "https" || (last.scheme() == "http" && first.scheme() == "http"))
 }
 
@@ -92,6 +94,19 @@ pub fn may_follow(previous: &[url::Url], next: &url::Url) -> bool {
 pub fn secret_client() -> Client {
     builder()
         .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|_| bare_client(reqwest::redirect::Policy::none()))
+}
+
+/// The fallback when a configured client cannot be built (it does not happen with rustls and
+/// ring): the same redirect rule and nothing else, never reqwest's defaults, which follow
+/// redirects to any host. Only a setting above can make the configured build fail, and this one
+/// has none of them; were even this to fail, so would reqwest's own default client, which
+/// panics rather than sending anything.
+fn bare_client(redirect: reqwest::redirect::Policy) -> Client {
+    install_tls();
+    Client::builder()
+        .redirect(redirect)
         .build()
         .unwrap_or_else(|_| Client::new())
 }
@@ -337,7 +352,7 @@ fn origin(url: &url::Url) -> String {
 }
 
 /// An OAuth error code as a server gave it, if it looks like one (`invalid_grant`): letters,
-/// digits, `_ - . :` and at most 64 of them. Anything else is not quoted.
+/// digits, `_ - . : /` and at most 64 of them. Anything else is not quoted.
 pub fn safe_code(code: &str) -> Option<&str> {
     let code = code.trim();
     (!code.is_empty()
@@ -473,6 +488,20 @@ mod tests {
         assert!(may_follow(
             &[u("http://127.0.0.1:3000/a")],
             &u("http://127.0.0.1:3000/b")
+        ));
+        // The same host on another port is another server.
+        assert!(!may_follow(
+            &start,
+            &u("https://m.example:8443/api/v2/instance")
+        ));
+        assert!(!may_follow(
+            &[u("http://127.0.0.1:3000/a")],
+            &u("http://127.0.0.1:3001/a")
+        ));
+        // Up from http to https's own port is the same server.
+        assert!(may_follow(
+            &[u("http://m.example/a")],
+            &u("https://m.example/a")
         ));
         let six: Vec<url::Url> = (0..6)
             .map(|i| u(&format!("https://m.example/{i}")))

@@ -88,6 +88,9 @@ impl Publisher {
             .ok_or_else(|| Error::Invalid("publishing needs a database file".into()))?
             .to_path_buf();
         let lock_path = lock_path(&db);
+        // Private like the database beside it (0600 whatever the umask; an older one tightened).
+        let _ = podium_store::private::create_file(&lock_path)
+            .and_then(|()| podium_store::private::tighten_file(&lock_path));
         let file = File::options()
             .create(true)
             .truncate(false)

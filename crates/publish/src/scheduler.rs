@@ -16,6 +16,9 @@ use crate::{Error, Result};
 /// How often the accounts' sign-ins are looked at (LinkedIn's lasts 60 days; a week ahead is
 /// told, so a few times a day is plenty).
 pub const NOTICES_EVERY: Duration = Duration::from_secs(6 * 3600);
+/// How often a renewed sign-in the keyring refused is offered to it again (a locked keyring may
+/// ask the person to unlock it each time: not twice a second).
+pub const RETRY_KEYRING_EVERY: Duration = Duration::from_secs(60);
 /// The pause after a pass that failed (the database busy, the disk full), before the next one.
 pub const AFTER_FAILED_PASS: Duration = Duration::from_secs(5);
 
@@ -28,9 +31,10 @@ pub enum Event<'a> {
     Notice(&'a Account, &'a AccountNotice),
     /// A pass failed; the loop tries again after [`AFTER_FAILED_PASS`] unless told to stop.
     PassFailed(&'a Error),
-    /// Renewed sign-ins the keyring refused to store: they are kept in memory and the keyring
-    /// is asked again after every pass (a rotated refresh token is never dropped). Told when the
-    /// list changes, so an empty list means the keyring took them all.
+    /// Renewed sign-ins the keyring refused to store, by account (`@you on X`): they are kept in
+    /// memory and the keyring is asked again every [`RETRY_KEYRING_EVERY`] (a rotated refresh
+    /// token is never dropped). Told when the list changes, so an empty list means the keyring
+    /// took them all.
     Unsaved(&'a [String]),
 }
 
@@ -50,6 +54,7 @@ pub fn keep_publishing(
 ) -> Result<()> {
     let mut notices_told: Option<Instant> = None;
     let mut unsaved: Vec<String> = Vec::new();
+    let mut keyring_asked: Option<Instant> = None;
     loop {
         if notices_told.is_none_or(|t| t.elapsed() >= NOTICES_EVERY) {
             notices_told = Some(Instant::now());
@@ -64,7 +69,14 @@ pub fn keep_publishing(
             }
         }
         let pass = publisher.run_due(store, Utc::now());
-        let unsaved_now = crate::credentials::retry_unsaved();
+        let mut unsaved_now = crate::credentials::unsaved();
+        if !unsaved_now.is_empty()
+            && keyring_asked.is_none_or(|t| t.elapsed() >= RETRY_KEYRING_EVERY)
+        {
+            keyring_asked = Some(Instant::now());
+            crate::credentials::retry_unsaved();
+            unsaved_now = crate::credentials::unsaved();
+        }
         if unsaved_now != unsaved {
             unsaved = unsaved_now;
             if on(Event::Unsaved(&unsaved)) == Next::Stop {

@@ -39,3 +39,53 @@ fn an_account_whose_keyring_entry_cannot_be_deleted_stays_connected() {
         "the account is still there"
     );
 }
+
+#[test]
+fn an_account_with_a_post_being_sent_is_not_touched_not_even_its_sign_in() {
+    // No keyring here either: had disconnect reached the keyring, the error would say so.
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/podium-no-bus",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("podium.db")).unwrap();
+    let account = store
+        .add_account(NewAccount {
+            network: Some(Network::Mastodon),
+            handle: "@leader@m.example".into(),
+            display_name: "A Leader".into(),
+            service: "https://m.example".into(),
+            remote_id: "1".into(),
+            credential_ref: "mastodon:test-ref-2".into(),
+            zone: "Europe/Oslo".into(),
+            token_expires_at: None,
+        })
+        .unwrap();
+    let draft = store
+        .create_draft(podium_store::NewDraft {
+            text: "Takk for i dag!".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let entry = store
+        .schedule(
+            &draft.id,
+            &account.id,
+            podium_store::When::At(chrono::Utc::now()),
+        )
+        .unwrap();
+    let claimed = store
+        .claim(&entry.id, &[("Takk for i dag!".into(), "key-1".into())])
+        .unwrap();
+    assert!(claimed.is_some(), "the post is on its way");
+
+    let e = connect::disconnect(&mut store, &account.id)
+        .expect_err("a post is being sent")
+        .to_string();
+    assert!(e.contains("being sent right now"), "{e}");
+    assert!(
+        !e.contains("keyring"),
+        "the sign-in was not touched while its post is on its way: {e}"
+    );
+    assert_eq!(store.accounts().unwrap().len(), 1);
+}

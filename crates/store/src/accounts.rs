@@ -210,33 +210,54 @@ impl Store {
     /// Disconnects an account: it disappears from lists and its waiting posts are taken out of
     /// the queue (their drafts stay). Refused while one of its posts is being sent.
     pub fn remove_account(&mut self, id: &str) -> Result<usize> {
+        self.remove_account_after(id, || Ok::<(), Error>(()))
+    }
+
+    /// [`remove_account`](Self::remove_account), with `first` run inside the same write
+    /// transaction once the account is known to have no post being sent, and before any row
+    /// changes (the caller deletes the account's keyring entry there). If `first` fails, nothing
+    /// is removed; while it runs, no publisher can claim a post of the account (the transaction
+    /// holds the database's write lock).
+    pub fn remove_account_after<E: From<Error>>(
+        &mut self,
+        id: &str,
+        first: impl FnOnce() -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
         self.account(id)?;
         let in_flight = codes(OutboxState::ALL.into_iter().filter(|s| s.is_in_flight()));
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let busy: i64 = tx.query_row(
-            &format!(
-                "SELECT count(*) FROM outbox WHERE account_id = ?1 AND state IN ({in_flight})"
-            ),
-            [id],
-            |r| r.get(0),
-        )?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::from)?;
+        let busy: i64 = tx
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM outbox WHERE account_id = ?1 AND state IN ({in_flight})"
+                ),
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(Error::from)?;
         if busy > 0 {
             return Err(Error::Invalid(
                 "a post of this account is being sent right now; disconnect it when that is done"
                     .into(),
-            ));
+            )
+            .into());
         }
-        let dropped = tx.execute(
-            "DELETE FROM outbox WHERE account_id = ?1 AND state <> ?2",
-            params![id, OutboxState::Sent.as_str()],
-        )?;
+        first()?;
+        let dropped = tx
+            .execute(
+                "DELETE FROM outbox WHERE account_id = ?1 AND state <> ?2",
+                params![id, OutboxState::Sent.as_str()],
+            )
+            .map_err(Error::from)?;
         tx.execute(
             "UPDATE accounts SET deleted = 1, updated_at = ?2 WHERE id = ?1",
             params![id, timestamp((self.now)())],
-        )?;
-        tx.commit()?;
+        )
+        .map_err(Error::from)?;
+        tx.commit().map_err(Error::from)?;
         Ok(dropped)
     }
 

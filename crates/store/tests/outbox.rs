@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use podium_core::draft::DraftState;
+use podium_core::outbox::PartState;
 use podium_core::schedule::{OutboxState, Slot};
 use podium_core::text::check::Network;
 use podium_store::{NewAccount, NewDraft, Store, When, GRACE_SETTING};
@@ -231,9 +232,10 @@ fn a_claim_is_taken_once_and_fixes_the_parts_and_their_keys() {
     assert_eq!(f.store.recover_interrupted().unwrap(), 1);
     let back = f.store.entry(&e.id).unwrap();
     assert_eq!(back.state, OutboxState::Queued);
-    assert_eq!(back.parts[0].state, "sent");
+    assert_eq!(back.parts[0].state, PartState::Sent);
     assert_eq!(
-        back.parts[1].state, "sending",
+        back.parts[1].state,
+        PartState::Sending,
         "what may have happened is kept"
     );
 
@@ -296,7 +298,7 @@ fn an_unclear_post_waits_for_the_user_who_can_confirm_or_send_again() {
     // "Send again": the unclear part gets a new key (the user says the first did not land).
     let again = f.store.retry(&e.id).unwrap();
     assert_eq!(again.state, OutboxState::Queued);
-    assert_eq!(again.parts[0].state, "pending");
+    assert_eq!(again.parts[0].state, PartState::Pending);
     assert_ne!(again.parts[0].key, "key-1");
 
     // Or, on another entry, "it was posted".

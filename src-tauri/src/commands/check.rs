@@ -254,7 +254,8 @@ pub fn thread_parts(
     numbering: bool,
     lang: Option<String>,
     limits: State<'_, Limits>,
-) -> Vec<ThreadPart> {
+) -> Answer<Vec<ThreadPart>> {
+    within_cap(&text, None)?;
     let options = options(lang.as_deref());
     let options = if network == Network::Mastodon {
         limits.mastodon_options(&options)
@@ -263,7 +264,7 @@ pub fn thread_parts(
     };
     let parts = thread::split(&text, network, &options, numbering);
     let total = parts.len();
-    parts
+    Ok(parts
         .into_iter()
         .enumerate()
         .map(|(k, numbered)| {
@@ -279,7 +280,7 @@ pub fn thread_parts(
                 report,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Where things are, and whether the database is open.

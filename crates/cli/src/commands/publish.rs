@@ -20,14 +20,11 @@ pub struct PublishArgs {
     json: bool,
 }
 
-/// Says what the keyring still refuses to store (a renewed sign-in kept in memory).
-fn warn_unsaved(already: &mut Vec<String>) {
-    let now = podium_publish::credentials::retry_unsaved();
-    if now != *already {
-        for warning in &now {
-            eprintln!("podium: {warning}");
-        }
-        *already = now;
+/// Says what the keyring still refuses to store (a renewed sign-in kept in memory), after
+/// offering it to the keyring once more.
+fn warn_unsaved() {
+    for warning in podium_publish::credentials::retry_unsaved() {
+        eprintln!("podium: {warning}");
     }
 }
 
@@ -36,7 +33,7 @@ pub fn run(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
     let mut publisher = Publisher::acquire(store)?;
     let report = publisher.run_due(store, Utc::now())?;
     print_report(&report, args.json)?;
-    warn_unsaved(&mut Vec::new());
+    warn_unsaved();
     Ok(
         if report.failed.is_empty() && report.unknown.is_empty() && report.review.is_empty() {
             Outcome::AllValid

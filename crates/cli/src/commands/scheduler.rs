@@ -31,9 +31,12 @@ pub fn run(ctx: &mut Context) -> Result<Outcome> {
             }
         }
         Event::Notice(..) => Next::Continue,
-        Event::Unsaved(warnings) => {
-            for warning in warnings {
-                eprintln!("podium: {warning}");
+        Event::Unsaved(accounts) => {
+            for account in accounts {
+                eprintln!(
+                    "podium: {}",
+                    podium_publish::credentials::unsaved_message(account)
+                );
             }
             Next::Continue
         }

@@ -420,8 +420,8 @@ fn invalid_character_warnings(text: &str, offsets: &Offsets, lang: Lang, w: &mut
             severity: Severity::Error,
             message: t(
                 lang,
-                format!("X refuses a post holding {code} ({what_en}): it is here {where_en}."),
-                format!("X avviser innlegg med {code} ({what_nb}): det står her {where_nb}."),
+                format!("X refuses a post holding {code} ({what_en}): it appears {where_en}."),
+                format!("X avviser innlegg med {code} ({what_nb}): det står {where_nb}."),
             ),
             range: Some(offsets.range(first, first + c.len_utf8())),
             fix: Some(Fix {
