@@ -32,15 +32,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let variants = {};
   let editing = "main";
   const perf = (window.__podiumPerf = { keystrokes: [], parts: [] });
-  // The most characters (code points) a text may have: Rust's MAX_TEXT_CHARS, told by
-  // app_info. Until it has answered nothing is refused here (the check refuses it anyway).
+  // The most characters (code points) a text may have: Rust's MAX_TEXT_CHARS, from the
+  // app_info the window asks for at start (`setMaxChars`). Until then nothing is refused here
+  // (the check refuses it anyway).
   let maxChars = Infinity;
-  api
-    .appInfo()
-    .then((info) => {
-      if (info.max_text_chars > 0) maxChars = info.max_text_chars;
-    })
-    .catch(() => {});
   let warnedOverCap = false;
 
   const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
@@ -534,6 +529,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   showDetails();
 
   return {
+    /** The cap on a text's length, as app_info tells it. */
+    setMaxChars(n) {
+      if (n > 0) maxChars = n;
+    },
     /** Shows a saved draft. */
     async load(next) {
       await flush();

@@ -424,6 +424,7 @@ async function start() {
   // The newest draft is asked for at once, beside the app's details.
   const newestDraft = api.listDrafts({ limit: 1 }).catch(() => []);
   info = await api.appInfo();
+  editor.setMaxChars(info.max_text_chars);
   setSystemLanguage(info.language);
   translate();
   localizeInputs();
