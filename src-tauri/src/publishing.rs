@@ -319,11 +319,7 @@ mod tests {
 
     #[test]
     fn every_notification_has_words_in_english_and_norwegian_in_the_ui() {
-        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
-        let words: String = ["i18n.js", "i18n/en.js", "i18n/nb.js"]
-            .iter()
-            .filter_map(|f| std::fs::read_to_string(ui.join(f)).ok())
-            .collect();
+        let words = crate::commands::tests::ui_words().join("\n");
         let keys = [
             "notify.posted",
             "notify.failed",
