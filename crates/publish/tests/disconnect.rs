@@ -8,15 +8,14 @@ use podium_core::text::check::Network;
 use podium_publish::connect;
 use podium_store::{NewAccount, Store};
 
-#[test]
-fn an_account_whose_keyring_entry_cannot_be_deleted_stays_connected() {
-    // Before any keyring use in this process: the Secret Service cannot be reached.
+/// A store with a Mastodon account whose sign-in sits under `credential_ref`, in a process
+/// whose Secret Service cannot be reached (set before any keyring use in this process).
+fn without_keyring(dir: &std::path::Path, credential_ref: &str) -> (Store, podium_store::Account) {
     std::env::set_var(
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/podium-no-bus",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("podium.db")).unwrap();
+    let mut store = Store::open(&dir.join("podium.db")).unwrap();
     let account = store
         .add_account(NewAccount {
             network: Some(Network::Mastodon),
@@ -24,11 +23,18 @@ fn an_account_whose_keyring_entry_cannot_be_deleted_stays_connected() {
             display_name: "A Leader".into(),
             service: "https://m.example".into(),
             remote_id: "1".into(),
-            credential_ref: "mastodon:test-ref".into(),
+            credential_ref: credential_ref.into(),
             zone: "Europe/Oslo".into(),
             token_expires_at: None,
         })
         .unwrap();
+    (store, account)
+}
+
+#[test]
+fn an_account_whose_keyring_entry_cannot_be_deleted_stays_connected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, account) = without_keyring(dir.path(), "mastodon:test-ref");
     let e = connect::disconnect(&mut store, &account.id)
         .expect_err("the keyring cannot delete")
         .to_string();
@@ -43,24 +49,8 @@ fn an_account_whose_keyring_entry_cannot_be_deleted_stays_connected() {
 #[test]
 fn an_account_with_a_post_being_sent_is_not_touched_not_even_its_sign_in() {
     // No keyring here either: had disconnect reached the keyring, the error would say so.
-    std::env::set_var(
-        "DBUS_SESSION_BUS_ADDRESS",
-        "unix:path=/nonexistent/podium-no-bus",
-    );
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("podium.db")).unwrap();
-    let account = store
-        .add_account(NewAccount {
-            network: Some(Network::Mastodon),
-            handle: "@leader@m.example".into(),
-            display_name: "A Leader".into(),
-            service: "https://m.example".into(),
-            remote_id: "1".into(),
-            credential_ref: "mastodon:test-ref-2".into(),
-            zone: "Europe/Oslo".into(),
-            token_expires_at: None,
-        })
-        .unwrap();
+    let (mut store, account) = without_keyring(dir.path(), "mastodon:test-ref-2");
     let draft = store
         .create_draft(podium_store::NewDraft {
             text: "Takk for i dag!".into(),
