@@ -14,4 +14,5 @@ pub mod network;
 pub mod notice;
 pub mod outbox;
 pub mod schedule;
+pub mod sync;
 pub mod text;
