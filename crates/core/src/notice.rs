@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::network::Network;
+use crate::reason::Reason;
 
 /// Tell the user this long before a sign-in expires.
 pub const WARN_DAYS: i64 = 7;
@@ -27,8 +28,14 @@ pub enum AccountNotice {
     },
     /// The sign-in ended at `at`: reconnect (the account's posts stay queued).
     SignInExpired { network: Network, at: DateTime<Utc> },
-    /// The network refused the sign-in; `reason` says what it answered.
-    Reconnect { network: Network, reason: String },
+    /// The network refused the sign-in; `reason` says what it answered, in English, and `why`
+    /// as a code with data the window words (absent for a refusal an older Podium recorded).
+    Reconnect {
+        network: Network,
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        why: Option<Reason>,
+    },
 }
 
 impl AccountNotice {

@@ -9,9 +9,6 @@
 //! [`Step`] leads to from each state. `can_become`, the store's guards and the window's buttons
 //! ([`UserActions`]) are read off it.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A code that names none of a state machine's states.
@@ -21,44 +18,6 @@ pub struct UnknownCode {
     pub what: &'static str,
     pub code: String,
     pub choices: &'static str,
-}
-
-/// A fieldless enum written as a code: `ALL`, `as_str`, `Display` and `FromStr` from one list.
-/// (Serde is derived beside it with the same codes; a test pins that the two agree.)
-macro_rules! coded {
-    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const ALL: [$ty; [$($code),+].len()] = [$($ty::$variant),+];
-
-            /// The state's code, as stored and serialized.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $code),+
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = UnknownCode;
-
-            fn from_str(s: &str) -> Result<$ty, UnknownCode> {
-                match s {
-                    $($code => Ok($ty::$variant),)+
-                    _ => Err(UnknownCode {
-                        what: $what,
-                        code: s.to_owned(),
-                        choices: concat!($($code, " "),+),
-                    }),
-                }
-            }
-        }
-    };
 }
 
 // ------------------------------------------------------------------------------- entries
@@ -314,6 +273,7 @@ pub fn may_remove(state: OutboxState, parts: impl IntoIterator<Item = PartState>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt;
     use OutboxState::*;
 
     fn serde_code<T: Serialize>(value: T) -> String {

@@ -9,13 +9,15 @@
 //! unique in its collection, so creating the same `rkey` twice cannot make a second post.
 
 use chrono::Utc;
+use podium_core::network::Network;
+use podium_core::reason::Reason;
 use podium_core::text::bluesky::{detect_facets, FacetKind};
 use podium_store::{Account, Part};
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
+use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread, Which};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 
@@ -123,10 +125,10 @@ redacted_debug!(Bluesky);
 impl Bluesky {
     /// The client for a connected account (its session from the keyring).
     pub fn open(account: &Account) -> Result<Bluesky, Problem> {
-        http::require_https(&service_url(&account.service), "the Bluesky server")
-            .map_err(|e| Problem::Reconnect(e.to_string()))?;
-        let secret: Secret = credentials::load_latest(&account.credential_ref)
-            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        let service = service_url(&account.service);
+        http::require_https_for(&service, "the Bluesky server", Network::Bluesky)?;
+        let secret: Secret =
+            credentials::load_latest(&account.credential_ref).map_err(Problem::keyring)?;
         Ok(Bluesky {
             http: http::secret_client(),
             service: service_url(&account.service),
@@ -190,8 +192,13 @@ impl Bluesky {
             Ok(s) => s,
             Err(f) if is_expired(&f) => {
                 tracing::info!(handle = %self.handle, "Bluesky refresh token expired; signing in again");
-                let (s, _) = sign_in(&self.service, &self.did, &self.secret.app_password)
-                    .map_err(|e| Problem::Reconnect(e.to_string()))?;
+                let (s, _) =
+                    sign_in(&self.service, &self.did, &self.secret.app_password).map_err(|e| {
+                        Problem::Reconnect(Reason::SignInRefused {
+                            network: Network::Bluesky,
+                            detail: e.to_string(),
+                        })
+                    })?;
                 s
             }
             Err(f) => return Err(Problem::Net(f)),
@@ -333,17 +340,22 @@ fn is_expired(f: &Failure) -> bool {
             if code == "ExpiredToken" || code == "InvalidToken")
 }
 
-fn reconnect_reason(f: &Failure) -> String {
-    format!(
-        "Bluesky no longer accepts this account's sign-in ({}): reconnect it with a new app password",
-        f.describe("Bluesky")
-    )
+fn reconnect_reason(f: &Failure) -> Reason {
+    // Bluesky's own words when it gave some (quoted as they came), else what happened.
+    let detail = match f {
+        Failure::Status { message, .. } if !message.is_empty() => message.clone(),
+        other => other.describe("Bluesky"),
+    };
+    Reason::SignInRefused {
+        network: Network::Bluesky,
+        detail,
+    }
 }
 
 /// Bluesky's record key makes a repeat harmless: a part that may be out is looked up with
 /// `getRecord`, and a second create with the same key cannot make a second post.
 impl Channel for Bluesky {
-    fn settle(&mut self, part: &Part, _which: &str) -> Result<Settled, Problem> {
+    fn settle(&mut self, part: &Part, _which: Which) -> Result<Settled, Problem> {
         Ok(match self.get_post(&part.key)? {
             Some((r, _)) => Settled::Out(Out {
                 url: self.web_url(&part.key),
@@ -375,7 +387,7 @@ impl Channel for Bluesky {
         })
     }
 
-    fn settle_failed(&mut self, part: &Part, _which: &str, problem: Problem) -> Failed {
+    fn settle_failed(&mut self, part: &Part, _which: Which, problem: Problem) -> Failed {
         // A failed create may still have made the record (a 5xx after the write, a cut
         // connection): look before deciding.
         if let Ok(Some((r, _))) = self.get_post(&part.key) {

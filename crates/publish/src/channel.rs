@@ -7,6 +7,7 @@
 //! anything while settling a part that may be out, except with the key that makes a repeat
 //! harmless (a Bluesky record key, a Mastodon Idempotency-Key).
 
+use podium_core::reason::Reason;
 use podium_core::text::check::Network;
 use podium_store::{Account, Part};
 
@@ -20,7 +21,7 @@ use crate::x::X;
 pub(crate) trait Channel {
     /// A part a run left `sending` (it may be out): what became of it, asked before anything
     /// is sent again. `which` names the part for the user ("the post", "part 2 of 3").
-    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem>;
+    fn settle(&mut self, part: &Part, which: Which) -> Result<Settled, Problem>;
 
     /// The request that sends `part` with its key, as a reply in `thread` when it continues
     /// one. Building it may ask the network (Bluesky resolves mentions); the request itself
@@ -33,7 +34,41 @@ pub(crate) trait Channel {
     ) -> Request<'a>;
 
     /// The request for `part` failed with `problem`: what became of the part.
-    fn settle_failed(&mut self, part: &Part, which: &str, problem: Problem) -> Failed;
+    fn settle_failed(&mut self, part: &Part, which: Which, problem: Problem) -> Failed;
+}
+
+/// Which part of an entry a reason is about: a thread's part (1-based, of how many), or the
+/// single post (both `None`). Printed as the English names it ("the post", "part 2 of 3").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Which {
+    pub part: Option<u32>,
+    pub parts: Option<u32>,
+}
+
+impl Which {
+    /// Part `idx` (0-based) of an entry of `total` parts.
+    pub fn of(idx: u32, total: usize) -> Which {
+        if total > 1 {
+            Which {
+                part: Some(idx + 1),
+                parts: u32::try_from(total).ok(),
+            }
+        } else {
+            Which {
+                part: None,
+                parts: None,
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Which {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.part, self.parts) {
+            (Some(k), Some(n)) => write!(f, "part {k} of {n}"),
+            _ => f.write_str("the post"),
+        }
+    }
 }
 
 /// A part's request, ready to leave.
@@ -72,8 +107,8 @@ pub(crate) enum Settled {
     Out(Out),
     /// It is not out, or sending it again with its key cannot make a second post: send it.
     Send,
-    /// Nobody can tell and it is not safe to send again: the user decides (why, in their words).
-    Unknown(String),
+    /// Nobody can tell and it is not safe to send again: the user decides (why).
+    Unknown(Reason),
 }
 
 /// What became of a part whose request failed.
@@ -86,7 +121,7 @@ pub(crate) enum Failed {
     /// It may be out: the part stays `sending` (settled on the next try); the attempt stops on this.
     Unclear(Problem),
     /// Nobody can tell: the user decides.
-    Unknown(String),
+    Unknown(Reason),
 }
 
 /// A part that is out, as the next part of a thread needs it.
@@ -143,7 +178,10 @@ pub(crate) fn open(
 /// [`Channel`] that settles by looking the text up among the account's recent posts, never by
 /// sending again.
 pub(crate) trait Keyless {
-    fn name(&self) -> &'static str;
+    fn network(&self) -> Network;
+    fn name(&self) -> &'static str {
+        self.network().name()
+    }
     /// Posts `text`; `Ok(None)`: the network answers that it already has this text.
     fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem>;
     /// The id of a recent post of the account with this text, if it can tell.
@@ -154,20 +192,18 @@ pub(crate) trait Keyless {
 impl<K: Keyless> Channel for K {
     /// Found among the recent posts → out. Not found → `unknown`, the user decides. The lookup
     /// failing → try again later; the part stays `sending`.
-    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem> {
-        let network = self.name();
+    fn settle(&mut self, part: &Part, which: Which) -> Result<Settled, Problem> {
         Ok(match self.find(&part.text)? {
             Some(id) => Settled::Out(Out {
                 url: self.url(&id),
                 posted: Posted::Id(id),
                 found: Some("settled by lookup: it had gone out"),
             }),
-            None => Settled::Unknown(format!(
-                "Podium could not tell whether {which} went out: {network} gave no clear answer and \
-                 the post is not among the account's recent posts (or {network} does not let Podium \
-                 read them). Look at the account on {network}, then choose \"It was posted\" or \
-                 \"Send again\"."
-            )),
+            None => Settled::Unknown(Reason::NotFound {
+                network: self.network(),
+                part: which.part,
+                parts: which.parts,
+            }),
         })
     }
 
@@ -193,7 +229,7 @@ impl<K: Keyless> Channel for K {
         })
     }
 
-    fn settle_failed(&mut self, part: &Part, which: &str, problem: Problem) -> Failed {
+    fn settle_failed(&mut self, part: &Part, which: Which, problem: Problem) -> Failed {
         if made_nothing(&problem) {
             return Failed::NotSent(problem);
         }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use podium_core::reason::Reason;
 use podium_core::text::check::Network;
 use podium_store::{network_str, Account, NewAccount, Store};
 
@@ -178,11 +179,16 @@ pub fn disconnect(store: &mut Store, account_id: &str) -> Result<usize> {
     let account = store.account(account_id)?;
     store.remove_account_after(account_id, || {
         credentials::delete(&account.credential_ref).map_err(|e| {
-            Error::Keyring(format!(
-                "{e}. {} stays connected: its sign-in could not be deleted from the keyring, so \
-                 nothing was removed; disconnect it again once the keyring works",
-                account.handle
-            ))
+            let reason = match e {
+                Error::Keyring(reason) => reason,
+                other => Reason::KeyringRefused {
+                    detail: other.to_string(),
+                },
+            };
+            Error::Keyring(Reason::KeyringKeepsAccount {
+                handle: account.handle.clone(),
+                reason: Box::new(reason),
+            })
         })
     })
 }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use podium_core::reason::Reason;
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::{Error, Result};
@@ -124,20 +125,10 @@ pub fn unsaved_message(what: &str) -> String {
 /// Reads the secret under `reference`.
 pub fn load<T: DeserializeOwned>(reference: &str) -> Result<T> {
     let json = entry(reference)?.get_password().map_err(|e| match e {
-        keyring::Error::NoEntry => Error::Keyring(
-            "this account's sign-in is missing from the system keyring (it was deleted, or \
-             the keyring was reset): reconnect the account"
-                .into(),
-        ),
+        keyring::Error::NoEntry => Error::Keyring(Reason::KeyringMissing {}),
         e => explain(&e),
     })?;
-    serde_json::from_str(&json).map_err(|_| {
-        Error::Keyring(
-            "this account's entry in the system keyring is not one Podium wrote: reconnect \
-             the account"
-                .into(),
-        )
-    })
+    serde_json::from_str(&json).map_err(|_| Error::Keyring(Reason::KeyringForeign {}))
 }
 
 /// Deletes the secret under `reference` (disconnecting an account). A missing entry is fine.
@@ -167,17 +158,11 @@ pub fn check() -> Result<()> {
 fn explain(e: &keyring::Error) -> Error {
     let detail = e.to_string();
     Error::Keyring(match e {
-        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => format!(
-            "Podium keeps passwords and tokens in the system keyring, and none can be reached \
-             ({detail}). On Linux, install and start a Secret Service (GNOME Keyring: `apt install \
-             gnome-keyring`, or KWallet) in your desktop session, then restart Podium. Scheduled \
-             posts stay queued until then."
-        ),
-        keyring::Error::NoStorageAccess(_) => format!(
-            "the system keyring is locked ({detail}): unlock it (log in to your desktop, or open \
-             \"Passwords and Keys\"), and Podium will go on. Scheduled posts stay queued."
-        ),
-        _ => format!("the system keyring refused: {detail}"),
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) => {
+            Reason::KeyringUnreachable { detail }
+        }
+        keyring::Error::NoStorageAccess(_) => Reason::KeyringLocked { detail },
+        _ => Reason::KeyringRefused { detail },
     })
 }
 

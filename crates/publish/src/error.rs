@@ -8,9 +8,9 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] podium_store::Error),
 
-    /// The OS keyring is missing, locked or refused (the message says which, and what to do).
+    /// The OS keyring is missing, locked or refused (the reason says which, and what to do).
     #[error("{0}")]
-    Keyring(String),
+    Keyring(podium_core::reason::Reason),
 
     /// A server refused to sign in or answered in a way that ends the flow.
     #[error("{0}")]

@@ -16,6 +16,8 @@
 use std::io::Read;
 use std::time::Duration;
 
+use podium_core::network::Network;
+use podium_core::reason::Reason;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -184,6 +186,34 @@ impl Failure {
                     format!("{network} answered {status}: {message}")
                 }
             }
+        }
+    }
+
+    /// The failure as a reason the window words: what the network said is quoted as it came.
+    /// (Its English is [`Failure::describe`] with the network's name.)
+    pub fn reason(&self, network: Network) -> Reason {
+        match self {
+            Failure::NotSent(why) => Reason::NotReached {
+                network,
+                detail: why.clone(),
+            },
+            Failure::Unclear(why) => Reason::NoAnswer {
+                network,
+                detail: why.clone(),
+            },
+            Failure::Status {
+                status, message, ..
+            } if message.is_empty() => Reason::AnsweredStatus {
+                network,
+                status: *status,
+            },
+            Failure::Status {
+                status, message, ..
+            } => Reason::Answered {
+                network,
+                status: *status,
+                detail: message.clone(),
+            },
         }
     }
 
@@ -574,9 +604,33 @@ pub enum Problem {
     /// The request failed (see [`Failure`]).
     Net(Failure),
     /// The account's sign-in is no longer accepted (even after a refresh): reconnect it.
-    Reconnect(String),
+    Reconnect(Reason),
     /// The keyring could not be read or written.
-    Keyring(String),
+    Keyring(Reason),
+}
+
+impl Problem {
+    /// A keyring error as the publisher holds a post for it (the keyring's own reason; any
+    /// other error, which reading a credential does not give, as the keyring refusing).
+    pub fn keyring(error: crate::Error) -> Problem {
+        Problem::Keyring(match error {
+            crate::Error::Keyring(reason) => reason,
+            other => Reason::KeyringRefused {
+                detail: other.to_string(),
+            },
+        })
+    }
+}
+
+/// [`require_https`] for an account's address before its sign-in is used: plain http to
+/// another computer asks the person to reconnect the account with its https address.
+pub fn require_https_for(address: &str, what: &str, network: Network) -> Result<(), Problem> {
+    require_https(address, what).map_err(|_| {
+        Problem::Reconnect(Reason::PlainHttp {
+            network,
+            address: address.trim().to_owned(),
+        })
+    })
 }
 
 impl From<Failure> for Problem {

@@ -15,6 +15,8 @@
 use chrono::{DateTime, Utc};
 use oauth2::basic::BasicClient;
 use oauth2::{AuthUrl, ClientId, CsrfToken, RedirectUrl, Scope};
+use podium_core::network::Network;
+use podium_core::reason::Reason;
 use podium_store::Account;
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
@@ -177,10 +179,13 @@ redacted_debug!(LinkedIn);
 
 impl LinkedIn {
     pub fn open(account: &Account, version: Option<&str>) -> Result<LinkedIn, Problem> {
-        http::require_https(&account.service, "LinkedIn's API address")
-            .map_err(|e| Problem::Reconnect(e.to_string()))?;
-        let secret: Secret = credentials::load(&account.credential_ref)
-            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        http::require_https_for(
+            &account.service,
+            "LinkedIn's API address",
+            Network::Linkedin,
+        )?;
+        let secret: Secret =
+            credentials::load(&account.credential_ref).map_err(Problem::keyring)?;
         if secret.expires_at <= Utc::now() {
             return Err(Problem::Reconnect(expired(secret.expires_at)));
         }
@@ -228,9 +233,9 @@ impl LinkedIn {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
                 .ok_or_else(|| Problem::Net(Failure::Unclear("LinkedIn answered without the post's id".into()))),
-            Err(Failure::Status { status: 401, .. }) => Err(Problem::Reconnect(
-                "LinkedIn no longer accepts this account's sign-in (it expired or was revoked): reconnect it".into(),
-            )),
+            Err(Failure::Status { status: 401, .. }) => Err(Problem::Reconnect(Reason::SignInEnded {
+                network: Network::Linkedin,
+            })),
             Err(Failure::Status { status: 426, .. }) => Err(Problem::Net(Failure::Status {
                 status: 426,
                 code: "version".into(),
@@ -273,21 +278,19 @@ impl LinkedIn {
     }
 }
 
-/// The message for an expired sign-in (the account's notice, in English, as the reason kept
-/// with its `reconnect` status).
-pub fn expired(at: DateTime<Utc>) -> String {
-    podium_core::notice::AccountNotice::SignInExpired {
-        network: podium_core::network::Network::Linkedin,
+/// Why an expired sign-in needs the person (kept with the account's `reconnect` status).
+pub fn expired(at: DateTime<Utc>) -> Reason {
+    Reason::SignInExpired {
+        network: Network::Linkedin,
         at,
     }
-    .to_string()
 }
 
 /// LinkedIn has no idempotency key: an unclear outcome is looked up among the account's recent
 /// posts, when the app may read them (`r_member_social`).
 impl Keyless for LinkedIn {
-    fn name(&self) -> &'static str {
-        "LinkedIn"
+    fn network(&self) -> Network {
+        Network::Linkedin
     }
 
     /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
@@ -330,7 +333,7 @@ pub(crate) mod tests {
     fn an_expired_sign_in_says_when_and_what_to_do() {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
         assert_eq!(
-            expired(at),
+            expired(at).to_string(),
             "LinkedIn sign-in expired on 26 November 2026: reconnect the account (its posts stay queued)"
         );
         assert_eq!(person_urn("abc"), "urn:li:person:abc");

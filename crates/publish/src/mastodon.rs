@@ -13,11 +13,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
+use podium_core::network::Network;
+use podium_core::reason::Reason;
 use podium_store::{Account, Part};
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 
-use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
+use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread, Which};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::{Error, Result};
@@ -233,10 +235,9 @@ redacted_debug!(Mastodon);
 
 impl Mastodon {
     pub fn open(account: &Account) -> Result<Mastodon, Problem> {
-        http::require_https(&account.service, "the Mastodon instance")
-            .map_err(|e| Problem::Reconnect(e.to_string()))?;
-        let secret: Secret = credentials::load(&account.credential_ref)
-            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        http::require_https_for(&account.service, "the Mastodon instance", Network::Mastodon)?;
+        let secret: Secret =
+            credentials::load(&account.credential_ref).map_err(Problem::keyring)?;
         Ok(Mastodon {
             http: http::secret_client(),
             instance: account.service.clone(),
@@ -274,10 +275,10 @@ impl Mastodon {
                 status: 401,
                 message,
                 ..
-            }) => Err(Problem::Reconnect(format!(
-                "the Mastodon instance no longer accepts this account's sign-in ({message}): \
-                 reconnect it"
-            ))),
+            }) => Err(Problem::Reconnect(Reason::SignInRefused {
+                network: Network::Mastodon,
+                detail: message,
+            })),
             Err(f) => Err(Problem::Net(f)),
         }
     }
@@ -287,19 +288,17 @@ impl Mastodon {
 /// [`IDEMPOTENCY_WINDOW`] of the first try, a part that may be out is sent again with the same
 /// key (the instance answers with the post it already made); after that, the user decides.
 impl Channel for Mastodon {
-    fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem> {
+    fn settle(&mut self, part: &Part, which: Which) -> Result<Settled, Problem> {
         let first = part.sending_at.unwrap_or_else(Utc::now);
         let age = (Utc::now() - first).to_std().unwrap_or_default();
         if age <= IDEMPOTENCY_WINDOW {
             return Ok(Settled::Send);
         }
-        Ok(Settled::Unknown(format!(
-            "Podium could not tell whether {which} went out: it was being sent at {} \
-             and no answer came, and it is too late to ask the instance safely. \
-             Look at the account's profile, then choose \"It was posted\" or \
-             \"Send again\".",
-            first.format("%Y-%m-%d %H:%M UTC")
-        )))
+        Ok(Settled::Unknown(Reason::TooLateToAsk {
+            part: which.part,
+            parts: which.parts,
+            since: first,
+        }))
     }
 
     fn request<'a>(
@@ -319,7 +318,7 @@ impl Channel for Mastodon {
         })
     }
 
-    fn settle_failed(&mut self, _part: &Part, _which: &str, problem: Problem) -> Failed {
+    fn settle_failed(&mut self, _part: &Part, _which: Which, problem: Problem) -> Failed {
         if matches!(
             problem,
             Problem::Net(Failure::NotSent(_))

@@ -21,12 +21,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use podium_core::outbox::{AccountStatus, OutboxState, PartState};
+use podium_core::reason::Reason;
 use podium_core::schedule;
 use podium_core::text::check::{self, Lang, Network, Options};
 use podium_core::text::thread;
 use podium_store::{Account, Entry, Part, Store};
 
-use crate::channel::{self, Channel, Failed, Out, Posted, Settled, Thread};
+use crate::channel::{self, Channel, Failed, Out, Posted, Settled, Thread, Which};
 use crate::http::{Failure, Problem};
 use crate::{tid, Error, Result};
 
@@ -43,8 +44,8 @@ pub struct Report {
     pub review: Vec<Entry>,
     /// Transient trouble: to be tried again (the entry says when and why).
     pub retrying: Vec<Entry>,
-    /// Waiting on the keyring or a reconnect.
-    pub held: Vec<(Entry, String)>,
+    /// Waiting on the keyring or a reconnect, and why.
+    pub held: Vec<(Entry, Reason)>,
     /// When the next queued post falls due.
     pub next_at: Option<DateTime<Utc>>,
 }
@@ -147,7 +148,10 @@ impl Publisher {
                 // is settled first, as after a crash.
                 tracing::error!(entry = %id, %error, "publishing step failed");
                 let again = Utc::now() + chrono::Duration::seconds(30);
-                if store.release(&id, again, &error.to_string()).is_err() {
+                let why = Reason::StoreStep {
+                    detail: error.to_string(),
+                };
+                if store.release(&id, again, &why).is_err() {
                     return Err(error);
                 }
             }
@@ -159,7 +163,13 @@ impl Publisher {
         let entry = store.entry(entry_id)?;
         let account = store.account(&entry.account_id)?;
         if account.status == AccountStatus::Reconnect {
-            let reason = account.status_reason.clone();
+            // The refusal as the account keeps it (an older Podium kept only its English).
+            let reason = account
+                .status_why()
+                .unwrap_or_else(|| Reason::SignInRefused {
+                    network: account.network,
+                    detail: account.status_reason.clone(),
+                });
             store.release(entry_id, Utc::now() + chrono::Duration::minutes(5), &reason)?;
             report.held.push((store.entry(entry_id)?, reason));
             return Ok(());
@@ -212,7 +222,7 @@ impl Publisher {
             }
             previous = Some(posted);
         }
-        store.set_account_status(&account.id, AccountStatus::Connected, "")?;
+        store.set_account_status(&account.id, AccountStatus::Connected, None)?;
         let sent = store.entry_sent(&entry.id)?;
         tracing::info!(entry = %sent.id, url = ?sent.remote_url, "post sent");
         report.sent.push(sent);
@@ -232,15 +242,10 @@ impl Publisher {
         root: Option<&Posted>,
         parent: Option<&Posted>,
     ) -> Result<Option<Posted>, Stop> {
-        let total = entry.parts.len();
-        let which = if total > 1 {
-            format!("part {} of {total}", part.idx + 1)
-        } else {
-            "the post".to_owned()
-        };
+        let which = Which::of(part.idx, entry.parts.len());
         if part.state == PartState::Sending {
             // It may be out: ask before sending again.
-            match channel.settle(part, &which).map_err(Stop::Problem)? {
+            match channel.settle(part, which).map_err(Stop::Problem)? {
                 Settled::Out(out) => return sent(store, entry, part, out).map(Some),
                 Settled::Unknown(why) => {
                     store.entry_unknown(&entry.id, &why)?;
@@ -261,7 +266,7 @@ impl Publisher {
             Ok(out) => return sent(store, entry, part, out).map(Some),
             Err(problem) => problem,
         };
-        match channel.settle_failed(part, &which, problem) {
+        match channel.settle_failed(part, which, problem) {
             Failed::Out(out) => sent(store, entry, part, out).map(Some),
             Failed::NotSent(problem) => {
                 store.part_not_sent(&entry.id, part.idx)?;
@@ -284,10 +289,10 @@ impl Publisher {
         stop: impl Into<Stop>,
         report: &mut Report,
     ) -> Result<()> {
-        let network = account.network.name();
         match stop.into() {
             Stop::Store(e) => Err(Error::Store(e)),
             Stop::Problem(Problem::Keyring(why)) => {
+                tracing::warn!(entry = %entry.id, %why, "held for the keyring");
                 store.release(
                     &entry.id,
                     Utc::now() + chrono::Duration::from_std(KEYRING_RETRY).unwrap_or_default(),
@@ -297,27 +302,29 @@ impl Publisher {
                 Ok(())
             }
             Stop::Problem(Problem::Reconnect(why)) => {
-                store.set_account_status(&account.id, AccountStatus::Reconnect, &why)?;
+                store.set_account_status(&account.id, AccountStatus::Reconnect, Some(&why))?;
                 store.release(&entry.id, Utc::now(), &why)?;
                 report.held.push((store.entry(&entry.id)?, why));
                 Ok(())
             }
             Stop::Problem(Problem::Net(failure)) => {
-                let why = failure.describe(network);
+                let why = failure.reason(account.network);
                 if failure.is_transient() {
                     if matches!(failure, Failure::NotSent(_)) {
-                        store.set_account_status(&account.id, AccountStatus::Offline, &why)?;
+                        store.set_account_status(
+                            &account.id,
+                            AccountStatus::Offline,
+                            Some(&why),
+                        )?;
                     }
                     let attempts = entry.attempts + 1;
                     if attempts >= schedule::MAX_ATTEMPTS {
-                        let why = format!("{why} (gave up after {attempts} attempts)");
+                        let reason = Box::new(why);
                         let stopped = if entry.parts.iter().any(|p| p.state == PartState::Sending) {
-                            store.entry_unknown(
-                                &entry.id,
-                                &format!("{why}; Podium could not tell whether it went out"),
-                            )?
+                            let why = Reason::GaveUpUnclear { reason, attempts };
+                            store.entry_unknown(&entry.id, &why)?
                         } else {
-                            store.entry_failed(&entry.id, &why)?
+                            store.entry_failed(&entry.id, &Reason::GaveUp { reason, attempts })?
                         };
                         push_stopped(report, stopped);
                         return Ok(());
@@ -328,11 +335,8 @@ impl Publisher {
                         failure.retry_after(),
                     );
                     let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-                    let again = store.entry_retry_later(
-                        &entry.id,
-                        at,
-                        &format!("{why}; trying again at {}", at.format("%H:%M:%S UTC")),
-                    )?;
+                    let again =
+                        store.entry_retry_later(&entry.id, at, &why.clone().retrying(at))?;
                     tracing::warn!(entry = %entry.id, wait = ?wait, %why, "will retry");
                     report.retrying.push(again);
                 } else {
@@ -386,7 +390,7 @@ impl From<podium_store::Error> for Stop {
 pub fn parts_for(
     draft: &podium_store::Draft,
     account: &Account,
-) -> std::result::Result<Vec<(String, String)>, String> {
+) -> std::result::Result<Vec<(String, String)>, Reason> {
     let network = account.network;
     let text = podium_core::draft::text_for(&draft.text, &draft.variants, network);
     let options = Options {
@@ -401,38 +405,51 @@ pub fn parts_for(
     };
     for (k, t) in texts.iter().enumerate() {
         if t.trim().is_empty() {
-            return Err("the post is empty".into());
+            return Err(Reason::Empty {});
         }
         let report = check::check(t, network, &options);
         if report.postable() {
             continue;
         }
-        let part = if texts.len() > 1 {
-            format!("part {} ", k + 1)
-        } else {
-            String::new()
-        };
+        let part = (texts.len() > 1).then(|| u32::try_from(k + 1).unwrap_or(u32::MAX));
         if report.length > report.limit {
-            return Err(format!(
-                "{part}{} too long for {} ({} of {} allowed): shorten it or turn on thread mode, then retry",
-                if part.is_empty() { "it is" } else { "is" },
-                network.name(),
-                report.length, report.limit
-            ));
+            return Err(Reason::TooLong {
+                network,
+                part,
+                length: report.length,
+                limit: report.limit,
+            });
         }
         // It fits, yet the network would refuse it (a character X refuses, say): its check says
-        // which and where.
-        let why = report
-            .warnings
-            .iter()
-            .find(|w| w.severity == check::Severity::Error)
-            .map_or("the network would refuse it", |w| {
-                w.message.trim_end_matches('.')
-            });
-        return Err(format!(
-            "{part}cannot go out on {} as it is: {why}; fix it in the editor, then retry",
-            network.name()
-        ));
+        // which and where, in both of the window's languages.
+        let note = |lang: Lang, otherwise: &str| {
+            let options = Options {
+                lang,
+                ..options.clone()
+            };
+            check::check(t, network, &options)
+                .warnings
+                .into_iter()
+                .find(|w| w.severity == check::Severity::Error)
+                .map_or_else(
+                    || (String::new(), otherwise.to_owned()),
+                    |w| {
+                        (
+                            w.code.to_owned(),
+                            w.message.trim_end_matches('.').to_owned(),
+                        )
+                    },
+                )
+        };
+        let (warning, note_en) = note(Lang::En, "the network would refuse it");
+        let (_, note_nb) = note(Lang::Nb, "nettverket ville avvist det");
+        return Err(Reason::NotPostable {
+            network,
+            part,
+            warning,
+            note_en,
+            note_nb,
+        });
     }
     Ok(texts
         .into_iter()
@@ -489,7 +506,7 @@ mod tests {
     use super::*;
     use podium_store::{NewAccount, NewDraft};
 
-    fn on_x(text: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    fn on_x(text: &str) -> std::result::Result<Vec<(String, String)>, Reason> {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("podium.sqlite3")).unwrap();
         let account = store
@@ -514,16 +531,42 @@ mod tests {
 
     #[test]
     fn a_post_that_fits_but_holds_a_character_x_refuses_says_which_not_too_long() {
-        let why = on_x("\u{feff}Gode ledere deler læring. #ledelse").unwrap_err();
+        let reason = on_x("\u{feff}Gode ledere deler læring. #ledelse").unwrap_err();
+        let why = reason.to_string();
         assert!(!why.contains("too long"), "{why}");
         assert!(why.contains("cannot go out on X"), "{why}");
         assert!(why.contains("U+FEFF"), "{why}");
+        // The window words it from the code, with the check's note in its own language.
+        let Reason::NotPostable {
+            network,
+            part,
+            warning,
+            note_nb,
+            ..
+        } = reason
+        else {
+            panic!("{why}")
+        };
+        assert_eq!((network, part), (Network::X, None));
+        assert!(!warning.is_empty());
+        assert!(note_nb.contains("U+FEFF") && note_nb != why, "{note_nb}");
     }
 
     #[test]
     fn a_post_too_long_for_x_says_how_long() {
         let why = on_x(&"Ærlig talt: ".repeat(25)).unwrap_err();
-        assert!(why.contains("too long for X (300 of 280 allowed)"), "{why}");
+        assert_eq!(
+            why,
+            Reason::TooLong {
+                network: Network::X,
+                part: None,
+                length: 300,
+                limit: 280
+            }
+        );
+        assert!(why
+            .to_string()
+            .contains("too long for X (300 of 280 allowed)"));
         assert!(on_x("Gode ledere deler læring. #ledelse").is_ok());
     }
 }

@@ -22,6 +22,8 @@ use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl,
     RefreshToken, Scope, TokenResponse, TokenUrl,
 };
+use podium_core::network::Network;
+use podium_core::reason::Reason;
 use podium_store::Account;
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{Deserialize, Serialize};
@@ -231,10 +233,9 @@ pub enum Posted {
 
 impl X {
     pub fn open(account: &Account) -> Result<X, Problem> {
-        http::require_https(&account.service, "X's API address")
-            .map_err(|e| Problem::Reconnect(e.to_string()))?;
-        let secret: Secret = credentials::load_latest(&account.credential_ref)
-            .map_err(|e| Problem::Keyring(e.to_string()))?;
+        http::require_https_for(&account.service, "X's API address", Network::X)?;
+        let secret: Secret =
+            credentials::load_latest(&account.credential_ref).map_err(Problem::keyring)?;
         Ok(X {
             http: http::secret_client(),
             api: account.service.trim_end_matches('/').to_owned(),
@@ -269,9 +270,9 @@ impl X {
             ..
         } = self.secret.clone()
         else {
-            return Err(Problem::Reconnect(
-                "X no longer accepts this account's tokens: reconnect it".into(),
-            ));
+            return Err(Problem::Reconnect(Reason::SignInEnded {
+                network: Network::X,
+            }));
         };
         let lock = credentials::refresh_lock(&self.reference);
         let _guard = lock
@@ -287,23 +288,21 @@ impl X {
                 }
             }
         }
-        http::require_https(&token_url, "X's token address")
-            .map_err(|e| Problem::Reconnect(e.to_string()))?;
+        http::require_https_for(&token_url, "X's token address", Network::X)?;
+        let refused = |detail: String| {
+            Problem::Reconnect(Reason::SignInRefused {
+                network: Network::X,
+                detail,
+            })
+        };
         let client = BasicClient::new(ClientId::new(client_id.clone()))
             .set_auth_type(AuthType::RequestBody)
-            .set_token_uri(
-                TokenUrl::new(token_url.clone()).map_err(|e| Problem::Reconnect(e.to_string()))?,
-            );
+            .set_token_uri(TokenUrl::new(token_url.clone()).map_err(|e| refused(e.to_string()))?);
         let status = oauth::LastStatus::default();
         let token = client
             .exchange_refresh_token(&RefreshToken::new(refresh_token.clone()))
             .request(&|r| status.send(r))
-            .map_err(|e| {
-                Problem::Reconnect(format!(
-                    "X no longer accepts this account's sign-in ({}): reconnect it",
-                    oauth::token_error(&e, &status)
-                ))
-            })?;
+            .map_err(|e| refused(oauth::token_error(&e, &status)))?;
         let secret = Secret::OAuth2 {
             client_id,
             access_token: token.access_token().secret().clone(),
@@ -352,9 +351,10 @@ impl X {
                     message,
                     ..
                 }) => {
-                    return Err(Problem::Reconnect(format!(
-                        "X no longer accepts this account's sign-in ({message}): reconnect it"
-                    )))
+                    return Err(Problem::Reconnect(Reason::SignInRefused {
+                        network: Network::X,
+                        detail: message,
+                    }))
                 }
                 Err(Failure::Status {
                     status: 403,
@@ -494,8 +494,8 @@ pub fn comparable(text: &str) -> String {
 
 /// X has no idempotency key: an unclear outcome is looked up among the account's recent posts.
 impl Keyless for X {
-    fn name(&self) -> &'static str {
-        "X"
+    fn network(&self) -> Network {
+        Network::X
     }
 
     fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem> {
@@ -589,7 +589,9 @@ pub(crate) mod tests {
         };
         client
             .refresh_with("old-access", &|_, _| {
-                Err(Error::Keyring("the system keyring is locked".into()))
+                Err(Error::Keyring(Reason::KeyringLocked {
+                    detail: "the collection is locked".into(),
+                }))
             })
             .expect("the refresh itself worked");
         let Secret::OAuth2 { access_token, .. } = &client.secret else {

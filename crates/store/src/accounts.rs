@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use podium_core::network::Network;
 use podium_core::notice::AccountNotice;
 use podium_core::outbox::{AccountStatus, OutboxState};
+use podium_core::reason::Reason;
 use podium_core::schedule::{self, Slot};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
@@ -34,6 +35,10 @@ pub struct Account {
     /// Whether the sign-in works (`reconnect` and `offline` with `status_reason`).
     pub status: AccountStatus,
     pub status_reason: String,
+    /// The same as a code with data (`podium_core::reason::Reason`), which the window words in
+    /// the person's language; `None` when connected, or on a row an older Podium wrote.
+    pub status_code: Option<String>,
+    pub status_data: Option<serde_json::Value>,
     pub slots: Vec<Slot>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -42,6 +47,13 @@ pub struct Account {
 }
 
 impl Account {
+    /// Why the sign-in does not work, as a code with data: `None` when connected, for a row an
+    /// older Podium wrote (only its English `status_reason`), or a code a newer Podium wrote.
+    pub fn status_why(&self) -> Option<Reason> {
+        let data = self.status_data.as_ref().map(|d| d.to_string());
+        Reason::from_stored(self.status_code.as_deref()?, data.as_deref())
+    }
+
     /// What the user should hear about this account at `now`, if anything: the network refused
     /// its sign-in, or the sign-in ends within a week or has ended.
     pub fn notice(&self, now: DateTime<Utc>) -> Option<AccountNotice> {
@@ -49,6 +61,7 @@ impl Account {
             return Some(AccountNotice::Reconnect {
                 network: self.network,
                 reason: self.status_reason.clone(),
+                why: self.status_why(),
             });
         }
         AccountNotice::for_sign_in(self.network, self.token_expires_at, now)
@@ -87,7 +100,7 @@ pub fn network_str(n: Network) -> &'static str {
 
 const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
     credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
-    token_expires_at";
+    token_expires_at, status_code, status_data";
 
 fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -110,6 +123,10 @@ fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
         created_at: time_col(r, 13)?,
         updated_at: time_col(r, 14)?,
         token_expires_at: opt_time_col(r, 15)?,
+        status_code: r.get(16)?,
+        status_data: r
+            .get::<_, Option<String>>(17)?
+            .and_then(|d| serde_json::from_str(&d).ok()),
     })
 }
 
@@ -142,7 +159,8 @@ impl Store {
                 // change of status the publisher could make.
                 self.conn.execute(
                     "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
-                     status = ?6, status_reason = '', updated_at = ?5 WHERE id = ?1",
+                     status = ?6, status_reason = '', status_code = NULL, status_data = NULL,
+                     updated_at = ?5 WHERE id = ?1",
                     params![
                         id,
                         new.handle.trim(),
@@ -261,23 +279,29 @@ impl Store {
         Ok(dropped)
     }
 
-    /// Records whether the account's sign-in works, with the network's reason. A change the
-    /// rule ([`AccountStatus::can_become`]) does not allow is left undone: a refused sign-in
-    /// stays `reconnect` until the person signs in again.
+    /// Records whether the account's sign-in works, with the reason when it does not (the
+    /// English in `status_reason`, the code and data beside it). A change the rule
+    /// ([`AccountStatus::can_become`]) does not allow is left undone: a refused sign-in stays
+    /// `reconnect` until the person signs in again.
     pub fn set_account_status(
         &mut self,
         id: &str,
         status: AccountStatus,
-        reason: &str,
+        reason: Option<&Reason>,
     ) -> Result<()> {
         let from = codes(AccountStatus::that_can_become(status));
         let now = timestamp(self.now());
+        let english = reason.map(ToString::to_string).unwrap_or_default();
+        let code = reason.map(|r| r.code().as_str());
+        let data = reason.map(Reason::data_json);
         self.conn.execute(
             &format!(
-                "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
-                 WHERE id = ?1 AND status IN ({from}) AND (status <> ?2 OR status_reason <> ?3)"
+                "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4,
+                 status_code = ?5, status_data = ?6
+                 WHERE id = ?1 AND status IN ({from})
+                 AND (status <> ?2 OR status_reason <> ?3 OR status_code IS NOT ?5)"
             ),
-            params![id, status.as_str(), reason, now],
+            params![id, status.as_str(), english, now, code, data],
         )?;
         Ok(())
     }

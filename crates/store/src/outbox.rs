@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use podium_core::draft::DraftState;
 use podium_core::network::Network;
 use podium_core::outbox::{self, OutboxState, PartState, Step};
+use podium_core::reason::Reason;
 use podium_core::schedule;
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
@@ -55,7 +56,12 @@ pub struct Entry {
     pub retry_at: Option<DateTime<Utc>>,
     pub remote_id: Option<String>,
     pub remote_url: Option<String>,
+    /// Why it stopped or waits, in English (the CLI's and the log's words).
     pub error: Option<String>,
+    /// The same as a code with data (`podium_core::reason::Reason`), which the window words in
+    /// the person's language; `None` on a row an older Podium wrote (then only `error` says).
+    pub error_code: Option<String>,
+    pub error_data: Option<serde_json::Value>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -64,6 +70,13 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Why it stopped or waits, as a code with data: `None` when nothing is wrong, for a row an
+    /// older Podium wrote (only its English `error`), or for a code a newer Podium wrote.
+    pub fn reason(&self) -> Option<Reason> {
+        let data = self.error_data.as_ref().map(|d| d.to_string());
+        Reason::from_stored(self.error_code.as_deref()?, data.as_deref())
+    }
+
     /// What the user may do with it now (the window's buttons).
     pub fn user_actions(&self) -> outbox::UserActions {
         outbox::UserActions::of(self.state, self.parts.iter().map(|p| p.state))
@@ -91,7 +104,7 @@ pub struct Due {
 
 const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
     o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
-    o.created_at, o.updated_at, o.sent_at \
+    o.created_at, o.updated_at, o.sent_at, o.error_code, o.error_data \
     FROM outbox o JOIN accounts a ON a.id = o.account_id JOIN drafts d ON d.id = o.draft_id";
 
 /// The guard of `step`: the states it may start from, for `state IN (…)`.
@@ -127,6 +140,11 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
         created_at: time_col(r, 14)?,
         updated_at: time_col(r, 15)?,
         sent_at: opt_time_col(r, 16)?,
+        error_code: r.get(17)?,
+        // Data that does not read is left out: the English `error` still says why.
+        error_data: r
+            .get::<_, Option<String>>(18)?
+            .and_then(|d| serde_json::from_str(&d).ok()),
         parts: Vec::new(),
     })
 }
@@ -278,7 +296,7 @@ impl Store {
         let changed = self.conn.execute(
             &format!(
                 "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
-                 error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
+                 error = NULL, error_code = NULL, error_data = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
                 from(Step::Move)
             ),
             params![
@@ -365,7 +383,7 @@ impl Store {
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, due_at = ?2, attempts = 0, retry_at = NULL,
-                 error = NULL, updated_at = ?2 WHERE id = ?1 AND state = ?4 AND state IN ({})",
+                 error = NULL, error_code = NULL, error_data = NULL, updated_at = ?2 WHERE id = ?1 AND state = ?4 AND state IN ({})",
                 from(Step::Retry)
             ),
             params![
@@ -405,8 +423,8 @@ impl Store {
         let now = timestamp(self.now());
         let changed = self.conn.execute(
             &format!(
-                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL
-                 WHERE id = ?1 AND state IN ({})",
+                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
+                 error_code = NULL, error_data = NULL WHERE id = ?1 AND state IN ({})",
                 from(Step::ConfirmSent)
             ),
             params![entry_id, now, OutboxState::Sent.as_str()],
@@ -550,15 +568,22 @@ impl Store {
         }
         let stamp = timestamp(now);
         let fell_behind = format!(
-            "UPDATE outbox SET state = ?3, updated_at = ?2,
-             error = 'It was due while Podium was not running or offline, more than the grace window ago.'
-             WHERE id = ?1 AND state IN ({})",
+            "UPDATE outbox SET state = ?3, updated_at = ?2, error = ?4, error_code = ?5,
+             error_data = ?6 WHERE id = ?1 AND state IN ({})",
             from(Step::FallBehind)
         );
+        let why = Reason::FellBehind {};
         for id in &late {
             tx.execute(
                 &fell_behind,
-                params![id, stamp, OutboxState::Review.as_str()],
+                params![
+                    id,
+                    stamp,
+                    OutboxState::Review.as_str(),
+                    why.to_string(),
+                    why.code().as_str(),
+                    why.data_json()
+                ],
             )?;
         }
         tx.commit()?;
@@ -605,20 +630,27 @@ impl Store {
     }
 
     /// Gives a claimed entry back to the queue untouched (e.g. the keyring is locked).
-    pub fn release(&mut self, entry_id: &str, retry_at: DateTime<Utc>, reason: &str) -> Result<()> {
+    pub fn release(
+        &mut self,
+        entry_id: &str,
+        retry_at: DateTime<Utc>,
+        reason: &Reason,
+    ) -> Result<()> {
         let now = timestamp(self.now());
         self.conn.execute(
             &format!(
-                "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4
-                 WHERE id = ?1 AND state IN ({})",
+                "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4,
+                 error_code = ?6, error_data = ?7 WHERE id = ?1 AND state IN ({})",
                 from(Step::Requeue)
             ),
             params![
                 entry_id,
                 timestamp(retry_at),
-                reason,
+                reason.to_string(),
                 now,
-                OutboxState::Queued.as_str()
+                OutboxState::Queued.as_str(),
+                reason.code().as_str(),
+                reason.data_json()
             ],
         )?;
         Ok(())
@@ -725,7 +757,7 @@ impl Store {
         let changed = self.conn.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
-                 retry_at = NULL WHERE id = ?1 AND state IN ({})",
+                 error_code = NULL, error_data = NULL, retry_at = NULL WHERE id = ?1 AND state IN ({})",
                 from(Step::Finish)
             ),
             params![entry_id, now, OutboxState::Sent.as_str()],
@@ -761,21 +793,23 @@ impl Store {
         &mut self,
         entry_id: &str,
         retry_at: DateTime<Utc>,
-        error: &str,
+        reason: &Reason,
     ) -> Result<Entry> {
         let now = timestamp(self.now());
         let changed = self.conn.execute(
             &format!(
                 "UPDATE outbox SET state = ?5, attempts = attempts + 1, retry_at = ?2, error = ?3,
-                 updated_at = ?4 WHERE id = ?1 AND state IN ({})",
+                 updated_at = ?4, error_code = ?6, error_data = ?7 WHERE id = ?1 AND state IN ({})",
                 from(Step::Requeue)
             ),
             params![
                 entry_id,
                 timestamp(retry_at),
-                error,
+                reason.to_string(),
                 now,
-                OutboxState::Queued.as_str()
+                OutboxState::Queued.as_str(),
+                reason.code().as_str(),
+                reason.data_json()
             ],
         )?;
         if changed == 0 {
@@ -785,16 +819,16 @@ impl Store {
     }
 
     /// A permanent failure (or too many transient ones): stops with the network's reason.
-    pub fn entry_failed(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
-        self.entry_stopped(entry_id, Step::Fail, error)
+    pub fn entry_failed(&mut self, entry_id: &str, reason: &Reason) -> Result<Entry> {
+        self.entry_stopped(entry_id, Step::Fail, reason)
     }
 
     /// The outcome could not be settled: the user decides.
-    pub fn entry_unknown(&mut self, entry_id: &str, error: &str) -> Result<Entry> {
-        self.entry_stopped(entry_id, Step::LoseTrack, error)
+    pub fn entry_unknown(&mut self, entry_id: &str, reason: &Reason) -> Result<Entry> {
+        self.entry_stopped(entry_id, Step::LoseTrack, reason)
     }
 
-    fn entry_stopped(&mut self, entry_id: &str, step: Step, error: &str) -> Result<Entry> {
+    fn entry_stopped(&mut self, entry_id: &str, step: Step, reason: &Reason) -> Result<Entry> {
         // Both stops start from the same states and end in one: the rule names it.
         let Some(state) = step.from_states().into_iter().find_map(|s| s.after(step)) else {
             return Err(self.step_refused(entry_id, step));
@@ -802,11 +836,18 @@ impl Store {
         let now = timestamp(self.now());
         let changed = self.conn.execute(
             &format!(
-                "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4
-                 WHERE id = ?1 AND state IN ({})",
+                "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4,
+                 error_code = ?5, error_data = ?6 WHERE id = ?1 AND state IN ({})",
                 from(step)
             ),
-            params![entry_id, state.as_str(), error, now],
+            params![
+                entry_id,
+                state.as_str(),
+                reason.to_string(),
+                now,
+                reason.code().as_str(),
+                reason.data_json()
+            ],
         )?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, step));

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use podium_core::draft::DraftState;
-use podium_core::outbox::PartState;
+use podium_core::outbox::{AccountStatus, PartState};
+use podium_core::reason::Reason;
 use podium_core::schedule::{OutboxState, Slot};
 use podium_core::text::check::Network;
 use podium_store::{NewAccount, NewDraft, Store, When, GRACE_SETTING};
@@ -67,6 +68,13 @@ fn draft(store: &mut Store, text: &str) -> String {
         })
         .unwrap()
         .id
+}
+
+fn no_answer() -> Reason {
+    Reason::NoAnswer {
+        network: Network::Mastodon,
+        detail: "it did not answer within 30 s".into(),
+    }
 }
 
 fn utc(d: u32, h: u32, m: u32) -> DateTime<Utc> {
@@ -281,7 +289,7 @@ fn an_unclear_post_waits_for_the_user_who_can_confirm_or_send_again() {
         .claim(&e.id, &[("Unclear".into(), "key-1".into())])
         .unwrap();
     f.store.part_sending(&e.id, 0).unwrap();
-    let unknown = f.store.entry_unknown(&e.id, "no answer").unwrap();
+    let unknown = f.store.entry_unknown(&e.id, &no_answer()).unwrap();
     assert_eq!(unknown.state, OutboxState::Unknown);
     assert!(f
         .store
@@ -307,7 +315,7 @@ fn an_unclear_post_waits_for_the_user_who_can_confirm_or_send_again() {
     f.store
         .claim(&e2.id, &[("Seen".into(), "k".into())])
         .unwrap();
-    f.store.entry_unknown(&e2.id, "no answer").unwrap();
+    f.store.entry_unknown(&e2.id, &no_answer()).unwrap();
     assert_eq!(
         f.store.confirm_sent(&e2.id).unwrap().state,
         OutboxState::Sent
@@ -360,4 +368,152 @@ fn an_accounts_zone_slots_and_pause_change_together_and_a_bad_zone_changes_nothi
     let after = f.store.account(&f.account).unwrap();
     assert!(after.paused, "the zone is checked before anything changes");
     assert_eq!(after.zone, "America/New_York");
+}
+
+#[test]
+fn a_failure_records_its_code_and_the_networks_words_as_they_came() {
+    let mut f = fixture();
+    let now = *f.now.lock().unwrap();
+    let a = draft(&mut f.store, "Refused");
+    let e = f.store.schedule(&a, &f.account, When::At(now)).unwrap();
+    f.store
+        .claim(&e.id, &[("Refused".into(), "key-1".into())])
+        .unwrap();
+    let said = "Validation failed: «Text» character limit of 500 exceeded";
+    let why = Reason::Answered {
+        network: Network::Mastodon,
+        status: 422,
+        detail: said.into(),
+    };
+    let failed = f.store.entry_failed(&e.id, &why).unwrap();
+    assert_eq!(failed.state, OutboxState::Failed);
+    assert_eq!(failed.error_code.as_deref(), Some("answered"));
+    let data = failed.error_data.as_ref().unwrap();
+    assert_eq!(data["detail"], said, "quoted as it came");
+    assert_eq!(data["status"], 422);
+    assert_eq!(data["network"], "mastodon");
+    assert_eq!(failed.reason(), Some(why.clone()));
+    assert_eq!(
+        failed.error.as_deref(),
+        Some(format!("Mastodon answered 422: {said}").as_str()),
+        "the English stays for the CLI and the log"
+    );
+    // What `podium queue --json` prints: the English, the code and its data.
+    let json = serde_json::to_value(&failed).unwrap();
+    assert_eq!(json["error_code"], "answered");
+    assert_eq!(json["error_data"]["detail"], said);
+
+    // Sending it again forgets why it failed.
+    let again = f.store.retry(&e.id).unwrap();
+    assert_eq!(
+        (again.error, again.error_code, again.error_data),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn a_transient_failure_keeps_its_reason_and_when_it_is_tried_again() {
+    let mut f = fixture();
+    let now = *f.now.lock().unwrap();
+    let a = draft(&mut f.store, "Later");
+    let e = f.store.schedule(&a, &f.account, When::At(now)).unwrap();
+    f.store
+        .claim(&e.id, &[("Later".into(), "key-1".into())])
+        .unwrap();
+    let at = now + chrono::Duration::minutes(2);
+    let why = Reason::NotReached {
+        network: Network::Mastodon,
+        detail: "connection refused".into(),
+    }
+    .retrying(at);
+    let queued = f.store.entry_retry_later(&e.id, at, &why).unwrap();
+    assert_eq!(queued.error_code.as_deref(), Some("retrying"));
+    let data = queued.error_data.as_ref().unwrap();
+    assert_eq!(data["reason"]["code"], "not_reached");
+    assert_eq!(data["reason"]["data"]["detail"], "connection refused");
+    assert_eq!(queued.reason(), Some(why));
+}
+
+#[test]
+fn a_post_that_fell_behind_waits_with_its_code() {
+    let mut f = fixture();
+    let now = *f.now.lock().unwrap();
+    let a = draft(&mut f.store, "Late");
+    let e = f
+        .store
+        .schedule(&a, &f.account, When::At(now - chrono::Duration::hours(5)))
+        .unwrap();
+    let due = f.store.take_due(now, Duration::from_secs(3600)).unwrap();
+    assert_eq!(due.to_review.len(), 1);
+    let late = f.store.entry(&e.id).unwrap();
+    assert_eq!(late.state, OutboxState::Review);
+    assert_eq!(late.reason(), Some(Reason::FellBehind {}));
+    assert!(late.error.unwrap().starts_with("It was due while Podium"));
+}
+
+#[test]
+fn an_accounts_refused_sign_in_is_kept_as_a_code_and_told_with_it() {
+    let mut f = fixture();
+    let why = Reason::SignInRefused {
+        network: Network::Mastodon,
+        detail: "The access token was revoked".into(),
+    };
+    f.store
+        .set_account_status(&f.account, AccountStatus::Reconnect, Some(&why))
+        .unwrap();
+    let account = f.store.account(&f.account).unwrap();
+    assert_eq!(account.status_code.as_deref(), Some("sign_in_refused"));
+    assert_eq!(account.status_why(), Some(why.clone()));
+    assert_eq!(account.status_reason, why.to_string());
+    let notice = account.notice(*f.now.lock().unwrap()).unwrap();
+    let json = serde_json::to_value(&notice).unwrap();
+    assert_eq!(json["why"]["code"], "sign_in_refused");
+    assert_eq!(
+        json["why"]["data"]["detail"],
+        "The access token was revoked"
+    );
+    // Signing in again clears it.
+    let again = f.store.add_account(leader()).unwrap();
+    assert_eq!(again.status, AccountStatus::Connected);
+    assert_eq!((again.status_code, again.status_data), (None, None));
+}
+
+/// A database an older Podium (schema 3) wrote, with a failed post and a refused sign-in in
+/// its English only: it upgrades, and both read as they were, without a code.
+#[test]
+fn an_old_row_without_a_code_still_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("podium.sqlite3");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-3.sqlite3");
+    std::fs::copy(fixture, &path).unwrap();
+    {
+        let old = rusqlite::Connection::open(&path).unwrap();
+        let version: i64 = old
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        old.execute_batch(
+            "UPDATE outbox SET state = 'failed', error = 'Mastodon answered 422: Validation failed';
+             UPDATE accounts SET status = 'reconnect', status_reason = 'token revoked, reconnect';",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let entry = store.queue().unwrap().remove(0);
+    assert_eq!(entry.state, OutboxState::Failed);
+    assert_eq!(
+        entry.error.as_deref(),
+        Some("Mastodon answered 422: Validation failed")
+    );
+    assert_eq!((entry.error_code.as_deref(), entry.reason()), (None, None));
+    let json = serde_json::to_value(&entry).unwrap();
+    assert!(json["error_code"].is_null() && json["error_data"].is_null());
+    let account = store.account(&entry.account_id).unwrap();
+    assert_eq!(account.status, AccountStatus::Reconnect);
+    assert_eq!(account.status_reason, "token revoked, reconnect");
+    assert_eq!(account.status_why(), None);
+    let notice = serde_json::to_value(account.notice(Utc::now()).unwrap()).unwrap();
+    assert_eq!(notice["reason"], "token revoked, reconnect");
+    assert!(notice.get("why").is_none(), "{notice}");
 }

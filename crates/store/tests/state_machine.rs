@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use podium_core::network::Network;
 use podium_core::outbox::{AccountStatus, OutboxState, PartState, Step, UserActions};
+use podium_core::reason::Reason;
 use podium_store::{NewAccount, NewDraft, Store, When};
 use rusqlite::params;
 
@@ -145,20 +146,26 @@ fn part_sending(s: &mut Store, id: &str) {
 fn entry_sent(s: &mut Store, id: &str) {
     let _ = s.entry_sent(id);
 }
+fn answered(status: u16) -> Reason {
+    Reason::AnsweredStatus {
+        network: Network::Mastodon,
+        status,
+    }
+}
 fn release(s: &mut Store, id: &str) {
-    let _ = s.release(id, now(), "the keyring is locked");
+    let _ = s.release(id, now(), &Reason::KeyringMissing {});
 }
 fn entry_retry_later(s: &mut Store, id: &str) {
-    let _ = s.entry_retry_later(id, now(), "503");
+    let _ = s.entry_retry_later(id, now(), &answered(503));
 }
 fn recover_interrupted(s: &mut Store, _: &str) {
     let _ = s.recover_interrupted();
 }
 fn entry_failed(s: &mut Store, id: &str) {
-    let _ = s.entry_failed(id, "422");
+    let _ = s.entry_failed(id, &answered(422));
 }
 fn entry_unknown(s: &mut Store, id: &str) {
-    let _ = s.entry_unknown(id, "no answer");
+    let _ = s.entry_unknown(id, &Reason::FellBehind {});
 }
 fn reschedule(s: &mut Store, id: &str) {
     let at = Utc.with_ymd_and_hms(2026, 12, 1, 7, 30, 0).unwrap();
@@ -316,7 +323,13 @@ fn an_accounts_status_changes_exactly_as_the_rule_says() {
             .unwrap();
         f.forget_moves();
         f.store
-            .set_account_status(&f.account, to, &format!("reason {n}"))
+            .set_account_status(
+                &f.account,
+                to,
+                Some(&Reason::StoreStep {
+                    detail: format!("reason {n}"),
+                }),
+            )
             .unwrap();
         let moves = f.moves("account");
         let expected: Vec<(String, String)> = if from.can_become(to) {
@@ -334,12 +347,30 @@ fn an_accounts_status_changes_exactly_as_the_rule_says() {
 fn a_refused_sign_in_is_not_hidden_by_the_network_being_unreachable() {
     let mut f = fixture();
     f.store
-        .set_account_status(&f.account, AccountStatus::Reconnect, "token revoked")
+        .set_account_status(
+            &f.account,
+            AccountStatus::Reconnect,
+            Some(&Reason::SignInRefused {
+                network: Network::Mastodon,
+                detail: "token revoked".into(),
+            }),
+        )
         .unwrap();
     f.store
-        .set_account_status(&f.account, AccountStatus::Offline, "no connection")
+        .set_account_status(
+            &f.account,
+            AccountStatus::Offline,
+            Some(&Reason::NotReached {
+                network: Network::Mastodon,
+                detail: "no connection".into(),
+            }),
+        )
         .unwrap();
     let account = f.store.account(&f.account).unwrap();
     assert_eq!(account.status, AccountStatus::Reconnect);
-    assert_eq!(account.status_reason, "token revoked");
+    assert_eq!(
+        account.status_reason,
+        "the Mastodon instance no longer accepts this account's sign-in (token revoked): reconnect it"
+    );
+    assert_eq!(account.status_code.as_deref(), Some("sign_in_refused"));
 }

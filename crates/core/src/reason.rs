@@ -1,0 +1,616 @@
+//! Why a post stopped or waits, and why an account needs the person: a code with data, which the
+//! window words in the person's language (`ui/i18n/{en,nb}.js`, `reason.<code>`, placeholders
+//! named after the data). `Display` is the English the CLI prints, the log keeps and the outbox
+//! stores beside the code (`error`, `status_reason`), word for word what Podium said before it
+//! kept codes.
+//!
+//! What a network said (its error message, a status) is data, quoted as it came; so are the
+//! words of the system keyring and of a database step that failed. Nothing here holds a secret.
+//!
+//! A reason is serialized as `{"code": "too_long", "data": {…}}`; the store keeps the two parts
+//! in two columns. A code this build does not know (a newer Podium wrote it) does not parse:
+//! the English beside it is shown instead, as for rows an older Podium wrote without a code.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::network::Network;
+
+/// Why a post stopped or waits for something, or why an account needs the person.
+///
+/// `part` is the 1-based number of a thread's part, absent for a single post; the window words
+/// such a reason from `reason.<code>_part`. Dates are UTC; the window shows them in local time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "data", rename_all = "snake_case")]
+pub enum Reason {
+    // ---- the post cannot go out as it is (checked before anything is sent)
+    /// The text for this network is empty.
+    Empty {},
+    /// Longer than the network (or the server) allows.
+    TooLong {
+        network: Network,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
+        length: usize,
+        limit: usize,
+    },
+    /// It fits, yet the network would refuse it: the check's note says which and where, in
+    /// English and Norwegian (`warning` is the check's code; empty when no note said why).
+    NotPostable {
+        network: Network,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
+        warning: String,
+        note_en: String,
+        note_nb: String,
+    },
+    /// It fell due more than the grace window ago (Podium was not running, or offline).
+    FellBehind {},
+
+    // ---- the system keyring
+    /// The account's entry is gone from the keyring.
+    KeyringMissing {},
+    /// The account's entry holds something Podium did not write.
+    KeyringForeign {},
+    /// No keyring can be reached (`detail`: the keyring's words).
+    KeyringUnreachable { detail: String },
+    /// The keyring is locked.
+    KeyringLocked { detail: String },
+    /// The keyring refused for another reason.
+    KeyringRefused { detail: String },
+    /// Disconnecting stopped: the keyring would not delete the account's sign-in.
+    KeyringKeepsAccount { handle: String, reason: Box<Reason> },
+
+    // ---- the sign-in
+    /// The account's server address is not https (and not this computer): no sign-in is sent.
+    PlainHttp { network: Network, address: String },
+    /// The network refused the sign-in (`detail`: what it answered).
+    SignInRefused { network: Network, detail: String },
+    /// The network no longer accepts the sign-in (expired or revoked; it said no more).
+    SignInEnded { network: Network },
+    /// The sign-in ended at `at` (LinkedIn's last 60 days).
+    SignInExpired { network: Network, at: DateTime<Utc> },
+
+    // ---- the network's answer
+    /// The request never reached the network.
+    NotReached { network: Network, detail: String },
+    /// The request may have reached it, and no answer came.
+    NoAnswer { network: Network, detail: String },
+    /// The network answered with an error (`detail`: its own words).
+    Answered {
+        network: Network,
+        status: u16,
+        detail: String,
+    },
+    /// The network answered with an error status and no words.
+    AnsweredStatus { network: Network, status: u16 },
+    /// A passing trouble: tried again at `at`.
+    Retrying {
+        reason: Box<Reason>,
+        at: DateTime<Utc>,
+    },
+    /// A passing trouble that did not pass: stopped after `attempts` attempts.
+    GaveUp { reason: Box<Reason>, attempts: u32 },
+    /// As [`Reason::GaveUp`], with a part that may have gone out: the person decides.
+    GaveUpUnclear { reason: Box<Reason>, attempts: u32 },
+    /// No clear answer, and the post is not among the account's recent posts: the person looks.
+    NotFound {
+        network: Network,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parts: Option<u32>,
+    },
+    /// No answer came when it was sent at `since`, and too long ago to ask the instance safely.
+    TooLateToAsk {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parts: Option<u32>,
+        since: DateTime<Utc>,
+    },
+    /// A step in the database failed (busy, disk full); the post is tried again shortly.
+    StoreStep { detail: String },
+}
+
+/// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
+/// keyed on (`reason.<code>`). A test fails when one has no words in English or Norwegian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReasonCode {
+    Empty,
+    TooLong,
+    NotPostable,
+    FellBehind,
+    KeyringMissing,
+    KeyringForeign,
+    KeyringUnreachable,
+    KeyringLocked,
+    KeyringRefused,
+    KeyringKeepsAccount,
+    PlainHttp,
+    SignInRefused,
+    SignInEnded,
+    SignInExpired,
+    NotReached,
+    NoAnswer,
+    Answered,
+    AnsweredStatus,
+    Retrying,
+    GaveUp,
+    GaveUpUnclear,
+    NotFound,
+    TooLateToAsk,
+    StoreStep,
+}
+
+coded!(ReasonCode, "a reason", {
+    Empty => "empty",
+    TooLong => "too_long",
+    NotPostable => "not_postable",
+    FellBehind => "fell_behind",
+    KeyringMissing => "keyring_missing",
+    KeyringForeign => "keyring_foreign",
+    KeyringUnreachable => "keyring_unreachable",
+    KeyringLocked => "keyring_locked",
+    KeyringRefused => "keyring_refused",
+    KeyringKeepsAccount => "keyring_keeps_account",
+    PlainHttp => "plain_http",
+    SignInRefused => "sign_in_refused",
+    SignInEnded => "sign_in_ended",
+    SignInExpired => "sign_in_expired",
+    NotReached => "not_reached",
+    NoAnswer => "no_answer",
+    Answered => "answered",
+    AnsweredStatus => "answered_status",
+    Retrying => "retrying",
+    GaveUp => "gave_up",
+    GaveUpUnclear => "gave_up_unclear",
+    NotFound => "not_found",
+    TooLateToAsk => "too_late_to_ask",
+    StoreStep => "store_step",
+});
+
+impl Reason {
+    /// The reason's code (as serialized and stored).
+    pub fn code(&self) -> ReasonCode {
+        use Reason as R;
+        use ReasonCode as C;
+        match self {
+            R::Empty {} => C::Empty,
+            R::TooLong { .. } => C::TooLong,
+            R::NotPostable { .. } => C::NotPostable,
+            R::FellBehind {} => C::FellBehind,
+            R::KeyringMissing {} => C::KeyringMissing,
+            R::KeyringForeign {} => C::KeyringForeign,
+            R::KeyringUnreachable { .. } => C::KeyringUnreachable,
+            R::KeyringLocked { .. } => C::KeyringLocked,
+            R::KeyringRefused { .. } => C::KeyringRefused,
+            R::KeyringKeepsAccount { .. } => C::KeyringKeepsAccount,
+            R::PlainHttp { .. } => C::PlainHttp,
+            R::SignInRefused { .. } => C::SignInRefused,
+            R::SignInEnded { .. } => C::SignInEnded,
+            R::SignInExpired { .. } => C::SignInExpired,
+            R::NotReached { .. } => C::NotReached,
+            R::NoAnswer { .. } => C::NoAnswer,
+            R::Answered { .. } => C::Answered,
+            R::AnsweredStatus { .. } => C::AnsweredStatus,
+            R::Retrying { .. } => C::Retrying,
+            R::GaveUp { .. } => C::GaveUp,
+            R::GaveUpUnclear { .. } => C::GaveUpUnclear,
+            R::NotFound { .. } => C::NotFound,
+            R::TooLateToAsk { .. } => C::TooLateToAsk,
+            R::StoreStep { .. } => C::StoreStep,
+        }
+    }
+
+    /// The reason's data as stored beside its code (a JSON object).
+    pub fn data_json(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut o)) => o
+                .remove("data")
+                .unwrap_or_else(|| serde_json::json!({}))
+                .to_string(),
+            _ => "{}".to_owned(),
+        }
+    }
+
+    /// A reason as the store keeps it: its code and its data (JSON). `None` for a code this
+    /// build does not know, or data that does not fit it.
+    pub fn from_stored(code: &str, data: Option<&str>) -> Option<Reason> {
+        let data: serde_json::Value = match data {
+            Some(d) => serde_json::from_str(d).ok()?,
+            None => serde_json::json!({}),
+        };
+        serde_json::from_value(serde_json::json!({ "code": code, "data": data })).ok()
+    }
+
+    /// A post's network failure that will be tried again at `at`.
+    pub fn retrying(self, at: DateTime<Utc>) -> Reason {
+        Reason::Retrying {
+            reason: Box::new(self),
+            at,
+        }
+    }
+
+    /// One of each code, with data as the publisher fills it (and a thread's part where a code
+    /// has one): the tests check every code has words, and that the words' placeholders are
+    /// the data's names.
+    pub fn examples() -> Vec<Reason> {
+        let at = DateTime::<Utc>::from_timestamp(1_796_000_000, 0).unwrap_or_default();
+        let x = Network::X;
+        let refused = || {
+            Box::new(Reason::Answered {
+                network: x,
+                status: 503,
+                detail: "Service Unavailable".into(),
+            })
+        };
+        vec![
+            Reason::Empty {},
+            Reason::TooLong {
+                network: x,
+                part: None,
+                length: 300,
+                limit: 280,
+            },
+            Reason::TooLong {
+                network: x,
+                part: Some(2),
+                length: 300,
+                limit: 280,
+            },
+            Reason::NotPostable {
+                network: x,
+                part: None,
+                warning: "invalid_char".into(),
+                note_en: "X refuses U+FEFF at 1".into(),
+                note_nb: "X avviser U+FEFF ved 1".into(),
+            },
+            Reason::NotPostable {
+                network: x,
+                part: Some(2),
+                warning: "invalid_char".into(),
+                note_en: "X refuses U+FEFF at 1".into(),
+                note_nb: "X avviser U+FEFF ved 1".into(),
+            },
+            Reason::FellBehind {},
+            Reason::KeyringMissing {},
+            Reason::KeyringForeign {},
+            Reason::KeyringUnreachable {
+                detail: "no secret service".into(),
+            },
+            Reason::KeyringLocked {
+                detail: "collection is locked".into(),
+            },
+            Reason::KeyringRefused {
+                detail: "denied".into(),
+            },
+            Reason::KeyringKeepsAccount {
+                handle: "@leder".into(),
+                reason: Box::new(Reason::KeyringLocked {
+                    detail: "collection is locked".into(),
+                }),
+            },
+            Reason::PlainHttp {
+                network: Network::Mastodon,
+                address: "http://mastodon.example".into(),
+            },
+            Reason::SignInRefused {
+                network: Network::Mastodon,
+                detail: "The access token was revoked".into(),
+            },
+            Reason::SignInEnded {
+                network: Network::Linkedin,
+            },
+            Reason::SignInExpired {
+                network: Network::Linkedin,
+                at,
+            },
+            Reason::NotReached {
+                network: x,
+                detail: "connection refused".into(),
+            },
+            Reason::NoAnswer {
+                network: x,
+                detail: "it did not answer within 30 s".into(),
+            },
+            *refused(),
+            Reason::AnsweredStatus {
+                network: x,
+                status: 500,
+            },
+            refused().retrying(at),
+            Reason::GaveUp {
+                reason: refused(),
+                attempts: 8,
+            },
+            Reason::GaveUpUnclear {
+                reason: refused(),
+                attempts: 8,
+            },
+            Reason::NotFound {
+                network: Network::Linkedin,
+                part: None,
+                parts: None,
+            },
+            Reason::NotFound {
+                network: x,
+                part: Some(2),
+                parts: Some(3),
+            },
+            Reason::TooLateToAsk {
+                part: None,
+                parts: None,
+                since: at,
+            },
+            Reason::TooLateToAsk {
+                part: Some(2),
+                parts: Some(3),
+                since: at,
+            },
+            Reason::StoreStep {
+                detail: "database is locked".into(),
+            },
+        ]
+    }
+}
+
+/// "the post" or "part 2 of 3", as the English names a part.
+fn which(part: Option<u32>, parts: Option<u32>) -> String {
+    match (part, parts) {
+        (Some(k), Some(n)) => format!("part {k} of {n}"),
+        (Some(k), None) => format!("part {k}"),
+        _ => "the post".to_owned(),
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Empty {} => f.write_str("the post is empty"),
+            Reason::TooLong {
+                network,
+                part,
+                length,
+                limit,
+            } => {
+                match part {
+                    Some(k) => write!(f, "part {k} is")?,
+                    None => f.write_str("it is")?,
+                }
+                write!(
+                    f,
+                    " too long for {} ({length} of {limit} allowed): shorten it or turn on \
+                     thread mode, then retry",
+                    network.name()
+                )
+            }
+            Reason::NotPostable {
+                network,
+                part,
+                note_en,
+                ..
+            } => {
+                if let Some(k) = part {
+                    write!(f, "part {k} ")?;
+                }
+                write!(
+                    f,
+                    "cannot go out on {} as it is: {note_en}; fix it in the editor, then retry",
+                    network.name()
+                )
+            }
+            Reason::FellBehind {} => f.write_str(
+                "It was due while Podium was not running or offline, more than the grace window ago.",
+            ),
+            Reason::KeyringMissing {} => f.write_str(
+                "this account's sign-in is missing from the system keyring (it was deleted, or \
+                 the keyring was reset): reconnect the account",
+            ),
+            Reason::KeyringForeign {} => f.write_str(
+                "this account's entry in the system keyring is not one Podium wrote: reconnect \
+                 the account",
+            ),
+            Reason::KeyringUnreachable { detail } => write!(
+                f,
+                "Podium keeps passwords and tokens in the system keyring, and none can be reached \
+                 ({detail}). On Linux, install and start a Secret Service (GNOME Keyring: `apt install \
+                 gnome-keyring`, or KWallet) in your desktop session, then restart Podium. Scheduled \
+                 posts stay queued until then."
+            ),
+            Reason::KeyringLocked { detail } => write!(
+                f,
+                "the system keyring is locked ({detail}): unlock it (log in to your desktop, or open \
+                 \"Passwords and Keys\"), and Podium will go on. Scheduled posts stay queued."
+            ),
+            Reason::KeyringRefused { detail } => {
+                write!(f, "the system keyring refused: {detail}")
+            }
+            Reason::KeyringKeepsAccount { handle, reason } => write!(
+                f,
+                "{reason}. {handle} stays connected: its sign-in could not be deleted from the \
+                 keyring, so nothing was removed; disconnect it again once the keyring works"
+            ),
+            Reason::PlainHttp { network, address } => write!(
+                f,
+                "{}: {address} is not an https:// address, and Podium sends a sign-in only over \
+                 https (plain http only to a server on this computer): reconnect the account \
+                 with its https:// address",
+                network.name()
+            ),
+            Reason::SignInRefused { network, detail } => match network {
+                Network::Bluesky => write!(
+                    f,
+                    "Bluesky no longer accepts this account's sign-in ({detail}): reconnect it \
+                     with a new app password"
+                ),
+                Network::Mastodon => write!(
+                    f,
+                    "the Mastodon instance no longer accepts this account's sign-in ({detail}): \
+                     reconnect it"
+                ),
+                other => write!(
+                    f,
+                    "{} no longer accepts this account's sign-in ({detail}): reconnect it",
+                    other.name()
+                ),
+            },
+            Reason::SignInEnded { network } => write!(
+                f,
+                "{} no longer accepts this account's sign-in (it expired or was revoked): \
+                 reconnect it",
+                network.name()
+            ),
+            Reason::SignInExpired { network, at } => write!(
+                f,
+                "{} sign-in expired on {}: reconnect the account (its posts stay queued)",
+                network.name(),
+                at.format("%-d %B %Y")
+            ),
+            Reason::NotReached { network, detail } => {
+                write!(f, "{} could not be reached: {detail}", network.name())
+            }
+            Reason::NoAnswer { network, detail } => {
+                write!(f, "no answer from {}: {detail}", network.name())
+            }
+            Reason::Answered {
+                network,
+                status,
+                detail,
+            } => write!(f, "{} answered {status}: {detail}", network.name()),
+            Reason::AnsweredStatus { network, status } => {
+                write!(f, "{} answered {status}", network.name())
+            }
+            Reason::Retrying { reason, at } => {
+                write!(f, "{reason}; trying again at {}", at.format("%H:%M:%S UTC"))
+            }
+            Reason::GaveUp { reason, attempts } => {
+                write!(f, "{reason} (gave up after {attempts} attempts)")
+            }
+            Reason::GaveUpUnclear { reason, attempts } => write!(
+                f,
+                "{reason} (gave up after {attempts} attempts); Podium could not tell whether it \
+                 went out"
+            ),
+            Reason::NotFound {
+                network,
+                part,
+                parts,
+            } => {
+                let (which, network) = (which(*part, *parts), network.name());
+                write!(
+                    f,
+                    "Podium could not tell whether {which} went out: {network} gave no clear \
+                     answer and the post is not among the account's recent posts (or {network} \
+                     does not let Podium read them). Look at the account on {network}, then \
+                     choose \"It was posted\" or \"Send again\"."
+                )
+            }
+            Reason::TooLateToAsk { part, parts, since } => write!(
+                f,
+                "Podium could not tell whether {} went out: it was being sent at {} and no \
+                 answer came, and it is too late to ask the instance safely. Look at the \
+                 account's profile, then choose \"It was posted\" or \"Send again\".",
+                which(*part, *parts),
+                since.format("%Y-%m-%d %H:%M UTC")
+            ),
+            Reason::StoreStep { detail } => f.write_str(detail),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_has_an_example_and_serializes_as_its_code() {
+        let mut seen = HashSet::new();
+        for r in Reason::examples() {
+            let json = serde_json::to_value(&r).unwrap();
+            assert_eq!(json["code"], r.code().as_str(), "{r:?}");
+            assert!(json["data"].is_object(), "{r:?} has its data as an object");
+            seen.insert(r.code());
+        }
+        for code in ReasonCode::ALL {
+            assert!(seen.contains(&code), "{code} has an example");
+            assert_eq!(code.as_str().parse::<ReasonCode>(), Ok(code));
+        }
+    }
+
+    #[test]
+    fn a_stored_reason_reads_back_as_it_was_written() {
+        for r in Reason::examples() {
+            let back = Reason::from_stored(r.code().as_str(), Some(&r.data_json()));
+            assert_eq!(back.as_ref(), Some(&r), "{r}");
+        }
+        assert_eq!(
+            Reason::from_stored("fell_behind", None),
+            Some(Reason::FellBehind {})
+        );
+        assert_eq!(
+            Reason::from_stored("a_newer_podiums_code", Some("{}")),
+            None
+        );
+        assert_eq!(Reason::from_stored("too_long", Some("not json")), None);
+    }
+
+    #[test]
+    fn the_english_is_what_podium_said_before_it_kept_codes() {
+        let too_long = Reason::TooLong {
+            network: Network::X,
+            part: None,
+            length: 300,
+            limit: 280,
+        };
+        assert_eq!(
+            too_long.to_string(),
+            "it is too long for X (300 of 280 allowed): shorten it or turn on thread mode, then retry"
+        );
+        let failed = Reason::NotReached {
+            network: Network::Mastodon,
+            detail: "connection refused".into(),
+        };
+        let at = DateTime::parse_from_rfc3339("2026-11-29T14:05:09Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            failed.clone().retrying(at).to_string(),
+            "Mastodon could not be reached: connection refused; trying again at 14:05:09 UTC"
+        );
+        let gave_up = Reason::GaveUpUnclear {
+            reason: Box::new(failed),
+            attempts: 8,
+        };
+        assert_eq!(
+            gave_up.to_string(),
+            "Mastodon could not be reached: connection refused (gave up after 8 attempts); \
+             Podium could not tell whether it went out"
+        );
+        let part = Reason::NotFound {
+            network: Network::X,
+            part: Some(2),
+            parts: Some(3),
+        };
+        assert!(part
+            .to_string()
+            .starts_with("Podium could not tell whether part 2 of 3 went out: X gave"));
+    }
+
+    #[test]
+    fn a_networks_own_words_are_kept_as_they_came() {
+        let said = "Rate limit exceeded — «prøv igjen» om 15 min";
+        let r = Reason::Answered {
+            network: Network::Bluesky,
+            status: 429,
+            detail: said.into(),
+        };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["data"]["detail"], said);
+        assert_eq!(json["data"]["network"], "bluesky");
+        assert!(r.to_string().ends_with(said));
+    }
+}
