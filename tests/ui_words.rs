@@ -203,3 +203,53 @@ fn the_scanner_reads_escapes_and_placeholders() {
         BTreeSet::from(["sent".to_owned(), "n".to_owned()])
     );
 }
+
+/// Every reason Podium keeps for a post or an account (`podium_core::reason::Reason`: why a post
+/// failed, waits or is unclear, why an account needs reconnecting) has words in both languages —
+/// `reason.<code>`, and `reason.<code>_part` for a thread's part — with the same placeholders,
+/// each one a datum the reason carries (or one Rust gives in both languages, `note_en`/`note_nb`
+/// for `{note}`). A new code without words fails here.
+#[test]
+fn every_reason_a_post_or_an_account_can_carry_has_words_in_english_and_norwegian() {
+    use podium_core::reason::{Reason, ReasonCode};
+    let en = words("en.js");
+    let nb = words("nb.js");
+    let mut problems = Vec::new();
+    for code in ReasonCode::ALL {
+        for (file, words) in [("en.js", &en), ("nb.js", &nb)] {
+            if !words.contains_key(&format!("reason.{code}")) {
+                problems.push(format!("reason.{code} is missing in {file}"));
+            }
+        }
+    }
+    for reason in Reason::examples() {
+        let json = serde_json::to_value(&reason).unwrap_or_default();
+        let Some(data) = json["data"].as_object() else {
+            panic!("{reason:?} has no data object: {json}");
+        };
+        let code = reason.code();
+        let key = if data.contains_key("part") {
+            format!("reason.{code}_part")
+        } else {
+            format!("reason.{code}")
+        };
+        let (Some(english), Some(norwegian)) = (en.get(&key), nb.get(&key)) else {
+            problems.push(format!("{key} is missing in en.js or nb.js"));
+            continue;
+        };
+        let (a, b) = (placeholders(english), placeholders(norwegian));
+        if a != b {
+            problems.push(format!("{key}: en.js fills {a:?}, nb.js fills {b:?}"));
+        }
+        for name in a {
+            if !data.contains_key(&name) && !data.contains_key(&format!("{name}_en")) {
+                problems.push(format!("{key}: {{{name}}} is not in its data {json}"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "reasons without the right words:\n  {}",
+        problems.join("\n  ")
+    );
+}

@@ -5,7 +5,7 @@
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
 import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, noticeText, t } from "./i18n.js";
+import { NETWORK_NAMES, accountReason, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -58,7 +58,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
 
   function statusBadge(a) {
     const status = a.paused ? "paused" : a.status;
-    const badge = el("span", { className: "status-badge", textContent: t(`accounts.${status}`), title: a.status_reason || "" });
+    const badge = el("span", { className: "status-badge", textContent: t(`accounts.${status}`), title: a.status_reason ? accountReason(a) : "" });
     badge.dataset.status = status;
     return badge;
   }
@@ -76,7 +76,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       const until = dateOnly(a.token_expires_at);
       head.append(el("span", { className: "help", textContent: t("accounts.until", { date: until }) }));
     }
-    const reason = el("p", { className: "error-text", textContent: a.status_reason, hidden: !a.status_reason || a.status === "connected" });
+    const reason = el("p", { className: "error-text", textContent: accountReason(a), hidden: !a.status_reason || a.status === "connected" });
     const notice = el("p", { className: "error-text", textContent: noticeText(a.notice), hidden: !a.notice || a.status === "reconnect" });
 
     const slots = el("div", { className: "slots" });

@@ -1,7 +1,7 @@
 // The one place the UI talks to Rust. Every rule (counting, links, checks, search, history)
 // is computed there; this module only forwards calls to the commands the window may use.
 
-import { hasWords, language, t, wordsUnder } from "./i18n.js";
+import { hasWords, language, reasonText, t, wordsUnder } from "./i18n.js";
 
 /** A command's error as Rust sent it: `kind` (e.g. `no_draft`, `network`) and `data` (what the
  *  words need; the network's own words in `data.detail`), with `message`, Rust's English. */
@@ -17,7 +17,12 @@ export class CommandError extends Error {
 /** An error from a call, in the UI language: worded from its `kind` and `data` when the UI has
  *  words for the kind, else the English it came with. */
 export function describe(error) {
-  if (error?.kind && hasWords(`error.${error.kind}`)) return t(`error.${error.kind}`, error.data ?? {});
+  if (error?.kind && hasWords(`error.${error.kind}`)) {
+    // A reason with a code (the keyring's, say) is worded too; `detail` stays its English.
+    const why = error.data?.reason;
+    const detail = why ? reasonText(why.code, why.data, error.data.detail) : error.data?.detail;
+    return t(`error.${error.kind}`, { ...(error.data ?? {}), detail });
+  }
   return error?.message || String(error);
 }
 
@@ -123,7 +128,7 @@ export const openLink = (url) => invoke("open_link", { url });
 /** Tells the app the UI language and its words for desktop notifications (at start and when the
  *  language changes), so a post that goes out with the window closed is told in it. */
 export const useLanguage = () =>
-  invoke("use_language", { lang: language(), words: wordsUnder("notify.", "notice.") });
+  invoke("use_language", { lang: language(), words: wordsUnder("notify.", "notice.", "reason.") });
 
 /** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
 export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);

@@ -59,10 +59,43 @@ export function wordsUnder(...prefixes) {
   return Object.fromEntries(keys.map((k) => [k, words[k] ?? WORDS.en[k]]));
 }
 
-/** An account's notice (`{kind, network, at, days, reason}` from Rust) in the UI language. The
- *  reason of a refused sign-in is quoted as it was kept. */
+/** Why a post stopped or waits, or why an account needs the person — a code with data from Rust
+ *  (crates/core/src/reason.rs) — in the UI language: `reason.<code>` (`reason.<code>_part` for a
+ *  thread's part), with `{network}` named, dates in the UI language, a reason within a reason
+ *  worded too, and a datum Rust gave in both languages (`note_en`, `note_nb`) in this one. What
+ *  a network said (`detail`) is quoted as it came. `english` (what Podium stored beside the
+ *  code) when there is no code — a row an older Podium wrote — or no words for it. */
+export function reasonText(code, data, english = "") {
+  if (!code) return english;
+  data = data ?? {};
+  const part = data.part != null && hasWords(`reason.${code}_part`);
+  const key = part ? `reason.${code}_part` : `reason.${code}`;
+  if (!hasWords(key)) return english;
+  const lang = language();
+  const vars = { ...data };
+  for (const name of Object.keys(data)) {
+    const both = /^(\w+)_en$/.exec(name);
+    if (both) vars[both[1]] = data[`${both[1]}_${lang}`] ?? data[name];
+  }
+  if (data.network) vars.network = NETWORK_NAMES[data.network] ?? data.network;
+  if (data.reason) vars.reason = reasonText(data.reason.code, data.reason.data);
+  for (const name of ["at", "since"]) {
+    if (data[name]) vars[name] = date(data[name], { dateStyle: "medium", timeStyle: "short" });
+  }
+  return t(key, vars);
+}
+
+/** Why an outbox entry stopped or waits (its `error_code`/`error_data`), else its English. */
+export const entryReason = (e) => reasonText(e.error_code, e.error_data, e.error ?? "");
+
+/** Why an account's sign-in does not work (`status_code`/`status_data`), else its English. */
+export const accountReason = (a) => reasonText(a.status_code, a.status_data, a.status_reason ?? "");
+
+/** An account's notice (`{kind, network, at, days, reason, why}` from Rust) in the UI language.
+ *  A refused sign-in is worded from its `why`; one an older Podium kept only in English is quoted. */
 export function noticeText(notice) {
   if (!notice) return "";
+  if (notice.kind === "reconnect" && notice.why) return reasonText(notice.why.code, notice.why.data, notice.reason);
   return t(`notice.${notice.kind}`, {
     ...notice,
     network: NETWORK_NAMES[notice.network] ?? notice.network,

@@ -7,7 +7,7 @@
 import * as api from "./api.js";
 import { factRows } from "./dom.js";
 import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, noticeText, t } from "./i18n.js";
+import { NETWORK_NAMES, entryReason, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -185,7 +185,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     who.className = "post-account";
     who.textContent = `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`;
     div.append(top, title, who);
-    div.title = `${dayTime(at)} · ${stateLabel(e.state)}${e.error ? `\n${e.error}` : ""}`;
+    div.title = `${dayTime(at)} · ${stateLabel(e.state)}${e.error ? `\n${entryReason(e)}` : ""}`;
     div.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
@@ -345,7 +345,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     el.entryHelp.hidden = !help || (!help.instead && Boolean(e.error));
     el.entryHelp.textContent = help ? t(help.key) : "";
     el.entryError.hidden = !e.error || Boolean(help?.instead);
-    el.entryError.textContent = e.error ?? "";
+    el.entryError.textContent = e.error ? entryReason(e) : "";
     el.entryMove.hidden = !e.movable;
     localizeInputs(el.entryMove);
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));

@@ -13,7 +13,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use podium_core::network::Network;
 use podium_core::notice::AccountNotice;
+use podium_core::reason::Reason;
 use podium_publish::scheduler::{keep_publishing, Event, Next};
 use podium_publish::{Error as PublishError, Publisher, Report};
 use podium_store::{Account, Entry, PageCheck, Store};
@@ -85,6 +87,16 @@ impl Publishing {
             .unwrap_or_default()
     }
 
+    /// Why a post failed or waits, in the window's words (`reason.*`, worded as `ui/i18n.js`
+    /// words it), or in English until the window has sent them.
+    fn reason(&self, reason: &Reason) -> String {
+        self.words
+            .lock()
+            .ok()
+            .and_then(|w| w.reason(&serde_json::to_value(reason).unwrap_or_default()))
+            .unwrap_or_else(|| reason.to_string())
+    }
+
     fn date(&self, at: DateTime<Utc>) -> String {
         let nb = self.words.lock().is_ok_and(|w| w.lang == "nb");
         at.format(if nb { "%-d.%-m.%Y" } else { "%-d %B %Y" })
@@ -112,6 +124,63 @@ impl Words {
             .fold(template.to_owned(), |text, (name, value)| {
                 text.replace(&format!("{{{name}}}"), value)
             })
+    }
+}
+
+impl Words {
+    /// A reason (`{code, data}`) filled from `reason.<code>` (`reason.<code>_part` for a
+    /// thread's part): the network by name, times in local time, a reason within it worded too,
+    /// a datum given in both languages (`note_en`, `note_nb`) in the window's. `None` without
+    /// the window's words for it.
+    fn reason(&self, reason: &serde_json::Value) -> Option<String> {
+        let code = reason["code"].as_str()?;
+        let data = reason["data"].as_object()?;
+        let part = format!("reason.{code}_part");
+        let key = if data.contains_key("part") && self.words.contains_key(&part) {
+            part
+        } else {
+            format!("reason.{code}")
+        };
+        let template = self.words.get(&key)?;
+        let nb = self.lang == "nb";
+        let mut vars: Vec<(String, String)> = Vec::new();
+        for (name, value) in data {
+            let text = match name.as_str() {
+                "network" => value
+                    .as_str()
+                    .and_then(|n| n.parse::<Network>().ok())
+                    .map(|n| n.name().to_owned()),
+                "reason" => self.reason(value),
+                "at" | "since" => value
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| {
+                        t.with_timezone(&chrono::Local)
+                            .format(if nb {
+                                "%-d.%-m.%Y %H:%M"
+                            } else {
+                                "%-d %B %Y %H:%M"
+                            })
+                            .to_string()
+                    }),
+                _ => match value {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                },
+            };
+            if let Some(base) = name.strip_suffix("_en") {
+                let own = data
+                    .get(&format!("{base}_{}", self.lang))
+                    .and_then(|v| v.as_str());
+                let word = own.or(value.as_str()).unwrap_or_default();
+                vars.push((base.to_owned(), word.to_owned()));
+            }
+            vars.push((name.clone(), text.unwrap_or_default()));
+        }
+        Some(vars.iter().fold(template.clone(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        }))
     }
 }
 
@@ -281,13 +350,16 @@ fn notify(app: &AppHandle, report: &Report, told: &mut HashSet<String>) {
             format!("{}\n{}", post.1, e.remote_url.as_deref().unwrap_or("")),
         );
     }
-    // A failed post's error is the network's answer (or Podium's English), quoted as it came.
+    // Why a post failed, in the window's words; what the network said is quoted as it came.
     for e in &report.failed {
         let [network, post] = vars(e);
+        let why = e
+            .reason()
+            .map_or_else(|| e.error.clone().unwrap_or_default(), |r| p.reason(&r));
         show(
             app,
             p.word("notify.failed", &[network]),
-            format!("{}\n{}", post.1, e.error.as_deref().unwrap_or("")),
+            format!("{}\n{why}", post.1),
         );
     }
     for e in &report.unknown {
@@ -308,7 +380,7 @@ fn notify(app: &AppHandle, report: &Report, told: &mut HashSet<String>) {
     }
     for (e, why) in &report.held {
         if told.insert(format!("{}:{why}", e.id)) {
-            show(app, p.word("notify.held", &vars(e)), why.clone());
+            show(app, p.word("notify.held", &vars(e)), p.reason(why));
         }
     }
 }
@@ -341,6 +413,58 @@ mod tests {
                 assert!(english(key).is_some(), "{key} has an English fallback");
             }
         }
+    }
+
+    #[test]
+    fn a_failed_posts_reason_is_worded_in_the_language_the_window_sent() {
+        let publishing = Publishing::default();
+        let said = "Service Unavailable";
+        let why = Reason::Answered {
+            network: Network::Mastodon,
+            status: 503,
+            detail: said.into(),
+        };
+        let gave_up = Reason::GaveUp {
+            reason: Box::new(why.clone()),
+            attempts: 8,
+        };
+        assert_eq!(
+            publishing.reason(&gave_up),
+            gave_up.to_string(),
+            "English until the window speaks"
+        );
+        publishing.use_words(
+            "nb",
+            BTreeMap::from([
+                (
+                    "reason.answered".into(),
+                    "{network} svarte {status}: {detail}".into(),
+                ),
+                (
+                    "reason.gave_up".into(),
+                    "{reason} (ga opp etter {attempts} forsøk)".into(),
+                ),
+            ]),
+        );
+        assert_eq!(
+            publishing.reason(&gave_up),
+            "Mastodon svarte 503: Service Unavailable (ga opp etter 8 forsøk)"
+        );
+        let note = Reason::NotPostable {
+            network: Network::X,
+            part: None,
+            warning: "invalid_char".into(),
+            note_en: "X refuses U+FEFF".into(),
+            note_nb: "X avviser U+FEFF".into(),
+        };
+        publishing.use_words(
+            "nb",
+            BTreeMap::from([(
+                "reason.not_postable".into(),
+                "Ikke på {network}: {note}".into(),
+            )]),
+        );
+        assert_eq!(publishing.reason(&note), "Ikke på X: X avviser U+FEFF");
     }
 
     #[test]

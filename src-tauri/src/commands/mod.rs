@@ -113,7 +113,11 @@ impl From<podium_publish::Error> for CommandError {
         use podium_publish::Error as E;
         let (kind, data) = match &error {
             E::Store(e) => return CommandError::from(e),
-            E::Keyring(detail) => ("keyring", json!({ "detail": detail })),
+            // The keyring's reason as a code with data, worded by the window; `detail` its English.
+            E::Keyring(reason) => (
+                "keyring",
+                json!({ "detail": reason.to_string(), "reason": reason }),
+            ),
             E::SignIn(detail) => ("sign_in", json!({ "detail": detail })),
             E::Network(detail) => ("network", json!({ "detail": detail })),
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
@@ -222,7 +226,7 @@ pub(crate) mod tests {
                 source: io(),
             }
             .into(),
-            P::Keyring("k".into()).into(),
+            P::Keyring(podium_core::reason::Reason::KeyringMissing {}).into(),
             P::SignIn("s".into()).into(),
             P::Network("n".into()).into(),
             P::Busy("p".into()).into(),
@@ -251,6 +255,22 @@ pub(crate) mod tests {
                 "{key} is worded in English and Norwegian"
             );
         }
+    }
+
+    #[test]
+    fn a_keyring_error_reaches_the_window_with_its_reason_as_a_code_and_the_keyrings_words() {
+        use podium_core::reason::Reason;
+        let said = "Kan ikke låse opp samlingen";
+        let error = CommandError::from(podium_publish::Error::Keyring(Reason::KeyringLocked {
+            detail: said.into(),
+        }));
+        assert_eq!(error.kind, "keyring");
+        assert_eq!(error.data["reason"]["code"], "keyring_locked");
+        assert_eq!(
+            error.data["reason"]["data"]["detail"], said,
+            "quoted as it came"
+        );
+        assert!(error.data["detail"].as_str().unwrap().contains(said));
     }
 
     #[test]

@@ -217,8 +217,8 @@ pub fn set_grace_hours(drafts: State<'_, Drafts>, hours: f64) -> Answer<()> {
     drafts.with(|s| s.set_grace(std::time::Duration::from_secs(seconds)))
 }
 
-/// The window's language and its words for desktop notifications (the `notify.*` and
-/// `notice.*` keys of `ui/i18n`), sent when it starts and when the language changes.
+/// The window's language and its words for desktop notifications (the `notify.*`, `notice.*`
+/// and `reason.*` keys of `ui/i18n`), sent when it starts and when the language changes.
 #[tauri::command]
 pub fn use_language(
     publishing: State<'_, Publishing>,
@@ -278,6 +278,8 @@ mod tests {
             remote_id: None,
             remote_url: None,
             error: None,
+            error_code: None,
+            error_data: None,
             created_by: "leder".into(),
             created_at: at,
             updated_at: at,
