@@ -1,5 +1,5 @@
-//! Why a post stopped or waits, and why an account needs the person: a code with data, which the
-//! window words in the person's language (`ui/i18n/{en,nb}.js`, `reason.<code>`, placeholders
+//! Why a post stopped or waits, why an account needs the person, and why connecting one did not
+//! work: a code with data, which the window words in the person's language (`ui/i18n/{en,nb}.js`, `reason.<code>`, placeholders
 //! named after the data). `Display` is the English the CLI prints, the log keeps and the outbox
 //! stores beside the code (`error`, `status_reason`), word for word what Podium said before it
 //! kept codes.
@@ -113,6 +113,34 @@ pub enum Reason {
     },
     /// A step in the database failed (busy, disk full); the post is tried again shortly.
     StoreStep { detail: String },
+
+    // ---- connecting an account
+    /// Bluesky refused the handle and app password.
+    AppPasswordRefused { identifier: String },
+    /// Too many sign-ins for now: try again in `secs` seconds.
+    SignInsLimited { network: Network, secs: u64 },
+    /// The network refused the sign-in's code or the app (`detail`: its status and OAuth code).
+    SignInNotAccepted { network: Network, detail: String },
+    /// As [`Reason::SignInNotAccepted`], for an app registered with a redirect address.
+    SignInNotAcceptedAt {
+        network: Network,
+        detail: String,
+        redirect: String,
+    },
+    /// The sign-in gave no refresh token (the app lacks `offline.access`).
+    NoRefreshToken { network: Network },
+    /// The network refused the credentials typed in (`detail`: what it answered).
+    CredentialsRefused { network: Network, detail: String },
+    /// The instance refused the sign-in code (used already, or expired).
+    SignInCodeRefused { network: Network },
+    /// The instance refused the access token typed in.
+    AccessTokenRefused { network: Network },
+    /// Podium cannot listen for the browser's redirect on this port.
+    CannotListen { port: u16, detail: String },
+    /// The browser did not come back within `minutes` (`secs` exactly).
+    BrowserSilent { secs: u64, minutes: u64 },
+    /// The person (or the network) did not complete the sign-in (`detail`: what it said).
+    SignInNotCompleted { detail: String },
 }
 
 /// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
@@ -143,6 +171,17 @@ pub enum ReasonCode {
     NotFound,
     TooLateToAsk,
     StoreStep,
+    AppPasswordRefused,
+    SignInsLimited,
+    SignInNotAccepted,
+    SignInNotAcceptedAt,
+    NoRefreshToken,
+    CredentialsRefused,
+    SignInCodeRefused,
+    AccessTokenRefused,
+    CannotListen,
+    BrowserSilent,
+    SignInNotCompleted,
 }
 
 coded!(ReasonCode, "a reason", {
@@ -170,6 +209,17 @@ coded!(ReasonCode, "a reason", {
     NotFound => "not_found",
     TooLateToAsk => "too_late_to_ask",
     StoreStep => "store_step",
+    AppPasswordRefused => "app_password_refused",
+    SignInsLimited => "sign_ins_limited",
+    SignInNotAccepted => "sign_in_not_accepted",
+    SignInNotAcceptedAt => "sign_in_not_accepted_at",
+    NoRefreshToken => "no_refresh_token",
+    CredentialsRefused => "credentials_refused",
+    SignInCodeRefused => "sign_in_code_refused",
+    AccessTokenRefused => "access_token_refused",
+    CannotListen => "cannot_listen",
+    BrowserSilent => "browser_silent",
+    SignInNotCompleted => "sign_in_not_completed",
 });
 
 impl Reason {
@@ -202,6 +252,17 @@ impl Reason {
             R::NotFound { .. } => C::NotFound,
             R::TooLateToAsk { .. } => C::TooLateToAsk,
             R::StoreStep { .. } => C::StoreStep,
+            R::AppPasswordRefused { .. } => C::AppPasswordRefused,
+            R::SignInsLimited { .. } => C::SignInsLimited,
+            R::SignInNotAccepted { .. } => C::SignInNotAccepted,
+            R::SignInNotAcceptedAt { .. } => C::SignInNotAcceptedAt,
+            R::NoRefreshToken { .. } => C::NoRefreshToken,
+            R::CredentialsRefused { .. } => C::CredentialsRefused,
+            R::SignInCodeRefused { .. } => C::SignInCodeRefused,
+            R::AccessTokenRefused { .. } => C::AccessTokenRefused,
+            R::CannotListen { .. } => C::CannotListen,
+            R::BrowserSilent { .. } => C::BrowserSilent,
+            R::SignInNotCompleted { .. } => C::SignInNotCompleted,
         }
     }
 
@@ -224,6 +285,14 @@ impl Reason {
             None => serde_json::json!({}),
         };
         serde_json::from_value(serde_json::json!({ "code": code, "data": data })).ok()
+    }
+
+    /// The browser did not come back within `secs` seconds.
+    pub fn browser_silent(secs: u64) -> Reason {
+        Reason::BrowserSilent {
+            secs,
+            minutes: secs.div_ceil(60).max(1),
+        }
     }
 
     /// A post's network failure that will be tried again at `at`.
@@ -352,6 +421,41 @@ impl Reason {
             },
             Reason::StoreStep {
                 detail: "database is locked".into(),
+            },
+            Reason::AppPasswordRefused {
+                identifier: "leder.bsky.social".into(),
+            },
+            Reason::SignInsLimited {
+                network: Network::Bluesky,
+                secs: 300,
+            },
+            Reason::SignInNotAccepted {
+                network: x,
+                detail: "it answered 400, error invalid_grant".into(),
+            },
+            Reason::SignInNotAcceptedAt {
+                network: Network::Linkedin,
+                detail: "400, error invalid_client".into(),
+                redirect: "http://127.0.0.1:8765/callback".into(),
+            },
+            Reason::NoRefreshToken { network: x },
+            Reason::CredentialsRefused {
+                network: x,
+                detail: "Unauthorized".into(),
+            },
+            Reason::SignInCodeRefused {
+                network: Network::Mastodon,
+            },
+            Reason::AccessTokenRefused {
+                network: Network::Mastodon,
+            },
+            Reason::CannotListen {
+                port: 8765,
+                detail: "Address already in use (os error 98)".into(),
+            },
+            Reason::browser_silent(300),
+            Reason::SignInNotCompleted {
+                detail: "access_denied".into(),
             },
         ]
     }
@@ -517,6 +621,70 @@ impl fmt::Display for Reason {
                 since.format("%Y-%m-%d %H:%M UTC")
             ),
             Reason::StoreStep { detail } => f.write_str(detail),
+            Reason::AppPasswordRefused { identifier } => write!(
+                f,
+                "Bluesky did not accept the handle and app password for {identifier}: check both \
+                 (an app password looks like xxxx-xxxx-xxxx-xxxx; make one under Settings → Privacy \
+                 and security → App passwords)"
+            ),
+            Reason::SignInsLimited { network, secs } => write!(
+                f,
+                "{} limits sign-ins (30 per 5 minutes); try again in {secs} s",
+                network.name()
+            ),
+            Reason::SignInNotAccepted { network, detail } => write!(
+                f,
+                "{} did not accept the sign-in ({detail}): connect again, and check the app's \
+                 Client ID and callback URI",
+                network.name()
+            ),
+            Reason::SignInNotAcceptedAt {
+                network,
+                detail,
+                redirect,
+            } => write!(
+                f,
+                "{} did not accept the sign-in (it answered {detail}): check the app's Client ID \
+                 and Secret, and that its redirect URL is {redirect}",
+                network.name()
+            ),
+            Reason::NoRefreshToken { network } => write!(
+                f,
+                "{} gave no refresh token: the app must allow offline.access",
+                network.name()
+            ),
+            Reason::CredentialsRefused { network, detail } => write!(
+                f,
+                "{} did not accept these credentials ({detail}): check them, or sign in again",
+                network.name()
+            ),
+            Reason::SignInCodeRefused { .. } => f.write_str(
+                "the instance did not accept the sign-in code (it may have been used already or \
+                 expired): connect again",
+            ),
+            Reason::AccessTokenRefused { .. } => f.write_str(
+                "the instance did not accept this access token: check it, or connect through the \
+                 browser instead",
+            ),
+            Reason::CannotListen { port, detail } => write!(
+                f,
+                "cannot listen for the sign-in on 127.0.0.1:{port} ({detail}): is another sign-in \
+                 running? Close it, or use another port (and register that one in your app)"
+            ),
+            Reason::BrowserSilent { secs, .. } => {
+                let within = if *secs >= 120 {
+                    format!("{} minutes", secs / 60)
+                } else {
+                    format!("{} seconds", (*secs).max(1))
+                };
+                write!(
+                    f,
+                    "no answer from the browser within {within}: start connecting again"
+                )
+            }
+            Reason::SignInNotCompleted { detail } => {
+                write!(f, "the sign-in was not completed: {detail}")
+            }
         }
     }
 }

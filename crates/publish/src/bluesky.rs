@@ -93,20 +93,20 @@ pub fn sign_in(
             };
             Ok((session, secret))
         }
-        Err(Failure::Status { status: 401, .. }) => Err(crate::Error::SignIn(format!(
-            "Bluesky did not accept the handle and app password for {identifier}: check both \
-             (an app password looks like xxxx-xxxx-xxxx-xxxx; make one under Settings → Privacy \
-             and security → App passwords)"
-        ))),
+        Err(Failure::Status { status: 401, .. }) => {
+            Err(crate::Error::SignIn(Reason::AppPasswordRefused {
+                identifier: identifier.to_owned(),
+            }))
+        }
         Err(Failure::Status {
             status: 429,
             retry_after,
             ..
-        }) => Err(crate::Error::SignIn(format!(
-            "Bluesky limits sign-ins (30 per 5 minutes); try again in {} s",
-            retry_after.map_or(300, |d| d.as_secs())
-        ))),
-        Err(f) => Err(crate::Error::Network(f.describe("Bluesky"))),
+        }) => Err(crate::Error::SignIn(Reason::SignInsLimited {
+            network: Network::Bluesky,
+            secs: retry_after.map_or(300, |d| d.as_secs()),
+        })),
+        Err(f) => Err(crate::Error::Network(f.reason(Network::Bluesky))),
     }
 }
 

@@ -12,13 +12,14 @@ pub enum Error {
     #[error("{0}")]
     Keyring(podium_core::reason::Reason),
 
-    /// A server refused to sign in or answered in a way that ends the flow.
+    /// A server refused to sign in or answered in a way that ends the flow (the reason says
+    /// which, and what to do).
     #[error("{0}")]
-    SignIn(String),
+    SignIn(podium_core::reason::Reason),
 
     /// The network could not be reached or answered with an error.
     #[error("{0}")]
-    Network(String),
+    Network(podium_core::reason::Reason),
 
     #[error("{0}")]
     Invalid(String),

@@ -132,13 +132,13 @@ pub fn sign_in(
             } else {
                 format!(", error {code}")
             };
-            return Err(Error::SignIn(format!(
-                "LinkedIn did not accept the sign-in (it answered {status}{code}): check the app's \
-                 Client ID and Secret, and that its redirect URL is {}",
-                listener.redirect_uri()
-            )));
+            return Err(Error::SignIn(Reason::SignInNotAcceptedAt {
+                network: Network::Linkedin,
+                detail: format!("{status}{code}"),
+                redirect: listener.redirect_uri(),
+            }));
         }
-        Err(f) => return Err(Error::Network(f.describe("LinkedIn"))),
+        Err(f) => return Err(Error::Network(f.reason(Network::Linkedin))),
     };
     let secret = Secret {
         client_id: client_id.trim().to_owned(),
@@ -157,7 +157,7 @@ fn who_am_i(api: &str, token: &str) -> Result<Me> {
     let url = format!("{}/v2/userinfo", api.trim_end_matches('/'));
     match http::json::<Me>(http::secret_client().get(url).bearer_auth(token)) {
         Ok((me, _)) => Ok(me),
-        Err(f) => Err(Error::SignIn(f.describe("LinkedIn"))),
+        Err(f) => Err(Error::SignIn(f.reason(Network::Linkedin))),
     }
 }
 

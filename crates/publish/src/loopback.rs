@@ -11,6 +11,8 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+use podium_core::reason::Reason;
+
 use crate::{Error, Result};
 
 /// A listener waiting for one redirect.
@@ -40,10 +42,10 @@ impl Loopback {
             return Loopback::bind();
         }
         let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-            Error::SignIn(format!(
-                "cannot listen for the sign-in on 127.0.0.1:{port} ({e}): is another sign-in \
-                 running? Close it, or use another port (and register that one in your app)"
-            ))
+            Error::SignIn(Reason::CannotListen {
+                port,
+                detail: e.to_string(),
+            })
         })?;
         listener.set_nonblocking(true).ok();
         Ok(Loopback { listener, port })
@@ -63,10 +65,7 @@ impl Loopback {
         loop {
             let now = Instant::now();
             if now >= deadline {
-                return Err(Error::SignIn(format!(
-                    "no answer from the browser within {}: start connecting again",
-                    in_words(timeout)
-                )));
+                return Err(Error::SignIn(Reason::browser_silent(timeout.as_secs())));
             }
             match self.listener.accept() {
                 Ok((stream, _)) => {
@@ -102,14 +101,6 @@ impl Loopback {
 pub const MAX_REQUEST: usize = 8 * 1024;
 /// How long one connection may take to send its request.
 pub const CONNECTION_DEADLINE: Duration = Duration::from_secs(5);
-
-fn in_words(d: Duration) -> String {
-    if d.as_secs() >= 120 {
-        format!("{} minutes", d.as_secs() / 60)
-    } else {
-        format!("{} seconds", d.as_secs().max(1))
-    }
-}
 
 /// What reading a request gave.
 enum Request {
@@ -211,9 +202,9 @@ fn handle(mut stream: TcpStream, state: &str, until: Instant) -> Option<Result<S
             "Podium was not given access. You can close this tab.",
         );
         let why = get("error_description").unwrap_or(error);
-        return Some(Err(Error::SignIn(format!(
-            "the sign-in was not completed: {why}"
-        ))));
+        return Some(Err(Error::SignIn(Reason::SignInNotCompleted {
+            detail: why,
+        })));
     }
     let code = get("code")?;
     reply(

@@ -94,7 +94,7 @@ pub fn instance_url(input: &str) -> Result<String> {
 }
 
 fn network_error(f: &Failure) -> Error {
-    Error::Network(f.describe("the Mastodon instance"))
+    Error::Network(f.reason(Network::Mastodon))
 }
 
 /// Registers Podium with the instance for `redirect_uri`; where the instance supports PKCE,
@@ -175,11 +175,9 @@ pub fn exchange_code(instance: &str, app: &App, code: &str) -> Result<Secret> {
         }),
         Err(Failure::Status {
             status: 400 | 401, ..
-        }) => Err(Error::SignIn(
-            "the instance did not accept the sign-in code (it may have been used already or \
-             expired): connect again"
-                .into(),
-        )),
+        }) => Err(Error::SignIn(Reason::SignInCodeRefused {
+            network: Network::Mastodon,
+        })),
         Err(f) => Err(network_error(&f)),
     }
 }
@@ -193,11 +191,9 @@ pub fn verify(instance: &str, token: &str) -> Result<Me> {
         Ok((me, _)) => Ok(me),
         Err(Failure::Status {
             status: 401 | 403, ..
-        }) => Err(Error::SignIn(
-            "the instance did not accept this access token: check it, or connect through the \
-             browser instead"
-                .into(),
-        )),
+        }) => Err(Error::SignIn(Reason::AccessTokenRefused {
+            network: Network::Mastodon,
+        })),
         Err(f) => Err(network_error(&f)),
     }
 }

@@ -134,14 +134,15 @@ pub fn oauth2_sign_in(
         .set_pkce_verifier(verifier)
         .request(&|r| status.send(r))
         .map_err(|e| {
-            Error::SignIn(format!(
-                "X did not accept the sign-in ({}): connect again, and check the app's Client ID \
-                 and callback URI",
-                oauth::token_error(&e, &status)
-            ))
+            Error::SignIn(Reason::SignInNotAccepted {
+                network: Network::X,
+                detail: oauth::token_error(&e, &status),
+            })
         })?;
     let refresh = token.refresh_token().ok_or_else(|| {
-        Error::SignIn("X gave no refresh token: the app must allow offline.access".into())
+        Error::SignIn(Reason::NoRefreshToken {
+            network: Network::X,
+        })
     })?;
     let secret = Secret::OAuth2 {
         client_id: client_id.trim().to_owned(),
@@ -173,10 +174,11 @@ fn who_am_i(api: &str, secret: &Secret) -> Result<Me> {
             status: 401 | 403,
             message,
             ..
-        }) => Err(Error::SignIn(format!(
-            "X did not accept these credentials ({message}): check them, or sign in again"
-        ))),
-        Err(f) => Err(Error::Network(f.describe("X"))),
+        }) => Err(Error::SignIn(Reason::CredentialsRefused {
+            network: Network::X,
+            detail: message,
+        })),
+        Err(f) => Err(Error::Network(f.reason(Network::X))),
     }
 }
 

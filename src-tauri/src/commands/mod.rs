@@ -113,13 +113,11 @@ impl From<podium_publish::Error> for CommandError {
         use podium_publish::Error as E;
         let (kind, data) = match &error {
             E::Store(e) => return CommandError::from(e),
-            // The keyring's reason as a code with data, worded by the window; `detail` its English.
-            E::Keyring(reason) => (
-                "keyring",
-                json!({ "detail": reason.to_string(), "reason": reason }),
-            ),
-            E::SignIn(detail) => ("sign_in", json!({ "detail": detail })),
-            E::Network(detail) => ("network", json!({ "detail": detail })),
+            // Why, as a code with data the window words (what the network said quoted in it as
+            // it came); `detail` its English.
+            E::Keyring(reason) => ("keyring", reason_data(reason)),
+            E::SignIn(reason) => ("sign_in", reason_data(reason)),
+            E::Network(reason) => ("network", reason_data(reason)),
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
             E::Busy(path) => ("busy", json!({ "path": path })),
             E::Io {
@@ -133,6 +131,11 @@ impl From<podium_publish::Error> for CommandError {
         };
         CommandError::new(kind, data, error.to_string())
     }
+}
+
+/// A reason as a command error's data: `reason` (`{code, data}`) and `detail`, its English.
+fn reason_data(reason: &podium_core::reason::Reason) -> Value {
+    json!({ "detail": reason.to_string(), "reason": reason })
 }
 
 impl From<BadTime> for CommandError {
@@ -163,9 +166,20 @@ pub(crate) mod tests {
     #[test]
     fn a_network_answer_is_quoted_as_it_came() {
         let said = "Rate limit exceeded (429): try again in 15 minutes";
-        let error = CommandError::from(podium_publish::Error::Network(said.into()));
+        let error = CommandError::from(podium_publish::Error::Network(
+            podium_core::reason::Reason::Answered {
+                network: podium_core::network::Network::Mastodon,
+                status: 429,
+                detail: said.into(),
+            },
+        ));
         assert_eq!(error.kind, "network");
-        assert_eq!(error.data["detail"], said);
+        assert_eq!(error.data["reason"]["code"], "answered");
+        assert_eq!(error.data["reason"]["data"]["detail"], said);
+        assert_eq!(
+            error.data["detail"],
+            format!("Mastodon answered 429: {said}")
+        );
         let store = CommandError::from(podium_publish::Error::Store(
             podium_store::Error::NoAccount("a1".into()),
         ));
@@ -227,8 +241,15 @@ pub(crate) mod tests {
             }
             .into(),
             P::Keyring(podium_core::reason::Reason::KeyringMissing {}).into(),
-            P::SignIn("s".into()).into(),
-            P::Network("n".into()).into(),
+            P::SignIn(podium_core::reason::Reason::NoRefreshToken {
+                network: podium_core::network::Network::X,
+            })
+            .into(),
+            P::Network(podium_core::reason::Reason::NotReached {
+                network: podium_core::network::Network::X,
+                detail: "n".into(),
+            })
+            .into(),
             P::Busy("p".into()).into(),
             podium_core::schedule::BadTime("t".into()).into(),
             podium_core::schedule::BadSlot("s".into()).into(),
