@@ -289,4 +289,5 @@ export default {
   "reason.cannot_listen": "Podium cannot listen for the sign-in on 127.0.0.1:{port} ({detail}): is another sign-in running? Close it, or use another port (and register that one in your app).",
   "reason.browser_silent": "No answer from the browser within {minutes} minutes: start connecting again.",
   "reason.sign_in_not_completed": "The sign-in was not completed: {detail}",
+  "reason.timed_out": "No answer from {network}: it did not answer within {secs} seconds",
 };

@@ -289,4 +289,5 @@ export default {
   "reason.cannot_listen": "Podium kan ikke lytte etter påloggingen på 127.0.0.1:{port} ({detail}): pågår en annen pålogging? Lukk den, eller bruk en annen port (og registrer den i appen din).",
   "reason.browser_silent": "Fikk ikke svar fra nettleseren innen {minutes} minutter: begynn å koble til på nytt.",
   "reason.sign_in_not_completed": "Påloggingen ble ikke fullført: {detail}",
+  "reason.timed_out": "Fikk ikke svar fra {network}: den svarte ikke innen {secs} sekunder",
 };

@@ -78,6 +78,8 @@ pub enum Reason {
     NotReached { network: Network, detail: String },
     /// The request may have reached it, and no answer came.
     NoAnswer { network: Network, detail: String },
+    /// The request may have reached it, and it did not answer within `secs` seconds.
+    TimedOut { network: Network, secs: u64 },
     /// The network answered with an error (`detail`: its own words).
     Answered {
         network: Network,
@@ -163,6 +165,7 @@ pub enum ReasonCode {
     SignInExpired,
     NotReached,
     NoAnswer,
+    TimedOut,
     Answered,
     AnsweredStatus,
     Retrying,
@@ -201,6 +204,7 @@ coded!(ReasonCode, "a reason", {
     SignInExpired => "sign_in_expired",
     NotReached => "not_reached",
     NoAnswer => "no_answer",
+    TimedOut => "timed_out",
     Answered => "answered",
     AnsweredStatus => "answered_status",
     Retrying => "retrying",
@@ -244,6 +248,7 @@ impl Reason {
             R::SignInExpired { .. } => C::SignInExpired,
             R::NotReached { .. } => C::NotReached,
             R::NoAnswer { .. } => C::NoAnswer,
+            R::TimedOut { .. } => C::TimedOut,
             R::Answered { .. } => C::Answered,
             R::AnsweredStatus { .. } => C::AnsweredStatus,
             R::Retrying { .. } => C::Retrying,
@@ -383,7 +388,11 @@ impl Reason {
             },
             Reason::NoAnswer {
                 network: x,
-                detail: "it did not answer within 30 s".into(),
+                detail: "the answer was cut off".into(),
+            },
+            Reason::TimedOut {
+                network: x,
+                secs: 30,
             },
             *refused(),
             Reason::AnsweredStatus {
@@ -579,6 +588,11 @@ impl fmt::Display for Reason {
             Reason::NoAnswer { network, detail } => {
                 write!(f, "no answer from {}: {detail}", network.name())
             }
+            Reason::TimedOut { network, secs } => write!(
+                f,
+                "no answer from {}: it did not answer within {secs} s",
+                network.name()
+            ),
             Reason::Answered {
                 network,
                 status,

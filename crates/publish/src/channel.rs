@@ -254,6 +254,6 @@ fn made_nothing(problem: &Problem) -> bool {
         Problem::Net(Failure::Status { status, code, .. }) => {
             (400..500).contains(status) || code == "errors"
         }
-        Problem::Net(Failure::Unclear(_)) | Problem::Keyring(_) => false,
+        Problem::Net(Failure::Unclear(_) | Failure::TimedOut { .. }) | Problem::Keyring(_) => false,
     }
 }

@@ -155,9 +155,11 @@ pub fn require_https(address: &str, what: &str) -> crate::Result<()> {
 pub enum Failure {
     /// The request never reached the server (no connection, no such host).
     NotSent(String),
-    /// The request may have reached the server, and no answer came back (timeout, connection
-    /// dropped, or a success whose body could not be read).
+    /// The request may have reached the server, and no answer came back (connection dropped,
+    /// or a success whose body could not be read).
     Unclear(String),
+    /// As `Unclear`: the server did not answer within `secs` seconds.
+    TimedOut { secs: u64 },
     /// The server answered with an error.
     Status {
         status: u16,
@@ -177,6 +179,9 @@ impl Failure {
         match self {
             Failure::NotSent(why) => format!("{network} could not be reached: {why}"),
             Failure::Unclear(why) => format!("no answer from {network}: {why}"),
+            Failure::TimedOut { secs } => {
+                format!("no answer from {network}: it did not answer within {secs} s")
+            }
             Failure::Status {
                 status, message, ..
             } => {
@@ -201,6 +206,10 @@ impl Failure {
                 network,
                 detail: why.clone(),
             },
+            Failure::TimedOut { secs } => Reason::TimedOut {
+                network,
+                secs: *secs,
+            },
             Failure::Status {
                 status, message, ..
             } if message.is_empty() => Reason::AnsweredStatus {
@@ -220,7 +229,7 @@ impl Failure {
     /// A temporary condition worth retrying later (rate limit, server trouble, no connection).
     pub fn is_transient(&self) -> bool {
         match self {
-            Failure::NotSent(_) | Failure::Unclear(_) => true,
+            Failure::NotSent(_) | Failure::Unclear(_) | Failure::TimedOut { .. } => true,
             Failure::Status { status, .. } => {
                 *status == 408 || *status == 429 || (500..600).contains(status)
             }
@@ -330,10 +339,9 @@ pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
         if e.is_connect() {
             Failure::NotSent(short(&e))
         } else if e.is_timeout() {
-            Failure::Unclear(format!(
-                "it did not answer within {} s",
-                request_timeout().as_secs()
-            ))
+            Failure::TimedOut {
+                secs: request_timeout().as_secs(),
+            }
         } else {
             Failure::Unclear(short(&e))
         }
