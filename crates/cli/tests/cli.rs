@@ -459,3 +459,61 @@ fn a_backup_restores_over_a_damaged_database() {
     let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
     assert_eq!(list[0]["text"], "Reddet fra backup");
 }
+
+/// `podium queue --json` keeps a failed post's English `error` and gives its code and data, the
+/// network's words quoted as they came; a post an older Podium stopped has no code.
+#[test]
+fn queue_json_gives_a_failed_posts_reason_as_a_code_with_data_beside_the_english() {
+    use podium_core::network::Network;
+    use podium_core::reason::Reason;
+    use podium_store::{NewAccount, NewDraft, Store, When};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("podium.sqlite3");
+    let said = "Validation failed: «Text» is too long";
+    {
+        let mut store = Store::open(&db).unwrap();
+        let account = store
+            .add_account(NewAccount {
+                network: Some(Network::Mastodon),
+                handle: "@leder@example.social".into(),
+                service: "https://example.social".into(),
+                remote_id: "7".into(),
+                credential_ref: "mastodon:cli".into(),
+                zone: "Europe/Oslo".into(),
+                ..NewAccount::default()
+            })
+            .unwrap();
+        let draft = store
+            .create_draft(NewDraft {
+                text: "Ledelse er å lytte".into(),
+                ..NewDraft::default()
+            })
+            .unwrap();
+        let entry = store
+            .schedule(&draft.id, &account.id, When::At(chrono::Utc::now()))
+            .unwrap();
+        store
+            .claim(&entry.id, &[("Ledelse er å lytte".into(), "k".into())])
+            .unwrap();
+        store
+            .entry_failed(
+                &entry.id,
+                &Reason::Answered {
+                    network: Network::Mastodon,
+                    status: 422,
+                    detail: said.into(),
+                },
+            )
+            .unwrap();
+    }
+    let out = podium(&["--db", db.to_str().unwrap(), "queue", "--json"], b"");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let queue = json(&out);
+    let e = &queue[0];
+    assert_eq!(e["state"], "failed");
+    assert_eq!(e["error"], format!("Mastodon answered 422: {said}"));
+    assert_eq!(e["error_code"], "answered");
+    assert_eq!(e["error_data"]["detail"], said);
+    assert_eq!(e["error_data"]["status"], 422);
+}
