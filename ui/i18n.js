@@ -80,7 +80,7 @@ export function reasonText(code, data, english = "") {
   if (data.network) vars.network = NETWORK_NAMES[data.network] ?? data.network;
   if (data.reason) vars.reason = reasonText(data.reason.code, data.reason.data);
   for (const name of ["at", "since"]) {
-    if (data[name]) vars[name] = date(data[name], { dateStyle: "medium", timeStyle: "short" });
+    if (data[name]) vars[name] = date(data[name], { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   }
   return t(key, vars);
 }
