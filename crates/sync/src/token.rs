@@ -72,4 +72,23 @@ mod tests {
         assert_ne!(entry_name("device-a"), entry_name("device-b"));
         assert!(entry_name("device-a").contains("device-a"));
     }
+
+    #[test]
+    #[ignore = "needs a keyring: run `cargo xtask test`"]
+    fn a_token_saved_for_one_device_is_read_back_by_it_alone_and_forgotten_on_leaving() {
+        let a = format!("test-a-{}", std::process::id());
+        let b = format!("test-b-{}", std::process::id());
+        save(&a, "token-of-a").unwrap_or_else(|e| panic!("{e}"));
+        save(&b, "token-of-b").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(load(&a).ok().as_deref(), Some("token-of-a"));
+        assert_eq!(load(&b).ok().as_deref(), Some("token-of-b"));
+        delete(&a).unwrap_or_else(|e| panic!("{e}"));
+        match load(&a) {
+            Err(Error::Keyring(m)) => assert!(m.contains("join the team again"), "{m}"),
+            other => panic!("expected a missing token, got {other:?}"),
+        }
+        assert_eq!(load(&b).ok().as_deref(), Some("token-of-b"));
+        delete(&b).unwrap_or_else(|e| panic!("{e}"));
+        delete(&b).unwrap_or_else(|e| panic!("deleting twice is fine: {e}"));
+    }
 }
