@@ -84,7 +84,11 @@ pub fn merge3_map<K: Ord + Clone>(
     ours: &BTreeMap<K, String>,
     theirs: &BTreeMap<K, String>,
 ) -> Option<BTreeMap<K, String>> {
-    let mut keys: Vec<&K> = base.keys().chain(ours.keys()).chain(theirs.keys()).collect();
+    let mut keys: Vec<&K> = base
+        .keys()
+        .chain(ours.keys())
+        .chain(theirs.keys())
+        .collect();
     keys.sort();
     keys.dedup();
     let mut out = BTreeMap::new();
@@ -168,7 +172,12 @@ fn hunks(base: &[&str], new: &[&str]) -> Vec<Hunk> {
 
 /// What one side made of base tokens `lo..hi`, given that side's hunks inside it (`None` when
 /// it changed nothing there).
-fn region<'a, 't>(side: &'a [&'t str], hunks: &[Hunk], lo: usize, hi: usize) -> Option<&'a [&'t str]> {
+fn region<'a, 't>(
+    side: &'a [&'t str],
+    hunks: &[Hunk],
+    lo: usize,
+    hi: usize,
+) -> Option<&'a [&'t str]> {
     let (first, last) = (hunks.first()?, hunks.last()?);
     let start = first.ns - (first.bs - lo);
     let end = last.ne + (hi - last.be);
@@ -234,7 +243,11 @@ mod tests {
     fn a_removed_network_version_against_a_changed_one_is_a_conflict() {
         let base = BTreeMap::from([(1, "a b".to_owned()), (2, "x".to_owned())]);
         let ours = BTreeMap::from([(1, "a c".to_owned())]);
-        let theirs = BTreeMap::from([(1, "z b".to_owned()), (2, "x".to_owned()), (3, "n".to_owned())]);
+        let theirs = BTreeMap::from([
+            (1, "z b".to_owned()),
+            (2, "x".to_owned()),
+            (3, "n".to_owned()),
+        ]);
         assert_eq!(
             merge3_map(&base, &ours, &theirs),
             Some(BTreeMap::from([(1, "z c".to_owned()), (3, "n".to_owned())]))
@@ -269,7 +282,10 @@ mod tests {
                 let n = sentences.len();
                 (
                     Just(sentences),
-                    proptest::collection::vec((0..n, any::<bool>(), "[a-zæøå]{1,6}( [a-zæøå]{1,6}){0,3}"), 0..6),
+                    proptest::collection::vec(
+                        (0..n, any::<bool>(), "[a-zæøå]{1,6}( [a-zæøå]{1,6}){0,3}"),
+                        0..6,
+                    ),
                 )
             },
         )
