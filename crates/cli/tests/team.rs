@@ -112,6 +112,10 @@ fn two_devices_converge_through_podium_sync_a_then_b_then_a() {
     .to_owned();
     let round = a.sync();
     assert!(round["pushed"].as_u64().unwrap() >= 1, "{round}");
+    assert_eq!(
+        round["pulled"], 0,
+        "its own changes coming back are not news: {round}"
+    );
     assert_eq!(round["conflicts"], 0);
     let round = b.sync();
     assert!(round["pulled"].as_u64().unwrap() >= 1, "{round}");

@@ -13,7 +13,8 @@ use crate::client::Hub;
 use crate::{token, Error, Result};
 
 /// What one round did: changes this device pushed (the hub stored them, or had them already),
-/// changes it pulled and applied, and conflict copies it made.
+/// changes from other devices it pulled and applied (its own coming back are not counted), and
+/// conflict copies it made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Round {
     pub pushed: u64,
@@ -147,21 +148,23 @@ fn identity(store: &Store) -> Result<SyncIdentity> {
 /// the store. The status notes (last synced, offline since, the error) are kept in the store.
 pub fn round(store: &mut Store) -> Result<Round> {
     let id = identity(store)?;
-    let result = connect(&id).and_then(|hub| Pass::new(hub).run(store));
+    let result = connect(&id).and_then(|hub| Pass::new(hub, id.device_id.clone()).run(store));
     note(store, &result)?;
     result
 }
 
-/// One round in progress: the hub, and what it has done so far.
+/// One round in progress: the hub, this device's id there, and what it has done so far.
 struct Pass {
     hub: Hub,
+    device: String,
     done: Round,
 }
 
 impl Pass {
-    fn new(hub: Hub) -> Pass {
+    fn new(hub: Hub, device: String) -> Pass {
         Pass {
             hub,
+            device,
             done: Round::default(),
         }
     }
@@ -188,7 +191,12 @@ impl Pass {
             let after = store.sync_cursor()?;
             let page = self.hub.pull(after, MAX_PAGE, None)?;
             let applied = store.sync_apply(&page)?;
-            self.done.pulled += applied.applied as u64;
+            let others = page
+                .changes
+                .iter()
+                .filter(|c| c.cursor > after && c.device_id != self.device)
+                .count();
+            self.done.pulled += others as u64;
             self.done.conflicts += applied.conflicts.len() as u64;
             // A hub that says "more" without moving on would keep this loop going.
             if !page.more || page.cursor <= after {
