@@ -1,0 +1,221 @@
+//! What the hub's tests share: a real PostgreSQL (a throw-away cluster on 127.0.0.1, started
+//! once per test binary with `pg_virtualenv`), a fresh database per test, changes to push, and
+//! the real `podium-hub` binary on a free port.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use podium_core::clock::Stamp;
+use podium_core::sync::{Change, Op};
+use serde_json::{Map, Value};
+
+/// The cluster's superuser connection settings, and the `pg_virtualenv` process that keeps it
+/// alive: its command reads standard input, which ends when this test process does — so the
+/// cluster is dropped even when a test run is killed.
+struct Cluster {
+    host: String,
+    port: String,
+    user: String,
+    password: String,
+    _keeper: Mutex<Child>,
+}
+
+static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
+
+fn start_cluster() -> Result<Cluster, String> {
+    // `-t`: a cluster in a temporary folder even as root (as root, pg_virtualenv otherwise uses
+    // the one system-wide name "regress", and two test runs at once would collide). Its output
+    // goes nowhere: were it a pipe to this process, its clean-up message after this process
+    // ended would kill it (SIGPIPE) before it dropped the cluster. The settings come in a file.
+    let vars_file = std::env::temp_dir().join(format!(
+        "podium-hub-pg-{}-{}",
+        std::process::id(),
+        podium_hub::secret::random_hex(4)
+    ));
+    let child = Command::new("pg_virtualenv")
+        .args([
+            "-t",
+            "sh",
+            "-c",
+            "env | grep '^PG' > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"; exec cat >/dev/null",
+        ])
+        .arg(&vars_file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "pg_virtualenv could not start ({e}): the hub's PostgreSQL tests need Debian's \
+                 postgresql package (apt-get install postgresql; cargo xtask test installs it)"
+            )
+        })?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let text = loop {
+        if let Ok(text) = std::fs::read_to_string(&vars_file) {
+            let _ = std::fs::remove_file(&vars_file);
+            break text;
+        }
+        if Instant::now() > deadline {
+            return Err("pg_virtualenv did not start a cluster within 2 minutes".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let vars: std::collections::HashMap<_, _> = text
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let get = |k: &str| vars.get(k).cloned().unwrap_or_default();
+    Ok(Cluster {
+        // Tests stay on 127.0.0.1 (pg_virtualenv says "localhost").
+        host: "127.0.0.1".into(),
+        port: get("PGPORT"),
+        user: get("PGUSER"),
+        password: get("PGPASSWORD"),
+        _keeper: Mutex::new(child),
+    })
+}
+
+fn cluster() -> &'static Cluster {
+    match CLUSTER.get_or_init(start_cluster) {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn url(c: &Cluster, db: &str) -> String {
+    format!(
+        "postgresql://{}:{}@{}:{}/{db}",
+        c.user, c.password, c.host, c.port
+    )
+}
+
+/// A new, empty database on the test cluster; its URL.
+pub async fn fresh_postgres() -> String {
+    let c = cluster();
+    let name = format!("hub_{}", podium_hub::secret::random_hex(8));
+    let (client, conn) = tokio_postgres::connect(&url(c, "postgres"), tokio_postgres::NoTls)
+        .await
+        .expect("connect to the test cluster");
+    let task = tokio::spawn(conn);
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create a test database");
+    drop(client);
+    let _ = task.await;
+    url(c, &name)
+}
+
+/// The hub's clock in the tests: now.
+pub fn now() -> u64 {
+    podium_hub::storage::now_ms()
+}
+
+/// A stamp at `wall_ms` from device node `node`, `n` telling apart stamps of one millisecond.
+pub fn stamp(wall_ms: u64, n: u16, node: u64) -> String {
+    Stamp {
+        wall_ms,
+        counter: n,
+        node,
+    }
+    .to_string()
+}
+
+/// A change to draft `id` setting `field` to `value`.
+pub fn change(id: &str, hlc: String, field: &str, value: &str, base: Option<u64>) -> Change {
+    let mut fields = Map::new();
+    fields.insert(field.into(), Value::from(value));
+    Change {
+        entity: "draft".into(),
+        id: id.into(),
+        op: Op::Update,
+        hlc,
+        fields,
+        base,
+    }
+}
+
+/// A running `podium-hub serve`, stopped when dropped.
+pub struct HubProcess {
+    pub child: Child,
+    pub url: String,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn hub_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_podium-hub")
+}
+
+/// Starts `podium-hub serve` with `args` (a storage option; `--listen 127.0.0.1:0` is added
+/// unless given) and waits for its "listening on" line.
+pub fn start_hub(args: &[&str]) -> HubProcess {
+    let mut cmd = Command::new(hub_bin());
+    cmd.arg("serve").args(args);
+    if !args.contains(&"--listen") {
+        cmd.args(["--listen", "127.0.0.1:0"]);
+    }
+    let mut child = cmd
+        .env("PODIUM_HUB_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start podium-hub");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = stdout
+            .read_line(&mut line)
+            .expect("read podium-hub's output");
+        if let Some(url) = line.trim().strip_prefix("listening on ") {
+            return HubProcess {
+                child,
+                url: url.to_owned(),
+                _stdout: stdout,
+            };
+        }
+        assert!(
+            n > 0 && Instant::now() < deadline,
+            "podium-hub serve ended or stalled before listening"
+        );
+    }
+}
+
+/// `podium-hub invite` on `db_args`; the code (its last line).
+pub fn invite(db_args: &[&str], name: &str, role: &str) -> String {
+    let out = Command::new(hub_bin())
+        .arg("invite")
+        .args(["--name", name, "--role", role])
+        .args(db_args)
+        .output()
+        .expect("run podium-hub invite");
+    assert!(
+        out.status.success(),
+        "invite failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn sqlite_args(path: &Path) -> Vec<String> {
+    vec!["--db".into(), path.display().to_string()]
+}
