@@ -7,110 +7,27 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use podium_core::clock::Stamp;
 use podium_core::sync::{Change, Op};
+use podium_hub::scratch::ScratchCluster;
 use serde_json::{Map, Value};
 
-/// The cluster's superuser connection settings, and the `pg_virtualenv` process that keeps it
-/// alive: its command reads standard input, which ends when this test process does — so the
-/// cluster is dropped even when a test run is killed.
-struct Cluster {
-    host: String,
-    port: String,
-    user: String,
-    password: String,
-    _keeper: Mutex<Child>,
-}
+static CLUSTER: OnceLock<Result<ScratchCluster, String>> = OnceLock::new();
 
-static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
-
-fn start_cluster() -> Result<Cluster, String> {
-    // `-t`: a cluster in a temporary folder even as root (as root, pg_virtualenv otherwise uses
-    // the one system-wide name "regress", and two test runs at once would collide). Its output
-    // goes nowhere: were it a pipe to this process, its clean-up message after this process
-    // ended would kill it (SIGPIPE) before it dropped the cluster. The settings come in a file.
-    let vars_file = std::env::temp_dir().join(format!(
-        "podium-hub-pg-{}-{}",
-        std::process::id(),
-        podium_hub::secret::random_hex(4)
-    ));
-    let child = Command::new("pg_virtualenv")
-        .args([
-            "-t",
-            "sh",
-            "-c",
-            "env | grep '^PG' > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"; exec cat >/dev/null",
-        ])
-        .arg(&vars_file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            format!(
-                "pg_virtualenv could not start ({e}): the hub's PostgreSQL tests need Debian's \
-                 postgresql package (apt-get install postgresql; cargo xtask test installs it)"
-            )
-        })?;
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let text = loop {
-        if let Ok(text) = std::fs::read_to_string(&vars_file) {
-            let _ = std::fs::remove_file(&vars_file);
-            break text;
-        }
-        if Instant::now() > deadline {
-            return Err("pg_virtualenv did not start a cluster within 2 minutes".into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let vars: std::collections::HashMap<_, _> = text
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    let get = |k: &str| vars.get(k).cloned().unwrap_or_default();
-    Ok(Cluster {
-        // Tests stay on 127.0.0.1 (pg_virtualenv says "localhost").
-        host: "127.0.0.1".into(),
-        port: get("PGPORT"),
-        user: get("PGUSER"),
-        password: get("PGPASSWORD"),
-        _keeper: Mutex::new(child),
-    })
-}
-
-fn cluster() -> &'static Cluster {
-    match CLUSTER.get_or_init(start_cluster) {
+/// A new, empty database on the test binary's throw-away cluster (started on first use); its
+/// URL.
+pub async fn fresh_postgres() -> String {
+    let cluster = match CLUSTER.get_or_init(ScratchCluster::start) {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
-    }
-}
-
-fn url(c: &Cluster, db: &str) -> String {
-    format!(
-        "postgresql://{}:{}@{}:{}/{db}",
-        c.user, c.password, c.host, c.port
-    )
-}
-
-/// A new, empty database on the test cluster; its URL.
-pub async fn fresh_postgres() -> String {
-    let c = cluster();
-    let name = format!("hub_{}", podium_hub::secret::random_hex(8));
-    let (client, conn) = tokio_postgres::connect(&url(c, "postgres"), tokio_postgres::NoTls)
+    };
+    cluster
+        .fresh_database()
         .await
-        .expect("connect to the test cluster");
-    let task = tokio::spawn(conn);
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create a test database");
-    drop(client);
-    let _ = task.await;
-    url(c, &name)
+        .expect("a database on the test cluster")
 }
 
 /// The hub's clock in the tests: now.
