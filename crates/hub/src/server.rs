@@ -2,8 +2,8 @@
 //! protocol and the token, call the storage, and answer JSON.
 //!
 //! Long-polls wait on a [`watch`] of the newest cursor. A push in this process moves it at once;
-//! a push through another process on the same database is heard by polling the storage's head
-//! a few times a second (and on PostgreSQL through LISTEN/NOTIFY), so no state lives only here.
+//! a push through another process on the same database is heard by reading the storage's head
+//! four times a second, so no state lives only here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -303,6 +303,24 @@ async fn pull<S: Storage>(
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let wait = Duration::from_secs(query.wait.min(MAX_WAIT_SECS));
+    if query.after > *hub.head.borrow() {
+        // Ahead of what this process knows: another process may have just taken it, or the
+        // hub's database is older than the device's cursor (restored from a backup).
+        let head = hub.storage.head().await?;
+        hub.saw(head);
+        if query.after > head {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::BadRequest,
+                format!(
+                    "this device has read up to change {} but the hub holds only {head}: the \
+                     hub's database was replaced or restored; leave the team on this device and \
+                     join again",
+                    query.after
+                ),
+            ));
+        }
+    }
     if !wait.is_zero() {
         let mut head = hub.head.subscribe();
         // Timing out is the normal answer: nothing new.

@@ -352,3 +352,28 @@ async fn a_hub_with_a_self_signed_certificate_serves_https_and_its_codes_carry_t
     .await;
     assert!(r.is_err() || r.is_ok_and(|r| r.status() != 200));
 }
+
+#[tokio::test]
+async fn a_device_that_has_read_past_the_hubs_log_is_told_the_hub_was_replaced() {
+    let (hub, args, _dir) = sqlite_hub();
+    let device = join(
+        &hub.url,
+        &invite(&refs(&args), "Kari", "executive"),
+        "laptop",
+    )
+    .await;
+    device
+        .push(&[change("d", stamp(now(), 0, 1), "state", "x", None)])
+        .await;
+    assert_eq!(device.pull(1, 0).await.changes.len(), 0);
+    let (status, body) = error_of(
+        device
+            .req(Method::GET, "/v1/changes?after=7")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(body.message.contains("join again"), "{}", body.message);
+}
