@@ -377,3 +377,41 @@ async fn a_device_that_has_read_past_the_hubs_log_is_told_the_hub_was_replaced()
     assert_eq!(status, 409);
     assert!(body.message.contains("join again"), "{}", body.message);
 }
+
+#[tokio::test]
+async fn the_operator_lists_members_and_revokes_a_device_from_the_command_line() {
+    let (hub, args, _dir) = sqlite_hub();
+    let device = join(
+        &hub.url,
+        &invite(&refs(&args), "Kari", "executive"),
+        "laptop",
+    )
+    .await;
+    let members = std::process::Command::new(support::hub_bin())
+        .args(["members", "--json"])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(members.status.success());
+    let members: Vec<podium_core::sync::Member> = serde_json::from_slice(&members.stdout).unwrap();
+    assert_eq!(members[0].devices[0].id, device.id);
+    let revoked = std::process::Command::new(support::hub_bin())
+        .args(["revoke", &device.id])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(revoked.status.success());
+    let r = device
+        .req(Method::GET, "/v1/changes?after=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let unknown = std::process::Command::new(support::hub_bin())
+        .args(["revoke", "no-such-device"])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("podium-hub members"));
+}
