@@ -37,6 +37,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 /// How often the head is read from the storage, to hear of pushes through other processes.
 const HEAD_POLL: Duration = Duration::from_millis(250);
 
+/// How long a client may take to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The hub: its storage and the newest cursor it knows of.
 #[derive(Debug)]
 pub struct Hub<S> {
@@ -248,6 +251,11 @@ async fn join<S: Storage>(
         )
         .await?
         .ok_or_else(bad_code)?;
+    tracing::info!(
+        device = %joined.device_id,
+        member = %joined.member.name,
+        "a device joined"
+    );
     Ok(Json(JoinAnswer {
         workspace: hub.storage.workspace().await?,
         device_id: joined.device_id,
@@ -367,6 +375,7 @@ async fn revoke<S: Storage>(
         ));
     }
     hub.storage.revoke(&id, now_ms()).await?;
+    tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -422,6 +431,10 @@ where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     hyper::server::conn::http1::Builder::new()
+        // A client that opens a connection and sends nothing (or a header a byte a minute)
+        // does not hold it for ever.
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
         .serve_connection(io, service)
         .await
 }
