@@ -2,8 +2,8 @@
 //! protocol and the token, call the storage, and answer JSON.
 //!
 //! Long-polls wait on a [`watch`] of the newest cursor. A push in this process moves it at once;
-//! a push through another process on the same database is heard by polling the storage's head
-//! a few times a second (and on PostgreSQL through LISTEN/NOTIFY), so no state lives only here.
+//! a push through another process on the same database is heard by reading the storage's head
+//! four times a second, so no state lives only here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -36,6 +36,9 @@ pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// How often the head is read from the storage, to hear of pushes through other processes.
 const HEAD_POLL: Duration = Duration::from_millis(250);
+
+/// How long a client may take to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The hub: its storage and the newest cursor it knows of.
 #[derive(Debug)]
@@ -248,6 +251,11 @@ async fn join<S: Storage>(
         )
         .await?
         .ok_or_else(bad_code)?;
+    tracing::info!(
+        device = %joined.device_id,
+        member = %joined.member.name,
+        "a device joined"
+    );
     Ok(Json(JoinAnswer {
         workspace: hub.storage.workspace().await?,
         device_id: joined.device_id,
@@ -303,6 +311,24 @@ async fn pull<S: Storage>(
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let wait = Duration::from_secs(query.wait.min(MAX_WAIT_SECS));
+    if query.after > *hub.head.borrow() {
+        // Ahead of what this process knows: another process may have just taken it, or the
+        // hub's database is older than the device's cursor (restored from a backup).
+        let head = hub.storage.head().await?;
+        hub.saw(head);
+        if query.after > head {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::BadRequest,
+                format!(
+                    "this device has read up to change {} but the hub holds only {head}: the \
+                     hub's database was replaced or restored; leave the team on this device and \
+                     join again",
+                    query.after
+                ),
+            ));
+        }
+    }
     if !wait.is_zero() {
         let mut head = hub.head.subscribe();
         // Timing out is the normal answer: nothing new.
@@ -349,6 +375,7 @@ async fn revoke<S: Storage>(
         ));
     }
     hub.storage.revoke(&id, now_ms()).await?;
+    tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -404,6 +431,10 @@ where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     hyper::server::conn::http1::Builder::new()
+        // A client that opens a connection and sends nothing (or a header a byte a minute)
+        // does not hold it for ever.
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
         .serve_connection(io, service)
         .await
 }

@@ -28,9 +28,6 @@ const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres
 const PUSH_LOCK: i64 = 0x706f_6469_756d_0001;
 const MIGRATE_LOCK: i64 = 0x706f_6469_756d_0002;
 
-/// The channel a push notifies, so long-polls in every hub process hear of it.
-pub const NOTIFY_CHANNEL: &str = "podium_changes";
-
 #[derive(Clone)]
 pub struct PostgresStorage {
     pool: Pool,
@@ -320,7 +317,6 @@ impl Storage for PostgresStorage {
             .await?;
         let received_at = rfc3339(now_ms);
         let mut results = Vec::with_capacity(changes.len());
-        let mut accepted = false;
         for change in changes {
             let seen = tx.query_opt(&seen_stmt, &[&change.hlc]).await?.is_some();
             let head = if !seen && touches_text(change) {
@@ -364,7 +360,6 @@ impl Storage for PostgresStorage {
                         )
                         .await?;
                     }
-                    accepted = true;
                     result(change, PushStatus::Accepted, Some(cursor as u64), None)
                 }
                 Verdict::Duplicate => result(change, PushStatus::Duplicate, None, None),
@@ -373,14 +368,6 @@ impl Storage for PostgresStorage {
                     result(change, PushStatus::Refused, None, Some((code, message)))
                 }
             });
-        }
-        if accepted {
-            // Delivered at commit, to every hub process listening on this database.
-            tx.execute(
-                "SELECT pg_notify($1, $2)",
-                &[&NOTIFY_CHANNEL, &(next - 1).to_string()],
-            )
-            .await?;
         }
         tx.commit().await?;
         Ok(results)
