@@ -42,6 +42,10 @@ pub struct Status {
     pub device: Option<String>,
     /// Changes made here that the hub does not have yet.
     pub pending: u64,
+    /// Of those, the ones the hub refused (they wait; `refused_reason` says why, in the hub's
+    /// words, for the first of them).
+    pub refused: u64,
+    pub refused_reason: Option<String>,
     /// Conflict copies waiting for someone to keep one side.
     pub conflicts: u64,
     /// The hub's cursor this device has applied up to.
@@ -303,8 +307,11 @@ pub fn status(store: &Store) -> Result<Status> {
             ..Status::default()
         });
     };
+    let refused = store.sync_refused()?;
     Ok(Status {
         joined: true,
+        refused: refused.len() as u64,
+        refused_reason: refused.first().map(|(_, _, message)| message.clone()),
         hub: Some(id.hub),
         workspace: Some(id.workspace),
         member_id: Some(id.member_id),
