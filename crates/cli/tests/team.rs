@@ -147,6 +147,16 @@ fn two_devices_converge_through_podium_sync_a_then_b_then_a() {
     assert_eq!(status["member"], "Kari");
     assert_eq!(status["pending"], 0);
     assert!(status["last_synced_at"].is_string(), "{status}");
+    let members = json(b.run(&["team", "members", "--json"], ""));
+    let mut names: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Kari", "Ola"]);
+    assert_eq!(members[0]["devices"].as_array().unwrap().len(), 1);
 }
 
 #[test]
