@@ -208,16 +208,18 @@ impl Store {
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut last: Option<Stamp> = None;
+        let mut last: Option<Stamp> = log::newest_recorded(&tx)?;
+        let mut restamped = None;
         for (seq, old, entity, row) in waiting {
             let mut new = self.clock.tick(now_ms);
             if let Some(last) = last.filter(|l| *l >= new) {
                 new = log::next_after(last, new.node);
             }
             last = Some(new);
+            restamped = Some(new);
             restamp(&tx, seq, &old, &new.to_string(), &entity, &row)?;
         }
-        if let Some(last) = last {
+        if let Some(last) = restamped {
             save_clock(&tx, last)?;
             self.clock = Clock::new(last.node, Some(last));
         }
@@ -516,10 +518,12 @@ fn read_cursor(conn: &Connection) -> Result<u64> {
     Ok(raw.and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
+/// Remembers the clock's newest stamp, unless a newer one is remembered (a change's stamp made
+/// unique may be ahead of the clock).
 fn save_clock(conn: &Connection, last: Stamp) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('clock', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > value",
         [last.to_string()],
     )?;
     Ok(())
@@ -591,10 +595,23 @@ fn restamp(
         "UPDATE changes SET hlc = ?2, refused = NULL WHERE seq = ?1",
         params![seq, new],
     )?;
-    conn.execute(
-        "UPDATE field_clock SET hlc = ?4 WHERE entity = ?1 AND id = ?2 AND hlc = ?3",
-        params![entity, row, old, new],
+    let (op, fields): (String, String) = conn.query_row(
+        "SELECT op, fields FROM changes WHERE seq = ?1",
+        [seq],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let fields: Map<String, Value> = serde_json::from_str(&fields)?;
+    let mut clocked: Vec<&str> = fields.keys().map(String::as_str).collect();
+    if op == "delete" {
+        clocked.push("deleted");
+    }
+    for field in clocked {
+        conn.execute(
+            "INSERT INTO field_clock (entity, id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (entity, id, field) DO UPDATE SET hlc = excluded.hlc",
+            params![entity, row, field, new],
+        )?;
+    }
     let table = match entity {
         "draft" => Some("drafts"),
         "revision" => Some("revisions"),
@@ -647,7 +664,11 @@ fn restamp_ahead(
         restamp(tx, *seq, old, &new.to_string(), entity, row)?;
     }
     if let Some(last) = last {
-        save_clock(tx, last)?;
+        // Back from the future: the remembered clock goes back to the newest stamp made now.
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'clock'",
+            [last.to_string()],
+        )?;
     }
     *clock = fresh;
     Ok(ahead.len())
@@ -760,9 +781,10 @@ impl Apply<'_, '_> {
                     return Ok(());
                 }
             }
-            for field in won {
+            for field in &won {
                 log::set_field_clock(self.tx, "draft", id, field, hlc)?;
             }
+            log::forget_pending(self.tx, "draft", id, &won)?;
         }
 
         // Text and network versions: three-way merge against the last synced text.
@@ -849,11 +871,16 @@ impl Apply<'_, '_> {
                     &before.variants,
                     ConflictReason::Deleted,
                 )?;
-                self.repend(
-                    id,
-                    &Map::from_iter(MERGED.map(|f| (f.to_owned(), Value::Null))),
-                    Map::new(),
-                )?;
+                // The edit that waited lives on in the copy; the deleted original keeps the
+                // text the hub has (the last synced one), like every other device.
+                let waiting = MERGED.map(|f| (f.to_owned(), Value::Null));
+                self.repend(id, &Map::from_iter(waiting), Map::new())?;
+                if let Some(Value::String(text)) = base_value(self.tx, "draft", id, "text")? {
+                    draft.text = text;
+                }
+                if let Some(variants) = base_value(self.tx, "draft", id, "variants")? {
+                    draft.variants = serde_json::from_value(variants)?;
+                }
             }
         } else if draft.deleted && before.deleted && texts_changed {
             let deleting: bool = self.tx.query_row(
@@ -1026,6 +1053,7 @@ impl Apply<'_, '_> {
                 self.tx
                     .execute("UPDATE revisions SET deleted = 1 WHERE id = ?1", [id])?;
                 log::set_field_clock(self.tx, "revision", id, "deleted", hlc)?;
+                log::forget_pending(self.tx, "revision", id, &["deleted"])?;
             }
             return Ok(());
         }
@@ -1079,9 +1107,10 @@ impl Apply<'_, '_> {
                 revision.hlc,
             ],
         )?;
-        for field in won {
+        for field in &won {
             log::set_field_clock(self.tx, "revision", id, field, hlc)?;
         }
+        log::forget_pending(self.tx, "revision", id, &won)?;
         Ok(())
     }
 
@@ -1131,6 +1160,7 @@ impl Apply<'_, '_> {
                 params![id, value],
             )?;
             log::set_field_clock(self.tx, "goal", id, field, hlc)?;
+            log::forget_pending(self.tx, "goal", id, &[field.as_str()])?;
         }
         Ok(())
     }
