@@ -499,3 +499,66 @@ fn network_versions_merge_per_network_and_history_made_on_two_devices_is_the_sam
     assert_eq!(history(&a.store), history(&b.store));
     assert_eq!(history(&a.store).len(), 3);
 }
+
+#[test]
+fn a_goal_added_on_one_device_is_offered_on_the_other_once() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    a.store.add_goal("Rekruttere").unwrap();
+    a.store.add_goal("Vekst").unwrap();
+    b.store.add_goal("Rekruttere").unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    a.round(&mut hub);
+    for device in [&a, &b] {
+        let goals = device.store.goals().unwrap();
+        assert_eq!(
+            goals.iter().filter(|g| *g == "Rekruttere").count(),
+            1,
+            "{goals:?}"
+        );
+        assert!(goals.contains(&"Vekst".to_owned()), "{goals:?}");
+    }
+}
+
+#[test]
+fn a_device_that_leaves_and_joins_another_team_brings_everything_to_the_new_hub() {
+    let mut old_hub = Hub::new(now_ms());
+    let mut a = Device::new("a");
+    let id = create(&mut a.store, "Fra det gamle teamet");
+    edit(&mut a.store, &id, "Fra det gamle teamet, rettet");
+    a.store.add_goal("Rekruttere").unwrap();
+    a.round(&mut old_hub);
+    a.store.forget_sync_identity().unwrap();
+    assert_eq!(a.store.sync_identity().unwrap(), None);
+
+    let mut identity = podium_store::SyncIdentity {
+        hub: "http://127.0.0.1:8731".into(),
+        workspace: "another-team".into(),
+        device_id: "device-a2".into(),
+        member_id: "m2".into(),
+        member_name: "a".into(),
+        role: podium_core::sync::Role::Assistant,
+        pin: None,
+    };
+    a.store.set_sync_identity(&identity).unwrap();
+    assert_eq!(a.store.sync_cursor().unwrap(), 0);
+    a.id = identity.device_id.clone();
+    let mut new_hub = Hub::new(now_ms());
+    a.round(&mut new_hub);
+    let mut b = Device::new("b");
+    b.round(&mut new_hub);
+    assert_eq!(text(&b.store, &id), "Fra det gamle teamet, rettet");
+    assert_eq!(
+        b.store.revisions(&id).unwrap().len(),
+        a.store.revisions(&id).unwrap().len()
+    );
+    assert!(b.store.goals().unwrap().contains(&"Rekruttere".to_owned()));
+
+    // Joining the same team again sends nothing twice.
+    let before = new_hub.len();
+    identity.device_id = "device-a3".into();
+    a.store.set_sync_identity(&identity).unwrap();
+    a.round(&mut new_hub);
+    assert_eq!(new_hub.len(), before);
+}
