@@ -325,7 +325,7 @@ impl Store {
                     let cursor = result.cursor.and_then(|c| i64::try_from(c).ok());
                     tx.execute(
                         "UPDATE changes SET pushed = 1, cursor = coalesce(?2, cursor),
-                         refused = NULL WHERE hlc = ?1 AND pushed = 0",
+                         refused = NULL WHERE hlc = ?1 AND +pushed = 0",
                         params![result.hlc, cursor],
                     )?;
                     // The hub now holds this text at this cursor: it is the next merge's base.
@@ -344,7 +344,7 @@ impl Store {
                     let message = result.message.clone().unwrap_or_default();
                     clock_ahead |= code == ErrorCode::ClockAhead;
                     tx.execute(
-                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND pushed = 0",
+                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND +pushed = 0",
                         params![
                             result.hlc,
                             json!({"code": code, "message": message}).to_string()
@@ -805,7 +805,7 @@ impl Apply<'_, '_> {
     fn own(&mut self, change: &Change, cursor: u64) -> Result<()> {
         self.tx.execute(
             "UPDATE changes SET pushed = 1, cursor = ?2, refused = NULL
-             WHERE hlc = ?1 AND pushed = 0",
+             WHERE hlc = ?1 AND +pushed = 0",
             params![change.hlc, i64::try_from(cursor).unwrap_or(i64::MAX)],
         )?;
         if change.entity == "draft" {
@@ -994,7 +994,7 @@ impl Apply<'_, '_> {
         } else if draft.deleted && before.deleted && texts_changed {
             let deleting: bool = self.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM changes WHERE entity = 'draft' AND entity_id = ?1
-                 AND pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
+                 AND +pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
                 [id],
                 |r| r.get(0),
             )?;
@@ -1032,7 +1032,7 @@ impl Apply<'_, '_> {
             .tx
             .prepare_cached(
                 "SELECT seq, op, fields FROM changes
-                 WHERE entity = 'draft' AND entity_id = ?1 AND pushed = 0",
+                 WHERE entity = 'draft' AND entity_id = ?1 AND +pushed = 0",
             )?
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
