@@ -115,7 +115,7 @@ pub(crate) fn record(
         let open: Option<(i64, String, String)> = conn
             .query_row(
                 "SELECT seq, op, fields FROM changes
-                 WHERE entity = ?1 AND entity_id = ?2 AND pushed = 0
+                 WHERE entity = ?1 AND entity_id = ?2 AND +pushed = 0
                  ORDER BY seq DESC LIMIT 1",
                 params![entity, id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -247,7 +247,7 @@ fn forget_pending_except(
     let rows: Vec<(i64, String, String)> = conn
         .prepare_cached(
             "SELECT seq, op, fields FROM changes
-             WHERE entity = ?1 AND entity_id = ?2 AND pushed = 0 AND op <> 'insert'",
+             WHERE entity = ?1 AND entity_id = ?2 AND +pushed = 0 AND op <> 'insert'",
         )?
         .query_map(params![entity, id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))

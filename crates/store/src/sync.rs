@@ -117,6 +117,9 @@ pub enum Keep {
 
 const IDENTITY_KEY: &str = "sync.identity";
 const CURSOR_KEY: &str = "sync.cursor";
+/// The workspace this device last synced with (kept after leaving, so joining another team
+/// sends everything again).
+const TEAM_KEY: &str = "sync.last_workspace";
 
 /// A draft's fields that merge three-way instead of last-writer-wins.
 const MERGED: [&str; 2] = ["text", "variants"];
@@ -184,6 +187,24 @@ impl Store {
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, '0')",
             [CURSOR_KEY],
         )?;
+        let last_team: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [TEAM_KEY], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if last_team.as_ref().is_some_and(|t| *t != id.workspace) {
+            // Another team: its hub has seen nothing of this device's, and the old hub's
+            // cursors mean nothing to it. Everything here goes out again as new.
+            tx.execute("DELETE FROM sync_base", [])?;
+            tx.execute("DELETE FROM changes", [])?;
+            tx.execute("UPDATE meta SET value = '0' WHERE key = ?1", [CURSOR_KEY])?;
+            relog_everything(&tx, &self.device, &mut self.clock, now_ms)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![TEAM_KEY, id.workspace],
+        )?;
         // Accounts and outbox entries were not logged before schema 4.
         for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
             let ids: Vec<String> = tx
@@ -229,8 +250,10 @@ impl Store {
 
     /// Leaves the team: the identity and the cursor are forgotten; drafts and history stay.
     pub fn forget_sync_identity(&mut self) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM meta WHERE key LIKE 'sync.%'", [])?;
+        self.conn.execute(
+            "DELETE FROM meta WHERE key LIKE 'sync.%' AND key <> ?1",
+            [TEAM_KEY],
+        )?;
         Ok(())
     }
 
@@ -291,8 +314,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut settled = Settled::default();
         let mut clock_ahead = false;
+        let by_stamp: std::collections::HashMap<&str, &Change> =
+            sent.iter().map(|c| (c.hlc.as_str(), c)).collect();
         for result in &answer.results {
-            let Some(change) = sent.iter().find(|c| c.hlc == result.hlc) else {
+            let Some(change) = by_stamp.get(result.hlc.as_str()) else {
                 continue;
             };
             match result.status {
@@ -300,7 +325,7 @@ impl Store {
                     let cursor = result.cursor.and_then(|c| i64::try_from(c).ok());
                     tx.execute(
                         "UPDATE changes SET pushed = 1, cursor = coalesce(?2, cursor),
-                         refused = NULL WHERE hlc = ?1 AND pushed = 0",
+                         refused = NULL WHERE hlc = ?1 AND +pushed = 0",
                         params![result.hlc, cursor],
                     )?;
                     // The hub now holds this text at this cursor: it is the next merge's base.
@@ -319,7 +344,7 @@ impl Store {
                     let message = result.message.clone().unwrap_or_default();
                     clock_ahead |= code == ErrorCode::ClockAhead;
                     tx.execute(
-                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND pushed = 0",
+                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND +pushed = 0",
                         params![
                             result.hlc,
                             json!({"code": code, "message": message}).to_string()
@@ -674,6 +699,90 @@ fn restamp_ahead(
     Ok(ahead.len())
 }
 
+/// Logs every row that syncs as new (for a hub that has seen nothing of this device's): drafts
+/// before their history, accounts before their queue.
+fn relog_everything(
+    tx: &Transaction<'_>,
+    device: &str,
+    clock: &mut Clock,
+    now_ms: u64,
+) -> Result<()> {
+    let drafts: Vec<Draft> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {} FROM drafts ORDER BY seq",
+            drafts::DRAFT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], drafts::read_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row?.into_draft()?);
+        }
+        out
+    };
+    for d in &drafts {
+        let hlc = clock.tick(now_ms);
+        log::record(
+            tx,
+            device,
+            "draft",
+            &d.id,
+            log::Op::Insert,
+            d.rev,
+            hlc,
+            drafts::draft_fields(d)?,
+        )?;
+    }
+    let revisions: Vec<Revision> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {} FROM revisions WHERE deleted = 0 ORDER BY seq",
+            revisions::REVISION_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], revisions::read_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        out
+    };
+    for r in &revisions {
+        let hlc = clock.tick(now_ms);
+        log::record(
+            tx,
+            device,
+            "revision",
+            &r.id,
+            log::Op::Insert,
+            r.rev,
+            hlc,
+            revisions::revision_fields(r)?,
+        )?;
+    }
+    let goals: Vec<(String, String, String, bool)> = tx
+        .prepare("SELECT id, name, created_at, deleted FROM goals ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, name, created_at, deleted) in goals {
+        let hlc = clock.tick(now_ms);
+        let mut fields = Map::new();
+        fields.insert("name".into(), json!(name));
+        fields.insert("created_at".into(), json!(created_at));
+        fields.insert("deleted".into(), json!(deleted));
+        log::record(tx, device, "goal", &id, log::Op::Insert, 1, hlc, fields)?;
+    }
+    for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
+        let ids: Vec<String> = tx
+            .prepare(&format!("SELECT id FROM {table} ORDER BY seq"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for row in ids {
+            let hlc = clock.tick(now_ms);
+            let after = public::snapshot(tx, device, entity, &row)?;
+            public::log_diff(tx, device, entity, &row, None, after, hlc)?;
+        }
+    }
+    Ok(())
+}
+
 /// Applying one page: the transaction and what a local change needs.
 struct Apply<'a, 't> {
     tx: &'a Transaction<'t>,
@@ -696,7 +805,7 @@ impl Apply<'_, '_> {
     fn own(&mut self, change: &Change, cursor: u64) -> Result<()> {
         self.tx.execute(
             "UPDATE changes SET pushed = 1, cursor = ?2, refused = NULL
-             WHERE hlc = ?1 AND pushed = 0",
+             WHERE hlc = ?1 AND +pushed = 0",
             params![change.hlc, i64::try_from(cursor).unwrap_or(i64::MAX)],
         )?;
         if change.entity == "draft" {
@@ -885,7 +994,7 @@ impl Apply<'_, '_> {
         } else if draft.deleted && before.deleted && texts_changed {
             let deleting: bool = self.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM changes WHERE entity = 'draft' AND entity_id = ?1
-                 AND pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
+                 AND +pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
                 [id],
                 |r| r.get(0),
             )?;
@@ -923,7 +1032,7 @@ impl Apply<'_, '_> {
             .tx
             .prepare_cached(
                 "SELECT seq, op, fields FROM changes
-                 WHERE entity = 'draft' AND entity_id = ?1 AND pushed = 0",
+                 WHERE entity = 'draft' AND entity_id = ?1 AND +pushed = 0",
             )?
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
