@@ -441,9 +441,14 @@ where
 
 /// Binds `addr` (port 0 picks a free one).
 pub async fn bind(addr: &str) -> crate::Result<(TcpListener, SocketAddr)> {
-    let listen = |source| crate::Error::Listen {
+    let listen = |e: std::io::Error| crate::Error::Listen {
         addr: addr.to_owned(),
-        source,
+        why: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "the address is in use (is another hub running \
+                there? pick another port with --listen)"
+                .to_owned(),
+            _ => e.to_string(),
+        },
     };
     let listener = TcpListener::bind(addr).await.map_err(listen)?;
     let local = listener.local_addr().map_err(listen)?;

@@ -72,7 +72,11 @@ impl PostgresStorage {
     }
 
     async fn migrate(&self) -> Result<()> {
-        let mut client = self.pool.get().await?;
+        let mut client = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| Error::PostgresPool(with_causes(&e)))?;
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
             .await?;
@@ -111,6 +115,20 @@ impl PostgresStorage {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// An error and its causes on one line ("error connecting to server: Connection refused").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn to_i64(n: u64) -> i64 {
