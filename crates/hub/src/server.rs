@@ -2,8 +2,9 @@
 //! protocol and the token, call the storage, and answer JSON.
 //!
 //! Long-polls wait on a [`watch`] of the newest cursor. A push in this process moves it at once;
-//! a push through another process on the same database is heard by reading the storage's head
-//! four times a second, so no state lives only here.
+//! a push through another process on the same database is heard from the database (PostgreSQL's
+//! LISTEN/NOTIFY) or, where it cannot tell, by reading the head four times a second — so no
+//! state lives only here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,7 +30,7 @@ use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::storage::{now_ms, Auth, Authed, Storage};
+use crate::storage::{now_ms, Auth, Authed, News, Storage};
 
 /// The largest request body: a full push of [`MAX_PAGE`] changes with long texts.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -54,8 +55,20 @@ impl<S: Storage> Hub<S> {
             storage,
             head: watch::Sender::new(head),
         });
-        // Hears of pushes through other processes. It holds only a weak reference, so it ends
-        // with the hub.
+        // Hears of pushes through other processes: from the database itself where it can tell
+        // (PostgreSQL), otherwise by reading the head a few times a second. Both hold only a
+        // weak reference, so they end with the hub.
+        let weak = Arc::downgrade(&hub);
+        let news: News = Arc::new(move |head| match weak.upgrade() {
+            Some(hub) => {
+                hub.saw(head);
+                true
+            }
+            None => false,
+        });
+        if hub.storage.listen(news) {
+            return Ok(hub);
+        }
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {
             loop {
@@ -83,11 +96,6 @@ impl<S: Storage> Hub<S> {
             }
             newer
         });
-    }
-
-    /// A handle that lets a listener (PostgreSQL NOTIFY) move the head.
-    pub fn head_sender(&self) -> watch::Sender<u64> {
-        self.head.clone()
     }
 }
 
@@ -441,9 +449,14 @@ where
 
 /// Binds `addr` (port 0 picks a free one).
 pub async fn bind(addr: &str) -> crate::Result<(TcpListener, SocketAddr)> {
-    let listen = |source| crate::Error::Listen {
+    let listen = |e: std::io::Error| crate::Error::Listen {
         addr: addr.to_owned(),
-        source,
+        why: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "the address is in use (is another hub running \
+                there? pick another port with --listen)"
+                .to_owned(),
+            _ => e.to_string(),
+        },
     };
     let listener = TcpListener::bind(addr).await.map_err(listen)?;
     let local = listener.local_addr().map_err(listen)?;

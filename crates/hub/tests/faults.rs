@@ -107,12 +107,18 @@ async fn two_hub_processes_on_one_postgres_give_every_device_the_same_gap_free_l
         let code = invite(&args, &format!("Member {i}"), "assistant");
         devices.push(join(&hub.url, &code, "laptop").await);
     }
-    // A device on hub B waits for news; the first push goes through hub A.
+    // A device on hub B waits for news; a push through hub A reaches it.
     let waiting = tokio::spawn({
         let d = devices[1].clone();
-        async move { d.pull(0, 30).await }
+        async move { d.pull_hearing_news(0).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
+    devices[0]
+        .push(&[change("first", stamp(now(), 0, 1), "state", "x", None)])
+        .await;
+    let heard = waiting.await.unwrap();
+    assert_eq!(heard.changes.len(), 1, "hub B heard of hub A's push");
+    assert_eq!(heard.changes[0].device_id, devices[0].id);
     let mut tasks = Vec::new();
     for (i, device) in devices.iter().cloned().enumerate() {
         tasks.push(tokio::spawn(async move {
@@ -144,8 +150,6 @@ async fn two_hub_processes_on_one_postgres_give_every_device_the_same_gap_free_l
     for task in tasks {
         task.await.unwrap();
     }
-    let heard = waiting.await.unwrap();
-    assert!(!heard.changes.is_empty(), "hub B heard of hub A's push");
     let mut logs = Vec::new();
     for d in &devices {
         logs.push(d.pull_all().await);
@@ -154,10 +158,10 @@ async fn two_hub_processes_on_one_postgres_give_every_device_the_same_gap_free_l
         .iter()
         .map(|p| (p.cursor, p.change.hlc.clone()))
         .collect();
-    assert_eq!(first.len(), 4 * 25 * 2);
+    assert_eq!(first.len(), 1 + 4 * 25 * 2);
     assert_eq!(
         first.iter().map(|c| c.0).collect::<Vec<_>>(),
-        (1..=200).collect::<Vec<_>>()
+        (1..=201).collect::<Vec<_>>()
     );
     for log in &logs[1..] {
         let other: Vec<_> = log
@@ -175,5 +179,5 @@ async fn two_hub_processes_on_one_postgres_give_every_device_the_same_gap_free_l
         page.hub_time_ms = 0;
     }
     assert_eq!(again[0], again[1]);
-    assert_eq!(again[0].changes.len(), podium_core::sync::MAX_PAGE.min(150));
+    assert_eq!(again[0].changes.len(), podium_core::sync::MAX_PAGE.min(151));
 }

@@ -267,8 +267,7 @@ async fn a_waiting_pull_hears_of_another_devices_push_at_once() {
     .await;
     let waiting = tokio::spawn({
         let b = b.clone();
-        // 30 s: were the push not heard, the answer would come empty after the wait.
-        async move { b.pull(0, 30).await }
+        async move { b.pull_hearing_news(0).await }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     a.push(&[change("d", stamp(now(), 0, 1), "text", "Hi", Some(0))])

@@ -228,6 +228,27 @@ impl Device {
         r.json().await.expect("a pull answer")
     }
 
+    /// A pull that waits up to 30 s for news, which must come within 20 s: were the news not
+    /// heard, the hub would answer only when its wait ended (with what it then read), and this
+    /// fails instead. Not a check on speed: news is heard in milliseconds.
+    pub async fn pull_hearing_news(&self, after: u64) -> podium_core::sync::PullAnswer {
+        let r = self
+            .req(
+                reqwest::Method::GET,
+                &format!("/v1/changes?after={after}&wait=30"),
+            )
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await;
+        let r = match r {
+            Ok(r) => r,
+            Err(e) if e.is_timeout() => panic!("the waiting pull never heard of the push"),
+            Err(e) => panic!("pull: {e}"),
+        };
+        assert_eq!(r.status(), 200);
+        r.json().await.expect("a pull answer")
+    }
+
     /// Every change on the hub, all pages.
     pub async fn pull_all(&self) -> Vec<podium_core::sync::Pulled> {
         let mut all = Vec::new();
