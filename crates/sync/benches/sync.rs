@@ -8,7 +8,9 @@
 //!
 //! Run inside a D-Bus session with an unlocked keyring, with `PODIUM_HUB` naming the hub binary
 //! (else `podium-hub` beside this bench's target folder):
-//! `cargo bench -p podium-sync --bench sync`.
+//! `cargo bench -p podium-sync --bench sync` (`PODIUM_BENCH_SKIP_FIRST_SYNC=1` measures only
+//! the latency, in seconds instead of a minute). The hub's own figures under load are its
+//! bench's (`podium-hub`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
