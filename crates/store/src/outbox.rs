@@ -181,19 +181,24 @@ impl Store {
             }
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
-                self.conn.execute(
-                    "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
-                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6)",
-                    params![
-                        id,
-                        draft_id,
-                        account_id,
-                        timestamp(due_at),
-                        self.author,
-                        timestamp(now),
-                        OutboxState::Queued.as_str()
-                    ],
-                )?;
+                let (author, device) = (self.author.clone(), self.device.clone());
+                self.with_log("outbox", &[&id], |conn| {
+                    conn.execute(
+                        "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
+                         created_at, updated_at, device) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6, ?8)",
+                        params![
+                            id,
+                            draft_id,
+                            account_id,
+                            timestamp(due_at),
+                            author,
+                            timestamp(now),
+                            OutboxState::Queued.as_str(),
+                            device
+                        ],
+                    )?;
+                    Ok(())
+                })?;
                 id
             }
         };
@@ -293,19 +298,21 @@ impl Store {
 
     fn move_entry(&mut self, entry_id: &str, due_at: DateTime<Utc>) -> Result<()> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
-                 error = NULL, error_code = NULL, error_data = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
-                from(Step::Move)
-            ),
-            params![
-                entry_id,
-                timestamp(due_at),
-                now,
-                OutboxState::Queued.as_str()
-            ],
-        )?;
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
+                     error = NULL, error_code = NULL, error_data = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
+                    from(Step::Move)
+                ),
+                params![
+                    entry_id,
+                    timestamp(due_at),
+                    now,
+                    OutboxState::Queued.as_str()
+                ],
+            )?)
+        })?;
         if changed == 0 {
             let entry = self.entry(entry_id)?;
             return Err(Error::Invalid(match entry.state {
@@ -342,13 +349,15 @@ impl Store {
                 .into_iter()
                 .filter(|s| outbox::may_remove(*s, [])),
         );
-        let deleted = self.conn.execute(
-            &format!(
-                "DELETE FROM outbox WHERE id = ?1 AND state IN ({settled}) AND NOT EXISTS
-                 (SELECT 1 FROM outbox_parts WHERE entry_id = ?1 AND state = ?2)"
-            ),
-            params![entry_id, PartState::Sent.as_str()],
-        )?;
+        let deleted = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "DELETE FROM outbox WHERE id = ?1 AND state IN ({settled}) AND NOT EXISTS
+                     (SELECT 1 FROM outbox_parts WHERE entry_id = ?1 AND state = ?2)"
+                ),
+                params![entry_id, PartState::Sent.as_str()],
+            )?)
+        })?;
         if deleted == 0 {
             return Err(refused(&self.entry(entry_id)?));
         }
@@ -379,7 +388,9 @@ impl Store {
             return Err(refused());
         }
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, due_at = ?2, attempts = 0, retry_at = NULL,
@@ -414,6 +425,15 @@ impl Store {
                 ],
             )?;
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         self.entry(entry_id)
     }
@@ -421,14 +441,17 @@ impl Store {
     /// The user's answer to an `unknown` post: it did go out (they saw it on the network).
     pub fn confirm_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
-                 error_code = NULL, error_data = NULL WHERE id = ?1 AND state IN ({})",
-                from(Step::ConfirmSent)
-            ),
-            params![entry_id, now, OutboxState::Sent.as_str()],
-        )?;
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
+                 error_code = NULL, error_data = NULL
+                 WHERE id = ?1 AND state IN ({})",
+                    from(Step::ConfirmSent)
+                ),
+                params![entry_id, now, OutboxState::Sent.as_str()],
+            )?)
+        })?;
         if changed == 0 {
             self.entry(entry_id)?;
             return Err(Error::Invalid(
@@ -516,18 +539,32 @@ impl Store {
     /// out before sending anything. Call only while holding the publisher lock.
     pub fn recover_interrupted(&mut self) -> Result<usize> {
         let now = timestamp(self.now());
-        Ok(self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?2, updated_at = ?1 WHERE state IN ({})",
+        let mine = self.device.clone();
+        let ids: Vec<String> = self
+            .conn
+            .prepare(&format!(
+                "SELECT id FROM outbox WHERE state IN ({}) AND coalesce(device, ?1) = ?1",
                 from(Step::Requeue)
-            ),
-            params![now, OutboxState::Queued.as_str()],
-        )?)
+            ))?
+            .query_map([&mine], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.with_log("outbox", &ids, |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?2, updated_at = ?1 WHERE state IN ({})
+                     AND coalesce(device, ?3) = ?3",
+                    from(Step::Requeue)
+                ),
+                params![now, OutboxState::Queued.as_str(), mine],
+            )?)
+        })
     }
 
     /// What is due at `now`: entries to send, and entries too late to send without asking
     /// (moved to `review` here, in one transaction).
     pub fn take_due(&mut self, now: DateTime<Utc>, grace: Duration) -> Result<Due> {
+        let now_ms = self.now_millis();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -538,10 +575,11 @@ impl Store {
                 "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
                  JOIN accounts a ON a.id = o.account_id
                  WHERE o.state IN ({}) AND a.paused = 0 AND a.deleted = 0
+                 AND coalesce(o.device, ?1) = ?1
                  ORDER BY o.due_at, o.seq",
                 from(Step::Claim)
             ))?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map([&self.device], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     time_col(r, 1)?,
@@ -574,6 +612,7 @@ impl Store {
         );
         let why = Reason::FellBehind {};
         for id in &late {
+            let before_row = crate::public::snapshot(&tx, &self.device, "outbox", id)?;
             tx.execute(
                 &fell_behind,
                 params![
@@ -584,6 +623,15 @@ impl Store {
                     why.code().as_str(),
                     why.data_json()
                 ],
+            )?;
+            crate::public::log_since(
+                &tx,
+                &self.device,
+                &mut self.clock,
+                now_ms,
+                "outbox",
+                id,
+                before_row,
             )?;
         }
         tx.commit()?;
@@ -598,9 +646,11 @@ impl Store {
     /// `None` when another publisher took it first or it is no longer queued.
     pub fn claim(&mut self, entry_id: &str, parts: &[(String, String)]) -> Result<Option<Entry>> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
@@ -625,6 +675,15 @@ impl Store {
                 )?;
             }
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         self.entry(entry_id).map(Some)
     }
@@ -637,22 +696,25 @@ impl Store {
         reason: &Reason,
     ) -> Result<()> {
         let now = timestamp(self.now());
-        self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4,
-                 error_code = ?6, error_data = ?7 WHERE id = ?1 AND state IN ({})",
-                from(Step::Requeue)
-            ),
-            params![
-                entry_id,
-                timestamp(retry_at),
-                reason.to_string(),
-                now,
-                OutboxState::Queued.as_str(),
-                reason.code().as_str(),
-                reason.data_json()
-            ],
-        )?;
+        self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4,
+                 error_code = ?6, error_data = ?7
+                 WHERE id = ?1 AND state IN ({})",
+                    from(Step::Requeue)
+                ),
+                params![
+                    entry_id,
+                    timestamp(retry_at),
+                    reason.to_string(),
+                    now,
+                    OutboxState::Queued.as_str(),
+                    reason.code().as_str(),
+                    reason.data_json()
+                ],
+            )?)
+        })?;
         Ok(())
     }
 
@@ -660,7 +722,9 @@ impl Store {
     /// by asking the network.
     pub fn part_sending(&mut self, entry_id: &str, idx: u32) -> Result<()> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
@@ -680,6 +744,15 @@ impl Store {
                 part_from(PartState::Sending)
             ),
             params![entry_id, idx, now, PartState::Sending.as_str()],
+        )?;
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
         )?;
         tx.commit()?;
         Ok(())
@@ -709,7 +782,9 @@ impl Store {
         remote_url: &str,
     ) -> Result<()> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox_parts SET state = ?6, remote_id = ?3, remote_cid = ?4, remote_url = ?5
@@ -747,6 +822,15 @@ impl Store {
                 params![entry_id, remote_id, remote_url, now],
             )?;
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -754,14 +838,16 @@ impl Store {
     /// Every part is out.
     pub fn entry_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
                  error_code = NULL, error_data = NULL, retry_at = NULL WHERE id = ?1 AND state IN ({})",
-                from(Step::Finish)
-            ),
-            params![entry_id, now, OutboxState::Sent.as_str()],
-        )?;
+                    from(Step::Finish)
+                ),
+                params![entry_id, now, OutboxState::Sent.as_str()],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, Step::Finish));
         }
@@ -796,22 +882,24 @@ impl Store {
         reason: &Reason,
     ) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
                 "UPDATE outbox SET state = ?5, attempts = attempts + 1, retry_at = ?2, error = ?3,
                  updated_at = ?4, error_code = ?6, error_data = ?7 WHERE id = ?1 AND state IN ({})",
                 from(Step::Requeue)
             ),
-            params![
-                entry_id,
-                timestamp(retry_at),
-                reason.to_string(),
-                now,
-                OutboxState::Queued.as_str(),
-                reason.code().as_str(),
-                reason.data_json()
-            ],
-        )?;
+                params![
+                    entry_id,
+                    timestamp(retry_at),
+                    reason.to_string(),
+                    now,
+                    OutboxState::Queued.as_str(),
+                    reason.code().as_str(),
+                    reason.data_json()
+                ],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, Step::Requeue));
         }
@@ -834,21 +922,24 @@ impl Store {
             return Err(self.step_refused(entry_id, step));
         };
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4,
-                 error_code = ?5, error_data = ?6 WHERE id = ?1 AND state IN ({})",
-                from(step)
-            ),
-            params![
-                entry_id,
-                state.as_str(),
-                reason.to_string(),
-                now,
-                reason.code().as_str(),
-                reason.data_json()
-            ],
-        )?;
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4,
+                 error_code = ?5, error_data = ?6
+                 WHERE id = ?1 AND state IN ({})",
+                    from(step)
+                ),
+                params![
+                    entry_id,
+                    state.as_str(),
+                    reason.to_string(),
+                    now,
+                    reason.code().as_str(),
+                    reason.data_json()
+                ],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, step));
         }
@@ -857,6 +948,10 @@ impl Store {
 
     /// Why one of the publisher's steps was not made: the entry is no longer where the rule
     /// allows that step from (changed by someone else meanwhile, or gone).
+    fn now_millis(&mut self) -> u64 {
+        u64::try_from(self.now().timestamp_millis()).unwrap_or(0)
+    }
+
     fn step_refused(&self, entry_id: &str, step: Step) -> Error {
         match self.entry(entry_id) {
             Ok(entry) => Error::Invalid(format!(
