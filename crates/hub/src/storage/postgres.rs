@@ -13,10 +13,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, Role};
 use tokio_postgres::{AsyncMessage, GenericClient, NoTls};
 
-use super::sqlite::result;
 use super::{
-    check_name, fields_of, new_id, op_of, op_str, rfc3339, role_of, Auth, Authed, DeviceRecord,
-    Invited, Joined, News, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
+    check_name, fields_of, new_id, op_of, op_str, result, rfc3339, role_of, Auth, Authed,
+    DeviceRecord, Invited, Joined, News, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
 use crate::rules::{judge, TextHead, Verdict};
 use crate::{Error, Result};

@@ -12,8 +12,8 @@ use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    check_name, fields_of, new_id, op_of, op_str, rfc3339, role_of, Auth, Authed, DeviceRecord,
-    Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
+    check_name, fields_of, new_id, op_of, op_str, result, rfc3339, role_of, Auth, Authed,
+    DeviceRecord, Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
@@ -505,24 +505,5 @@ impl Storage for SqliteStorage {
             Ok(known == 1)
         })
         .await
-    }
-}
-
-pub(crate) fn result(
-    change: &Change,
-    status: PushStatus,
-    cursor: Option<u64>,
-    refused: Option<(podium_core::sync::ErrorCode, String)>,
-) -> PushResult {
-    let (code, message) = match refused {
-        Some((code, message)) => (Some(code), Some(message)),
-        None => (None, None),
-    };
-    PushResult {
-        hlc: change.hlc.clone(),
-        status,
-        cursor,
-        code,
-        message,
     }
 }
