@@ -32,8 +32,9 @@ CREATE TABLE devices (
     revoked_at TEXT
 );
 
--- The log. `cursor` is the gap-free order (assigned as max + 1 under an advisory transaction lock); `hlc` names a
--- change, so a replay is found by it.
+-- The log. `cursor` is the gap-free order (assigned as max + 1 under an advisory transaction
+-- lock, not from a sequence: see storage/postgres.rs); `hlc` names a change, so a replay is found
+-- by it.
 CREATE TABLE changes (
     cursor      BIGINT PRIMARY KEY,
     hlc         TEXT NOT NULL UNIQUE,

@@ -11,7 +11,7 @@
 use std::future::Future;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use podium_core::sync::{Change, Member, Pulled, PushResult, Role};
+use podium_core::sync::{Change, Member, Pulled, PushResult, PushStatus, Role};
 
 use crate::Result;
 
@@ -190,4 +190,24 @@ pub(crate) fn op_str(op: podium_core::sync::Op) -> &'static str {
 
 pub(crate) fn fields_of(s: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
     serde_json::from_str(s).map_err(|e| crate::Error::Corrupt(format!("a change's fields: {e}")))
+}
+
+/// A push's answer for one change.
+pub(crate) fn result(
+    change: &Change,
+    status: PushStatus,
+    cursor: Option<u64>,
+    refused: Option<(podium_core::sync::ErrorCode, String)>,
+) -> PushResult {
+    let (code, message) = match refused {
+        Some((code, message)) => (Some(code), Some(message)),
+        None => (None, None),
+    };
+    PushResult {
+        hlc: change.hlc.clone(),
+        status,
+        cursor,
+        code,
+        message,
+    }
 }

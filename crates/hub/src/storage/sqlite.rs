@@ -1,4 +1,4 @@
-//! The SQLite backend: one file, WAL, one connection behind a mutex (SQLite has one writer
+//! The SQLite backend: one file, WAL, synchronous FULL, one connection behind a mutex (SQLite has one writer
 //! anyway, and a push is a few small statements). Blocking calls run on tokio's blocking pool.
 //!
 //! `podium-hub invite` may open the same file while `serve` runs: WAL lets it read while the
@@ -12,8 +12,8 @@ use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
-    check_name, fields_of, new_id, op_of, op_str, rfc3339, role_of, Auth, Authed, DeviceRecord,
-    Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
+    check_name, fields_of, new_id, op_of, op_str, result, rfc3339, role_of, Auth, Authed,
+    DeviceRecord, Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
@@ -39,7 +39,9 @@ impl SqliteStorage {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL, not the app's NORMAL: "accepted" tells a device its change is on the team's log
+        // for good, so it must survive a power cut, not only a crash of the hub.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
         Ok(SqliteStorage {
@@ -503,24 +505,5 @@ impl Storage for SqliteStorage {
             Ok(known == 1)
         })
         .await
-    }
-}
-
-pub(crate) fn result(
-    change: &Change,
-    status: PushStatus,
-    cursor: Option<u64>,
-    refused: Option<(podium_core::sync::ErrorCode, String)>,
-) -> PushResult {
-    let (code, message) = match refused {
-        Some((code, message)) => (Some(code), Some(message)),
-        None => (None, None),
-    };
-    PushResult {
-        hlc: change.hlc.clone(),
-        status,
-        cursor,
-        code,
-        message,
     }
 }
