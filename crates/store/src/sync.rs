@@ -35,7 +35,7 @@ use serde_json::{json, Map, Value};
 
 use crate::drafts::{self, Draft, DraftPatch};
 use crate::log;
-use crate::revisions::{self, Revision, Writer};
+use crate::revisions::{self, Cause, Revision, Writer};
 use crate::{public, timestamp, Error, Result, Store};
 
 /// Who this device is in a team, after it joined a hub.
@@ -521,7 +521,7 @@ impl Store {
             if original.deleted {
                 self.undelete_draft(&original_id)?;
             }
-            self.update_draft(&original_id, patch)?;
+            self.change_draft(&original_id, patch, Cause::Resolve)?;
         }
         if !copy.deleted {
             self.delete_draft(copy_id)?;
