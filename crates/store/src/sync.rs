@@ -414,7 +414,12 @@ impl Store {
                 );
                 continue;
             };
-            cx.clock.observe(stamp, now_ms);
+            // The hub refuses stamps more than five minutes ahead of its clock; one that is
+            // anyway (a hub that let it through) is applied but not taken into this clock, which
+            // would keep it for good.
+            if stamp.not_too_far_ahead(page.hub_time_ms).is_ok() {
+                cx.clock.observe(stamp, now_ms);
+            }
             match change.entity.as_str() {
                 "draft" => cx.draft(change, pulled.cursor)?,
                 "revision" => cx.revision(change)?,
