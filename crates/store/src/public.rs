@@ -67,6 +67,17 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
     }
 }
 
+/// An outbox entry's fields that say how far sending got.
+const PUBLISHER_FIELDS: &[&str] = &[
+    "state",
+    "attempts",
+    "retry_at",
+    "remote_id",
+    "remote_url",
+    "error",
+    "sent_at",
+];
+
 fn to_json(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
@@ -181,17 +192,14 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         )
         .optional()?
         .is_some();
+    let mut busy = false;
     if entity == "outbox" && exists {
-        let busy: bool = conn.query_row(
+        busy = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1 AND state IN ('claimed', 'sending')
              AND coalesce(device, ?2) = ?2)",
             [id, device],
             |r| r.get(0),
         )?;
-        if busy {
-            tracing::info!(id, "a pulled change to a post being sent here waits");
-            return Ok(());
-        }
     }
     if !exists {
         if change.op == Op::Delete {
@@ -249,6 +257,10 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         }
         return Ok(());
     }
+    if busy && change.op == Op::Delete {
+        tracing::info!(id, "a post being sent here is not taken out of the queue");
+        return Ok(());
+    }
     if change.op == Op::Delete && entity == "outbox" {
         conn.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
         return Ok(());
@@ -258,6 +270,11 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         fields.entry("deleted").or_insert(json!(true));
     }
     for (field, value) in &fields {
+        // While this device sends the post, how far it got is this device's to say: its own
+        // next step (stamped after what it has seen) goes out and wins everywhere.
+        if busy && PUBLISHER_FIELDS.contains(&field.as_str()) {
+            continue;
+        }
         let newer = match field_clock(conn, entity, id, field)? {
             Some(here) => hlc > here.as_str(),
             None => true,

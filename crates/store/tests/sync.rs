@@ -562,3 +562,48 @@ fn a_device_that_leaves_and_joins_another_team_brings_everything_to_the_new_hub(
     a.round(&mut new_hub);
     assert_eq!(new_hub.len(), before);
 }
+
+#[test]
+fn a_post_moved_on_another_device_while_its_creator_sends_it_ends_sent_on_both() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    let acc = account(&mut a.store);
+    let draft = create(&mut a.store, "Sendes nå");
+    let past = chrono::Utc::now() - chrono::Duration::seconds(10);
+    let entry = a
+        .store
+        .schedule(&draft, &acc, podium_store::When::At(past))
+        .unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    a.store
+        .claim(&entry.id, &[("Sendes nå".into(), "key-1".into())])
+        .unwrap();
+    a.store.part_sending(&entry.id, 0).unwrap();
+    // Meanwhile B moves it to tomorrow.
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    b.store
+        .reschedule(&entry.id, podium_store::When::At(tomorrow))
+        .unwrap();
+    b.round(&mut hub);
+    a.round(&mut hub);
+    assert_eq!(
+        a.store.entry(&entry.id).unwrap().state,
+        podium_core::outbox::OutboxState::Sending,
+        "the post on its way stays on its way"
+    );
+    a.store
+        .part_sent(&entry.id, 0, "1", None, "https://social.example/@kari/1")
+        .unwrap();
+    a.store.entry_sent(&entry.id).unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    let (on_a, on_b) = (
+        a.store.entry(&entry.id).unwrap(),
+        b.store.entry(&entry.id).unwrap(),
+    );
+    assert_eq!(on_a.state, podium_core::outbox::OutboxState::Sent);
+    assert_eq!(on_b.state, podium_core::outbox::OutboxState::Sent);
+    assert_eq!(on_a.due_at, on_b.due_at);
+    assert_eq!(on_b.remote_url, on_a.remote_url);
+}
