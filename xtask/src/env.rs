@@ -30,6 +30,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "xdotool",
     "imagemagick",
     "python3-venv",
+    // The word lists the app reads at run time to suggest #CamelCase (the .deb recommends them).
+    "wnorwegian",
+    "wamerican",
 ];
 
 pub type Result<T = ()> = std::result::Result<T, String>;
