@@ -48,24 +48,58 @@ const list = createList({
   empty: $("list-empty"),
   count: $("list-count"),
   onOpen: open,
+  onRestore: restoreFromBin,
 });
 
+// The state filter's last choice is the bin.
+const BIN = "__bin";
+
 function currentFilter() {
+  const bin = filters.state.value === BIN;
   return {
     query: $("search").value.trim() || null,
-    state: filters.state.value || null,
+    state: (!bin && filters.state.value) || null,
     goal: filters.goal.value || null,
     tag: filters.tag.value || null,
+    bin,
   };
+}
+
+/** Whether the list shows only some drafts (a search, a filter or the bin): Rust then decides
+ *  what belongs in it, also for a draft just written. */
+function narrowed() {
+  const f = currentFilter();
+  return Boolean(f.query || f.state || f.goal || f.tag || f.bin);
 }
 
 let listTicket = 0;
 async function refreshList() {
   const mine = ++listTicket;
   const filter = currentFilter();
+  show($("bin-bar"), filter.bin);
   try {
     const items = await api.listDrafts(filter);
-    if (mine === listTicket) list.set(items, filter.query ?? "");
+    if (mine === listTicket) {
+      list.set(items, filter.query ?? "", filter.bin);
+      $("empty-bin").disabled = filter.bin && items.length === 0 && !filter.query;
+    }
+  } catch (error) {
+    showError(api.describe(error));
+  }
+}
+let listTimer = 0;
+const refreshListSoon = () => {
+  clearTimeout(listTimer);
+  listTimer = setTimeout(refreshList, 250);
+};
+
+async function restoreFromBin(id) {
+  try {
+    const back = await api.undeleteDraft(id);
+    await refreshList();
+    refreshFacetsSoon();
+    await open(back.id);
+    toast(t("bin.restored", { title: back.title || t("list.untitled") }));
   } catch (error) {
     showError(api.describe(error));
   }
@@ -80,6 +114,7 @@ async function refreshFacets() {
     filters.state.replaceChildren(
       new Option(t("list.allStates"), ""),
       ...states.map((s) => new Option(`${t(`state.${s}`)} (${facets.states[s] ?? 0})`, s)),
+      new Option(t("bin.filter", { n: facets.bin ?? 0 }), BIN),
     );
     filters.goal.replaceChildren(new Option(t("list.allGoals"), ""), ...facets.goals.map((g) => new Option(goalName(g), g)));
     filters.tag.replaceChildren(new Option(t("list.allTags"), ""), ...facets.tags.map(([tag, n]) => new Option(`#${tag} (${n})`, tag)));
@@ -129,7 +164,9 @@ const editor = createEditor(
   },
   {
     onSaved(draft) {
-      list.upsert(listItem(draft));
+      // Under a search or filter, whether the draft belongs in the list is Rust's to say.
+      if (narrowed()) refreshListSoon();
+      else list.upsert(listItem(draft));
       list.select(draft.id);
       history.refresh();
       refreshFacetsSoon();
@@ -326,6 +363,17 @@ $("search").addEventListener("keydown", (event) => {
   }
 });
 Object.values(filters).forEach((f) => f.addEventListener("change", refreshList));
+$("empty-bin").addEventListener("click", async () => {
+  if (!window.confirm(t("bin.emptyConfirm"))) return;
+  try {
+    const n = await api.emptyBin();
+    await refreshList();
+    refreshFacets();
+    toast(t("bin.emptied", { n }));
+  } catch (error) {
+    showError(api.describe(error));
+  }
+});
 $("new-draft").addEventListener("click", () => {
   if (plan.isVisible()) showWrite();
   newDraft();
@@ -343,6 +391,7 @@ $("delete-button").addEventListener("click", async () => {
     const next = list.first();
     if (next) await open(next);
     else await newDraft();
+    if (narrowed()) refreshListSoon();
     toast(t("editor.deleted"), {
       action: {
         label: t("editor.undo"),

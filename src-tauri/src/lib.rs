@@ -107,6 +107,7 @@ pub fn run() {
             commands::drafts::update_draft,
             commands::drafts::delete_draft,
             commands::drafts::undelete_draft,
+            commands::drafts::empty_bin,
             commands::drafts::draft_facets,
             commands::drafts::add_goal,
             commands::drafts::revisions,

@@ -249,4 +249,13 @@ export default {
   "error.text_too_long": "The text has {n} characters; Podium checks at most {max}. Shorten it, or split it into several drafts.",
   "notify.unsaved": "A renewed sign-in is not saved yet",
   "notify.unsavedBody": "The system keyring refused the renewed sign-in of {account}. Podium keeps it and tries again every minute: unlock the keyring, and keep Podium running until then, or the account must be reconnected.",
+  // first hour: threads, undo, bin, notes, history, plan
+  "bin.filter": "Bin ({n})",
+  "bin.help": "Drafts you deleted. Restore one, or empty the bin for good.",
+  "bin.emptyButton": "Empty the bin",
+  "bin.emptyConfirm": "Empty the bin? The drafts in it and their history are deleted for good.",
+  "bin.emptied": "The bin is empty ({n} deleted for good).",
+  "bin.empty": "The bin is empty.",
+  "bin.restore": "Restore",
+  "bin.restored": "“{title}” is back among your drafts.",
 };

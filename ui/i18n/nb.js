@@ -249,4 +249,13 @@ export default {
   "error.text_too_long": "Teksten har {n} tegn; Podium sjekker høyst {max}. Gjør den kortere, eller del den i flere utkast.",
   "notify.unsaved": "En fornyet innlogging er ikke lagret ennå",
   "notify.unsavedBody": "Systemets nøkkelring avviste den fornyede innloggingen for {account}. Podium tar vare på den og prøver igjen hvert minutt: lås opp nøkkelringen, og la Podium kjøre til da, ellers må kontoen kobles til på nytt.",
+  // first hour: threads, undo, bin, notes, history, plan
+  "bin.filter": "Papirkurv ({n})",
+  "bin.help": "Utkast du har slettet. Gjenopprett et, eller tøm papirkurven for godt.",
+  "bin.emptyButton": "Tøm papirkurven",
+  "bin.emptyConfirm": "Tømme papirkurven? Utkastene i den og historikken deres slettes for godt.",
+  "bin.emptied": "Papirkurven er tom ({n} slettet for godt).",
+  "bin.empty": "Papirkurven er tom.",
+  "bin.restore": "Gjenopprett",
+  "bin.restored": "«{title}» er tilbake blant utkastene dine.",
 };

@@ -14,5 +14,6 @@ pub mod network;
 pub mod notice;
 pub mod outbox;
 pub mod schedule;
+pub mod snippet;
 pub mod sync;
 pub mod text;

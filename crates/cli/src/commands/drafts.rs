@@ -240,6 +240,7 @@ impl FilterArgs {
             goal: self.goal.clone(),
             tag: self.tag.clone(),
             limit: self.limit,
+            bin: false,
         }
     }
 }
