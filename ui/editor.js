@@ -7,6 +7,7 @@ import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview } from "./preview.js";
+import { createUndo } from "./undo.js";
 import { el as make } from "./dom.js";
 import { clock } from "./format.js";
 import { goalName, language, NETWORK_NAMES, t } from "./i18n.js";
@@ -143,6 +144,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   // a note (never cut to fit: a silently shortened paste loses words no one sees go).
   let beforeInput = null; // the text and selection just before an edit
   el.textarea.addEventListener("beforeinput", (event) => {
+    // Undo and redo from a menu take Podium's steps, as the keys do.
+    if (event.inputType === "historyUndo" || event.inputType === "historyRedo") {
+      event.preventDefault();
+      if (event.inputType === "historyUndo") undo.undo();
+      else undo.redo();
+      return;
+    }
     const { selectionStart, selectionEnd } = el.textarea;
     beforeInput = { value: el.textarea.value, selectionStart, selectionEnd };
     if (!event.inputType.startsWith("insert")) return;
@@ -283,6 +291,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   function editVersion(which) {
     editing = which;
+    undo.reset();
     el.textarea.value = which === "main" ? mainText : variants[which] ?? mainText;
     if (which !== "main") pressed = which;
     fillVersions();
@@ -290,14 +299,19 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.textarea.focus();
   }
 
-  /** Replaces the whole text, as one step the user can undo (Ctrl+Z). */
-  function applyFix(text) {
+  /** Replaces the whole text, as one step the user can undo (Ctrl+Z), and as a revision of
+   *  its own in the history (what was typed before it is saved first). */
+  async function applyFix(text) {
+    const before = undo.state();
+    undo.replaced(before);
+    el.textarea.value = text;
+    const at = Math.min(before.end, text.length);
     el.textarea.focus();
-    el.textarea.select();
-    if (!document.execCommand("insertText", false, text)) {
-      el.textarea.value = text;
-      el.textarea.dispatchEvent(new Event("input"));
-    }
+    el.textarea.setSelectionRange(at, at);
+    await flush();
+    textChanged();
+    change({ fix: true });
+    flush();
   }
 
   // ----- thread mode -----
@@ -474,9 +488,29 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   fillToggles();
   fillStates();
 
+  // Podium's own undo steps (see undo.js): the keys here, the menu's in beforeinput above.
+  const undo = createUndo(el.textarea, () => textChanged());
+  el.textarea.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key === "z" && !event.shiftKey) {
+      event.preventDefault();
+      undo.undo();
+    } else if ((key === "z" && event.shiftKey) || (key === "y" && !event.shiftKey)) {
+      event.preventDefault();
+      undo.redo();
+    }
+  });
+
   el.textarea.addEventListener("input", (event) => {
+    const before = beforeInput;
     if (undoPastCap()) return;
-    const started = event.timeStamp || performance.now();
+    if (before) undo.typed({ value: before.value, start: before.selectionStart, end: before.selectionEnd }, event);
+    textChanged(event.timeStamp || performance.now());
+  });
+
+  /** The text area's text changed (typed, undone, fixed): keep it, save it, check it. */
+  function textChanged(started) {
     if (editing === "main") {
       mainText = el.textarea.value;
       change({ text: mainText });
@@ -488,7 +522,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       if (fresh) fillVersions();
     }
     check(started);
-  });
+  }
   el.version.addEventListener("change", () => editVersion(el.version.value));
   el.dropVersion.addEventListener("click", () => {
     const { [editing]: _dropped, ...rest } = variants;
@@ -543,6 +577,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       variants = { ...(next.variants ?? {}) };
       editing = "main";
       el.textarea.value = next.text;
+      undo.reset();
       showDetails();
       showThread(next.thread);
       el.textarea.scrollTop = 0;
@@ -558,12 +593,23 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       variants = {};
       editing = "main";
       el.textarea.value = "";
+      undo.reset();
       showDetails();
       showThread(false);
       await check();
       el.textarea.focus();
     },
     current: () => draft,
+    /** Forgets the shown draft (it went to the bin): what was waiting to be saved to it, and a
+     *  language guess on its way, are dropped rather than sent to a draft that refuses them. */
+    discard() {
+      clearTimeout(timer);
+      timer = 0;
+      pending = {};
+      firstUnsaved = 0;
+      stopFollowingLanguage();
+      draft = null;
+    },
     /** Takes a state the draft got elsewhere (scheduling, publishing) without touching the text. */
     adoptState(id, state) {
       if (draft && draft.id === id && draft.state !== state) {

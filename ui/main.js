@@ -363,8 +363,25 @@ $("search").addEventListener("keydown", (event) => {
   }
 });
 Object.values(filters).forEach((f) => f.addEventListener("change", refreshList));
+// Emptying the bin cannot be undone: the button asks once more, in its own words, before it
+// does it (a second click within a few seconds).
+let emptyArmed = 0;
 $("empty-bin").addEventListener("click", async () => {
-  if (!window.confirm(t("bin.emptyConfirm"))) return;
+  const button = $("empty-bin");
+  if (!emptyArmed) {
+    button.textContent = t("bin.emptyConfirm");
+    button.classList.add("danger");
+    emptyArmed = setTimeout(() => {
+      emptyArmed = 0;
+      button.textContent = t("bin.emptyButton");
+      button.classList.remove("danger");
+    }, 5000);
+    return;
+  }
+  clearTimeout(emptyArmed);
+  emptyArmed = 0;
+  button.textContent = t("bin.emptyButton");
+  button.classList.remove("danger");
   try {
     const n = await api.emptyBin();
     await refreshList();
@@ -387,6 +404,7 @@ $("delete-button").addEventListener("click", async () => {
   await editor.flush();
   try {
     await api.deleteDraft(draft.id);
+    editor.discard();
     list.remove(draft.id);
     const next = list.first();
     if (next) await open(next);

@@ -253,9 +253,10 @@ export default {
   "bin.filter": "Bin ({n})",
   "bin.help": "Drafts you deleted. Restore one, or empty the bin for good.",
   "bin.emptyButton": "Empty the bin",
-  "bin.emptyConfirm": "Empty the bin? The drafts in it and their history are deleted for good.",
+  "bin.emptyConfirm": "Click again to delete them for good",
   "bin.emptied": "The bin is empty ({n} deleted for good).",
   "bin.empty": "The bin is empty.",
   "bin.restore": "Restore",
   "bin.restored": "“{title}” is back among your drafts.",
+  "history.meta": "{date} · by {name}",
 };

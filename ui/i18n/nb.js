@@ -253,9 +253,10 @@ export default {
   "bin.filter": "Papirkurv ({n})",
   "bin.help": "Utkast du har slettet. Gjenopprett et, eller tøm papirkurven for godt.",
   "bin.emptyButton": "Tøm papirkurven",
-  "bin.emptyConfirm": "Tømme papirkurven? Utkastene i den og historikken deres slettes for godt.",
+  "bin.emptyConfirm": "Klikk igjen for å slette dem for godt",
   "bin.emptied": "Papirkurven er tom ({n} slettet for godt).",
   "bin.empty": "Papirkurven er tom.",
   "bin.restore": "Gjenopprett",
   "bin.restored": "«{title}» er tilbake blant utkastene dine.",
+  "history.meta": "{date} · av {name}",
 };

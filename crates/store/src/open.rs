@@ -350,14 +350,27 @@ fn load_clock(conn: &Connection) -> Result<(u64, Option<Stamp>)> {
 /// as the system knows it (the first field of their `/etc/passwd` comment, as `finger` and
 /// desktop greeters show it), else their user name. The history shows it beside each revision.
 fn default_author() -> String {
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     let user = std::env::var("USER")
         .ok()
         .map(|u| u.trim().to_owned())
-        .filter(|u| !u.is_empty());
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            // No $USER (a service, a test session): the user this process runs as.
+            let status = std::fs::read_to_string("/proc/self/status").ok()?;
+            let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+            let uid = uid.split_whitespace().next()?;
+            passwd.lines().find_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                fields
+                    .first()
+                    .filter(|_| fields.get(2) == Some(&uid))
+                    .map(|u| (*u).to_owned())
+            })
+        });
     let Some(user) = user else {
         return "Podium".to_owned();
     };
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
     full_name(&passwd, &user).unwrap_or(user)
 }
 
