@@ -454,3 +454,81 @@ fn history_keeps_the_text_at_pauses_and_at_each_fix_by_name_in_norwegian() {
         assert!(meta.iter().all(|m| m.contains(" · av ")), "{meta:?}");
     });
 }
+
+/// Picks `value` in the select `css`.
+async fn pick(app: &App, css: &str, value: &str) {
+    let select = app.client.find(Locator::Css(css)).await.unwrap();
+    select.select_by_value(value).await.unwrap();
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn thread_mode_threads_every_network_on_its_own_text_and_previews_post_by_post() {
+    scenario(async |app| {
+        let sentence = "Ledelse er å gjøre andre gode, hver dag og i hvert møte. ";
+        let text = sentence.repeat(9).trim_end().to_owned();
+        app.editor().await.send_keys(&text).await.unwrap();
+        app.until_saved().await;
+        app.click("#thread-mode").await;
+        // X (280) and Bluesky (300) each count their own posts: neither is left over.
+        for network in ["x", "bluesky", "mastodon"] {
+            app.until(&format!("{network} counted as a thread"), async |app| {
+                let left = app.texts(&format!("#remaining-{network}")).await;
+                left.first()?.ends_with("posts, each fits").then_some(())
+            })
+            .await;
+            assert_eq!(app.counter_state(network).await.as_deref(), Some("ok"));
+        }
+        let notes = app.texts("[data-code='over_limit'] .note-message").await;
+        assert!(notes.is_empty(), "{notes:?}");
+        // The preview shows the pressed network's thread, post by post.
+        app.click("#counter-bluesky").await;
+        let posts = app
+            .until("Bluesky's thread in the preview", async |app| {
+                let posts = app
+                    .texts("#preview .post-bluesky.thread-post .post-text")
+                    .await;
+                (posts.len() >= 2).then_some(posts)
+            })
+            .await;
+        assert!(
+            posts[0].ends_with(&format!("1/{}", posts.len())),
+            "{posts:?}"
+        );
+        photograph(app, "thread", async |app| {
+            app.click("#counter-bluesky").await;
+            app.until("the thread preview", async |app| {
+                (app.texts("#preview .thread-post").await.len() >= 2).then_some(())
+            })
+            .await;
+        })
+        .await;
+
+        // With X's own version open, Thread splits that version: editing a part changes X's
+        // version and leaves the shared text as it was.
+        pick(app, "#version", "x").await;
+        app.until("X's version split", async |app| {
+            let options = app.texts("#thread-network option").await;
+            (options == ["X"] && !app.texts(".thread-part").await.is_empty()).then_some(())
+        })
+        .await;
+        let first = app.client.find(Locator::Css(".part-text")).await.unwrap();
+        first.send_keys(" Kort.").await.unwrap();
+        app.until_saved().await;
+        let x_text = app.editor_value().await;
+        assert!(x_text.contains(" Kort."), "{x_text}");
+        pick(app, "#version", "main").await;
+        app.until_editor_holds(&text).await;
+
+        // Thread mode off: each counter says what it counts; X counts its own version, and
+        // says so, over the shared text on screen.
+        app.click("#thread-mode").await;
+        app.until("X's counter naming its version", async |app| {
+            let left = app.texts("#remaining-x").await;
+            left.first()?.ends_with("its own version").then_some(())
+        })
+        .await;
+        let bluesky = app.texts("#remaining-bluesky").await;
+        assert!(bluesky[0].ends_with(" over"), "{bluesky:?}");
+    });
+}

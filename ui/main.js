@@ -155,6 +155,7 @@ const editor = createEditor(
     thread: $("thread"),
     field: $("field"),
     threadNetwork: $("thread-network"),
+    threadNone: $("thread-none"),
     threadNumbering: $("thread-numbering"),
     threadParts: $("thread-parts"),
     deleteButton: $("delete-button"),

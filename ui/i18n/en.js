@@ -259,4 +259,6 @@ export default {
   "bin.restore": "Restore",
   "bin.restored": "“{title}” is back among your drafts.",
   "history.meta": "{date} · by {name}",
+  "thread.ownVersion": "its own version",
+  "thread.none": "None of the chosen networks posts this text as a thread (LinkedIn takes one long post).",
 };

@@ -259,4 +259,6 @@ export default {
   "bin.restore": "Gjenopprett",
   "bin.restored": "«{title}» er tilbake blant utkastene dine.",
   "history.meta": "{date} · av {name}",
+  "thread.ownVersion": "egen versjon",
+  "thread.none": "Ingen av de valgte nettverkene poster denne teksten som tråd (LinkedIn tar ett langt innlegg).",
 };
