@@ -82,6 +82,15 @@ async fn photograph(app: &App, name: &str, show: impl AsyncFn(&App)) {
         for size in SIZES {
             window_size(app, size).await;
             show(app).await;
+            // The pointer out of the way: a tooltip it left open would cover the picture.
+            let away = fantoccini::actions::MouseActions::new("mouse".into()).then(
+                fantoccini::actions::PointerAction::MoveTo {
+                    duration: None,
+                    x: 1.0,
+                    y: 1.0,
+                },
+            );
+            let _ = app.client.perform_actions(away).await;
             app.screenshot(&format!("{name}-{lang}-{theme}-{}x{}.png", size.0, size.1))
                 .await;
         }
@@ -530,5 +539,194 @@ fn thread_mode_threads_every_network_on_its_own_text_and_previews_post_by_post()
         .await;
         let bluesky = app.texts("#remaining-bluesky").await;
         assert!(bluesky[0].ends_with(" over"), "{bluesky:?}");
+    });
+}
+
+/// Next week's Monday, 00:00 in this computer's zone.
+fn next_monday() -> chrono::DateTime<chrono::Local> {
+    use chrono::{Datelike, Local, TimeZone};
+    let today = Local::now().date_naive();
+    let monday = today - chrono::Duration::days(today.weekday().num_days_from_monday().into())
+        + chrono::Duration::days(7);
+    Local
+        .from_local_datetime(&monday.and_hms_opt(0, 0, 0).unwrap())
+        .earliest()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn the_plan_lists_ready_drafts_to_drag_in_schedules_on_a_clicked_slot_and_lists_the_queue() {
+    use chrono::{Datelike, Utc, Weekday};
+    use fantoccini::actions::{MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    use podium_core::draft::DraftState;
+    use podium_core::schedule::Slot;
+    use podium_core::text::check::Network;
+    use podium_store::{NewAccount, NewDraft, Store};
+
+    support::scenario_in(async |home| {
+        let db = support::app_data(home).join("podium.sqlite3");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let (dragged, clicked) = {
+            let mut store = Store::open(&db).unwrap();
+            let account = store
+                .add_account(NewAccount {
+                    network: Some(Network::Mastodon),
+                    handle: "@leder@example.social".into(),
+                    service: "https://example.social".into(),
+                    remote_id: "7".into(),
+                    credential_ref: "mastodon:e2e".into(),
+                    zone: "Europe/Oslo".into(),
+                    ..NewAccount::default()
+                })
+                .unwrap();
+            store
+                .set_slots(&account.id, &[Slot::parse("thu 14:00").unwrap()])
+                .unwrap();
+            let mut ready = |text: &str| {
+                store
+                    .create_draft(NewDraft {
+                        text: text.into(),
+                        networks: vec![Network::Mastodon],
+                        state: Some(DraftState::Ready),
+                        ..NewDraft::default()
+                    })
+                    .unwrap()
+                    .id
+            };
+            (
+                ready("Kvartalstallene er klare"),
+                ready("Velkommen til nye ansatte"),
+            )
+        };
+
+        let app = App::start(home).await;
+        app.client.set_window_size(1280, 800).await.unwrap();
+        app.click("#plan-button").await;
+        app.until("both ready drafts beside the week", async |app| {
+            (app.texts(".ready-item .title").await.len() == 2).then_some(())
+        })
+        .await;
+        app.click("#plan-next").await;
+        app.until("next week's slot", async |app| {
+            (!app.texts(".day[data-day='3'] .slot").await.is_empty()).then_some(())
+        })
+        .await;
+
+        // Drag the first ready draft to Wednesday 10:00 of next week.
+        let item = app
+            .client
+            .find(Locator::Css(&format!(".ready-item[data-id='{dragged}']")))
+            .await
+            .unwrap();
+        let point = app
+            .client
+            .execute(
+                "const r = document.querySelector(\".day[data-day='2']\").getBoundingClientRect();
+                 return [r.left + r.width / 2, r.top + 10 * 44 + 2];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (x, y) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: item,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(100)),
+                x: 20.0,
+                y: 0.0,
+            })
+            .then(PointerAction::MoveTo {
+                duration: Some(Duration::from_millis(200)),
+                x,
+                y,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        app.client.perform_actions(drag).await.unwrap();
+        let expected = (next_monday() + chrono::Duration::days(2) + chrono::Duration::hours(10))
+            .with_timezone(&Utc);
+        let entries = app
+            .until("the dragged draft in the outbox", async |_| {
+                let store = Store::open(&db).ok()?;
+                let entries = store.entries_of_draft(&dragged).ok()?;
+                (!entries.is_empty()).then_some(entries)
+            })
+            .await;
+        assert_eq!(entries[0].due_at, expected, "dropped on Wednesday 10:00");
+        app.until("the dragged draft leaves the ready list", async |app| {
+            (app.texts(".ready-item .title").await == ["Velkommen til nye ansatte"]).then_some(())
+        })
+        .await;
+        app.screenshot("plan-ready-dragged.png").await;
+
+        // Click Thursday's free slot and pick the other ready draft.
+        app.click(".day[data-day='3'] .slot").await;
+        app.until("the slot's choice of drafts", async |app| {
+            (app.texts("#slot-drafts button").await == ["Velkommen til nye ansatte"]).then_some(())
+        })
+        .await;
+        app.screenshot("plan-slot-dialog.png").await;
+        app.click("#slot-drafts button").await;
+        let entries = app
+            .until("the clicked draft in the slot", async |_| {
+                let store = Store::open(&db).ok()?;
+                let entries = store.entries_of_draft(&clicked).ok()?;
+                (!entries.is_empty()).then_some(entries)
+            })
+            .await;
+        assert_eq!(entries[0].due_at.weekday(), Weekday::Thu);
+        assert!(entries[0].due_at > expected);
+        app.until("the ready list empty", async |app| {
+            app.texts(".ready-item").await.is_empty().then_some(())
+        })
+        .await;
+
+        // The queue as a list: both posts, in time order.
+        app.click("#plan-list-view").await;
+        let titles = app
+            .until("the queue's list", async |app| {
+                let titles = app.texts(".queue-row .title").await;
+                (titles.len() == 2).then_some(titles)
+            })
+            .await;
+        assert_eq!(
+            titles,
+            ["Kvartalstallene er klare", "Velkommen til nye ansatte"]
+        );
+        // The zone is named as a place, with the accounts' own where it differs.
+        let status = app.texts("#plan-status").await.join("");
+        assert!(status.contains("Oslo"), "{status}");
+
+        photograph(&app, "plan-queue", async |app| {
+            app.click("#plan-button").await;
+            app.click("#plan-list-view").await;
+            app.until("the queue", async |app| {
+                (app.texts(".queue-row").await.len() == 2).then_some(())
+            })
+            .await;
+        })
+        .await;
+        photograph(&app, "plan-week", async |app| {
+            app.click("#plan-button").await;
+            app.click("#plan-week-view").await;
+            app.click("#plan-today").await;
+            app.click("#plan-next").await;
+            app.until("the week", async |app| {
+                (app.texts(".plan-post").await.len() == 2).then_some(())
+            })
+            .await;
+        })
+        .await;
+        app.stop().await;
     });
 }

@@ -280,8 +280,23 @@ const plan = createPlan(
     entryAt: $("entry-at"),
     entryMoveButton: $("entry-move-button"),
     entryActions: $("entry-actions"),
+    readyList: $("ready-list"),
+    readyHelp: $("ready-help"),
+    queue: $("queue"),
+    weekView: $("plan-week-view"),
+    listView: $("plan-list-view"),
+    slotDialog: $("slot-dialog"),
+    slotTitle: $("slot-title"),
+    slotHelp: $("slot-help"),
+    slotDrafts: $("slot-drafts"),
   },
   {
+    async onScheduled(draftId) {
+      editor.adoptState(draftId, "scheduled");
+      const back = await api.getDraft(draftId).catch(() => null);
+      if (back) list.upsert(listItem(back));
+      refreshFacetsSoon();
+    },
     async onOpenDraft(id) {
       showWrite();
       await open(id);
