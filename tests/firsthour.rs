@@ -378,8 +378,10 @@ fn notes_call_one_word_tags_fine_split_others_on_the_systems_word_lists_and_show
             let hidden = app
                 .client
                 .execute(
-                    "return [...document.querySelectorAll('#notes .fix')]
-                       .filter((b) => b.getBoundingClientRect().bottom > window.innerHeight)
+                    "const column = document.querySelector('.checks').getBoundingClientRect();
+                     const fold = Math.min(window.innerHeight, column.bottom);
+                     return [...document.querySelectorAll('#notes .fix')]
+                       .filter((b) => b.getBoundingClientRect().bottom > fold)
                        .map((b) => b.textContent)",
                     vec![],
                 )
