@@ -14,6 +14,7 @@ fn main() {
         "update_draft",
         "delete_draft",
         "undelete_draft",
+        "empty_bin",
         "draft_facets",
         "add_goal",
         "revisions",

@@ -82,6 +82,8 @@ export const createDraft = (draft) => invoke("create_draft", { draft });
 export const updateDraft = (id, patch) => invoke("update_draft", { id, patch });
 export const deleteDraft = (id) => invoke("delete_draft", { id });
 export const undeleteDraft = (id) => invoke("undelete_draft", { id });
+/** Empties the bin for good; answers how many drafts were in it. */
+export const emptyBin = () => invoke("empty_bin");
 export const draftFacets = () => invoke("draft_facets");
 export const addGoal = (name) => invoke("add_goal", { name });
 

@@ -6,12 +6,15 @@ import * as api from "./api.js";
 import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
-import { renderPreview } from "./preview.js";
+import { renderPreview, renderThreadPreview } from "./preview.js";
+import { createUndo } from "./undo.js";
 import { el as make } from "./dom.js";
 import { clock } from "./format.js";
 import { goalName, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
+// The networks a post goes out to as a thread in thread mode (LinkedIn takes one long post).
+const THREADABLE = ["x", "bluesky", "mastodon", "threads"];
 const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
 const IDLE_MS = 300;
 const MAX_UNSAVED_MS = 800;
@@ -143,6 +146,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   // a note (never cut to fit: a silently shortened paste loses words no one sees go).
   let beforeInput = null; // the text and selection just before an edit
   el.textarea.addEventListener("beforeinput", (event) => {
+    // Undo and redo from a menu take Podium's steps, as the keys do.
+    if (event.inputType === "historyUndo" || event.inputType === "historyRedo") {
+      event.preventDefault();
+      if (event.inputType === "historyUndo") undo.undo();
+      else undo.redo();
+      return;
+    }
     const { selectionStart, selectionEnd } = el.textarea;
     beforeInput = { value: el.textarea.value, selectionStart, selectionEnd };
     if (!event.inputType.startsWith("insert")) return;
@@ -224,7 +234,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const shownNetworks = networks();
     pressed = showCounters(el.counters, shownNetworks, pressed);
     el.noNetworks.hidden = shownNetworks.length > 0;
-    for (const report of reports) renderCount(report);
+    for (const report of reports) {
+      renderCount(report);
+      markOwnVersion(report.network);
+    }
     renderThreadCount();
     const report = shownReport(pressed, shownNetworks);
     renderHighlights(el.backdrop, text, report);
@@ -240,20 +253,29 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     // Not news while writing: "the post is empty" before anything is typed, and a single
     // trailing space that only means the next word is coming.
     const midSentence = /\S $/.test(text) && !/^\s/.test(text);
-    // In thread mode the thread's network is posted part by part: its whole-text limit is moot.
-    const threaded = el.threadMode.checked ? el.threadNetwork.value : null;
+    // In thread mode a threaded network is posted part by part: its whole-text limit is moot.
+    const threaded = el.threadMode.checked ? threadedNetworks() : [];
     const quiet = (w, network) =>
       (w.code === "empty" && text === "") ||
       (w.code === "whitespace_edges" && midSentence) ||
-      (w.code === "over_limit" && network === threaded);
+      (w.code === "over_limit" && threaded.includes(network));
     // Notes (and their fixes) for the text in the text area only.
     const shown = reports
       .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
       .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w, r.network)) }));
     renderNotes(el.notes, shown, applyFix, language());
-    renderPreview(el.preview, text, text.trim() ? report : null);
-    el.previewTitle.hidden = !text.trim() || !report;
+    drawPreview();
     if (el.threadMode.checked) scheduleThread();
+  }
+
+  /** The pressed network's post as it will look; in thread mode its thread, post by post. */
+  function drawPreview() {
+    const text = el.textarea.value;
+    const report = shownReport(pressed, networks());
+    const split = el.threadMode.checked && report ? currentSplit(pressed) : null;
+    if (split && split.parts.length > 1) renderThreadPreview(el.preview, split.parts);
+    else renderPreview(el.preview, text, text.trim() ? report : null);
+    el.previewTitle.hidden = !text.trim() || !report;
   }
 
   /** Whether `network`'s report was computed on the text the text area shows. */
@@ -283,6 +305,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   function editVersion(which) {
     editing = which;
+    undo.reset();
     el.textarea.value = which === "main" ? mainText : variants[which] ?? mainText;
     if (which !== "main") pressed = which;
     fillVersions();
@@ -290,52 +313,117 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.textarea.focus();
   }
 
-  /** Replaces the whole text, as one step the user can undo (Ctrl+Z). */
-  function applyFix(text) {
+  /** Replaces the whole text, as one step the user can undo (Ctrl+Z), and as a revision of
+   *  its own in the history (what was typed before it is saved first). */
+  async function applyFix(text) {
+    const before = undo.state();
+    undo.replaced(before);
+    el.textarea.value = text;
+    const at = Math.min(before.end, text.length);
     el.textarea.focus();
-    el.textarea.select();
-    if (!document.execCommand("insertText", false, text)) {
-      el.textarea.value = text;
-      el.textarea.dispatchEvent(new Event("input"));
-    }
+    el.textarea.setSelectionRange(at, at);
+    await flush();
+    textChanged();
+    change({ fix: true });
+    flush();
   }
 
   // ----- thread mode -----
+  //
+  // Thread mode threads every chosen network that takes threads, each on its own text (the
+  // shared text, or its own version): X threaded never leaves Bluesky counted as one long post.
+  // The parts shown for editing are those of one network whose text is on screen (the pressed
+  // counter's, or the one chosen in "Thread for"); the preview shows that network's thread
+  // post by post. The publisher splits the same way (crates/publish/src/publisher.rs).
 
   let threadTimer = 0;
   let editingPart = false;
-  // The last split: the thread network's counter speaks of its posts, not the whole text.
-  let threadSplit = null;
+  // The last split of each network: {text, parts}; a counter speaks of its network's posts.
+  let threadSplits = {};
+  const textFor = (n) => variants[n] ?? mainText;
+  const threadedNetworks = () => networks().filter((n) => THREADABLE.includes(n));
+  /** The last split of `network`, if it is of the network's current text. */
+  function currentSplit(network) {
+    const split = threadSplits[network];
+    return split && split.text === textFor(network) && split.parts.length > 0 ? split : null;
+  }
 
   function renderThreadCount() {
-    if (!el.threadMode.checked || !threadSplit || threadSplit.text !== mainText) return;
-    const { network, parts } = threadSplit;
-    if (parts.length === 0) return;
-    const longest = Math.max(...parts.map((p) => p.report.length));
-    const limit = parts[0].report.limit;
-    const over = parts.findIndex((p) => !p.report.valid);
-    document.getElementById(`count-${network}`).value = String(longest);
-    const meter = document.getElementById(`meter-${network}`);
-    meter.value = Math.min(longest, limit);
-    document.getElementById(`remaining-${network}`).textContent =
-      over >= 0
-        ? t("thread.partOver", { k: over + 1, n: parts[over].report.length - limit })
-        : t(parts.length === 1 ? "thread.one" : "thread.fits", { n: parts.length });
-    document.getElementById(`counter-${network}`).dataset.state = over >= 0 ? "over" : "ok";
+    if (!el.threadMode.checked) return;
+    for (const network of threadedNetworks()) {
+      const split = currentSplit(network);
+      if (!split) continue;
+      const { parts } = split;
+      const longest = Math.max(...parts.map((p) => p.report.length));
+      const limit = parts[0].report.limit;
+      const over = parts.findIndex((p) => !p.report.valid);
+      document.getElementById(`count-${network}`).value = String(longest);
+      const meter = document.getElementById(`meter-${network}`);
+      meter.value = Math.min(longest, limit);
+      document.getElementById(`remaining-${network}`).textContent =
+        over >= 0
+          ? t("thread.partOver", { k: over + 1, n: parts[over].report.length - limit })
+          : t(parts.length === 1 ? "thread.one" : "thread.fits", { n: parts.length });
+      document.getElementById(`counter-${network}`).dataset.state = over >= 0 ? "over" : "ok";
+      markOwnVersion(network);
+    }
   }
+
+  /** A counter of a network whose own version is not on screen says so: it counts that
+   *  version, not the text shown. */
+  function markOwnVersion(network) {
+    const counter = document.getElementById(`counter-${network}`);
+    const elsewhere = !checksShownText(network);
+    counter.dataset.elsewhere = String(elsewhere);
+    if (elsewhere) {
+      const remaining = document.getElementById(`remaining-${network}`);
+      remaining.textContent = `${remaining.textContent} · ${t("thread.ownVersion")}`;
+    }
+  }
+
   function scheduleThread() {
     clearTimeout(threadTimer);
     threadTimer = setTimeout(renderThread, editingPart ? 700 : 0);
   }
 
+  /** The networks whose thread can be edited here: those whose text is on screen. */
+  function fillThreadNetworks() {
+    const onScreen = threadedNetworks().filter(checksShownText);
+    const keep = el.threadNetwork.value;
+    el.threadNetwork.replaceChildren(...onScreen.map((n) => new Option(NETWORK_NAMES[n], n)));
+    const wanted = onScreen.includes(pressed) ? pressed : onScreen.includes(keep) ? keep : onScreen[0];
+    if (wanted) el.threadNetwork.value = wanted;
+    el.threadNetwork.disabled = onScreen.length < 2;
+    el.threadNone.hidden = onScreen.length > 0;
+  }
+
   async function renderThread() {
     if (!el.threadMode.checked) return;
-    const text = el.textarea.value;
-    const network = el.threadNetwork.value;
-    const parts = await api.threadParts(text, network, el.threadNumbering.checked, language());
-    if (text !== el.textarea.value) return;
-    threadSplit = { text, network, parts };
+    const numbering = el.threadNumbering.checked;
+    const lang = language();
+    const answers = await Promise.all(
+      threadedNetworks().map(async (network) => {
+        const text = textFor(network);
+        try {
+          return [network, { text, parts: await api.threadParts(text, network, numbering, lang) }];
+        } catch (error) {
+          console.error("thread split failed", error);
+          return null;
+        }
+      }),
+    );
+    if (!el.threadMode.checked) return;
+    for (const answer of answers) if (answer) threadSplits[answer[0]] = answer[1];
     renderThreadCount();
+    fillThreadNetworks();
+    drawPreview();
+    const text = el.textarea.value;
+    const split = currentSplit(el.threadNetwork.value);
+    if (!split || split.text !== text) {
+      el.threadParts.replaceChildren();
+      return;
+    }
+    const { parts } = split;
     // Where each part sits in the text, so editing a part keeps the text around it as it was.
     let at = 0;
     const spans = parts.map((p) => {
@@ -370,9 +458,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
         spans[k] = { from, to: to + delta };
         for (let j = k + 1; j < spans.length; j++) spans[j] = { from: spans[j].from + delta, to: spans[j].to + delta };
         el.textarea.value = next;
-        mainText = next;
-        change({ text: next });
-        check();
+        textChanged();
       });
       area.addEventListener("blur", () => {
         editingPart = false;
@@ -402,10 +488,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   }
 
   function showThread(on) {
-    if (on && editing !== "main") editVersion("main");
+    // A version of a network that takes no threads (LinkedIn) has nothing to split: the shared
+    // text is threaded instead. A thread-taking network's version is split as it is.
+    if (on && editing !== "main" && !THREADABLE.includes(editing)) editVersion("main");
     el.threadMode.checked = on;
     el.thread.hidden = !on;
     el.field.hidden = on;
+    if (!on) threadSplits = {};
     // Redraw counters and notes for the new mode (render also splits the thread when on).
     if (reports.length) render();
     else if (on) renderThread();
@@ -474,9 +563,29 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   fillToggles();
   fillStates();
 
+  // Podium's own undo steps (see undo.js): the keys here, the menu's in beforeinput above.
+  const undo = createUndo(el.textarea, () => textChanged());
+  el.textarea.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key === "z" && !event.shiftKey) {
+      event.preventDefault();
+      undo.undo();
+    } else if ((key === "z" && event.shiftKey) || (key === "y" && !event.shiftKey)) {
+      event.preventDefault();
+      undo.redo();
+    }
+  });
+
   el.textarea.addEventListener("input", (event) => {
+    const before = beforeInput;
     if (undoPastCap()) return;
-    const started = event.timeStamp || performance.now();
+    if (before) undo.typed({ value: before.value, start: before.selectionStart, end: before.selectionEnd }, event);
+    textChanged(event.timeStamp || performance.now());
+  });
+
+  /** The text area's text changed (typed, undone, fixed): keep it, save it, check it. */
+  function textChanged(started) {
     if (editing === "main") {
       mainText = el.textarea.value;
       change({ text: mainText });
@@ -488,7 +597,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       if (fresh) fillVersions();
     }
     check(started);
-  });
+  }
   el.version.addEventListener("change", () => editVersion(el.version.value));
   el.dropVersion.addEventListener("click", () => {
     const { [editing]: _dropped, ...rest } = variants;
@@ -522,7 +631,11 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     showThread(el.threadMode.checked);
     change({ thread: el.threadMode.checked });
   });
-  el.threadNetwork.addEventListener("change", renderThread);
+  el.threadNetwork.addEventListener("change", () => {
+    // The thread shown for editing is the pressed network's: its counter and preview follow.
+    pressed = el.threadNetwork.value;
+    render();
+  });
   el.threadNumbering.addEventListener("change", renderThread);
   window.addEventListener("beforeunload", () => flush());
   // Until a draft is loaded, the editor is a new draft with the usual details.
@@ -543,6 +656,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       variants = { ...(next.variants ?? {}) };
       editing = "main";
       el.textarea.value = next.text;
+      undo.reset();
       showDetails();
       showThread(next.thread);
       el.textarea.scrollTop = 0;
@@ -558,12 +672,23 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       variants = {};
       editing = "main";
       el.textarea.value = "";
+      undo.reset();
       showDetails();
       showThread(false);
       await check();
       el.textarea.focus();
     },
     current: () => draft,
+    /** Forgets the shown draft (it went to the bin): what was waiting to be saved to it, and a
+     *  language guess on its way, are dropped rather than sent to a draft that refuses them. */
+    discard() {
+      clearTimeout(timer);
+      timer = 0;
+      pending = {};
+      firstUnsaved = 0;
+      stopFollowingLanguage();
+      draft = null;
+    },
     /** Takes a state the draft got elsewhere (scheduling, publishing) without touching the text. */
     adoptState(id, state) {
       if (draft && draft.id === id && draft.state !== state) {

@@ -28,7 +28,7 @@ export function createHistory(el, { current, onRestored, onError }) {
           "button",
           { type: "button", className: "revision", dataset: { id: r.id, kind: r.kind } },
           make("span", { className: "rev-title", textContent: r.name ? `«${r.name}»` : `${t(`history.kind.${r.kind}`)} · #${r.number}` }),
-          make("span", { className: "rev-meta", textContent: `${longDate(r.updated_at)} · ${r.author}` }),
+          make("span", { className: "rev-meta", textContent: t("history.meta", { date: longDate(r.updated_at), name: r.author }) }),
           make("span", { className: "rev-text", textContent: r.text.slice(0, 140) || t("list.untitled") }),
         );
         b.addEventListener("click", () => pick(r.id, b));

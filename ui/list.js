@@ -8,10 +8,11 @@ import { goalName, t } from "./i18n.js";
 const ROW = 62; // px; must match .draft-row's height in styles.css
 const OVERSCAN = 6;
 
-export function createList({ container, spacer, empty, count, onOpen }) {
+export function createList({ container, spacer, empty, count, onOpen, onRestore }) {
   let items = [];
   let selected = null;
   let query = "";
+  let bin = false; // the list shows the bin: rows restore instead of opening
   let frame = 0;
 
   const indexOf = (id) => items.findIndex((d) => d.id === id);
@@ -20,16 +21,30 @@ export function createList({ container, spacer, empty, count, onOpen }) {
     const el = make("div", { className: "draft-row", role: "option", id: `draft-${d.id}`, dataset: { id: d.id }, attrs: { "aria-selected": String(d.id === selected) } });
     el.style.transform = `translateY(${i * ROW}px)`;
     const extra = [d.goal ? goalName(d.goal) : "", ...d.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ") || d.excerpt;
+    // A search hit says why it matched: the words around the first match, marked.
+    const snippet = d.snippet?.length
+      ? make("span", { className: "extra snippet" }, ...d.snippet.map((p) => (p.hit ? make("mark", { textContent: p.text }) : document.createTextNode(p.text))))
+      : make("span", { className: "extra", textContent: extra });
+    const title = make("div", { className: "title", textContent: d.title || t("list.untitled") });
     el.append(
-      make("div", { className: "title", textContent: d.title || t("list.untitled") }),
+      title,
       make(
         "div",
         { className: "sub" },
         make("span", { className: `state state-${d.state}`, textContent: t(`state.${d.state}`) }),
-        make("span", { className: "extra", textContent: extra }),
+        snippet,
         make("time", { dateTime: d.updated_at, textContent: shortDate(d.updated_at) }),
       ),
     );
+    if (bin) {
+      el.classList.add("binned");
+      const restore = make("button", { type: "button", className: "restore", textContent: t("bin.restore") });
+      restore.addEventListener("click", (event) => {
+        event.stopPropagation();
+        onRestore(d.id);
+      });
+      el.append(restore);
+    }
     return el;
   }
 
@@ -63,7 +78,7 @@ export function createList({ container, spacer, empty, count, onOpen }) {
     for (const [id, el] of rows) if (next.get(id) !== el) el.remove();
     rows = next;
     show(empty, items.length === 0);
-    const emptyText = query ? t("list.noHits", { query }) : t("list.empty");
+    const emptyText = bin ? (query ? t("list.noHits", { query }) : t("bin.empty")) : query ? t("list.noHits", { query }) : t("list.empty");
     if (emptyText !== shown.empty) empty.textContent = shown.empty = emptyText;
     const countText = items.length === 1 ? t("list.count1") : t("list.count", { n: number(items.length) });
     if (countText !== shown.count) count.textContent = shown.count = countText;
@@ -77,9 +92,10 @@ export function createList({ container, spacer, empty, count, onOpen }) {
   new ResizeObserver(schedule).observe(container);
   container.addEventListener("click", (event) => {
     const el = event.target.closest(".draft-row");
-    if (el) onOpen(el.dataset.id);
+    if (el && !bin) onOpen(el.dataset.id);
   });
   container.addEventListener("keydown", (event) => {
+    if (bin) return;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       const next = api.neighbour(event.key === "ArrowDown" ? 1 : -1);
@@ -99,9 +115,10 @@ export function createList({ container, spacer, empty, count, onOpen }) {
 
   const api = {
     /** Replaces the list (after a search or filter change). */
-    set(list, currentQuery = "") {
+    set(list, currentQuery = "", inBin = false) {
       items = list;
       query = currentQuery;
+      bin = inBin;
       for (const el of rows.values()) el.remove();
       rows = new Map();
       render();

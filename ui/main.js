@@ -48,24 +48,58 @@ const list = createList({
   empty: $("list-empty"),
   count: $("list-count"),
   onOpen: open,
+  onRestore: restoreFromBin,
 });
 
+// The state filter's last choice is the bin.
+const BIN = "__bin";
+
 function currentFilter() {
+  const bin = filters.state.value === BIN;
   return {
     query: $("search").value.trim() || null,
-    state: filters.state.value || null,
+    state: (!bin && filters.state.value) || null,
     goal: filters.goal.value || null,
     tag: filters.tag.value || null,
+    bin,
   };
+}
+
+/** Whether the list shows only some drafts (a search, a filter or the bin): Rust then decides
+ *  what belongs in it, also for a draft just written. */
+function narrowed() {
+  const f = currentFilter();
+  return Boolean(f.query || f.state || f.goal || f.tag || f.bin);
 }
 
 let listTicket = 0;
 async function refreshList() {
   const mine = ++listTicket;
   const filter = currentFilter();
+  show($("bin-bar"), filter.bin);
   try {
     const items = await api.listDrafts(filter);
-    if (mine === listTicket) list.set(items, filter.query ?? "");
+    if (mine === listTicket) {
+      list.set(items, filter.query ?? "", filter.bin);
+      $("empty-bin").disabled = filter.bin && items.length === 0 && !filter.query;
+    }
+  } catch (error) {
+    showError(api.describe(error));
+  }
+}
+let listTimer = 0;
+const refreshListSoon = () => {
+  clearTimeout(listTimer);
+  listTimer = setTimeout(refreshList, 250);
+};
+
+async function restoreFromBin(id) {
+  try {
+    const back = await api.undeleteDraft(id);
+    await refreshList();
+    refreshFacetsSoon();
+    await open(back.id);
+    toast(t("bin.restored", { title: back.title || t("list.untitled") }));
   } catch (error) {
     showError(api.describe(error));
   }
@@ -80,6 +114,7 @@ async function refreshFacets() {
     filters.state.replaceChildren(
       new Option(t("list.allStates"), ""),
       ...states.map((s) => new Option(`${t(`state.${s}`)} (${facets.states[s] ?? 0})`, s)),
+      new Option(t("bin.filter", { n: facets.bin ?? 0 }), BIN),
     );
     filters.goal.replaceChildren(new Option(t("list.allGoals"), ""), ...facets.goals.map((g) => new Option(goalName(g), g)));
     filters.tag.replaceChildren(new Option(t("list.allTags"), ""), ...facets.tags.map(([tag, n]) => new Option(`#${tag} (${n})`, tag)));
@@ -120,6 +155,7 @@ const editor = createEditor(
     thread: $("thread"),
     field: $("field"),
     threadNetwork: $("thread-network"),
+    threadNone: $("thread-none"),
     threadNumbering: $("thread-numbering"),
     threadParts: $("thread-parts"),
     deleteButton: $("delete-button"),
@@ -129,7 +165,9 @@ const editor = createEditor(
   },
   {
     onSaved(draft) {
-      list.upsert(listItem(draft));
+      // Under a search or filter, whether the draft belongs in the list is Rust's to say.
+      if (narrowed()) refreshListSoon();
+      else list.upsert(listItem(draft));
       list.select(draft.id);
       history.refresh();
       refreshFacetsSoon();
@@ -242,8 +280,23 @@ const plan = createPlan(
     entryAt: $("entry-at"),
     entryMoveButton: $("entry-move-button"),
     entryActions: $("entry-actions"),
+    readyList: $("ready-list"),
+    readyHelp: $("ready-help"),
+    queue: $("queue"),
+    weekView: $("plan-week-view"),
+    listView: $("plan-list-view"),
+    slotDialog: $("slot-dialog"),
+    slotTitle: $("slot-title"),
+    slotHelp: $("slot-help"),
+    slotDrafts: $("slot-drafts"),
   },
   {
+    async onScheduled(draftId) {
+      editor.adoptState(draftId, "scheduled");
+      const back = await api.getDraft(draftId).catch(() => null);
+      if (back) list.upsert(listItem(back));
+      refreshFacetsSoon();
+    },
     async onOpenDraft(id) {
       showWrite();
       await open(id);
@@ -326,6 +379,34 @@ $("search").addEventListener("keydown", (event) => {
   }
 });
 Object.values(filters).forEach((f) => f.addEventListener("change", refreshList));
+// Emptying the bin cannot be undone: the button asks once more, in its own words, before it
+// does it (a second click within a few seconds).
+let emptyArmed = 0;
+$("empty-bin").addEventListener("click", async () => {
+  const button = $("empty-bin");
+  if (!emptyArmed) {
+    button.textContent = t("bin.emptyConfirm");
+    button.classList.add("danger");
+    emptyArmed = setTimeout(() => {
+      emptyArmed = 0;
+      button.textContent = t("bin.emptyButton");
+      button.classList.remove("danger");
+    }, 5000);
+    return;
+  }
+  clearTimeout(emptyArmed);
+  emptyArmed = 0;
+  button.textContent = t("bin.emptyButton");
+  button.classList.remove("danger");
+  try {
+    const n = await api.emptyBin();
+    await refreshList();
+    refreshFacets();
+    toast(t("bin.emptied", { n }));
+  } catch (error) {
+    showError(api.describe(error));
+  }
+});
 $("new-draft").addEventListener("click", () => {
   if (plan.isVisible()) showWrite();
   newDraft();
@@ -339,10 +420,12 @@ $("delete-button").addEventListener("click", async () => {
   await editor.flush();
   try {
     await api.deleteDraft(draft.id);
+    editor.discard();
     list.remove(draft.id);
     const next = list.first();
     if (next) await open(next);
     else await newDraft();
+    if (narrowed()) refreshListSoon();
     toast(t("editor.deleted"), {
       action: {
         label: t("editor.undo"),

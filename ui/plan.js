@@ -5,8 +5,8 @@
 // `retryable`, `confirmable` and `removable`), is Rust's to say; here a state is only worded.
 
 import * as api from "./api.js";
-import { factRows } from "./dom.js";
-import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { el as make, factRows } from "./dom.js";
+import { date, dayMonth, dayTime, locale, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
 import { NETWORK_NAMES, entryReason, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
@@ -39,9 +39,24 @@ export function stateLabel(state) {
   return t(`entry.${state}`);
 }
 
-export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
+/** The zone's name as a place, with its offset now: "Oslo (GMT+1)". */
+function zoneName(zone) {
+  if (!zone || /^(Etc\/)?(UTC|GMT|Universal|Zulu)$/.test(zone)) return "UTC";
+  const place = zone.split("/").pop().replaceAll("_", " ");
+  const offset = new Intl.DateTimeFormat(locale(), { timeZone: zone, timeZoneName: "shortOffset" })
+    .formatToParts(new Date())
+    .find((p) => p.type === "timeZoneName")?.value;
+  return offset ? `${place} (${offset})` : place;
+}
+
+/** How many days ahead the queue's list view reaches. */
+const QUEUE_DAYS = 90;
+
+export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onScheduled }) {
   let weekStart = mondayOf(new Date());
   let plan = null;
+  let view = "week"; // or "list": the queue as a list
+  let ready = []; // drafts marked ready, to drag into the week
   let visible = false;
   let shown = null; // the entry in the dialog
   let nowTimer = 0;
@@ -111,6 +126,18 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
       const a = accounts.get(s.account_id);
       slot.textContent = `${timeOf(at)} ${t("plan.slot")} · ${a?.handle ?? ""}`;
       slot.dataset.network = a?.network ?? "";
+      slot.dataset.account = s.account_id;
+      slot.tabIndex = 0;
+      slot.setAttribute("role", "button");
+      slot.title = t("ready.slotTip");
+      const pick = () => pickForSlot(s, at, a);
+      slot.addEventListener("click", pick);
+      slot.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          pick();
+        }
+      });
       col.append(slot);
     }
 
@@ -276,6 +303,173 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     await refresh();
   }
 
+  // ----- ready drafts: drag one in, or click a free slot -----
+
+  async function refreshReady() {
+    try {
+      ready = await api.listDrafts({ state: "ready" });
+    } catch (error) {
+      onError(api.describe(error));
+      ready = [];
+    }
+    el.readyHelp.textContent = ready.length ? t("ready.help") : t("ready.none");
+    el.readyList.replaceChildren(
+      ...ready.map((d) => {
+        const li = make(
+          "li",
+          { className: "ready-item", tabIndex: 0, dataset: { id: d.id }, title: t("ready.dragTip") },
+          make("span", { className: "title", textContent: d.title || t("list.untitled") }),
+          make("span", { className: "nets", textContent: d.networks.map((n) => NETWORK_NAMES[n] ?? n).join(" · ") }),
+        );
+        readySource(li, d);
+        return li;
+      }),
+    );
+  }
+
+  /** A ready draft dragged by the pointer onto a time of the week. */
+  function readySource(li, draft) {
+    li.addEventListener("pointerdown", (down) => {
+      if (down.button !== 0 || view !== "week") return;
+      down.preventDefault();
+      const start = { x: down.clientX, y: down.clientY };
+      let dragging = false;
+      let target = null;
+      const marker = make("div", { className: "drop-marker" });
+      const move = (ev) => {
+        if (!dragging && Math.hypot(ev.clientX - start.x, ev.clientY - start.y) < 4) return;
+        if (!dragging) {
+          dragging = true;
+          li.classList.add("dragging");
+        }
+        li.style.left = `${ev.clientX - 20}px`;
+        li.style.top = `${ev.clientY - 12}px`;
+        target = dropTarget(ev.clientX, ev.clientY);
+        if (target) {
+          target.col.append(marker);
+          marker.style.top = `${(target.minutes / 60) * HOUR_PX}px`;
+          marker.textContent = timeOf(target.at);
+          marker.dataset.past = String(target.at < new Date());
+        } else {
+          marker.remove();
+        }
+      };
+      const up = async () => {
+        document.removeEventListener("pointermove", move);
+        document.removeEventListener("pointerup", up);
+        marker.remove();
+        li.classList.remove("dragging");
+        li.style.left = li.style.top = "";
+        if (dragging && target) await scheduleAt(draft, target.at);
+      };
+      document.addEventListener("pointermove", move);
+      document.addEventListener("pointerup", up);
+    });
+  }
+
+  /** The accounts a draft goes to at `at`: of its networks, those with a free slot then, else
+   *  all of them. */
+  function accountsFor(draft, at) {
+    const mine = plan.accounts.filter((a) => draft.networks.includes(a.network));
+    const inSlot = mine.filter((a) => plan.slots.some((s) => s.account_id === a.id && new Date(s.at).getTime() === at.getTime()));
+    return (inSlot.length ? inSlot : mine).map((a) => a.id);
+  }
+
+  async function scheduleAt(draft, at, accountId = null) {
+    if (at < new Date()) {
+      onError(t("plan.past"));
+      return;
+    }
+    const accounts = accountId ? [accountId] : accountsFor(draft, at);
+    if (accounts.length === 0) {
+      const networks = draft.networks.map((n) => NETWORK_NAMES[n] ?? n).join(", ");
+      onError(t("ready.noAccount", { networks }));
+      return;
+    }
+    try {
+      await api.scheduleDraft(draft.id, accounts, at.toISOString());
+      onToast(t("ready.scheduled", { title: draft.title || t("list.untitled"), time: dayTime(at) }));
+      onScheduled?.(draft.id);
+    } catch (error) {
+      onError(api.describe(error));
+    }
+    await refresh();
+  }
+
+  /** A free slot clicked: which ready draft goes there. */
+  function pickForSlot(slot, at, account) {
+    const fits = ready.filter((d) => !account || d.networks.includes(account.network));
+    el.slotTitle.textContent = t("ready.slotTitle", { time: dayTime(at), handle: account?.handle ?? "" });
+    el.slotHelp.textContent = fits.length ? t("ready.slotHelp") : t("ready.slotNone", { network: NETWORK_NAMES[account?.network] ?? "" });
+    el.slotDrafts.replaceChildren(
+      ...fits.map((d) => {
+        const b = make("button", { type: "button", textContent: d.title || t("list.untitled") });
+        b.addEventListener("click", async () => {
+          el.slotDialog.close();
+          await scheduleAt(d, at, slot.account_id);
+        });
+        return make("li", {}, b);
+      }),
+    );
+    el.slotDialog.showModal();
+  }
+
+  // ----- the queue as a list -----
+
+  async function renderQueue() {
+    const now = new Date();
+    let upcoming;
+    try {
+      upcoming = await api.weekPlan(now.toISOString(), addDays(now, QUEUE_DAYS).toISOString());
+    } catch (error) {
+      onError(api.describe(error));
+      return;
+    }
+    const entries = [...upcoming.entries].sort((a, b) => new Date(a.due_at) - new Date(b.due_at));
+    const days = new Map();
+    for (const e of entries) {
+      const key = new Date(e.due_at).toDateString();
+      if (!days.has(key)) days.set(key, []);
+      days.get(key).push(e);
+    }
+    const parts = [];
+    for (const list of days.values()) {
+      parts.push(make("h3", { textContent: date(new Date(list[0].due_at), { weekday: "long", day: "numeric", month: "long" }) }));
+      parts.push(
+        make(
+          "ul",
+          {},
+          ...list.map((e) => {
+            const row = make(
+              "button",
+              { type: "button", className: "queue-row", dataset: { id: e.id, state: e.state } },
+              make("span", { className: "time", textContent: timeOf(new Date(e.due_at)) }),
+              make("span", { className: "title", textContent: e.title || "…" }),
+              make("span", { className: "who", textContent: `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle} · ${stateLabel(e.state)}` }),
+            );
+            row.addEventListener("click", () => openEntry(e));
+            return make("li", {}, row);
+          }),
+        ),
+      );
+    }
+    if (parts.length === 0) parts.push(make("p", { className: "help", textContent: t("queue.empty", { days: QUEUE_DAYS }) }));
+    el.queue.replaceChildren(...parts);
+  }
+
+  function setView(next) {
+    view = next;
+    el.weekView.setAttribute("aria-pressed", String(view === "week"));
+    el.listView.setAttribute("aria-pressed", String(view === "list"));
+    el.week.hidden = view !== "week";
+    el.queue.hidden = view !== "list";
+    for (const b of [el.prev, el.next, el.today]) b.disabled = view !== "week";
+    el.title.hidden = view !== "week";
+    refresh();
+  }
+  el.weekView.addEventListener("click", () => setView("week"));
+  el.listView.addEventListener("click", () => setView("list"));
+
   // ----- needs you -----
 
   function renderAttention() {
@@ -397,6 +591,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     try {
       plan = await api.weekPlan(weekStart.toISOString(), addDays(weekStart, 7).toISOString());
       render();
+      if (view === "list") await renderQueue();
+      await refreshReady();
       if (shown && el.entryDialog.open) {
         const fresh = plan.entries.find((e) => e.id === shown.id) ?? plan.attention.find((e) => e.id === shown.id);
         if (fresh) openEntry(fresh);
@@ -410,7 +606,12 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
   async function refreshStatus() {
     try {
       const info = await api.publishingInfo();
-      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      // The zone as a place, and the accounts' own zones when they post by another clock.
+      const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const theirs = [...new Set((plan?.accounts ?? []).map((a) => a.zone))].filter((z) => z && z !== here);
+      const zone = theirs.length
+        ? t("plan.zoneAccounts", { zone: zoneName(here), theirs: theirs.map(zoneName).join(", ") })
+        : zoneName(here);
       let status = info.status === "running" ? t("plan.running")
         : info.status === "busy" ? t("plan.busy")
         : info.status === "starting" ? t("plan.starting")

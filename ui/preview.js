@@ -51,6 +51,21 @@ export function renderPreview(container, text, report) {
   container.replaceChildren(card);
 }
 
+/** Renders a thread as the network shows it: each post (`parts`: {numbered, report}) in its
+ *  own card, joined by the thread's line. */
+export function renderThreadPreview(container, parts) {
+  const cards = parts.map((part, k) => {
+    const one = document.createElement("div");
+    renderPreview(one, part.numbered, part.report);
+    const card = one.firstElementChild;
+    card.classList.add("thread-post");
+    card.dataset.part = String(k + 1);
+    if (!part.report.valid) card.dataset.state = "over";
+    return card;
+  });
+  container.replaceChildren(el("div", { className: "thread-preview" }, ...cards));
+}
+
 /** The text with the report's highlights as spans (UTF-16 ranges index JS strings directly). */
 function marked(text, report) {
   const marks = (report.highlights ?? []).map((h) => ({ start: h.start, end: h.end, cls: `pv-${h.kind}` }));

@@ -107,6 +107,7 @@ pub fn run() {
             commands::drafts::update_draft,
             commands::drafts::delete_draft,
             commands::drafts::undelete_draft,
+            commands::drafts::empty_bin,
             commands::drafts::draft_facets,
             commands::drafts::add_goal,
             commands::drafts::revisions,
@@ -163,6 +164,15 @@ pub fn run() {
             tracing::debug!(ms = started().elapsed().as_secs_f64() * 1e3, "window built");
             tray::install(app.handle());
             publishing::start(app.handle(), db_path.clone())?;
+            // The system's word lists (for #CamelCase fixes) load beside the editor; until
+            // they are in, Podium's own small list serves.
+            let words = app.handle().clone();
+            if let Err(error) = std::thread::Builder::new()
+                .name("word-lists".into())
+                .spawn(move || words.state::<commands::check::Limits>().read_word_lists())
+            {
+                tracing::warn!(%error, "no thread to read the word lists: Podium's own list serves");
+            }
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()

@@ -33,6 +33,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "imagemagick",
     "python3-venv",
     "postgresql",
+    // The word lists the app reads at run time to suggest #CamelCase (the .deb recommends them).
+    "wnorwegian",
+    "wamerican",
 ];
 
 pub type Result<T = ()> = std::result::Result<T, String>;

@@ -54,5 +54,6 @@ pub mod notice;
 pub mod outbox;
 pub mod reason;
 pub mod schedule;
+pub mod snippet;
 pub mod sync;
 pub mod text;

@@ -82,6 +82,9 @@ pub struct DraftPatch {
     pub tags: Option<Vec<String>>,
     pub state: Option<DraftState>,
     pub thread: Option<bool>,
+    /// The text change is a one-click fix (a note's button): it becomes a revision of its own,
+    /// after the one holding the text before it.
+    pub fix: bool,
 }
 
 /// A draft as a list shows it.
@@ -102,7 +105,7 @@ pub struct DraftSummary {
 }
 
 /// Which drafts a list or search shows. Archived and deleted drafts are left out unless the
-/// filter asks for the archived state.
+/// filter asks for the archived state, or for the bin.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Filter {
@@ -111,6 +114,9 @@ pub struct Filter {
     pub goal: Option<String>,
     pub tag: Option<String>,
     pub limit: Option<usize>,
+    /// The bin: drafts moved there (and not emptied), newest move first; a query matches the
+    /// text's words by their start, as the search does.
+    pub bin: bool,
 }
 
 /// How long a draft's title in lists is, at most (about).
@@ -174,7 +180,8 @@ impl Store {
     /// Changes a draft. Text changes feed the revision history (coalesced while typing);
     /// a patch that changes nothing writes nothing.
     pub fn update_draft(&mut self, id: &str, patch: DraftPatch) -> Result<Draft> {
-        self.change_draft(id, patch, Cause::Edit)
+        let cause = if patch.fix { Cause::Fix } else { Cause::Edit };
+        self.change_draft(id, patch, cause)
     }
 
     pub(crate) fn change_draft(
@@ -238,7 +245,11 @@ impl Store {
                 device: &self.device,
                 session: &self.session,
             };
-            revisions::record_change(&tx, who, &after, hlc, cause)?;
+            let closed = self.closed_revision.as_deref();
+            let made = revisions::record_change(&tx, who, &after, hlc, cause, closed)?;
+            if made.is_some() {
+                self.closed_revision = made;
+            }
         }
         log::record(
             &tx,
@@ -296,6 +307,9 @@ impl Store {
 
     /// Drafts, newest change first; with a query, ranked by search relevance.
     pub fn list_drafts(&self, filter: &Filter) -> Result<Vec<DraftSummary>> {
+        if filter.bin {
+            return self.bin(filter);
+        }
         if let Some(query) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
             return self.search(query, filter);
         }
@@ -306,6 +320,113 @@ impl Store {
             values.len() + 1
         );
         query_summaries(&self.conn, &sql, values, filter.limit)
+    }
+
+    /// The drafts in the bin, newest move first. The bin is not in the search index (a deleted
+    /// draft is never a search hit), so a query here is a plain scan of the bin's few drafts:
+    /// every word must start a word of the text (in any letter case).
+    fn bin(&self, filter: &Filter) -> Result<Vec<DraftSummary>> {
+        let sql = "SELECT id, text, state, goal, tags, networks, updated_at, conflict_of
+             FROM drafts d WHERE d.deleted = 1 AND d.text <> ''
+             ORDER BY updated_at DESC, seq DESC LIMIT ?1";
+        let found = query_summaries(&self.conn, sql, Vec::new(), None)?;
+        let query = filter.query.as_deref().unwrap_or_default().to_lowercase();
+        let words: Vec<&str> = query.split_whitespace().collect();
+        let hit = |text: &str| {
+            let text = text.to_lowercase();
+            let starts: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            words.iter().all(|q| {
+                let q = q.trim_start_matches('#');
+                starts.iter().any(|w| w.starts_with(q))
+            })
+        };
+        Ok(found
+            .into_iter()
+            .filter(|d| words.is_empty() || hit(&d.text))
+            .take(filter.limit.unwrap_or(usize::MAX))
+            .collect())
+    }
+
+    /// How many drafts are in the bin.
+    pub fn bin_size(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM drafts WHERE deleted = 1 AND text <> ''",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Empties the bin: the drafts in it lose their text, versions, tags and history for good.
+    /// Each stays a tombstone (so another device learns it was deleted), with nothing left in
+    /// it to restore. Answers how many were emptied.
+    pub fn empty_bin(&mut self) -> Result<usize> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM drafts WHERE deleted = 1 AND text <> ''")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let now = self.now();
+        let stamps: Vec<_> = ids.iter().map(|_| self.stamp()).collect();
+        let tx = self.conn.transaction()?;
+        for (id, hlc) in ids.iter().zip(stamps) {
+            let Some(mut draft) = get_draft(&tx, id)? else {
+                continue;
+            };
+            draft.text = String::new();
+            draft.variants = BTreeMap::new();
+            draft.tags = Vec::new();
+            draft.goal = None;
+            draft.rev += 1;
+            draft.hlc = hlc.to_string();
+            draft.updated_at = now;
+            draft.updated_by = self.author.clone();
+            write_draft(&tx, &draft)?;
+            let mut fields = Map::new();
+            for (key, value) in [
+                ("text", json!("")),
+                ("variants", json!({})),
+                ("tags", json!([])),
+                ("goal", Value::Null),
+                ("updated_at", json!(timestamp(now))),
+            ] {
+                fields.insert(key.into(), value);
+            }
+            log::record(
+                &tx,
+                &self.device,
+                "draft",
+                id,
+                Op::Update,
+                draft.rev,
+                hlc,
+                fields,
+            )?;
+            let revisions: Vec<String> = {
+                let mut stmt = tx.prepare_cached("SELECT id FROM revisions WHERE draft_id = ?1")?;
+                let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for revision in revisions {
+                tx.execute("DELETE FROM revisions WHERE id = ?1", [&revision])?;
+                log::record(
+                    &tx,
+                    &self.device,
+                    "revision",
+                    &revision,
+                    Op::Delete,
+                    0,
+                    hlc,
+                    Map::new(),
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(ids.len())
     }
 
     /// Every tag in use, with how many drafts carry it, most used first.

@@ -61,6 +61,9 @@ pub struct Store {
     author: String,
     /// This run's editing session (a UUIDv7): autosaves coalesce within it.
     session: String,
+    /// The revision a one-click fix made: later typing starts a new one rather than joining
+    /// it, so the history keeps the text as the fix left it.
+    closed_revision: Option<String>,
     now: Now,
 }
 

@@ -98,10 +98,7 @@ impl Store {
             other => other,
         })?;
         let (node, last) = load_clock(&conn)?;
-        let author = std::env::var("USER")
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| "me".to_owned());
+        let author = default_author();
         Ok(Store {
             conn,
             path,
@@ -109,6 +106,7 @@ impl Store {
             device: format!("{node:016x}"),
             author,
             session: uuid::Uuid::now_v7().to_string(),
+            closed_revision: None,
             now: Box::new(Utc::now),
         })
     }
@@ -346,4 +344,57 @@ fn load_clock(conn: &Connection) -> Result<(u64, Option<Stamp>)> {
         })
         .optional()?;
     Ok((node, last.and_then(|s| s.parse().ok())))
+}
+
+/// Who makes the changes unless told otherwise ([`Store::set_author`]): the person's full name
+/// as the system knows it (the first field of their `/etc/passwd` comment, as `finger` and
+/// desktop greeters show it), else their user name. The history shows it beside each revision.
+fn default_author() -> String {
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let user = std::env::var("USER")
+        .ok()
+        .map(|u| u.trim().to_owned())
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            // No $USER (a service, a test session): the user this process runs as.
+            let status = std::fs::read_to_string("/proc/self/status").ok()?;
+            let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+            let uid = uid.split_whitespace().next()?;
+            passwd.lines().find_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                fields
+                    .first()
+                    .filter(|_| fields.get(2) == Some(&uid))
+                    .map(|u| (*u).to_owned())
+            })
+        });
+    let Some(user) = user else {
+        return "Podium".to_owned();
+    };
+    full_name(&passwd, &user).unwrap_or(user)
+}
+
+/// The full name of `user` in the text of an `/etc/passwd`: the comment (GECOS) field up to its
+/// first comma, when it holds one.
+fn full_name(passwd: &str, user: &str) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        let name = fields.get(4)?.split(',').next()?.trim();
+        (fields.first() == Some(&user) && !name.is_empty()).then(|| name.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod author_tests {
+    use super::full_name;
+
+    #[test]
+    fn the_author_is_the_full_name_the_system_knows() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      kari:x:1000:1000:Kari Nordmann,,,:/home/kari:/bin/bash\n\
+                      ola:x:1001:1001::/home/ola:/bin/sh\n";
+        assert_eq!(full_name(passwd, "kari").as_deref(), Some("Kari Nordmann"));
+        assert_eq!(full_name(passwd, "ola"), None);
+        assert_eq!(full_name(passwd, "per"), None);
+    }
 }

@@ -2,9 +2,12 @@
 //!
 //! Rules (pinned by tests):
 //! - Autosaves made while typing coalesce into one revision: an edit joins the newest
-//!   revision when that one is an unnamed autosave by the same person in the same session (one
-//!   run of the app), last touched less than [`PAUSE_SECONDS`] ago and begun less than
-//!   [`BURST_MINUTES`] ago. A pause, reopening Podium or another author starts a new revision.
+//!   revision when that one is an unnamed autosave (or the draft's first revision) by the same
+//!   person in the same session (one run of the app), last touched less than
+//!   [`PAUSE_SECONDS`] ago and begun less than [`BURST_MINUTES`] ago. A pause, reopening
+//!   Podium or another author starts a new revision. So a revision holds the text as it stood
+//!   at a pause, never a word half typed when the first autosave happened.
+//! - A one-click fix is a revision of its own, and typing after it starts the next one.
 //! - Restoring a revision is a change like any other: the draft gets the old text and a new
 //!   `restored` revision records it, so the text being replaced stays in the history too.
 //! - History is bounded: past [`MAX_AUTOSAVES`] unnamed autosaves, the one closest in time to
@@ -26,9 +29,9 @@ use crate::log::{self, Op};
 use crate::{parse_time, timestamp, Error, Result, Store};
 
 /// A pause in typing this long starts a new revision.
-pub const PAUSE_SECONDS: i64 = 60;
+pub const PAUSE_SECONDS: i64 = 10;
 /// One revision covers at most this much continuous typing.
-pub const BURST_MINUTES: i64 = 10;
+pub const BURST_MINUTES: i64 = 5;
 /// Unnamed autosaves kept per draft.
 pub const MAX_AUTOSAVES: usize = 100;
 /// The newest autosaves are never thinned.
@@ -96,6 +99,8 @@ pub(crate) const REVISION_COLUMNS: &str = "id, draft_id, number, text, variants,
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cause<'a> {
     Edit,
+    /// A one-click fix.
+    Fix,
     Restore(&'a str),
     /// A conflict resolved (team sync): a deliberate replacement of the text, so it starts a
     /// revision of its own and the text it replaces stays in the history.
@@ -178,7 +183,8 @@ pub(crate) fn record_created(
     draft: &Draft,
     hlc: Stamp,
 ) -> Result<()> {
-    insert(conn, who, draft, hlc, 1, RevisionKind::Created, None)
+    insert(conn, who, draft, hlc, 1, RevisionKind::Created, None)?;
+    Ok(())
 }
 
 /// The device and editing session a change comes from.
@@ -188,14 +194,16 @@ pub(crate) struct Writer<'a> {
     pub session: &'a str,
 }
 
-/// Records a text change: joins the current burst of typing or starts a new revision.
+/// Records a text change: joins the current burst of typing or starts a new revision (never
+/// joining `closed`). Answers the id of the revision a fix made.
 pub(crate) fn record_change(
     conn: &Connection,
     who: Writer<'_>,
     draft: &Draft,
     hlc: Stamp,
     cause: Cause<'_>,
-) -> Result<()> {
+    closed: Option<&str>,
+) -> Result<Option<String>> {
     let latest = conn
         .prepare_cached(&format!(
             "SELECT {REVISION_COLUMNS} FROM revisions
@@ -206,7 +214,7 @@ pub(crate) fn record_change(
         .transpose()?;
     let number = latest.as_ref().map_or(1, |r| r.number + 1);
     if let Cause::Restore(from) = cause {
-        return insert(
+        insert(
             conn,
             who,
             draft,
@@ -214,10 +222,19 @@ pub(crate) fn record_change(
             number,
             RevisionKind::Restored,
             Some(from),
-        );
+        )?;
+        return Ok(None);
+    }
+    if let Cause::Fix = cause {
+        let id = insert(conn, who, draft, hlc, number, RevisionKind::Autosave, None)?;
+        thin(conn, who.device, &draft.id, hlc)?;
+        return Ok(Some(id));
     }
     let deliberate = matches!(cause, Cause::Resolve);
-    if let Some(latest) = latest.filter(|r| !deliberate && joins_burst(r, draft, who.session)) {
+    let joins = |r: &Revision| {
+        !deliberate && joins_burst(r, draft, who.session) && Some(r.id.as_str()) != closed
+    };
+    if let Some(latest) = latest.filter(joins) {
         let rev = latest.rev + 1;
         conn.execute(
             "UPDATE revisions SET text = ?2, variants = ?3, updated_at = ?4, rev = ?5, hlc = ?6
@@ -235,7 +252,7 @@ pub(crate) fn record_change(
         fields.insert("text".into(), json!(draft.text));
         fields.insert("variants".into(), serde_json::to_value(&draft.variants)?);
         fields.insert("updated_at".into(), json!(timestamp(draft.updated_at)));
-        return log::record(
+        log::record(
             conn,
             who.device,
             "revision",
@@ -244,14 +261,16 @@ pub(crate) fn record_change(
             rev,
             hlc,
             fields,
-        );
+        )?;
+        return Ok(None);
     }
     insert(conn, who, draft, hlc, number, RevisionKind::Autosave, None)?;
-    thin(conn, who.device, &draft.id, hlc)
+    thin(conn, who.device, &draft.id, hlc)?;
+    Ok(None)
 }
 
 fn joins_burst(latest: &Revision, draft: &Draft, session: &str) -> bool {
-    latest.kind == RevisionKind::Autosave
+    matches!(latest.kind, RevisionKind::Autosave | RevisionKind::Created)
         && latest.name.is_none()
         && latest.author == draft.updated_by
         && latest.session == session
@@ -267,7 +286,7 @@ fn insert(
     number: i64,
     kind: RevisionKind,
     restored_from: Option<&str>,
-) -> Result<()> {
+) -> Result<String> {
     let revision = Revision {
         id: uuid::Uuid::now_v7().to_string(),
         draft_id: draft.id.clone(),
@@ -295,7 +314,8 @@ fn insert(
         1,
         hlc,
         fields,
-    )
+    )?;
+    Ok(revision.id)
 }
 
 /// All of a revision's synced fields, for the change log's insert rows (id, rev and stamp are

@@ -278,7 +278,9 @@ fn unpushed_updates_of_one_draft_fold_into_one_change_log_row() {
 #[test]
 fn typing_coalesces_into_one_revision_and_a_pause_starts_the_next() {
     let (mut store, clock) = store_with_clock();
-    let draft = store.create_draft(new("")).unwrap();
+    // The first autosave comes mid-word; the first revision still ends as the text stood at
+    // the first pause.
+    let draft = store.create_draft(new("I d")).unwrap();
     for i in 1..=30 {
         advance(&clock, Duration::seconds(1));
         store
@@ -286,25 +288,59 @@ fn typing_coalesces_into_one_revision_and_a_pause_starts_the_next() {
             .unwrap();
     }
     let revs = store.revisions(&draft.id).unwrap();
-    assert_eq!(revs.len(), 2, "created + one autosave");
+    assert_eq!(revs.len(), 1, "the first revision grows until a pause");
     assert_eq!(revs[0].text, "Ledelse ".repeat(30));
-    assert_eq!(revs[0].kind, RevisionKind::Autosave);
-    assert_eq!(revs[1].kind, RevisionKind::Created);
+    assert_eq!(revs[0].kind, RevisionKind::Created);
 
     advance(&clock, Duration::seconds(podium_store::PAUSE_SECONDS + 1));
     store.update_draft(&draft.id, text("Ny tanke")).unwrap();
-    assert_eq!(store.revisions(&draft.id).unwrap().len(), 3);
+    assert_eq!(store.revisions(&draft.id).unwrap().len(), 2);
 
     // Non-stop typing for longer than a burst still makes a new revision now and then.
-    for _ in 0..(podium_store::BURST_MINUTES * 60 / 30 + 2) {
-        advance(&clock, Duration::seconds(30));
+    let step = podium_store::PAUSE_SECONDS / 2;
+    for _ in 0..(podium_store::BURST_MINUTES * 60 / step + 2) {
+        advance(&clock, Duration::seconds(step));
         let now = store.draft(&draft.id).unwrap().text;
         store
             .update_draft(&draft.id, text(&format!("{now}.")))
             .unwrap();
     }
-    // 22 edits 30 s apart: the burst that began with "Ny tanke" closes after 10 minutes.
-    assert_eq!(store.revisions(&draft.id).unwrap().len(), 4);
+    // The burst that began with "Ny tanke" closes after BURST_MINUTES.
+    assert_eq!(store.revisions(&draft.id).unwrap().len(), 3);
+}
+
+#[test]
+fn a_one_click_fix_is_a_revision_of_its_own_between_the_typing_before_and_after() {
+    let (mut store, clock) = store_with_clock();
+    let draft = store.create_draft(new("Om #sosialemedier")).unwrap();
+    advance(&clock, Duration::seconds(1));
+    store
+        .update_draft(&draft.id, text("Om #sosialemedier i dag"))
+        .unwrap();
+    advance(&clock, Duration::seconds(1));
+    let fix = DraftPatch {
+        fix: true,
+        ..text("Om #SosialeMedier i dag")
+    };
+    store.update_draft(&draft.id, fix).unwrap();
+    advance(&clock, Duration::seconds(1));
+    store
+        .update_draft(&draft.id, text("Om #SosialeMedier i dag og i morgen"))
+        .unwrap();
+    let texts: Vec<String> = store
+        .revisions(&draft.id)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Om #SosialeMedier i dag og i morgen",
+            "Om #SosialeMedier i dag",
+            "Om #sosialemedier i dag"
+        ]
+    );
 }
 
 #[test]
@@ -587,10 +623,58 @@ fn reopening_the_database_starts_a_new_revision() {
         .collect();
     assert_eq!(
         texts,
-        vec![
-            "Første økt, ferdig. Andre økt",
-            "Første økt, ferdig.",
-            "Første økt"
-        ]
+        // The first session's typing joined its first revision.
+        vec!["Første økt, ferdig. Andre økt", "Første økt, ferdig."]
     );
+}
+
+fn bin(store: &Store, q: Option<&str>) -> Vec<String> {
+    store
+        .list_drafts(&Filter {
+            bin: true,
+            query: q.map(str::to_owned),
+            ..Filter::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|d| d.text)
+        .collect()
+}
+
+#[test]
+fn the_bin_lists_deleted_drafts_newest_first_restores_one_and_empties_for_good() {
+    let (mut store, clock) = store_with_clock();
+    let kept = store.create_draft(new("Kept on the desk")).unwrap();
+    let first = store.create_draft(new("Ledelse i Bodø")).unwrap();
+    let second = store.create_draft(new("Tillit på jobben")).unwrap();
+    store.delete_draft(&first.id).unwrap();
+    advance(&clock, Duration::seconds(5));
+    store.delete_draft(&second.id).unwrap();
+    assert_eq!(bin(&store, None), ["Tillit på jobben", "Ledelse i Bodø"]);
+    assert_eq!(bin(&store, Some("LEDEL")), ["Ledelse i Bodø"]);
+    assert_eq!(bin(&store, Some("edelse")), Vec::<String>::new());
+
+    store.undelete_draft(&first.id).unwrap();
+    assert_eq!(bin(&store, None), ["Tillit på jobben"]);
+    assert_eq!(search(&store, "ledelse"), ["Ledelse i Bodø"]);
+
+    assert_eq!(store.bin_size().unwrap(), 1);
+    assert_eq!(store.empty_bin().unwrap(), 1);
+    assert_eq!(store.bin_size().unwrap(), 0);
+    assert!(bin(&store, None).is_empty());
+    let gone = store.connection().query_row(
+        "SELECT text, deleted, (SELECT count(*) FROM revisions WHERE draft_id = ?1)
+         FROM drafts WHERE id = ?1",
+        [&second.id],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    );
+    assert_eq!(gone.unwrap(), (String::new(), true, 0));
+    assert_eq!(store.draft(&kept.id).unwrap().text, "Kept on the desk");
+    assert_eq!(store.empty_bin().unwrap(), 0);
 }

@@ -5,9 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use podium_core::text::check::{self, Lang, Network, Options, Report};
 use podium_core::text::thread;
+use podium_core::text::wordlist::{WordList, SYSTEM_WORD_LISTS};
 use podium_store::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -15,22 +17,42 @@ use tauri::{AppHandle, Manager, State};
 use super::{Answer, CommandError};
 use crate::drafts::{Drafts, Problem};
 
-fn options(lang: Option<&str>) -> Options {
-    Options {
-        lang: Lang::from_code(lang.unwrap_or_default()),
-        ..Options::default()
-    }
-}
-
-/// The post limits the checks learn from the connected accounts, held by the app (managed
-/// state): the Mastodon instances' limit (the smallest, when there are several); 0 until one
-/// is connected (then Mastodon's default, 500, applies).
+/// What the checks learn beyond the text, held by the app (managed state): the Mastodon
+/// instances' post limit from the connected accounts (the smallest, when there are several; 0
+/// until one is connected, then Mastodon's default, 500, applies), and the system's word lists
+/// (read once, in the background, at start; until then Podium's own small list serves).
 #[derive(Debug, Default)]
 pub struct Limits {
     mastodon: AtomicUsize,
+    words: OnceLock<Arc<WordList>>,
 }
 
 impl Limits {
+    /// Reads the system's word lists ([`SYSTEM_WORD_LISTS`], those that exist): about a
+    /// second for Debian's bokmål list, so the app calls it off the main thread.
+    pub fn read_word_lists(&self) {
+        let texts: Vec<String> = SYSTEM_WORD_LISTS
+            .iter()
+            .filter_map(|path| std::fs::read(path).ok())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .collect();
+        let words = WordList::parse(texts.iter().map(String::as_str));
+        tracing::info!(
+            "word lists for #CamelCase: {} words from {} of the system's lists",
+            words.len(),
+            texts.len()
+        );
+        let _ = self.words.set(Arc::new(words));
+    }
+
+    fn options(&self, lang: Option<&str>) -> Options {
+        Options {
+            lang: Lang::from_code(lang.unwrap_or_default()),
+            words: self.words.get().cloned(),
+            ..Options::default()
+        }
+    }
+
     /// Takes the limits from the connected accounts (when the app starts and accounts change).
     pub fn learn(&self, accounts: &[podium_store::Account]) {
         let limit = accounts
@@ -88,7 +110,7 @@ pub fn check_texts(
     variants: Option<BTreeMap<Network, String>>,
     limits: &Limits,
 ) -> Vec<Report> {
-    let options = options(lang.as_deref());
+    let options = limits.options(lang.as_deref());
     let mastodon = limits.mastodon_options(&options);
     let options_for = |n: Network| {
         if n == Network::Mastodon {
@@ -256,7 +278,7 @@ pub fn thread_parts(
     limits: State<'_, Limits>,
 ) -> Answer<Vec<ThreadPart>> {
     within_cap(&text, None)?;
-    let options = options(lang.as_deref());
+    let options = limits.options(lang.as_deref());
     let options = if network == Network::Mastodon {
         limits.mastodon_options(&options)
     } else {

@@ -1,6 +1,7 @@
 //! The drafts: list, open, create, change, delete, goals and revisions.
 
 use podium_core::diff::Part;
+use podium_core::snippet::{snippet, SnippetPart};
 use podium_core::text::check::Network;
 use podium_store::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, Revision};
 use serde::Serialize;
@@ -21,6 +22,9 @@ pub struct ListItem {
     tags: Vec<String>,
     networks: Vec<Network>,
     updated_at: chrono::DateTime<chrono::Utc>,
+    /// In search results: why the draft matched (empty when the hit is a tag or the goal).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    snippet: Vec<SnippetPart>,
 }
 
 /// The list's second line: the draft's second line, shortened as a title is.
@@ -40,6 +44,7 @@ impl From<DraftSummary> for ListItem {
             tags: d.tags,
             networks: d.networks,
             updated_at: d.updated_at,
+            snippet: Vec::new(),
         }
     }
 }
@@ -67,7 +72,17 @@ impl From<Draft> for DraftView {
 #[tauri::command]
 pub fn list_drafts(filter: Filter, drafts: State<'_, Drafts>) -> Answer<Vec<ListItem>> {
     let found = drafts.with(|s| s.list_drafts(&filter))?;
-    Ok(found.into_iter().map(ListItem::from).collect())
+    let query = filter.query.as_deref().unwrap_or_default();
+    Ok(found
+        .into_iter()
+        .map(|d| {
+            let snippet = snippet(&d.text, query);
+            ListItem {
+                snippet,
+                ..ListItem::from(d)
+            }
+        })
+        .collect())
 }
 
 #[tauri::command]
@@ -92,6 +107,12 @@ pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
     drafts.with(|s| s.delete_draft(&id))
 }
 
+/// Empties the bin for good; answers how many drafts were in it.
+#[tauri::command]
+pub fn empty_bin(drafts: State<'_, Drafts>) -> Answer<usize> {
+    drafts.with(|s| s.empty_bin())
+}
+
 #[tauri::command]
 pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
     drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
@@ -103,6 +124,8 @@ pub struct Facets {
     goals: Vec<String>,
     tags: Vec<(String, i64)>,
     states: std::collections::BTreeMap<String, i64>,
+    /// Drafts in the bin.
+    bin: i64,
 }
 
 #[tauri::command]
@@ -112,6 +135,7 @@ pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
             goals: s.goals()?,
             tags: s.tags()?,
             states: s.count_by_state()?,
+            bin: s.bin_size()?,
         })
     })
 }

@@ -274,6 +274,7 @@ impl FilterArgs {
             goal: self.goal.clone(),
             tag: self.tag.clone(),
             limit: self.limit,
+            bin: false,
         }
     }
 }

@@ -4,11 +4,12 @@
 //! that can be applied with one click.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+use super::wordlist::{self, WordList};
 use super::{bluesky, linkedin, mastodon, threads, x, Offsets, Span};
 
 pub use crate::network::{Network, UnknownNetwork};
@@ -44,6 +45,10 @@ pub struct Options {
     /// Above how many hashtags to warn (default: 3 on X and LinkedIn, no limit elsewhere).
     pub max_hashtags: Option<usize>,
     pub lang: Lang,
+    /// The system's word lists (see [`wordlist`]), beside Podium's own small one: a hashtag
+    /// that is one word in them needs no capitals, and one made of their words gets a
+    /// #CamelCase fix.
+    pub words: Option<Arc<WordList>>,
 }
 
 /// How serious a warning is: `error` means the network will refuse or mangle the post.
@@ -603,16 +608,22 @@ fn hashtag_warnings(
             fix: None,
         });
     }
-    // Hard-to-read tags: one note per spelling, whose fix changes every occurrence of it.
+    // Hard-to-read tags: one note per spelling, whose fix changes every occurrence of it. A tag
+    // that is one word (`#arbeidsliv`) reads as it is.
+    let words = options.words.as_deref();
     let mut noted: Vec<&str> = Vec::new();
     for tag in tags {
         let letters = tag.text.chars().count();
         let all_lower = tag.text.chars().all(|c| c.is_lowercase());
-        if letters < 10 || !all_lower || noted.contains(&tag.text.as_str()) {
+        if letters < 10
+            || !all_lower
+            || noted.contains(&tag.text.as_str())
+            || wordlist::known(&tag.text, words)
+        {
             continue;
         }
         noted.push(&tag.text);
-        let split = camel_case(&tag.text);
+        let split = wordlist::camel_case_in(&tag.text, words);
         let fix = split.as_ref().map(|camel| {
             let mut fixed = String::with_capacity(text.len());
             let mut at = 0;
@@ -666,59 +677,11 @@ fn hashtag_warnings(
     }
 }
 
-static WORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("words.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .collect()
-});
-
-/// Splits an all-lowercase tag into known words (fewest words, at least two) and capitalises
-/// each: `sosialemedier` → `SosialeMedier`.
+/// Splits an all-lowercase tag into words of Podium's own list (fewest words, at least two) and
+/// capitalises each: `sosialemedier` → `SosialeMedier`. With the system's lists:
+/// [`wordlist::camel_case_in`].
 pub fn camel_case(tag: &str) -> Option<String> {
-    let chars: Vec<(usize, char)> = tag.char_indices().collect();
-    let n = chars.len();
-    let at = |i: usize| chars.get(i).map_or(tag.len(), |(b, _)| *b);
-    // best[i]: fewest words covering chars[..i], with the split point.
-    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
-    best[0] = Some((0, 0));
-    for end in 1..=n {
-        for start in 0..end {
-            let Some((words, _)) = best[start] else {
-                continue;
-            };
-            if end - start < 2 || !WORDS.contains(&tag[at(start)..at(end)]) {
-                continue;
-            }
-            if best[end].is_none_or(|(w, _)| words + 1 < w) {
-                best[end] = Some((words + 1, start));
-            }
-        }
-    }
-    let (count, _) = best[n]?;
-    if count < 2 {
-        return None;
-    }
-    let mut parts = Vec::new();
-    let mut end = n;
-    while end > 0 {
-        let (_, start) = best[end]?;
-        parts.push(&tag[at(start)..at(end)]);
-        end = start;
-    }
-    parts.reverse();
-    Some(
-        parts
-            .iter()
-            .map(|p| {
-                let mut cs = p.chars();
-                cs.next()
-                    .map(|f| f.to_uppercase().chain(cs).collect::<String>())
-                    .unwrap_or_default()
-            })
-            .collect(),
-    )
+    wordlist::camel_case_in(tag, None)
 }
 
 fn url_warnings(
@@ -877,6 +840,25 @@ mod tests {
             w.fix.as_ref().map(|f| f.text.as_str()),
             Some("Om #SosialeMedier")
         );
+    }
+
+    #[test]
+    fn a_hashtag_that_is_one_word_gets_no_camel_case_note() {
+        assert!(!codes("Om #arbeidsliv i dag", Network::X).contains(&"hashtag_camel_case"));
+    }
+
+    #[test]
+    fn the_systems_word_list_gives_a_camel_case_fix_podiums_own_cannot() {
+        let text = "Hva er #godtlederskap?";
+        let alone = check(text, Network::X, &Options::default());
+        assert_eq!(warning(&alone, "hashtag_camel_case").fix, None);
+        let options = Options {
+            words: Some(Arc::new(WordList::parse(["godt\nlederskap\n"]))),
+            ..Options::default()
+        };
+        let with_system = check(text, Network::X, &options);
+        let fix = warning(&with_system, "hashtag_camel_case").fix.as_ref();
+        assert_eq!(fix.map(|f| f.text.as_str()), Some("Hva er #GodtLederskap?"));
     }
 
     #[test]

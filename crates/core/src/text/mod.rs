@@ -11,6 +11,7 @@ pub mod mastodon;
 mod ranges;
 pub mod thread;
 pub mod threads;
+pub mod wordlist;
 pub mod x;
 
 use serde::Serialize;
