@@ -130,3 +130,23 @@ export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbo
 /** The address of a browser sign-in in progress: `{url, opened}`. */
 export const onSignInAddress = (handler) =>
   window.__TAURI__.event.listen("sign-in-address", (e) => handler(e.payload));
+
+// ----- team sync -----
+
+/** The sync state: `{state: off|synced|syncing|offline|problem, identity, pending, conflicts,
+ *  last_synced_at, offline_since, problem}`. */
+export const syncStatus = () => invoke("sync_status");
+/** Joins the team at `hub` with a one-time invite `code`; answers the new sync state. */
+export const teamJoin = (hub, code) => invoke("team_join", { hub, code });
+/** The members and their devices: `[{id, name, role, devices: [{id, name, joined_at, last_seen}]}]`. */
+export const teamMembers = () => invoke("team_members");
+export const teamLeave = () => invoke("team_leave");
+export const syncNow = () => invoke("sync_now");
+/** `[{original, copy, reason}]`, each draft as `get_draft` answers it. */
+export const listConflicts = () => invoke("list_conflicts");
+/** `keep`: `original`, `copy`, or `text` with the edit of both in `text`. */
+export const resolveConflict = (copyId, keep, text = null) => invoke("resolve_conflict", { copyId, keep, text });
+/** Calls `handler` with the sync state whenever it changes. */
+export const onSyncChanged = (handler) => window.__TAURI__.event.listen("sync-changed", (e) => handler(e.payload));
+/** Calls `handler` when a round brought other devices' changes (`{pulled, conflicts}`). */
+export const onDraftsChanged = (handler) => window.__TAURI__.event.listen("drafts-changed", (e) => handler(e.payload));

@@ -21,6 +21,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let draft = null; // the saved draft, or null for a new one not yet saved
   let pending = {}; // fields changed since the last save
   let firstUnsaved = 0;
+  let lastChange = 0;
   let timer = 0;
   let saving = Promise.resolve();
   let reports = [];
@@ -44,6 +45,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   function change(fields) {
     Object.assign(pending, fields);
+    lastChange = performance.now();
     if (!firstUnsaved) firstUnsaved = performance.now();
     clearTimeout(timer);
     const wait = Math.max(0, Math.min(IDLE_MS, MAX_UNSAVED_MS - (performance.now() - firstUnsaved)));
@@ -533,9 +535,11 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     setMaxChars(n) {
       if (n > 0) maxChars = n;
     },
-    /** Shows a saved draft. */
-    async load(next) {
+    /** Shows a saved draft; `keepCaret` keeps the caret and scroll where they were (the same
+     *  draft, changed on another device). */
+    async load(next, { keepCaret = false } = {}) {
       await flush();
+      const caret = [el.textarea.selectionStart, el.textarea.selectionEnd, el.textarea.scrollTop];
       stopFollowingLanguage();
       draft = next;
       pending = {};
@@ -545,9 +549,16 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       el.textarea.value = next.text;
       showDetails();
       showThread(next.thread);
-      el.textarea.scrollTop = 0;
+      if (keepCaret) {
+        el.textarea.setSelectionRange(Math.min(caret[0], next.text.length), Math.min(caret[1], next.text.length));
+        el.textarea.scrollTop = caret[2];
+      } else {
+        el.textarea.scrollTop = 0;
+      }
       await check();
     },
+    /** Whether the person is typing: changes unsaved, or one in the last two seconds. */
+    isTyping: () => Object.keys(pending).length > 0 || performance.now() - lastChange < 2000,
     /** Starts a new, empty draft (saved when something is typed). */
     async blank() {
       await flush();

@@ -11,6 +11,7 @@ import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { createPlan } from "./plan.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
+import { createConflicts, createSync, createTeamPanel } from "./team.js";
 let info = null;
 
 applyTheme();
@@ -199,6 +200,9 @@ const settings = createSettings(
       localizeInputs();
       $("save-status").textContent = "";
       editor.relabel();
+      sync.relabel();
+      team.refresh();
+      conflicts.relabel();
       refreshFacets();
       refreshList();
     },
@@ -217,6 +221,86 @@ const settings = createSettings(
     onError: showError,
   },
 );
+
+// ----- team sync -----
+
+const sync = createSync(
+  { chip: $("sync-chip") },
+  {
+    onConflicts: () => conflicts.open(editor.current()?.id),
+    onTeam: openSettings,
+  },
+);
+
+const team = createTeamPanel(
+  {
+    join: $("team-join"),
+    hub: $("team-hub"),
+    code: $("team-code"),
+    joinButton: $("team-join-button"),
+    joined: $("team-joined"),
+    facts: $("team-facts"),
+    members: $("team-members"),
+    syncNow: $("team-sync-now"),
+    leave: $("team-leave"),
+    error: $("team-error"),
+  },
+  { sync, onError: showError },
+);
+
+const conflicts = createConflicts(
+  {
+    dialog: $("conflict-dialog"),
+    why: $("conflict-why"),
+    count: $("conflict-count"),
+    prev: $("conflict-prev"),
+    next: $("conflict-next"),
+    thisTitle: $("conflict-this-title"),
+    thatTitle: $("conflict-that-title"),
+    thisMeta: $("conflict-this-meta"),
+    thatMeta: $("conflict-that-meta"),
+    thisText: $("conflict-this"),
+    thatText: $("conflict-that"),
+    keepThis: $("conflict-keep-this"),
+    keepThat: $("conflict-keep-that"),
+    merge: $("conflict-merge"),
+    edit: $("conflict-edit"),
+    keepEdit: $("conflict-keep-edit"),
+    error: $("conflict-error"),
+  },
+  {
+    async onResolved(kept, copyId) {
+      list.remove(copyId);
+      list.upsert(listItem(kept));
+      const open = editor.current()?.id;
+      if (open === kept.id || open === copyId) {
+        await editor.load(kept);
+        list.select(kept.id);
+      }
+      refreshFacetsSoon();
+      toast(t("conflict.resolved"));
+    },
+    onError: showError,
+  },
+);
+
+function openSettings() {
+  team.refresh();
+  settings.open();
+}
+
+// Changes from other devices: the list refreshes, and the open draft too unless the person is
+// typing in it (then their text wins here, and the next round merges it).
+api.onDraftsChanged(async () => {
+  refreshFacetsSoon();
+  await refreshList();
+  const current = editor.current();
+  if (!current || editor.isTyping()) return;
+  const fresh = await api.getDraft(current.id).catch(() => null);
+  if (fresh && fresh.hlc !== current.hlc && editor.current()?.id === fresh.id && !editor.isTyping()) {
+    await editor.load(fresh, { keepCaret: true });
+  }
+});
 
 // ----- plan, accounts, scheduling -----
 
@@ -331,7 +415,7 @@ $("new-draft").addEventListener("click", () => {
   newDraft();
 });
 $("history-button").addEventListener("click", () => history.toggle());
-$("settings-button").addEventListener("click", () => settings.open());
+$("settings-button").addEventListener("click", openSettings);
 $("shortcuts-button").addEventListener("click", () => $("shortcuts").showModal());
 $("delete-button").addEventListener("click", async () => {
   const draft = editor.current();
@@ -446,7 +530,7 @@ async function start() {
   }
   $("post-text").focus();
   api.uiReady();
-  await Promise.all([refreshFacets(), refreshList()]);
+  await Promise.all([refreshFacets(), refreshList(), sync.load().catch((error) => console.warn("no sync state", error))]);
   if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::drafts::Drafts;
+use crate::sync::Syncing;
 
 use super::Answer;
 
@@ -76,25 +77,44 @@ pub fn get_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
 }
 
 #[tauri::command]
-pub fn create_draft(draft: NewDraft, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.create_draft(draft)).map(DraftView::from)
+pub fn create_draft(
+    draft: NewDraft,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<DraftView> {
+    syncing.after_save(drafts.with(|s| s.create_draft(draft)).map(DraftView::from))
 }
 
 #[tauri::command]
-pub fn update_draft(id: String, patch: DraftPatch, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.update_draft(&id, patch))
-        .map(DraftView::from)
+pub fn update_draft(
+    id: String,
+    patch: DraftPatch,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<DraftView> {
+    syncing.after_save(
+        drafts
+            .with(|s| s.update_draft(&id, patch))
+            .map(DraftView::from),
+    )
 }
 
 #[tauri::command]
-pub fn delete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<()> {
-    drafts.with(|s| s.delete_draft(&id))
+pub fn delete_draft(
+    id: String,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<()> {
+    syncing.after_save(drafts.with(|s| s.delete_draft(&id)))
 }
 
 #[tauri::command]
-pub fn undelete_draft(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from)
+pub fn undelete_draft(
+    id: String,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<DraftView> {
+    syncing.after_save(drafts.with(|s| s.undelete_draft(&id)).map(DraftView::from))
 }
 
 /// What the list's filters offer: goals, tags with counts, drafts per state.
@@ -117,8 +137,12 @@ pub fn draft_facets(drafts: State<'_, Drafts>) -> Answer<Facets> {
 }
 
 #[tauri::command]
-pub fn add_goal(name: String, drafts: State<'_, Drafts>) -> Answer<Option<String>> {
-    drafts.with(|s| s.add_goal(&name))
+pub fn add_goal(
+    name: String,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<Option<String>> {
+    syncing.after_save(drafts.with(|s| s.add_goal(&name)))
 }
 
 #[tauri::command]
@@ -132,13 +156,24 @@ pub fn revision_diff(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<Part>>
 }
 
 #[tauri::command]
-pub fn restore_revision(id: String, drafts: State<'_, Drafts>) -> Answer<DraftView> {
-    drafts
-        .with(|s| s.restore_revision(&id))
-        .map(DraftView::from)
+pub fn restore_revision(
+    id: String,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<DraftView> {
+    syncing.after_save(
+        drafts
+            .with(|s| s.restore_revision(&id))
+            .map(DraftView::from),
+    )
 }
 
 #[tauri::command]
-pub fn name_revision(id: String, name: String, drafts: State<'_, Drafts>) -> Answer<Revision> {
-    drafts.with(|s| s.name_revision(&id, &name))
+pub fn name_revision(
+    id: String,
+    name: String,
+    drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
+) -> Answer<Revision> {
+    syncing.after_save(drafts.with(|s| s.name_revision(&id, &name)))
 }

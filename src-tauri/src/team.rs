@@ -1,0 +1,142 @@
+//! The team hub as the app reaches it: joining, one sync round, the members, leaving, and the
+//! conflicts — each a call into `podium-sync` or the store's sync side, and their errors as the
+//! window words them.
+//!
+//! Until the client crate lands this answers "not joined" everywhere, so the window's Team
+//! panel, sync chip and conflict view work against the real commands from the start.
+
+use podium_core::sync::{Member, Role};
+use podium_store::{Draft, Store};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::commands::CommandError;
+
+/// Why a sync call did not go through.
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // Unreachable comes with podium-sync
+pub enum Problem {
+    /// This device has not joined a team.
+    NotJoined,
+    /// The hub could not be reached: working offline.
+    Unreachable { hub: String, why: String },
+    /// Anything else, as the window words it.
+    Other(CommandError),
+}
+
+impl Problem {
+    pub fn into_error(self) -> CommandError {
+        match self {
+            Problem::NotJoined => CommandError::new(
+                "not_joined",
+                serde_json::Value::Null,
+                "this device has not joined a team: join one in Settings → Team",
+            ),
+            Problem::Unreachable { hub, why } => CommandError::new(
+                "hub_unreachable",
+                json!({ "hub": hub, "detail": why }),
+                format!("the team hub {hub} cannot be reached ({why}); Podium keeps working and syncs when it is back"),
+            ),
+            Problem::Other(error) => error,
+        }
+    }
+}
+
+/// Who this device is in its team.
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    pub hub: String,
+    pub member_name: String,
+    pub role: Role,
+    pub device_id: String,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Round {
+    pub pushed: u64,
+    pub pulled: u64,
+    pub conflicts: u64,
+}
+
+/// A draft and the conflict copy made beside it when the same words were changed on two
+/// devices (or the draft was deleted on one while edited on the other: `reason` `deleted`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub original: Draft,
+    pub copy: Draft,
+    pub reason: String,
+}
+
+/// Which text a conflict ends with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "keep", content = "text", rename_all = "lowercase")]
+#[allow(dead_code)] // read once podium-sync lands
+pub enum Keep {
+    /// The original's text; the copy goes to the bin.
+    Original,
+    /// The copy's text replaces the original's; the copy goes to the bin.
+    Copy,
+    /// An edit of both.
+    Text(String),
+}
+
+pub fn identity(_store: &Store) -> Result<Option<Identity>, Problem> {
+    Ok(None)
+}
+
+pub fn pending(_store: &Store) -> u64 {
+    0
+}
+
+pub fn conflict_count(_store: &Store) -> u64 {
+    0
+}
+
+pub fn join(
+    _store: &mut Store,
+    _hub: &str,
+    _code: &str,
+    _device: &str,
+) -> Result<Identity, Problem> {
+    Err(Problem::Other(CommandError::new(
+        "sync_unavailable",
+        serde_json::Value::Null,
+        "this Podium cannot join a team yet",
+    )))
+}
+
+pub fn round(_store: &mut Store) -> Result<Round, Problem> {
+    Err(Problem::NotJoined)
+}
+
+pub fn members(_store: &Store) -> Result<Vec<Member>, Problem> {
+    Err(Problem::NotJoined)
+}
+
+pub fn leave(_store: &mut Store) -> Result<(), Problem> {
+    Ok(())
+}
+
+pub fn conflicts(_store: &Store) -> Result<Vec<Conflict>, Problem> {
+    Ok(Vec::new())
+}
+
+pub fn resolve(_store: &mut Store, _copy_id: &str, _keep: Keep) -> Result<Draft, Problem> {
+    Err(Problem::NotJoined)
+}
+
+/// Waits (up to `secs`) for the hub to have changes after `cursor`: `Ok(true)` when it has.
+pub fn wait_for_news(_store: &Store, _secs: u64) -> Result<bool, Problem> {
+    Err(Problem::NotJoined)
+}
+
+/// This machine's name, for the member list ("Kari's laptop" is what people recognise).
+pub fn device_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Podium".to_owned())
+}
