@@ -228,7 +228,7 @@ const sync = createSync(
   { chip: $("sync-chip") },
   {
     onConflicts: () => conflicts.open(editor.current()?.id),
-    onTeam: openSettings,
+    onError: (error) => showError(api.describe(error)),
   },
 );
 

@@ -34,10 +34,11 @@ function chipTitle(view) {
   if (view.last_synced_at) lines.push(t("sync.lastSynced", { time: longDate(view.last_synced_at) }));
   if (view.pending > 0) lines.push(t("sync.pending", { n: view.pending }));
   if (view.problem) lines.push(api.describe(view.problem));
+  lines.push(view.conflicts > 0 ? t("sync.clickConflicts") : t("sync.clickSync"));
   return lines.join("\n");
 }
 
-export function createSync(el, { onConflicts, onTeam, onChanged }) {
+export function createSync(el, { onConflicts, onError, onChanged }) {
   let view = { state: "off", conflicts: 0 };
 
   function draw() {
@@ -48,10 +49,11 @@ export function createSync(el, { onConflicts, onTeam, onChanged }) {
     el.chip.title = chipTitle(view);
   }
 
+  // A click shows the conflicts when there are some, else syncs now (rather than at the next
+  // try while offline).
   el.chip.addEventListener("click", () => {
     if (view.conflicts > 0) onConflicts();
-    else if (view.state === "offline") api.syncNow();
-    else onTeam();
+    else api.syncNow().catch(onError);
   });
 
   api.onSyncChanged((next) => {

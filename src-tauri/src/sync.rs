@@ -4,7 +4,7 @@
 //!   about a second after a save (saves that follow each other within that second go in one
 //!   round), at once when the listener hears news, and once a minute besides (changes the CLI
 //!   made to the same database). When the hub cannot be reached the state is *offline since …*,
-//!   not an error: everything keeps working, and the thread tries again after 1, 2, 4 … 30 s.
+//!   not an error: everything keeps working, and the thread tries again after 1, 2, 4 … 15 s.
 //! - `sync-listen` holds a long poll open at the hub (`wait`), so a change made on another
 //!   device is pulled as soon as the hub has it.
 //!
@@ -34,12 +34,12 @@ const AFTER_SAVE: Duration = Duration::from_millis(700);
 /// A round at least this often while joined (picks up what the CLI wrote).
 const IDLE_ROUND: Duration = Duration::from_secs(60);
 /// The longest wait between tries while the hub cannot be reached.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+const MAX_BACKOFF: Duration = Duration::from_secs(15);
 /// How long one long poll waits at the hub.
 const LISTEN_SECS: u64 = 25;
 
 /// The sync state as the window shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SyncView {
     /// `off` (not in a team), `synced`, `syncing`, `offline` (the hub cannot be reached) or
     /// `problem` (`problem` says what: the clock is ahead, the device was revoked, …).
@@ -121,11 +121,15 @@ impl Syncing {
         }
     }
 
-    /// Changes the state and tells the window.
+    /// Changes the state and tells the window when it changed.
     pub fn update(&self, app: &AppHandle, change: impl FnOnce(&mut SyncView)) {
         let view = match self.view.lock() {
             Ok(mut view) => {
+                let before = view.clone();
                 change(&mut view);
+                if *view == before {
+                    return;
+                }
                 view.clone()
             }
             Err(_) => return,

@@ -43,7 +43,7 @@ impl Problem {
 }
 
 /// Who this device is in its team.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Identity {
     pub hub: String,
     pub member_name: String,

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this.
 
+pub mod hub;
+
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -187,13 +189,14 @@ impl App {
         // Now and then the X server hands out a frame not yet drawn (all black, a few KiB as
         // PNG): take it again.
         for _ in 0..5 {
-            let window = Command::new("xdotool")
-                .args(["search", "--onlyvisible", "--name", "^Podium$"])
-                .output()
-                .ok()
-                .and_then(|o| String::from_utf8(o.stdout).ok())
-                .and_then(|ids| ids.lines().next().map(str::to_owned))
-                .unwrap_or_else(|| "root".to_owned());
+            let window = self.window_id().unwrap_or_else(|| "root".to_owned());
+            if window != "root" {
+                // With two apps on one display, this one's window comes to the front first.
+                let _ = Command::new("xdotool")
+                    .args(["windowraise", &window])
+                    .status();
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             let status = Command::new("import")
                 .args(["-window", &window])
                 .arg(&path)
@@ -213,6 +216,29 @@ impl App {
             path.display()
         );
         path
+    }
+
+    /// The X window of this app (found by its process when several apps run at once).
+    fn window_id(&self) -> Option<String> {
+        let by_pid = app_pid(&self.home).map(|pid| pid.to_string());
+        let mut args = vec!["search", "--all", "--onlyvisible", "--name", "^Podium$"];
+        if let Some(pid) = by_pid.as_deref() {
+            args.extend(["--pid", pid]);
+        }
+        let found = Command::new("xdotool")
+            .args(&args)
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|ids| ids.lines().last().map(str::to_owned));
+        found.or_else(|| {
+            Command::new("xdotool")
+                .args(["search", "--onlyvisible", "--name", "^Podium$"])
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .and_then(|ids| ids.lines().next().map(str::to_owned))
+        })
     }
 
     /// Ends the WebDriver session, which closes the app; `Drop` then stops the driver.
@@ -253,6 +279,23 @@ pub fn scenario(body: impl AsyncFnOnce(&App)) {
         let app = App::start(home.path()).await;
         body(&app).await;
         app.stop().await;
+    });
+}
+
+/// Runs a scenario with two apps at once, each in a home folder of its own (its own database,
+/// settings, WebKit storage and data folders: two devices of one person, or two people, on one
+/// machine; they share the session's keyring as such devices do). Both are stopped even when
+/// it fails.
+pub fn scenario_two(body: impl AsyncFnOnce(&App, &App)) {
+    let (home_a, home_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let _one = ONE_APP_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let a = App::start(home_a.path()).await;
+        let b = App::start(home_b.path()).await;
+        body(&a, &b).await;
+        a.stop().await;
+        b.stop().await;
     });
 }
 

@@ -305,4 +305,6 @@ export default {
   "error.clock_ahead": "This computer's clock is {minutes} minutes ahead of the team hub's. Your changes wait here until the clock is right: set the time automatically in the system settings.",
   "error.hub": "The team hub refused: {detail}",
   "error.not_loopback": "Podium talks to a hub over plain http only on this machine; use https:// for {hub}.",
+  "sync.clickSync": "Click to sync now.",
+  "sync.clickConflicts": "Click to compare the two versions.",
 };

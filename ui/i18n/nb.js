@@ -305,4 +305,6 @@ export default {
   "error.clock_ahead": "Klokka på denne maskinen går {minutes} minutter foran teamnavets. Endringene dine venter her til klokka er riktig: la systemet stille klokka automatisk.",
   "error.hub": "Teamnavet avviste: {detail}",
   "error.not_loopback": "Podium snakker med et nav over vanlig http bare på denne maskinen; bruk https:// for {hub}.",
+  "sync.clickSync": "Klikk for å synkronisere nå.",
+  "sync.clickConflicts": "Klikk for å sammenligne de to versjonene.",
 };
