@@ -17,7 +17,9 @@ pub const BUILD_PACKAGES: &[&str] = &[
 ];
 
 /// Debian packages the tests add: a virtual display, the WebKit WebDriver, a keyring in a
-/// D-Bus session, and tools to find and photograph windows.
+/// D-Bus session, tools to find and photograph windows, and PostgreSQL for the team hub's
+/// storage tests (they start a throw-away cluster on 127.0.0.1 with `pg_virtualenv`, from
+/// `postgresql-common`, which the `postgresql` package brings).
 pub const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -30,6 +32,7 @@ pub const TEST_PACKAGES: &[&str] = &[
     "xdotool",
     "imagemagick",
     "python3-venv",
+    "postgresql",
 ];
 
 pub type Result<T = ()> = std::result::Result<T, String>;
