@@ -146,6 +146,11 @@ impl Clock {
         }
     }
 
+    /// The newest stamp this clock issued or saw.
+    pub fn last(&self) -> Stamp {
+        self.last
+    }
+
     /// A stamp for a local change at wall time `now_ms`: later than every stamp issued or seen.
     pub fn tick(&mut self, now_ms: u64) -> Stamp {
         let next = if now_ms > self.last.wall_ms {

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod diff;
 pub mod draft;
 pub mod language;
+pub mod merge;
 pub mod network;
 pub mod notice;
 pub mod outbox;

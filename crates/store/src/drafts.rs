@@ -45,6 +45,13 @@ pub struct Draft {
     pub hlc: String,
     #[serde(default)]
     pub deleted: bool,
+    /// For a conflict copy: the id of the draft it conflicts with (team sync).
+    #[serde(default)]
+    pub conflict_of: Option<String>,
+    /// For a conflict copy: `edited` (both texts changed the same place) or `deleted` (the
+    /// original was deleted on another device while this text was edited).
+    #[serde(default)]
+    pub conflict_reason: Option<String>,
 }
 
 /// What a new draft starts with; everything but the text has a default.
@@ -90,6 +97,8 @@ pub struct DraftSummary {
     pub tags: Vec<String>,
     pub networks: Vec<Network>,
     pub updated_at: DateTime<Utc>,
+    /// For a conflict copy: the id of the draft it conflicts with (`null` otherwise).
+    pub conflict_of: Option<String>,
 }
 
 /// Which drafts a list or search shows. Archived and deleted drafts are left out unless the
@@ -108,7 +117,8 @@ pub struct Filter {
 pub const TITLE_CHARS: usize = 80;
 
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
-     thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted";
+     thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted, conflict_of, \
+     conflict_reason";
 
 impl Store {
     /// Creates a draft; its text becomes the first revision.
@@ -132,6 +142,8 @@ impl Store {
             rev: 1,
             hlc: hlc.to_string(),
             deleted: false,
+            conflict_of: None,
+            conflict_reason: None,
         };
         let tx = self.conn.transaction()?;
         insert_draft(&tx, &draft)?;
@@ -288,7 +300,7 @@ impl Store {
         }
         let (conditions, values) = filter_sql(filter);
         let sql = format!(
-            "SELECT id, text, state, goal, tags, networks, updated_at
+            "SELECT id, text, state, goal, tags, networks, updated_at, conflict_of
              FROM drafts d WHERE {conditions} ORDER BY updated_at DESC, seq DESC LIMIT ?{}",
             values.len() + 1
         );
@@ -358,11 +370,12 @@ pub(crate) fn query_summaries(
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
             r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, text, state, goal, tags, networks, updated_at) = row?;
+        let (id, text, state, goal, tags, networks, updated_at, conflict_of) = row?;
         out.push(DraftSummary {
             id,
             title: title(&text, TITLE_CHARS),
@@ -372,6 +385,7 @@ pub(crate) fn query_summaries(
             tags: serde_json::from_str(&tags)?,
             networks: serde_json::from_str(&networks)?,
             updated_at: parse_time(&updated_at)?,
+            conflict_of,
         });
     }
     Ok(out)
@@ -415,6 +429,8 @@ pub(crate) struct RawDraft {
     rev: i64,
     hlc: String,
     deleted: bool,
+    conflict_of: Option<String>,
+    conflict_reason: Option<String>,
 }
 
 pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
@@ -435,6 +451,8 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
         rev: r.get(13)?,
         hlc: r.get(14)?,
         deleted: r.get(15)?,
+        conflict_of: r.get(16)?,
+        conflict_reason: r.get(17)?,
     })
 }
 
@@ -460,6 +478,8 @@ impl RawDraft {
             rev: self.rev,
             hlc: self.hlc,
             deleted: self.deleted,
+            conflict_of: self.conflict_of,
+            conflict_reason: self.conflict_reason,
         })
     }
 }
@@ -469,7 +489,8 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         tx,
         &format!(
             "INSERT INTO drafts ({DRAFT_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18)"
         ),
         d,
     )?;
@@ -484,13 +505,14 @@ pub(crate) fn write_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         tx,
         "UPDATE drafts SET text = ?2, variants = ?3, networks = ?4, lang = ?5, goal = ?6,
              tags = ?7, state = ?8, thread = ?9, created_by = ?10, updated_by = ?11,
-             created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16
+             created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16,
+             conflict_of = ?17, conflict_reason = ?18
          WHERE id = ?1",
         d,
     )
 }
 
-/// Runs `sql`, whose parameters ?1…?16 are the draft's columns in [`DRAFT_COLUMNS`] order.
+/// Runs `sql`, whose parameters ?1…?18 are the draft's columns in [`DRAFT_COLUMNS`] order.
 fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()> {
     tx.execute(
         sql,
@@ -511,6 +533,8 @@ fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()
             d.rev,
             d.hlc,
             d.deleted,
+            d.conflict_of,
+            d.conflict_reason,
         ],
     )?;
     Ok(())

@@ -20,7 +20,7 @@ impl Store {
     pub(crate) fn user_goals(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT name FROM goals WHERE deleted = 0 ORDER BY name")?;
+            .prepare_cached("SELECT DISTINCT name FROM goals WHERE deleted = 0 ORDER BY name")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -19,10 +19,12 @@ mod migrate;
 mod open;
 mod outbox;
 pub mod private;
+mod public;
 mod revisions;
 mod schema;
 mod search;
 mod settings;
+mod sync;
 mod transfer;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +44,7 @@ pub use outbox::{Due, Entry, Part, When};
 pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
 pub use search::RANK_WINDOW;
 pub use settings::{GRACE_SETTING, LINKEDIN_VERSION_SETTING};
+pub use sync::{Applied, Conflict, ConflictReason, Keep, Settled, SyncIdentity};
 pub use transfer::{CsvRowError, Export, ExportedDraft, ImportReport, EXPORT_FORMAT};
 
 /// Where time comes from: the wall clock, or a test's.

@@ -98,7 +98,22 @@ pub(crate) fn record(
     hlc: Stamp,
     fields: Map<String, Value>,
 ) -> Result<()> {
+    // Every change gets a stamp of its own (the hub takes a stamp it has seen as a replay),
+    // also when one transaction writes several rows: a later one gets the next stamp.
+    let newest: Option<String> =
+        conn.query_row("SELECT max(hlc) FROM changes", [], |r| r.get(0))?;
+    let hlc = match newest.and_then(|s| s.parse::<Stamp>().ok()) {
+        Some(newest) if newest >= hlc => next_after(newest, hlc.node),
+        _ => hlc,
+    };
     let hlc = hlc.to_string();
+    let mut clocked: Vec<&str> = fields.keys().map(String::as_str).collect();
+    if op == Op::Delete {
+        clocked.push("deleted");
+    }
+    for field in clocked {
+        set_field_clock(conn, entity, id, field, &hlc)?;
+    }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('clock', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -139,5 +154,38 @@ pub(crate) fn record(
             device
         ],
     )?;
+    Ok(())
+}
+
+/// The stamp right after `after`, on `node`.
+pub(crate) fn next_after(after: Stamp, node: u64) -> Stamp {
+    match after.counter.checked_add(1) {
+        Some(counter) => Stamp {
+            wall_ms: after.wall_ms,
+            counter,
+            node,
+        },
+        None => Stamp {
+            wall_ms: after.wall_ms + 1,
+            counter: 0,
+            node,
+        },
+    }
+}
+
+/// Records that `field` of a row got a value stamped `hlc`, unless it has a newer one.
+pub(crate) fn set_field_clock(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    field: &str,
+    hlc: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO field_clock (entity, id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity, id, field) DO UPDATE SET hlc = excluded.hlc
+         WHERE excluded.hlc > field_clock.hlc",
+    )?
+    .execute(params![entity, id, field, hlc])?;
     Ok(())
 }

@@ -105,7 +105,7 @@ impl Store {
         self.draft(draft_id)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {REVISION_COLUMNS} FROM revisions
-             WHERE draft_id = ?1 AND deleted = 0 ORDER BY number DESC"
+             WHERE draft_id = ?1 AND deleted = 0 ORDER BY number DESC, hlc DESC"
         ))?;
         let rows = stmt.query_map([draft_id], read_row)?;
         rows.map(|r| r?).collect()
@@ -196,7 +196,7 @@ pub(crate) fn record_change(
     let latest = conn
         .prepare_cached(&format!(
             "SELECT {REVISION_COLUMNS} FROM revisions
-             WHERE draft_id = ?1 ORDER BY number DESC LIMIT 1"
+             WHERE draft_id = ?1 ORDER BY number DESC, hlc DESC LIMIT 1"
         ))?
         .query_row([&draft.id], read_row)
         .optional()?

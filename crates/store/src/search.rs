@@ -48,7 +48,7 @@ impl Store {
             };
             values.push(serde_json::json!(floor));
             format!(
-                "SELECT d.id, d.text, d.state, d.goal, d.tags, d.networks, d.updated_at
+                "SELECT d.id, d.text, d.state, d.goal, d.tags, d.networks, d.updated_at, d.conflict_of
                  FROM drafts_search s JOIN drafts d ON d.seq = s.rowid
                  WHERE drafts_search MATCH ?{q} AND s.rowid >= ?{} AND {conditions}
                  ORDER BY bm25(drafts_search, 10.0, 5.0, 2.0), d.updated_at DESC
@@ -60,7 +60,7 @@ impl Store {
             // One pass: the newest matches, scored as they are walked. (CROSS JOIN keeps
             // SQLite from scanning drafts by its own index first.)
             format!(
-                "SELECT d.id, d.text, d.state, d.goal, d.tags, d.networks, d.updated_at
+                "SELECT d.id, d.text, d.state, d.goal, d.tags, d.networks, d.updated_at, d.conflict_of
                  FROM (SELECT rowid AS seq, bm25(drafts_search, 10.0, 5.0, 2.0) AS score
                        FROM drafts_search WHERE drafts_search MATCH ?{q}
                        ORDER BY rowid DESC LIMIT {window}) s

@@ -1,0 +1,296 @@
+//! The synced part of accounts and outbox entries (issue 11, item 7).
+//!
+//! An account syncs its public part only — network, handle, display name, server, remote id,
+//! zone, pause, slots, status — never `credential_ref` (the keyring entry's name, which is this
+//! device's) nor anything secret. An account that arrives from another device has no sign-in
+//! here (`credential_ref` empty): "connected on another device". An outbox entry syncs with its
+//! outcome (state, the post's address, the network's reason) and the device that created it,
+//! which alone publishes it until the approval issue brings leases.
+//!
+//! Both are logged as the fields that changed between a snapshot before and after a write
+//! (last writer wins per field, like a draft's plain fields).
+
+use podium_core::clock::Stamp;
+use podium_core::sync::{Change, Op};
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use serde_json::{json, Map, Value};
+
+use crate::log;
+use crate::sync::field_clock;
+use crate::Result;
+
+/// The synced columns of each entity (besides `id`), and its table.
+fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
+    match entity {
+        "account" => Some((
+            "accounts",
+            &[
+                "network",
+                "handle",
+                "display_name",
+                "service",
+                "remote_id",
+                "zone",
+                "paused",
+                "status",
+                "status_reason",
+                "created_at",
+                "updated_at",
+                "deleted",
+            ],
+        )),
+        "outbox" => Some((
+            "outbox",
+            &[
+                "draft_id",
+                "account_id",
+                "due_at",
+                "state",
+                "attempts",
+                "retry_at",
+                "remote_id",
+                "remote_url",
+                "error",
+                "created_by",
+                "created_at",
+                "updated_at",
+                "sent_at",
+                "device",
+            ],
+        )),
+        _ => None,
+    }
+}
+
+fn to_json(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => json!(i),
+        ValueRef::Real(f) => json!(f),
+        ValueRef::Text(t) | ValueRef::Blob(t) => json!(String::from_utf8_lossy(t)),
+    }
+}
+
+fn to_sql(v: &Value) -> Sql {
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Sql::Integer)
+            .or_else(|| n.as_f64().map(Sql::Real))
+            .unwrap_or(Sql::Null),
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+/// The synced fields of a row as they are now (`None`: no such row). An outbox entry made here
+/// before sync existed names this device (`device`) as its creator.
+pub(crate) fn snapshot(
+    conn: &Connection,
+    device: &str,
+    entity: &str,
+    id: &str,
+) -> Result<Option<Map<String, Value>>> {
+    let Some((table, cols)) = columns(entity) else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT {} FROM {table} WHERE id = ?1", cols.join(", "));
+    let row = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let mut map = Map::new();
+            for (i, col) in cols.iter().enumerate() {
+                map.insert((*col).to_owned(), to_json(r.get_ref(i)?));
+            }
+            Ok(map)
+        })
+        .optional()?;
+    let Some(mut map) = row else {
+        return Ok(None);
+    };
+    if entity == "account" {
+        let mut stmt = conn.prepare_cached(
+            "SELECT weekday, minute FROM slots WHERE account_id = ?1 ORDER BY weekday, minute",
+        )?;
+        let slots = stmt
+            .query_map([id], |r| {
+                Ok(json!([r.get::<_, i64>(0)?, r.get::<_, i64>(1)?]))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        map.insert("slots".into(), Value::Array(slots));
+    }
+    if entity == "outbox" && map.get("device") == Some(&Value::Null) {
+        map.insert("device".into(), json!(device));
+    }
+    Ok(Some(map))
+}
+
+/// Logs what changed between two snapshots of a row, stamped `hlc`.
+pub(crate) fn log_diff(
+    conn: &Connection,
+    device: &str,
+    entity: &str,
+    id: &str,
+    before: Option<Map<String, Value>>,
+    after: Option<Map<String, Value>>,
+    hlc: Stamp,
+) -> Result<()> {
+    match (before, after) {
+        (None, Some(after)) => {
+            log::record(conn, device, entity, id, log::Op::Insert, 0, hlc, after)
+        }
+        (Some(_), None) => {
+            let mut fields = Map::new();
+            fields.insert("deleted".into(), json!(true));
+            log::record(conn, device, entity, id, log::Op::Delete, 0, hlc, fields)
+        }
+        (Some(before), Some(after)) => {
+            let changed: Map<String, Value> = after
+                .into_iter()
+                .filter(|(k, v)| before.get(k) != Some(v))
+                .collect();
+            if changed.is_empty() {
+                return Ok(());
+            }
+            log::record(conn, device, entity, id, log::Op::Update, 0, hlc, changed)
+        }
+        (None, None) => Ok(()),
+    }
+}
+
+/// Applies another device's change to an account or outbox entry: last writer wins per field.
+/// An entry this device is sending right now is left alone (only its creator publishes it).
+pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Change) -> Result<()> {
+    let Some((table, cols)) = columns(entity) else {
+        return Ok(());
+    };
+    let id = change.id.as_str();
+    let hlc = change.hlc.as_str();
+    let exists = conn
+        .query_row(
+            &format!("SELECT 1 FROM {table} WHERE id = ?1"),
+            [id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if entity == "outbox" && exists {
+        let busy: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1 AND state IN ('claimed', 'sending')
+             AND coalesce(device, ?2) = ?2)",
+            [id, device],
+            |r| r.get(0),
+        )?;
+        if busy {
+            tracing::info!(id, "a pulled change to a post being sent here waits");
+            return Ok(());
+        }
+    }
+    if !exists {
+        if change.op == Op::Delete {
+            return Ok(());
+        }
+        if entity == "outbox" {
+            let (Some(draft), Some(account)) = (
+                change.fields.get("draft_id").and_then(Value::as_str),
+                change.fields.get("account_id").and_then(Value::as_str),
+            ) else {
+                return Ok(());
+            };
+            let known: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)
+                 AND EXISTS (SELECT 1 FROM accounts WHERE id = ?2)",
+                [draft, account],
+                |r| r.get(0),
+            )?;
+            if !known {
+                tracing::warn!(id, "a pulled post of a draft or account not here; skipped");
+                return Ok(());
+            }
+        }
+        let mut names = vec!["id"];
+        let mut values = vec![Sql::Text(id.to_owned())];
+        for col in cols {
+            if let Some(v) = change.fields.get(*col) {
+                names.push(col);
+                values.push(to_sql(v));
+            }
+        }
+        if entity == "account" {
+            // No sign-in on this device: the keyring entry is the other device's.
+            names.push("credential_ref");
+            values.push(Sql::Text(String::new()));
+        }
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let inserted = conn.execute(
+            &format!(
+                "INSERT OR IGNORE INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                marks.join(", ")
+            ),
+            params_from_iter(values),
+        )?;
+        if inserted == 0 {
+            tracing::warn!(id, entity, "a pulled row clashes with one here; skipped");
+            return Ok(());
+        }
+        if let Some(Value::Array(slots)) = change.fields.get("slots") {
+            set_slots(conn, id, slots)?;
+        }
+        for field in change.fields.keys() {
+            log::set_field_clock(conn, entity, id, field, hlc)?;
+        }
+        return Ok(());
+    }
+    if change.op == Op::Delete && entity == "outbox" {
+        conn.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+        return Ok(());
+    }
+    let mut fields = change.fields.clone();
+    if change.op == Op::Delete {
+        fields.entry("deleted").or_insert(json!(true));
+    }
+    for (field, value) in &fields {
+        let newer = match field_clock(conn, entity, id, field)? {
+            Some(here) => hlc > here.as_str(),
+            None => true,
+        };
+        if !newer {
+            continue;
+        }
+        if field == "slots" && entity == "account" {
+            if let Value::Array(slots) = value {
+                set_slots(conn, id, slots)?;
+            }
+        } else if let Some(col) = cols.iter().find(|c| **c == field) {
+            conn.execute(
+                &format!("UPDATE OR IGNORE {table} SET {col} = ?2 WHERE id = ?1"),
+                [Sql::Text(id.to_owned()), to_sql(value)],
+            )?;
+        } else {
+            continue;
+        }
+        log::set_field_clock(conn, entity, id, field, hlc)?;
+    }
+    Ok(())
+}
+
+fn set_slots(conn: &Connection, account: &str, slots: &[Value]) -> Result<()> {
+    conn.execute("DELETE FROM slots WHERE account_id = ?1", [account])?;
+    for slot in slots {
+        let (Some(weekday), Some(minute)) = (
+            slot.get(0).and_then(Value::as_i64),
+            slot.get(1).and_then(Value::as_i64),
+        ) else {
+            continue;
+        };
+        conn.execute(
+            "INSERT OR IGNORE INTO slots (account_id, weekday, minute) VALUES (?1, ?2, ?3)",
+            rusqlite::params![account, weekday, minute],
+        )?;
+    }
+    Ok(())
+}
