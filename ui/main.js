@@ -97,8 +97,8 @@ const refreshFacetsSoon = () => {
 
 /** A saved draft as the list shows it (Rust computed its title and excerpt). */
 function listItem(d) {
-  const { id, title, excerpt, state, goal, tags, networks, updated_at } = d;
-  return { id, title, excerpt, state, goal, tags, networks, updated_at };
+  const { id, title, excerpt, state, goal, tags, networks, updated_at, conflict_of } = d;
+  return { id, title, excerpt, state, goal, tags, networks, updated_at, conflict_of };
 }
 
 // ----- editor -----
@@ -144,11 +144,17 @@ const editor = createEditor(
   },
 );
 
+/** The "Compare versions" button shows while the open draft is a conflict copy. */
+function showConflictButton(draft) {
+  show($("conflict-button"), Boolean(draft?.conflict_of));
+}
+
 async function open(id) {
   if (!id || editor.current()?.id === id) return;
   try {
     const draft = await api.getDraft(id);
     await editor.load(draft);
+    showConflictButton(draft);
     list.select(id);
     history.refresh();
   } catch (error) {
@@ -158,6 +164,7 @@ async function open(id) {
 
 async function newDraft() {
   await editor.blank();
+  showConflictButton(null);
   list.select(null);
   history.close();
 }
@@ -275,6 +282,7 @@ const conflicts = createConflicts(
       const open = editor.current()?.id;
       if (open === kept.id || open === copyId) {
         await editor.load(kept);
+        showConflictButton(kept);
         list.select(kept.id);
       }
       refreshFacetsSoon();
@@ -299,6 +307,7 @@ api.onDraftsChanged(async () => {
   const fresh = await api.getDraft(current.id).catch(() => null);
   if (fresh && fresh.hlc !== current.hlc && editor.current()?.id === fresh.id && !editor.isTyping()) {
     await editor.load(fresh, { keepCaret: true });
+    showConflictButton(fresh);
   }
 });
 
@@ -373,6 +382,7 @@ function setView(planView) {
   $("write-button").setAttribute("aria-pressed", String(!planView));
   $("plan-button").setAttribute("aria-pressed", String(planView));
   for (const id of ["history-button", "delete-button", "schedule-button"]) show($(id), !planView);
+  show($("conflict-button"), !planView && Boolean(editor.current()?.conflict_of));
 }
 async function showPlan() {
   await editor.flush();
@@ -415,6 +425,7 @@ $("new-draft").addEventListener("click", () => {
   newDraft();
 });
 $("history-button").addEventListener("click", () => history.toggle());
+$("conflict-button").addEventListener("click", () => conflicts.open(editor.current()?.id));
 $("settings-button").addEventListener("click", openSettings);
 $("shortcuts-button").addEventListener("click", () => $("shortcuts").showModal());
 $("delete-button").addEventListener("click", async () => {

@@ -6,8 +6,8 @@
 //! panel, sync chip and conflict view work against the real commands from the start.
 
 use podium_core::sync::{Member, Role};
-use podium_store::{Draft, Store};
-use serde::{Deserialize, Serialize};
+use podium_store::{Conflict, Draft, Keep, Store};
+use serde::Serialize;
 use serde_json::json;
 
 use crate::commands::CommandError;
@@ -59,38 +59,28 @@ pub struct Round {
     pub conflicts: u64,
 }
 
-/// A draft and the conflict copy made beside it when the same words were changed on two
-/// devices (or the draft was deleted on one while edited on the other: `reason` `deleted`).
-#[derive(Debug, Clone, Serialize)]
-pub struct Conflict {
-    pub original: Draft,
-    pub copy: Draft,
-    pub reason: String,
+fn store_problem(error: podium_store::Error) -> Problem {
+    Problem::Other(CommandError::from(error))
 }
 
-/// Which text a conflict ends with.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "keep", content = "text", rename_all = "lowercase")]
-#[allow(dead_code)] // read once podium-sync lands
-pub enum Keep {
-    /// The original's text; the copy goes to the bin.
-    Original,
-    /// The copy's text replaces the original's; the copy goes to the bin.
-    Copy,
-    /// An edit of both.
-    Text(String),
+pub fn identity(store: &Store) -> Result<Option<Identity>, Problem> {
+    let found = store.sync_identity().map_err(store_problem)?;
+    Ok(found.map(|id| Identity {
+        hub: id.hub,
+        member_name: id.member_name,
+        role: id.role,
+        device_id: id.device_id,
+    }))
 }
 
-pub fn identity(_store: &Store) -> Result<Option<Identity>, Problem> {
-    Ok(None)
+/// Changes made here the hub does not have yet (0 when that cannot be read).
+pub fn pending(store: &Store) -> u64 {
+    store.sync_pending().unwrap_or(0)
 }
 
-pub fn pending(_store: &Store) -> u64 {
-    0
-}
-
-pub fn conflict_count(_store: &Store) -> u64 {
-    0
+/// Conflict copies waiting for the user (0 when that cannot be read).
+pub fn conflict_count(store: &Store) -> u64 {
+    store.conflicts().map_or(0, |c| c.len() as u64)
 }
 
 pub fn join(
@@ -114,19 +104,21 @@ pub fn members(_store: &Store) -> Result<Vec<Member>, Problem> {
     Err(Problem::NotJoined)
 }
 
-pub fn leave(_store: &mut Store) -> Result<(), Problem> {
-    Ok(())
+/// Leaves the team on this device: its drafts stay; nothing syncs any more.
+pub fn leave(store: &mut Store) -> Result<(), Problem> {
+    store.forget_sync_identity().map_err(store_problem)
 }
 
-pub fn conflicts(_store: &Store) -> Result<Vec<Conflict>, Problem> {
-    Ok(Vec::new())
+pub fn conflicts(store: &Store) -> Result<Vec<Conflict>, Problem> {
+    store.conflicts().map_err(store_problem)
 }
 
-pub fn resolve(_store: &mut Store, _copy_id: &str, _keep: Keep) -> Result<Draft, Problem> {
-    Err(Problem::NotJoined)
+pub fn resolve(store: &mut Store, copy_id: &str, keep: Keep) -> Result<Draft, Problem> {
+    store.resolve_conflict(copy_id, keep).map_err(store_problem)
 }
 
-/// Waits (up to `secs`) for the hub to have changes after `cursor`: `Ok(true)` when it has.
+/// Waits (up to `secs`) for the hub to have changes after this device's cursor: `Ok(true)`
+/// when it has.
 pub fn wait_for_news(_store: &Store, _secs: u64) -> Result<bool, Problem> {
     Err(Problem::NotJoined)
 }

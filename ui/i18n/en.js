@@ -307,4 +307,5 @@ export default {
   "error.not_loopback": "Podium talks to a hub over plain http only on this machine; use https:// for {hub}.",
   "sync.clickSync": "Click to sync now.",
   "sync.clickConflicts": "Click to compare the two versions.",
+  "conflict.compare": "Compare versions…",
 };

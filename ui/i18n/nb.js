@@ -307,4 +307,5 @@ export default {
   "error.not_loopback": "Podium snakker med et nav over vanlig http bare på denne maskinen; bruk https:// for {hub}.",
   "sync.clickSync": "Klikk for å synkronisere nå.",
   "sync.clickConflicts": "Klikk for å sammenligne de to versjonene.",
+  "conflict.compare": "Sammenlign versjonene…",
 };

@@ -22,6 +22,8 @@ pub struct ListItem {
     tags: Vec<String>,
     networks: Vec<Network>,
     updated_at: chrono::DateTime<chrono::Utc>,
+    /// The draft this one is a conflict copy of (null for any other draft).
+    conflict_of: Option<String>,
 }
 
 /// The list's second line: the draft's second line, shortened as a title is.
@@ -41,6 +43,7 @@ impl From<DraftSummary> for ListItem {
             tags: d.tags,
             networks: d.networks,
             updated_at: d.updated_at,
+            conflict_of: d.conflict_of,
         }
     }
 }

@@ -9,7 +9,8 @@ use tauri::{AppHandle, State};
 
 use crate::drafts::Drafts;
 use crate::sync::{SyncView, Syncing};
-use crate::team::{self, Keep, Problem};
+use crate::team::{self, Problem};
+use podium_store::Keep;
 
 use super::accounts::on_own_connection;
 use super::drafts::DraftView;
@@ -87,7 +88,7 @@ pub fn sync_now(syncing: State<'_, Syncing>) {
 pub struct ConflictView {
     original: DraftView,
     copy: DraftView,
-    reason: String,
+    reason: &'static str,
 }
 
 #[tauri::command]
@@ -99,7 +100,7 @@ pub fn list_conflicts(drafts: State<'_, Drafts>) -> Answer<Vec<ConflictView>> {
         .map(|c| ConflictView {
             original: c.original.into(),
             copy: c.copy.into(),
-            reason: c.reason,
+            reason: c.reason.as_str(),
         })
         .collect())
 }
