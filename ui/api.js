@@ -73,8 +73,9 @@ export const uiReady = () => invoke("ui_ready");
 export const listDrafts = (filter) => invoke("list_drafts", { filter });
 export const getDraft = (id) => invoke("get_draft", { id });
 export const createDraft = (draft) => invoke("create_draft", { draft });
-/** `patch`: the fields that change (`text`, `networks`, `lang`, `goal`, `tags`, `state`, `thread`). */
-export const updateDraft = (id, patch) => invoke("update_draft", { id, patch });
+/** `patch`: the fields that change (`text`, `networks`, `lang`, `goal`, `tags`, `state`, `thread`);
+ *  `base`: the text the edit started from (Rust merges the edit onto a text synced in since). */
+export const updateDraft = (id, patch, base = null) => invoke("update_draft", { id, patch, base });
 export const deleteDraft = (id) => invoke("delete_draft", { id });
 export const undeleteDraft = (id) => invoke("undelete_draft", { id });
 export const draftFacets = () => invoke("draft_facets");

@@ -69,7 +69,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       onStatus(t("save.saving"));
       try {
         if (draft) {
-          draft = await api.updateDraft(draft.id, patch);
+          const sent = patch.text;
+          draft = await api.updateDraft(draft.id, patch, sent === undefined ? null : draft.text);
+          if (sent !== undefined && draft.text !== sent) adoptMerged(sent);
         } else {
           draft = await api.createDraft({
             text: mainText,
@@ -95,6 +97,20 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       }
     });
     return saving;
+  }
+
+  /** The save merged the text with a change synced in from another device: show the merge
+   *  when nothing was typed since; else the next save merges again from what was sent. */
+  function adoptMerged(sent) {
+    if (mainText === sent && editing === "main" && !el.threadMode.checked) {
+      const [start, end] = [el.textarea.selectionStart, el.textarea.selectionEnd];
+      mainText = draft.text;
+      el.textarea.value = draft.text;
+      el.textarea.setSelectionRange(Math.min(start, mainText.length), Math.min(end, mainText.length));
+      check();
+    } else {
+      draft = { ...draft, text: sent };
+    }
   }
 
   // ----- the post's language -----

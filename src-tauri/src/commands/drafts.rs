@@ -88,18 +88,38 @@ pub fn create_draft(
     syncing.after_save(drafts.with(|s| s.create_draft(draft)).map(DraftView::from))
 }
 
+/// A text edit made on `base` (the text the editor had loaded), saved over `stored` (the text
+/// now in the database): when another device's change arrived in between (a sync round), both
+/// edits are kept where they touch different words; where they overlap, the person's own text
+/// wins here (the other text stays in the draft's history) and the next round merges it.
+fn onto_stored(base: &str, ours: String, stored: &str) -> String {
+    if base == stored {
+        return ours;
+    }
+    match podium_core::merge::merge3(base, &ours, stored) {
+        podium_core::merge::Merge::Clean(merged) => merged,
+        podium_core::merge::Merge::Conflict => ours,
+    }
+}
+
+/// Saves an edit. `base` is the text the editor's edit started from; when the draft's text
+/// changed since (another device's change, synced in), the edit is merged onto it.
 #[tauri::command]
 pub fn update_draft(
     id: String,
-    patch: DraftPatch,
+    mut patch: DraftPatch,
+    base: Option<String>,
     drafts: State<'_, Drafts>,
     syncing: State<'_, Syncing>,
 ) -> Answer<DraftView> {
-    syncing.after_save(
-        drafts
-            .with(|s| s.update_draft(&id, patch))
-            .map(DraftView::from),
-    )
+    let saved = drafts.with(|s| {
+        if let (Some(base), Some(ours)) = (base, patch.text.take()) {
+            let stored = s.draft(&id)?.text;
+            patch.text = Some(onto_stored(&base, ours, &stored));
+        }
+        s.update_draft(&id, patch)
+    });
+    syncing.after_save(saved.map(DraftView::from))
 }
 
 #[tauri::command]
@@ -179,4 +199,33 @@ pub fn name_revision(
     syncing: State<'_, Syncing>,
 ) -> Answer<Revision> {
     syncing.after_save(drafts.with(|s| s.name_revision(&id, &name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::onto_stored;
+
+    #[test]
+    fn an_edit_saved_over_a_text_another_device_changed_keeps_both_where_they_differ() {
+        let base = "Vi vokser i nord. Takk til alle.";
+        let ours = "Vi vokser raskt i nord. Takk til alle.".to_owned();
+        let stored = "Vi vokser i nord. Takk til alle i år.";
+        assert_eq!(
+            onto_stored(base, ours, stored),
+            "Vi vokser raskt i nord. Takk til alle i år."
+        );
+    }
+
+    #[test]
+    fn an_edit_over_an_unchanged_text_or_the_same_words_changed_keeps_the_persons_text() {
+        let ours = "Vi lanserer i mai.".to_owned();
+        assert_eq!(
+            onto_stored("Vi lanserer i mars.", ours.clone(), "Vi lanserer i mars."),
+            ours
+        );
+        assert_eq!(
+            onto_stored("Vi lanserer i mars.", ours.clone(), "Vi lanserer i april."),
+            ours
+        );
+    }
 }
