@@ -16,7 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{accounts, backups, check, drafts, import, publish, queue, schedule, scheduler};
+use commands::{
+    accounts, backups, check, drafts, import, publish, queue, schedule, scheduler, team,
+};
 use context::{Context, Outcome};
 
 #[derive(Parser, Debug)]
@@ -61,6 +63,16 @@ enum Command {
     Publish(publish::PublishArgs),
     /// Publish each post when it falls due, until stopped.
     Scheduler,
+    /// This device in a team: join with a hub's address and an invite code, its sync state,
+    /// the members, leave.
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// One sync round with the team's hub: pull, merge, push, pull. Exit 0 when done, 2 when
+    /// the hub cannot be reached (with why); `--json` prints {pushed, pulled, conflicts}.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -76,6 +88,8 @@ fn main() -> ExitCode {
         Command::Queue { json, command } => queue::run(&mut ctx, json, command),
         Command::Publish(args) => publish::run(&mut ctx, &args),
         Command::Scheduler => scheduler::run(&mut ctx),
+        Command::Team(command) => team::run(&mut ctx, command),
+        Command::Sync { json } => team::sync(&mut ctx, json),
     };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,

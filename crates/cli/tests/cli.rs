@@ -459,3 +459,37 @@ fn a_backup_restores_over_a_damaged_database() {
     let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
     assert_eq!(list[0]["text"], "Reddet fra backup");
 }
+
+#[test]
+fn a_draft_edited_from_stdin_keeps_its_id_and_the_old_text_stays_in_its_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = with_db(dir.path(), &["drafts", "add"], b"First words\n");
+    let id = stdout(&add).trim().to_owned();
+    let edit = with_db(dir.path(), &["drafts", "edit", &id], b"Second words\n");
+    assert!(edit.status.success(), "{}", stderr(&edit));
+    assert_eq!(stdout(&edit).trim(), id);
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["text"], "Second words");
+    let show = json(&with_db(
+        dir.path(),
+        &["drafts", "show", &id, "--json"],
+        b"",
+    ));
+    let history = show["revisions"].to_string();
+    assert!(history.contains("First words"), "{history}");
+    assert!(history.contains("Second words"), "{history}");
+    // An empty text and an unknown draft are refused (exit 2), and nothing changes.
+    let empty = with_db(dir.path(), &["drafts", "edit", &id], b"  \n");
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("empty"), "{}", stderr(&empty));
+    let unknown = with_db(
+        dir.path(),
+        &["drafts", "edit", "01900000-0000-7000-8000-000000000000"],
+        b"Text",
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
+    assert_eq!(list[0]["text"], "Second words");
+}

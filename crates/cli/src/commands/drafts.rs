@@ -8,7 +8,7 @@ use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use podium_core::draft::DraftState;
 use podium_core::network::Network;
-use podium_store::{DraftSummary, Filter, ImportReport, NewDraft};
+use podium_store::{DraftPatch, DraftSummary, Filter, ImportReport, NewDraft};
 
 use crate::context::{utf8, Context, NetworkParser, Outcome};
 
@@ -16,6 +16,14 @@ use crate::context::{utf8, Context, NetworkParser, Outcome};
 pub enum DraftsCommand {
     /// Add a draft; its text is read from stdin. Prints the new draft's id.
     Add(AddArgs),
+    /// Replace a draft's text with the text on stdin, saved as an edit in the window is (a
+    /// revision, a change that syncs).
+    Edit {
+        id: String,
+        /// Print the whole draft as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List drafts, most recently changed first (archived ones only with --state archived).
     List(ListArgs),
     /// Search drafts: every word must match the start of a word (`ledel` finds `Ledelse`).
@@ -108,20 +116,8 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
     let mut out = stdout.lock();
     match command {
         DraftsCommand::Add(args) => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read stdin")?;
-            let text = utf8(bytes, "the text on stdin")?;
-            // `echo` and here-strings end with a newline that is not part of the post.
-            let text = text
-                .strip_suffix('\n')
-                .map(|t| t.strip_suffix('\r').unwrap_or(t))
-                .unwrap_or(&text);
-            if text.trim().is_empty() {
-                bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts add`");
-            }
-            podium_core::text::within_cap(text)?;
+            let text = read_text("add")?;
+            let text = text.as_str();
             let store = ctx.store()?;
             let draft = store.create_draft(NewDraft {
                 text: text.to_owned(),
@@ -136,6 +132,23 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                 ..NewDraft::default()
             })?;
             if args.json {
+                serde_json::to_writer_pretty(&mut out, &draft)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", draft.id)?;
+            }
+        }
+        DraftsCommand::Edit { id, json } => {
+            let text = read_text(&format!("edit {id}"))?;
+            let store = ctx.store()?;
+            let draft = store.update_draft(
+                &id,
+                DraftPatch {
+                    text: Some(text),
+                    ..DraftPatch::default()
+                },
+            )?;
+            if json {
                 serde_json::to_writer_pretty(&mut out, &draft)?;
                 writeln!(out)?;
             } else {
@@ -230,6 +243,27 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
         }
     }
     Ok(Outcome::AllValid)
+}
+
+/// A draft's text from stdin, for `podium drafts {command}`: UTF-8, not empty, within the cap.
+fn read_text(command: &str) -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read stdin")?;
+    let mut text = utf8(bytes, "the text on stdin")?;
+    // `echo` and here-strings end with a newline that is not part of the post.
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    if text.trim().is_empty() {
+        bail!("the draft is empty: pipe its text to stdin, e.g. `echo 'Hei' | podium drafts {command}`");
+    }
+    podium_core::text::within_cap(&text)?;
+    Ok(text)
 }
 
 impl FilterArgs {

@@ -11,3 +11,4 @@ pub mod publish;
 pub mod queue;
 pub mod schedule;
 pub mod scheduler;
+pub mod team;
