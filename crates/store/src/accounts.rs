@@ -12,6 +12,7 @@ use podium_core::outbox::{AccountStatus, OutboxState};
 use podium_core::schedule::{self, Slot};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
+use serde_json::Map;
 
 use crate::columns::{code_col, codes, opt_time_col, time_col};
 use crate::{timestamp, Error, Result, Store};
@@ -136,46 +137,12 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let id = match existing {
-            Some(id) => {
-                // Signing in again is what clears `reconnect`: it is a new sign-in, not a
-                // change of status the publisher could make.
-                self.conn.execute(
-                    "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
-                     status = ?6, status_reason = '', updated_at = ?5 WHERE id = ?1",
-                    params![
-                        id,
-                        new.handle.trim(),
-                        new.display_name,
-                        new.credential_ref,
-                        now,
-                        AccountStatus::Connected.as_str()
-                    ],
-                )?;
-                id
-            }
-            None => {
-                let id = uuid::Uuid::now_v7().to_string();
-                self.conn.execute(
-                    "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
-                     credential_ref, zone, created_at, updated_at, token_expires_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-                    params![
-                        id,
-                        network.as_str(),
-                        new.handle.trim(),
-                        new.display_name,
-                        new.service,
-                        new.remote_id,
-                        new.credential_ref,
-                        new.zone.trim(),
-                        now,
-                        new.token_expires_at.map(timestamp)
-                    ],
-                )?;
-                id
-            }
-        };
+        let id = existing
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        self.with_log("account", &[&id], |conn| {
+            add_or_reconnect(conn, &id, existing.is_some(), network, &new, &now)
+        })?;
         self.account(&id)
     }
 
@@ -246,6 +213,14 @@ impl Store {
             .into());
         }
         first()?;
+        let dropping: Vec<String> = tx
+            .prepare("SELECT id FROM outbox WHERE account_id = ?1 AND state <> ?2")
+            .and_then(|mut stmt| {
+                stmt.query_map(params![id, OutboxState::Sent.as_str()], |r| r.get(0))?
+                    .collect()
+            })
+            .map_err(Error::from)?;
+        let account_before = crate::public::snapshot(&tx, &self.device, "account", id)?;
         let dropped = tx
             .execute(
                 "DELETE FROM outbox WHERE account_id = ?1 AND state <> ?2",
@@ -257,6 +232,30 @@ impl Store {
             params![id, timestamp((self.now)())],
         )
         .map_err(Error::from)?;
+        let now_ms = u64::try_from((self.now)().timestamp_millis()).unwrap_or(0);
+        for entry in &dropping {
+            let hlc = self.clock.tick(now_ms);
+            crate::public::log_diff(
+                &tx,
+                &self.device,
+                "outbox",
+                entry,
+                Some(Map::new()),
+                None,
+                hlc,
+            )?;
+        }
+        let account_after = crate::public::snapshot(&tx, &self.device, "account", id)?;
+        let hlc = self.clock.tick(now_ms);
+        crate::public::log_diff(
+            &tx,
+            &self.device,
+            "account",
+            id,
+            account_before,
+            account_after,
+            hlc,
+        )?;
         tx.commit().map_err(Error::from)?;
         Ok(dropped)
     }
@@ -272,14 +271,17 @@ impl Store {
     ) -> Result<()> {
         let from = codes(AccountStatus::that_can_become(status));
         let now = timestamp(self.now());
-        self.conn.execute(
-            &format!(
-                "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
-                 WHERE id = ?1 AND status IN ({from}) AND (status <> ?2 OR status_reason <> ?3)"
-            ),
-            params![id, status.as_str(), reason, now],
-        )?;
-        Ok(())
+        self.with_log("account", &[id], |conn| {
+            conn.execute(
+                &format!(
+                    "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4
+                     WHERE id = ?1 AND status IN ({from})
+                     AND (status <> ?2 OR status_reason <> ?3)"
+                ),
+                params![id, status.as_str(), reason, now],
+            )?;
+            Ok(())
+        })
     }
 
     /// Records the server's post length limit (Mastodon's `max_characters`).
@@ -293,32 +295,38 @@ impl Store {
     }
 
     pub fn set_account_remote(&mut self, id: &str, remote_id: &str, handle: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE accounts SET remote_id = ?2, handle = ?3 WHERE id = ?1",
-            params![id, remote_id, handle],
-        )?;
-        Ok(())
+        self.with_log("account", &[id], |conn| {
+            conn.execute(
+                "UPDATE accounts SET remote_id = ?2, handle = ?3 WHERE id = ?1",
+                params![id, remote_id, handle],
+            )?;
+            Ok(())
+        })
     }
 
     /// Pauses or resumes an account's queue: a paused queue sends nothing, and its posts keep
     /// their times (a post that falls due while paused waits for the user when resumed late).
     pub fn set_paused(&mut self, id: &str, paused: bool) -> Result<()> {
         self.account(id)?;
-        self.conn.execute(
-            "UPDATE accounts SET paused = ?2 WHERE id = ?1",
-            params![id, paused],
-        )?;
-        Ok(())
+        self.with_log("account", &[id], |conn| {
+            conn.execute(
+                "UPDATE accounts SET paused = ?2 WHERE id = ?1",
+                params![id, paused],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn set_zone(&mut self, id: &str, zone: &str) -> Result<()> {
         schedule::zone(zone).map_err(|e| Error::Invalid(e.to_string()))?;
         self.account(id)?;
-        self.conn.execute(
-            "UPDATE accounts SET zone = ?2 WHERE id = ?1",
-            params![id, zone.trim()],
-        )?;
-        Ok(())
+        self.with_log("account", &[id], |conn| {
+            conn.execute(
+                "UPDATE accounts SET zone = ?2 WHERE id = ?1",
+                params![id, zone.trim()],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn slots(&self, account_id: &str) -> Result<Vec<Slot>> {
@@ -339,16 +347,17 @@ impl Store {
     /// Replaces an account's weekly slots.
     pub fn set_slots(&mut self, account_id: &str, slots: &[Slot]) -> Result<()> {
         self.account(account_id)?;
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM slots WHERE account_id = ?1", [account_id])?;
-        for s in slots {
-            tx.execute(
-                "INSERT OR IGNORE INTO slots (account_id, weekday, minute) VALUES (?1, ?2, ?3)",
-                params![account_id, s.weekday, s.minute],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.with_log("account", &[account_id], |tx| {
+            tx.execute("DELETE FROM slots WHERE account_id = ?1", [account_id])?;
+            for s in slots {
+                tx.execute(
+                    "INSERT OR IGNORE INTO slots (account_id, weekday, minute)
+                     VALUES (?1, ?2, ?3)",
+                    params![account_id, s.weekday, s.minute],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Changes an account's zone, slots and pause (what the app's account page and `podium
@@ -365,4 +374,50 @@ impl Store {
         }
         self.account(id)
     }
+}
+
+/// Stores a new account as `id`, or (with `reconnect`) signs the existing one in again.
+fn add_or_reconnect(
+    conn: &rusqlite::Connection,
+    id: &str,
+    reconnect: bool,
+    network: Network,
+    new: &NewAccount,
+    now: &str,
+) -> Result<()> {
+    if reconnect {
+        // Signing in again is what clears `reconnect`: it is a new sign-in, not a change of
+        // status the publisher could make.
+        conn.execute(
+            "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
+             status = ?6, status_reason = '', updated_at = ?5 WHERE id = ?1",
+            params![
+                id,
+                new.handle.trim(),
+                new.display_name,
+                new.credential_ref,
+                now,
+                AccountStatus::Connected.as_str()
+            ],
+        )?;
+    } else {
+        conn.execute(
+            "INSERT INTO accounts (id, network, handle, display_name, service, remote_id,
+             credential_ref, zone, created_at, updated_at, token_expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+            params![
+                id,
+                network.as_str(),
+                new.handle.trim(),
+                new.display_name,
+                new.service,
+                new.remote_id,
+                new.credential_ref,
+                new.zone.trim(),
+                now,
+                new.token_expires_at.map(timestamp)
+            ],
+        )?;
+    }
+    Ok(())
 }

@@ -163,19 +163,24 @@ impl Store {
             }
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
-                self.conn.execute(
-                    "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
-                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6)",
-                    params![
-                        id,
-                        draft_id,
-                        account_id,
-                        timestamp(due_at),
-                        self.author,
-                        timestamp(now),
-                        OutboxState::Queued.as_str()
-                    ],
-                )?;
+                let (author, device) = (self.author.clone(), self.device.clone());
+                self.with_log("outbox", &[&id], |conn| {
+                    conn.execute(
+                        "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
+                         created_at, updated_at, device) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6, ?8)",
+                        params![
+                            id,
+                            draft_id,
+                            account_id,
+                            timestamp(due_at),
+                            author,
+                            timestamp(now),
+                            OutboxState::Queued.as_str(),
+                            device
+                        ],
+                    )?;
+                    Ok(())
+                })?;
                 id
             }
         };
@@ -275,19 +280,21 @@ impl Store {
 
     fn move_entry(&mut self, entry_id: &str, due_at: DateTime<Utc>) -> Result<()> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
-                 error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
-                from(Step::Move)
-            ),
-            params![
-                entry_id,
-                timestamp(due_at),
-                now,
-                OutboxState::Queued.as_str()
-            ],
-        )?;
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET due_at = ?2, state = ?4, attempts = 0, retry_at = NULL,
+                     error = NULL, updated_at = ?3 WHERE id = ?1 AND state IN ({})",
+                    from(Step::Move)
+                ),
+                params![
+                    entry_id,
+                    timestamp(due_at),
+                    now,
+                    OutboxState::Queued.as_str()
+                ],
+            )?)
+        })?;
         if changed == 0 {
             let entry = self.entry(entry_id)?;
             return Err(Error::Invalid(match entry.state {
@@ -324,13 +331,15 @@ impl Store {
                 .into_iter()
                 .filter(|s| outbox::may_remove(*s, [])),
         );
-        let deleted = self.conn.execute(
-            &format!(
-                "DELETE FROM outbox WHERE id = ?1 AND state IN ({settled}) AND NOT EXISTS
-                 (SELECT 1 FROM outbox_parts WHERE entry_id = ?1 AND state = ?2)"
-            ),
-            params![entry_id, PartState::Sent.as_str()],
-        )?;
+        let deleted = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "DELETE FROM outbox WHERE id = ?1 AND state IN ({settled}) AND NOT EXISTS
+                     (SELECT 1 FROM outbox_parts WHERE entry_id = ?1 AND state = ?2)"
+                ),
+                params![entry_id, PartState::Sent.as_str()],
+            )?)
+        })?;
         if deleted == 0 {
             return Err(refused(&self.entry(entry_id)?));
         }
@@ -361,7 +370,9 @@ impl Store {
             return Err(refused());
         }
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, due_at = ?2, attempts = 0, retry_at = NULL,
@@ -396,6 +407,15 @@ impl Store {
                 ],
             )?;
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         self.entry(entry_id)
     }
@@ -403,14 +423,16 @@ impl Store {
     /// The user's answer to an `unknown` post: it did go out (they saw it on the network).
     pub fn confirm_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL
                  WHERE id = ?1 AND state IN ({})",
-                from(Step::ConfirmSent)
-            ),
-            params![entry_id, now, OutboxState::Sent.as_str()],
-        )?;
+                    from(Step::ConfirmSent)
+                ),
+                params![entry_id, now, OutboxState::Sent.as_str()],
+            )?)
+        })?;
         if changed == 0 {
             self.entry(entry_id)?;
             return Err(Error::Invalid(
@@ -498,18 +520,32 @@ impl Store {
     /// out before sending anything. Call only while holding the publisher lock.
     pub fn recover_interrupted(&mut self) -> Result<usize> {
         let now = timestamp(self.now());
-        Ok(self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?2, updated_at = ?1 WHERE state IN ({})",
+        let mine = self.device.clone();
+        let ids: Vec<String> = self
+            .conn
+            .prepare(&format!(
+                "SELECT id FROM outbox WHERE state IN ({}) AND coalesce(device, ?1) = ?1",
                 from(Step::Requeue)
-            ),
-            params![now, OutboxState::Queued.as_str()],
-        )?)
+            ))?
+            .query_map([&mine], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.with_log("outbox", &ids, |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?2, updated_at = ?1 WHERE state IN ({})
+                     AND coalesce(device, ?3) = ?3",
+                    from(Step::Requeue)
+                ),
+                params![now, OutboxState::Queued.as_str(), mine],
+            )?)
+        })
     }
 
     /// What is due at `now`: entries to send, and entries too late to send without asking
     /// (moved to `review` here, in one transaction).
     pub fn take_due(&mut self, now: DateTime<Utc>, grace: Duration) -> Result<Due> {
+        let now_ms = self.now_millis();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -520,10 +556,11 @@ impl Store {
                 "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
                  JOIN accounts a ON a.id = o.account_id
                  WHERE o.state IN ({}) AND a.paused = 0 AND a.deleted = 0
+                 AND coalesce(o.device, ?1) = ?1
                  ORDER BY o.due_at, o.seq",
                 from(Step::Claim)
             ))?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map([&self.device], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     time_col(r, 1)?,
@@ -556,9 +593,19 @@ impl Store {
             from(Step::FallBehind)
         );
         for id in &late {
+            let before_row = crate::public::snapshot(&tx, &self.device, "outbox", id)?;
             tx.execute(
                 &fell_behind,
                 params![id, stamp, OutboxState::Review.as_str()],
+            )?;
+            crate::public::log_since(
+                &tx,
+                &self.device,
+                &mut self.clock,
+                now_ms,
+                "outbox",
+                id,
+                before_row,
             )?;
         }
         tx.commit()?;
@@ -573,9 +620,11 @@ impl Store {
     /// `None` when another publisher took it first or it is no longer queued.
     pub fn claim(&mut self, entry_id: &str, parts: &[(String, String)]) -> Result<Option<Entry>> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
@@ -600,6 +649,15 @@ impl Store {
                 )?;
             }
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         self.entry(entry_id).map(Some)
     }
@@ -607,20 +665,22 @@ impl Store {
     /// Gives a claimed entry back to the queue untouched (e.g. the keyring is locked).
     pub fn release(&mut self, entry_id: &str, retry_at: DateTime<Utc>, reason: &str) -> Result<()> {
         let now = timestamp(self.now());
-        self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4
+        self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4
                  WHERE id = ?1 AND state IN ({})",
-                from(Step::Requeue)
-            ),
-            params![
-                entry_id,
-                timestamp(retry_at),
-                reason,
-                now,
-                OutboxState::Queued.as_str()
-            ],
-        )?;
+                    from(Step::Requeue)
+                ),
+                params![
+                    entry_id,
+                    timestamp(retry_at),
+                    reason,
+                    now,
+                    OutboxState::Queued.as_str()
+                ],
+            )?)
+        })?;
         Ok(())
     }
 
@@ -628,7 +688,9 @@ impl Store {
     /// by asking the network.
     pub fn part_sending(&mut self, entry_id: &str, idx: u32) -> Result<()> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
@@ -648,6 +710,15 @@ impl Store {
                 part_from(PartState::Sending)
             ),
             params![entry_id, idx, now, PartState::Sending.as_str()],
+        )?;
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
         )?;
         tx.commit()?;
         Ok(())
@@ -677,7 +748,9 @@ impl Store {
         remote_url: &str,
     ) -> Result<()> {
         let now = timestamp(self.now());
+        let now_ms = self.now_millis();
         let tx = self.conn.transaction()?;
+        let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
         let changed = tx.execute(
             &format!(
                 "UPDATE outbox_parts SET state = ?6, remote_id = ?3, remote_cid = ?4, remote_url = ?5
@@ -715,6 +788,15 @@ impl Store {
                 params![entry_id, remote_id, remote_url, now],
             )?;
         }
+        crate::public::log_since(
+            &tx,
+            &self.device,
+            &mut self.clock,
+            now_ms,
+            "outbox",
+            entry_id,
+            before_row,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -722,14 +804,16 @@ impl Store {
     /// Every part is out.
     pub fn entry_sent(&mut self, entry_id: &str) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?3, sent_at = ?2, updated_at = ?2, error = NULL,
                  retry_at = NULL WHERE id = ?1 AND state IN ({})",
-                from(Step::Finish)
-            ),
-            params![entry_id, now, OutboxState::Sent.as_str()],
-        )?;
+                    from(Step::Finish)
+                ),
+                params![entry_id, now, OutboxState::Sent.as_str()],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, Step::Finish));
         }
@@ -764,20 +848,22 @@ impl Store {
         error: &str,
     ) -> Result<Entry> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
                 "UPDATE outbox SET state = ?5, attempts = attempts + 1, retry_at = ?2, error = ?3,
                  updated_at = ?4 WHERE id = ?1 AND state IN ({})",
                 from(Step::Requeue)
             ),
-            params![
-                entry_id,
-                timestamp(retry_at),
-                error,
-                now,
-                OutboxState::Queued.as_str()
-            ],
-        )?;
+                params![
+                    entry_id,
+                    timestamp(retry_at),
+                    error,
+                    now,
+                    OutboxState::Queued.as_str()
+                ],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, Step::Requeue));
         }
@@ -800,14 +886,16 @@ impl Store {
             return Err(self.step_refused(entry_id, step));
         };
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            &format!(
-                "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?2, error = ?3, retry_at = NULL, updated_at = ?4
                  WHERE id = ?1 AND state IN ({})",
-                from(step)
-            ),
-            params![entry_id, state.as_str(), error, now],
-        )?;
+                    from(step)
+                ),
+                params![entry_id, state.as_str(), error, now],
+            )?)
+        })?;
         if changed == 0 {
             return Err(self.step_refused(entry_id, step));
         }
@@ -816,6 +904,10 @@ impl Store {
 
     /// Why one of the publisher's steps was not made: the entry is no longer where the rule
     /// allows that step from (changed by someone else meanwhile, or gone).
+    fn now_millis(&mut self) -> u64 {
+        u64::try_from(self.now().timestamp_millis()).unwrap_or(0)
+    }
+
     fn step_refused(&self, entry_id: &str, step: Step) -> Error {
         match self.entry(entry_id) {
             Ok(entry) => Error::Invalid(format!(

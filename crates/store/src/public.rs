@@ -294,3 +294,53 @@ fn set_slots(conn: &Connection, account: &str, slots: &[Value]) -> Result<()> {
     }
     Ok(())
 }
+
+impl crate::Store {
+    /// Runs `write` in one write transaction and logs what it changed in the synced part of
+    /// the rows `ids` of `entity` (each row's changed fields, with one stamp each), so the
+    /// change and its log row commit together. When `write` fails, nothing is written.
+    pub(crate) fn with_log<T>(
+        &mut self,
+        entity: &str,
+        ids: &[&str],
+        write: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let now_ms = u64::try_from(self.now().timestamp_millis()).unwrap_or(0);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut before = Vec::with_capacity(ids.len());
+        for id in ids {
+            before.push(snapshot(&tx, &self.device, entity, id)?);
+        }
+        let out = write(&tx)?;
+        for (id, before) in ids.iter().zip(before) {
+            let after = snapshot(&tx, &self.device, entity, id)?;
+            if before != after {
+                let hlc = self.clock.tick(now_ms);
+                log_diff(&tx, &self.device, entity, id, before, after, hlc)?;
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// Logs what changed in a row's synced part since `before` (a snapshot taken earlier in the
+/// same transaction), with a fresh stamp from `clock`.
+pub(crate) fn log_since(
+    conn: &Connection,
+    device: &str,
+    clock: &mut podium_core::clock::Clock,
+    now_ms: u64,
+    entity: &str,
+    id: &str,
+    before: Option<Map<String, Value>>,
+) -> Result<()> {
+    let after = snapshot(conn, device, entity, id)?;
+    if before != after {
+        let hlc = clock.tick(now_ms);
+        log_diff(conn, device, entity, id, before, after, hlc)?;
+    }
+    Ok(())
+}

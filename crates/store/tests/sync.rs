@@ -202,3 +202,100 @@ fn own_changes_coming_back_change_nothing_and_need_no_second_push() {
     assert_eq!(hub.len(), pushed);
     assert_eq!(a.store.sync_pending().unwrap(), 0);
 }
+
+fn account(store: &mut Store) -> String {
+    let account = store
+        .add_account(podium_store::NewAccount {
+            network: Some(podium_core::network::Network::Mastodon),
+            handle: "@kari@social.example".into(),
+            display_name: "Kari".into(),
+            service: "https://social.example".into(),
+            remote_id: "109".into(),
+            credential_ref: "podium:mastodon:kari-secret-ref".into(),
+            zone: "Europe/Oslo".into(),
+            token_expires_at: None,
+        })
+        .unwrap();
+    store
+        .set_slots(
+            &account.id,
+            &[podium_core::schedule::Slot {
+                weekday: 1,
+                minute: 510,
+            }],
+        )
+        .unwrap();
+    account.id
+}
+
+#[test]
+fn an_account_syncs_its_public_part_and_never_its_sign_in() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    let id = account(&mut a.store);
+    a.round(&mut hub);
+    b.round(&mut hub);
+    let there = b.store.account(&id).unwrap();
+    assert_eq!(there.handle, "@kari@social.example");
+    assert_eq!(there.zone, "Europe/Oslo");
+    assert_eq!(there.slots.len(), 1);
+    assert_eq!(there.credential_ref, "", "no sign-in on the other device");
+    let pushed = hub.pull(0);
+    let wire = serde_json::to_string(&pushed).unwrap();
+    assert!(!wire.contains("kari-secret-ref"), "{wire}");
+    assert!(!wire.contains("credential_ref"), "{wire}");
+    // Pausing on the other device reaches the first.
+    b.store.set_paused(&id, true).unwrap();
+    b.round(&mut hub);
+    a.round(&mut hub);
+    assert!(a.store.account(&id).unwrap().paused);
+    assert_eq!(
+        a.store.account(&id).unwrap().credential_ref,
+        "podium:mastodon:kari-secret-ref"
+    );
+}
+
+#[test]
+fn a_queued_post_shows_on_every_device_but_only_its_creator_sends_it_and_its_outcome_syncs() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    let acc = account(&mut a.store);
+    let draft = create(&mut a.store, "Klar til å sendes");
+    let past = chrono::Utc::now() - chrono::Duration::seconds(10);
+    let entry = a
+        .store
+        .schedule(&draft, &acc, podium_store::When::At(past))
+        .unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    assert_eq!(b.store.queue().unwrap().len(), 1);
+    let grace = std::time::Duration::from_secs(3600);
+    let due_b = b.store.take_due(chrono::Utc::now(), grace).unwrap();
+    assert!(due_b.send.is_empty(), "B does not send A's post");
+    let due_a = a.store.take_due(chrono::Utc::now(), grace).unwrap();
+    assert_eq!(due_a.send, vec![entry.id.clone()]);
+
+    a.store
+        .claim(&entry.id, &[("Klar til å sendes".into(), "key-1".into())])
+        .unwrap();
+    a.store.part_sending(&entry.id, 0).unwrap();
+    a.store
+        .part_sent(
+            &entry.id,
+            0,
+            "9001",
+            None,
+            "https://social.example/@kari/9001",
+        )
+        .unwrap();
+    a.store.entry_sent(&entry.id).unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    let there = b.store.entry(&entry.id).unwrap();
+    assert_eq!(there.state, podium_core::outbox::OutboxState::Sent);
+    assert_eq!(
+        there.remote_url.as_deref(),
+        Some("https://social.example/@kari/9001")
+    );
+    assert_eq!(b.store.draft(&draft).unwrap().state, DraftState::Published);
+}

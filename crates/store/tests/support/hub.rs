@@ -1,6 +1,6 @@
 //! An in-test hub that follows the hub's rules (podium_core::sync): an ordered log with a
 //! gap-free cursor; a stamp seen before is a duplicate; a text change whose base is older than
-//! the newest accepted text change of its row is stale; a stamp more than five minutes ahead of
+//! the newest accepted text change of its row, made by another device, is stale; a stamp more than five minutes ahead of
 //! the hub's clock is refused; pulls come in bounded pages. Devices are real stores.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -16,7 +16,7 @@ use podium_store::{Store, SyncIdentity};
 pub struct Hub {
     log: Vec<Pulled>,
     seen: HashSet<String>,
-    newest_text: HashMap<(String, String), u64>,
+    newest_text: HashMap<(String, String), (u64, String)>,
     /// The hub's clock (ms since the epoch).
     pub now_ms: u64,
     /// Pages this small, so that rounds take several.
@@ -64,14 +64,18 @@ impl Hub {
             }
             let key = (change.entity.clone(), change.id.clone());
             let text = change.fields.contains_key("text") || change.fields.contains_key("variants");
-            if text && change.base.unwrap_or(0) < self.newest_text.get(&key).copied().unwrap_or(0) {
+            let newer_elsewhere = self
+                .newest_text
+                .get(&key)
+                .is_some_and(|(at, by)| *at > change.base.unwrap_or(0) && by != device);
+            if text && newer_elsewhere {
                 results.push(result(PushStatus::Stale, None, None));
                 continue;
             }
             let cursor = self.log.len() as u64 + 1;
             self.seen.insert(change.hlc.clone());
             if text {
-                self.newest_text.insert(key, cursor);
+                self.newest_text.insert(key, (cursor, device.to_owned()));
             }
             self.log.push(Pulled {
                 cursor,
