@@ -34,8 +34,21 @@ async fn join(app: &App, hub: &str, code: &str, name: &str) {
         (!members.is_empty()).then_some(())
     })
     .await;
-    app.click("#settings form button[value='close']").await;
+    close_settings(app).await;
     until_chip(app, "Synced").await;
+}
+
+/// Closes Settings with its Done button (below the Team panel: scrolled to first, as a person
+/// would).
+async fn close_settings(app: &App) {
+    app.client
+        .execute(
+            "document.querySelector('#settings form button[value=close]').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.click("#settings form button[value='close']").await;
 }
 
 /// Waits until the sync chip says `expected`.
@@ -179,7 +192,7 @@ fn the_same_words_changed_offline_on_two_devices_become_a_conflict_copy_shown_si
             .unwrap();
         language.select_by_value("nb").await.unwrap();
         b.screenshot("team-panel-nb.png").await;
-        b.click("#settings form button[value='close']").await;
+        close_settings(b).await;
         until_chip(b, "Synkronisert · 1 konflikt").await;
         b.click("#sync-chip").await;
         b.wait_for_text("#conflict-keep-that", "Behold den andre")

@@ -299,16 +299,32 @@ function openSettings() {
 
 // Changes from other devices: the list refreshes, and the open draft too unless the person is
 // typing in it (then their text wins here, and the next round merges it).
+let reloadTimer = 0;
+/** Shows the open draft as it is now in the database when another device changed it; while
+ *  the person is typing, waits until they pause. */
+async function refreshOpenDraft() {
+  clearTimeout(reloadTimer);
+  const current = editor.current();
+  if (!current) return;
+  if (editor.isTyping()) {
+    reloadTimer = setTimeout(refreshOpenDraft, 700);
+    return;
+  }
+  const fresh = await api.getDraft(current.id).catch(() => null);
+  const changed = fresh && (fresh.rev !== current.rev || fresh.hlc !== current.hlc);
+  if (!changed || editor.current()?.id !== fresh.id) return;
+  if (editor.isTyping()) {
+    reloadTimer = setTimeout(refreshOpenDraft, 700);
+    return;
+  }
+  await editor.load(fresh, { keepCaret: true });
+  showConflictButton(fresh);
+}
+
 api.onDraftsChanged(async () => {
   refreshFacetsSoon();
   await refreshList();
-  const current = editor.current();
-  if (!current || editor.isTyping()) return;
-  const fresh = await api.getDraft(current.id).catch(() => null);
-  if (fresh && fresh.hlc !== current.hlc && editor.current()?.id === fresh.id && !editor.isTyping()) {
-    await editor.load(fresh, { keepCaret: true });
-    showConflictButton(fresh);
-  }
+  await refreshOpenDraft();
 });
 
 // ----- plan, accounts, scheduling -----

@@ -97,13 +97,17 @@ export function createTeamPanel(el, { sync, onError }) {
       ...factRows([
         [t("team.hub"), who.hub],
         [t("team.you"), `${who.member_name} · ${t(`team.role.${who.role}`)}`],
-        [t("team.device"), who.device_id],
+        [t("team.device"), who.device_id.slice(-12)],
         [t("team.state"), chipText(view) || t("sync.synced")],
       ]),
     );
     el.members.replaceChildren(make("li", { className: "help", textContent: t("team.loading") }));
     try {
-      renderMembers(await api.teamMembers(), who.device_id);
+      const members = await api.teamMembers();
+      renderMembers(members, who.device_id);
+      const device = members.flatMap((m) => m.devices).find((d) => d.id === who.device_id);
+      const shown = el.facts.querySelectorAll("dd")[2];
+      if (device && shown) shown.textContent = device.name;
     } catch (error) {
       el.members.replaceChildren(make("li", { className: "help", textContent: api.describe(error) }));
     }

@@ -276,8 +276,9 @@ fn listen_for_news(app: &AppHandle, path: &Path) {
     let store = open(path);
     let syncing = app.state::<Syncing>();
     let mut backoff = Duration::from_secs(1);
+    let mut listening = None;
     loop {
-        match team::wait_for_news(&store, LISTEN_SECS) {
+        match team::wait_for_news(&store, &mut listening, LISTEN_SECS) {
             Ok(news) => {
                 backoff = Duration::from_secs(1);
                 if news {

@@ -297,7 +297,6 @@ export default {
   "conflict.mark": "conflict",
   "error.not_joined": "This device has not joined a team: join one in Settings → Team.",
   "error.hub_unreachable": "The team hub {hub} cannot be reached ({detail}). Podium keeps working and syncs when it is back.",
-  "error.sync_unavailable": "This Podium cannot join a team yet.",
   "error.join_needs_both": "Give both the hub's address and the invite code.",
   "error.bad_code": "The hub does not know this invite code, or it was used or has expired (codes last 7 days and work once). Ask for a new one.",
   "error.update_required": "The team hub speaks a newer protocol: update Podium to keep syncing. Nothing was sent.",

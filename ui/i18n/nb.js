@@ -297,7 +297,6 @@ export default {
   "conflict.mark": "konflikt",
   "error.not_joined": "Denne enheten er ikke med i et team: bli med under Innstillinger → Team.",
   "error.hub_unreachable": "Får ikke kontakt med teamnavet {hub} ({detail}). Podium virker som før og synkroniserer når navet er tilbake.",
-  "error.sync_unavailable": "Denne Podium kan ikke bli med i et team ennå.",
   "error.join_needs_both": "Skriv inn både navets adresse og invitasjonskoden.",
   "error.bad_code": "Navet kjenner ikke denne invitasjonskoden, eller den er brukt eller utløpt (en kode varer i 7 dager og virker én gang). Be om en ny.",
   "error.update_required": "Teamnavet bruker en nyere protokoll: oppdater Podium for å synkronisere videre. Ingenting ble sendt.",

@@ -241,10 +241,7 @@ pub(crate) mod tests {
             "no_browser",
             "not_a_backup",
             "sign_in_not_started",
-            // team sync (src-tauri/src/team.rs)
-            "not_joined",
-            "hub_unreachable",
-            "sync_unavailable",
+            // team sync: the rest are in src-tauri/src/team.rs's test
             "join_needs_both",
         ];
         let words = ui_words().join("\n");
