@@ -136,6 +136,21 @@ fn a_draft_typed_on_one_device_shows_on_the_other_and_offline_edits_to_different
         until_offline(a).await;
         until_offline(b).await;
         a.screenshot("team-offline-en.png").await;
+        // B's window in Norwegian from here on.
+        b.click("#settings-button").await;
+        let language = b
+            .client
+            .find(Locator::Css("#setting-language"))
+            .await
+            .unwrap();
+        language.select_by_value("nb").await.unwrap();
+        close_settings(b).await;
+        b.until("the chip in Norwegian", async |app| {
+            let chip = app.text_of("#sync-chip").await?;
+            chip.starts_with("Frakoblet siden ").then_some(())
+        })
+        .await;
+        b.screenshot("team-offline-nb.png").await;
 
         // Back: A's edit reaches the hub first, B merges both and sends the merge; both end
         // with both edits (a click on the chip syncs at once, rather than at the next try).
@@ -146,8 +161,8 @@ fn a_draft_typed_on_one_device_shows_on_the_other_and_offline_edits_to_different
         let merged = "Vi vokser raskt i nord. Takk til alle som bidro i år.";
         b.until_editor_holds(merged).await;
         a.until_editor_holds(merged).await;
-        until_chip(b, "Synced").await;
-        assert_eq!(b.text_of("#sync-chip").await.unwrap(), "Synced");
+        until_chip(b, "Synkronisert").await;
+        b.screenshot("team-synced-nb.png").await;
     });
 }
 
