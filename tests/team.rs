@@ -34,6 +34,8 @@ async fn join(app: &App, hub: &str, code: &str, name: &str) {
         (!members.is_empty()).then_some(())
     })
     .await;
+    app.screenshot(&format!("team-panel-{}-en.png", name.to_lowercase()))
+        .await;
     close_settings(app).await;
     until_chip(app, "Synced").await;
 }
@@ -116,7 +118,6 @@ fn team(body: impl AsyncFnOnce(&App, &App, &mut Hub)) {
 #[ignore = "needs a display, tauri-driver and podium-hub: run `cargo xtask test`"]
 fn a_draft_typed_on_one_device_shows_on_the_other_and_offline_edits_to_different_sentences_merge() {
     team(async |a, b, hub| {
-        a.screenshot("team-panel-joined-en.png").await;
         let text = "Vi vokser i nord. Takk til alle som bidro.";
         a.editor().await.send_keys(text).await.unwrap();
         a.until_saved().await;

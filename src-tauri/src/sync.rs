@@ -9,7 +9,9 @@
 //!   device is pulled as soon as the hub has it.
 //!
 //! The window hears `sync-changed` (the state for the chip, with every change of it) and
-//! `drafts-changed` (after a round pulled something: the list and an open draft refresh).
+//! `drafts-changed` (after a round pulled something: the list and an open draft refresh; the
+//! plan hears `outbox-changed`). Saves reach the sync thread through `Syncing::saved` (the
+//! draft commands) and `outbox-changed` (the queue).
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -19,9 +21,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use podium_store::{PageCheck, Store};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Listener, Manager};
 
 use crate::commands::{Answer, CommandError};
+use crate::publishing::OUTBOX_CHANGED;
 use crate::team::{self, Identity, Problem};
 
 /// The event with the sync state (a [`SyncView`]).
@@ -35,6 +38,8 @@ const AFTER_SAVE: Duration = Duration::from_millis(700);
 const IDLE_ROUND: Duration = Duration::from_secs(60);
 /// The longest wait between tries while the hub cannot be reached.
 const MAX_BACKOFF: Duration = Duration::from_secs(15);
+/// How long the listener lets a round pull the news it heard before it asks again.
+const NEWS_PULLED: Duration = Duration::from_secs(5);
 /// How long one long poll waits at the hub.
 const LISTEN_SECS: u64 = 25;
 
@@ -144,6 +149,9 @@ pub fn start(app: &AppHandle, path: PathBuf) -> std::io::Result<()> {
     if let Ok(mut kick) = app.state::<Syncing>().kick.lock() {
         *kick = Some(sender);
     }
+    // The queue changed (scheduled, moved, sent, failed): its entries sync like drafts.
+    let queue = app.clone();
+    app.listen(OUTBOX_CHANGED, move |_| queue.state::<Syncing>().saved());
     let rounds = app.clone();
     let db = path.clone();
     std::thread::Builder::new()
@@ -261,8 +269,14 @@ fn round(
     match outcome {
         Ok(done) => {
             tracing::debug!(?done, "sync round");
-            if done.pulled > 0 || done.conflicts > 0 {
+            // A round pulls back what it pushed (counted in `pulled`): only more than that is
+            // news from other devices. (Own changes that come back in a later round are told
+            // once more; harmless.)
+            if done.pulled > done.pushed || done.conflicts > 0 {
                 let _ = app.emit(DRAFTS_CHANGED, done);
+                // Posts another device scheduled, or their outcomes: the plan refreshes. (No
+                // round follows from this: the next one pulls nothing new.)
+                let _ = app.emit(OUTBOX_CHANGED, ());
             }
         }
         Err(Problem::Other(error)) => tracing::warn!(%error, "sync round failed"),
@@ -278,11 +292,18 @@ fn listen_for_news(app: &AppHandle, path: &Path) {
     let mut backoff = Duration::from_secs(1);
     let mut listening = None;
     loop {
-        match team::wait_for_news(&store, &mut listening, LISTEN_SECS) {
+        let cursor = team::cursor(&store);
+        match team::wait_for_news(&store, &mut listening, cursor, LISTEN_SECS) {
             Ok(news) => {
                 backoff = Duration::from_secs(1);
                 if news {
                     syncing.now();
+                    // The round pulls the news; until it has, asking again would only hear
+                    // the same news.
+                    let asked = Instant::now();
+                    while team::cursor(&store) == cursor && asked.elapsed() < NEWS_PULLED {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
                 }
             }
             // Not in a team: look again now and then (joining also wakes the round thread).

@@ -144,11 +144,17 @@ impl std::fmt::Debug for Listening {
     }
 }
 
-/// Waits (up to `secs`) for the hub to have changes after this device's cursor: `Ok(true)`
-/// when it has. `listening` keeps the connection between calls.
+/// The hub cursor this device has applied up to.
+pub fn cursor(store: &Store) -> u64 {
+    store.sync_cursor().unwrap_or(0)
+}
+
+/// Waits (up to `secs`) for the hub to have changes after `cursor`: `Ok(true)` when it has.
+/// `listening` keeps the connection between calls.
 pub fn wait_for_news(
     store: &Store,
     listening: &mut Option<Listening>,
+    cursor: u64,
     secs: u64,
 ) -> Result<bool, Problem> {
     let Some(id) = store.sync_identity().map_err(store_problem)? else {
@@ -164,7 +170,6 @@ pub fn wait_for_news(
             device_id: id.device_id,
         });
     }
-    let cursor = store.sync_cursor().map_err(store_problem)?;
     match listening.as_ref() {
         Some(l) => Ok(l.listener.wait(cursor, secs)?),
         None => Err(Problem::NotJoined),

@@ -333,7 +333,12 @@ pub fn app_pid(home: &Path) -> Option<u32> {
             continue;
         };
         let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
-        if !exe.to_string_lossy().contains("podium-desktop") {
+        // The installed name, or the binary under test (cargo's hashed copy is
+        // `podium_desktop-…`).
+        let under_test = Path::new(&app_binary()).file_name().map(|n| n.to_owned());
+        if !exe.to_string_lossy().contains("podium-desktop")
+            && exe.file_name() != under_test.as_deref()
+        {
             continue;
         }
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
