@@ -221,10 +221,12 @@ impl App {
     /// The X window of this app (found by its process when several apps run at once).
     fn window_id(&self) -> Option<String> {
         let by_pid = app_pid(&self.home).map(|pid| pid.to_string());
-        let mut args = vec!["search", "--all", "--onlyvisible", "--name", "^Podium$"];
+        let mut args = vec!["search", "--all", "--onlyvisible"];
         if let Some(pid) = by_pid.as_deref() {
             args.extend(["--pid", pid]);
         }
+        // The pattern last: xdotool reads the options before it.
+        args.extend(["--name", "^Podium$"]);
         let found = Command::new("xdotool")
             .args(&args)
             .output()
