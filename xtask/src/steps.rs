@@ -220,9 +220,9 @@ fn check_installer(deb: &Path) -> Result {
 pub fn bench(which: Option<&str>) -> Result {
     let all = which.is_none();
     let wants = |name: &str| all || which == Some(name);
-    if let Some(other) = which.filter(|w| !["text", "search", "ui", "publish"].contains(w)) {
+    if let Some(other) = which.filter(|w| !["text", "search", "ui", "publish", "hub"].contains(w)) {
         return Err(format!(
-            "unknown benchmark `{other}` (text, search, ui or publish)"
+            "unknown benchmark `{other}` (text, search, ui, publish or hub)"
         ));
     }
     if wants("text") {
@@ -235,6 +235,19 @@ pub fn bench(which: Option<&str>) -> Result {
         run(
             "search over 100,000 drafts",
             &mut cargo(&["bench", "-p", "podium-store", "--bench", "search"]),
+        )?;
+    }
+    if wants("hub") {
+        // PostgreSQL for the hub's second backend: a throw-away cluster from pg_virtualenv.
+        env::ensure_packages(&["postgresql"])?;
+        run(
+            "release build of the hub and its load generator",
+            &mut cargo(&["build", "--release", "-p", "podium-hub"]),
+        )?;
+        let load = env::target_dir().join("release").join("hub-load");
+        run(
+            "hub push latency, 50 devices for 30 s (SQLite, PostgreSQL)",
+            &mut Command::new(load),
         )?;
     }
     if wants("publish") {

@@ -112,6 +112,10 @@ fn two_devices_converge_through_podium_sync_a_then_b_then_a() {
     .to_owned();
     let round = a.sync();
     assert!(round["pushed"].as_u64().unwrap() >= 1, "{round}");
+    assert_eq!(
+        round["pulled"], 0,
+        "its own changes coming back are not news: {round}"
+    );
     assert_eq!(round["conflicts"], 0);
     let round = b.sync();
     assert!(round["pulled"].as_u64().unwrap() >= 1, "{round}");
@@ -143,6 +147,16 @@ fn two_devices_converge_through_podium_sync_a_then_b_then_a() {
     assert_eq!(status["member"], "Kari");
     assert_eq!(status["pending"], 0);
     assert!(status["last_synced_at"].is_string(), "{status}");
+    let members = json(b.run(&["team", "members", "--json"], ""));
+    let mut names: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Kari", "Ola"]);
+    assert_eq!(members[0]["devices"].as_array().unwrap().len(), 1);
 }
 
 #[test]

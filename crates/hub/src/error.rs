@@ -19,11 +19,8 @@ pub enum Error {
     )]
     PostgresPool(String),
 
-    #[error("could not create the hub's data folder {path}: {source}")]
-    DataFolder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("could not create the hub's data folder {path}: {why}")]
+    DataFolder { path: PathBuf, why: std::io::Error },
 
     #[error(
         "the hub's database was written by a newer podium-hub (schema {found}, this one knows up \
@@ -50,11 +47,8 @@ pub enum Error {
         why: String,
     },
 
-    #[error("could not listen on {addr}: {source} (is another hub running there? pick another port with --listen)")]
-    Listen {
-        addr: String,
-        source: std::io::Error,
-    },
+    #[error("could not listen on {addr}: {why}")]
+    Listen { addr: String, why: String },
 
     #[error("a worker thread of the hub failed: {0}")]
     Worker(String),

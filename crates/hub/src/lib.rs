@@ -14,6 +14,7 @@
 
 pub mod error;
 pub mod rules;
+pub mod scratch;
 pub mod secret;
 pub mod server;
 pub mod storage;

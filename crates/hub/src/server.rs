@@ -2,8 +2,9 @@
 //! protocol and the token, call the storage, and answer JSON.
 //!
 //! Long-polls wait on a [`watch`] of the newest cursor. A push in this process moves it at once;
-//! a push through another process on the same database is heard by polling the storage's head
-//! a few times a second (and on PostgreSQL through LISTEN/NOTIFY), so no state lives only here.
+//! a push through another process on the same database is heard from the database (PostgreSQL's
+//! LISTEN/NOTIFY) or, where it cannot tell, by reading the head four times a second — so no
+//! state lives only here.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,13 +30,16 @@ use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::storage::{now_ms, Auth, Authed, Storage};
+use crate::storage::{now_ms, Auth, Authed, News, Storage};
 
 /// The largest request body: a full push of [`MAX_PAGE`] changes with long texts.
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// How often the head is read from the storage, to hear of pushes through other processes.
 const HEAD_POLL: Duration = Duration::from_millis(250);
+
+/// How long a client may take to send a request's head.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The hub: its storage and the newest cursor it knows of.
 #[derive(Debug)]
@@ -51,8 +55,20 @@ impl<S: Storage> Hub<S> {
             storage,
             head: watch::Sender::new(head),
         });
-        // Hears of pushes through other processes. It holds only a weak reference, so it ends
-        // with the hub.
+        // Hears of pushes through other processes: from the database itself where it can tell
+        // (PostgreSQL), otherwise by reading the head a few times a second. Both hold only a
+        // weak reference, so they end with the hub.
+        let weak = Arc::downgrade(&hub);
+        let news: News = Arc::new(move |head| match weak.upgrade() {
+            Some(hub) => {
+                hub.saw(head);
+                true
+            }
+            None => false,
+        });
+        if hub.storage.listen(news) {
+            return Ok(hub);
+        }
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {
             loop {
@@ -80,11 +96,6 @@ impl<S: Storage> Hub<S> {
             }
             newer
         });
-    }
-
-    /// A handle that lets a listener (PostgreSQL NOTIFY) move the head.
-    pub fn head_sender(&self) -> watch::Sender<u64> {
-        self.head.clone()
     }
 }
 
@@ -248,6 +259,11 @@ async fn join<S: Storage>(
         )
         .await?
         .ok_or_else(bad_code)?;
+    tracing::info!(
+        device = %joined.device_id,
+        member = %joined.member.name,
+        "a device joined"
+    );
     Ok(Json(JoinAnswer {
         workspace: hub.storage.workspace().await?,
         device_id: joined.device_id,
@@ -303,6 +319,24 @@ async fn pull<S: Storage>(
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
     let limit = query.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
     let wait = Duration::from_secs(query.wait.min(MAX_WAIT_SECS));
+    if query.after > *hub.head.borrow() {
+        // Ahead of what this process knows: another process may have just taken it, or the
+        // hub's database is older than the device's cursor (restored from a backup).
+        let head = hub.storage.head().await?;
+        hub.saw(head);
+        if query.after > head {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::BadRequest,
+                format!(
+                    "this device has read up to change {} but the hub holds only {head}: the \
+                     hub's database was replaced or restored; leave the team on this device and \
+                     join again",
+                    query.after
+                ),
+            ));
+        }
+    }
     if !wait.is_zero() {
         let mut head = hub.head.subscribe();
         // Timing out is the normal answer: nothing new.
@@ -349,6 +383,7 @@ async fn revoke<S: Storage>(
         ));
     }
     hub.storage.revoke(&id, now_ms()).await?;
+    tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -404,15 +439,24 @@ where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     hyper::server::conn::http1::Builder::new()
+        // A client that opens a connection and sends nothing (or a header a byte a minute)
+        // does not hold it for ever.
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
         .serve_connection(io, service)
         .await
 }
 
 /// Binds `addr` (port 0 picks a free one).
 pub async fn bind(addr: &str) -> crate::Result<(TcpListener, SocketAddr)> {
-    let listen = |source| crate::Error::Listen {
+    let listen = |e: std::io::Error| crate::Error::Listen {
         addr: addr.to_owned(),
-        source,
+        why: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "the address is in use (is another hub running \
+                there? pick another port with --listen)"
+                .to_owned(),
+            _ => e.to_string(),
+        },
     };
     let listener = TcpListener::bind(addr).await.map_err(listen)?;
     let local = listener.local_addr().map_err(listen)?;

@@ -126,6 +126,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_self_signed_certificate_is_pinned_and_one_a_ca_issued_is_not() {
+        use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+        let own = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_self_signed(own.cert.der()));
+
+        let ca = (|| {
+            let mut params = CertificateParams::new(Vec::<String>::new())?;
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params
+                .distinguished_name
+                .push(DnType::CommonName, "Test authority");
+            let ca = CertifiedIssuer::self_signed(params, KeyPair::generate()?)?;
+            let mut leaf = CertificateParams::new(vec!["hub.example".to_owned()])?;
+            leaf.distinguished_name
+                .push(DnType::CommonName, "hub.example");
+            let key = KeyPair::generate()?;
+            Ok::<_, rcgen::Error>((ca.der().clone(), leaf.signed_by(&key, &ca)?))
+        })()
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_self_signed(&ca.0), "the authority's own certificate");
+        assert!(!is_self_signed(ca.1.der()));
+        let identity = Identity {
+            chain: vec![ca.1.der().clone(), ca.0],
+            key: PrivateKeyDer::from(rustls_pki_types::PrivatePkcs8KeyDer::from(vec![])),
+        };
+        assert_eq!(identity.pin(), None);
+    }
+
+    #[test]
     fn truncated_or_foreign_bytes_are_not_a_self_signed_certificate() {
         assert!(!is_self_signed(&CertificateDer::from(vec![])));
         assert!(!is_self_signed(&CertificateDer::from(vec![

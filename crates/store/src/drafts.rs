@@ -287,6 +287,7 @@ impl Store {
         let mut fields = Map::new();
         fields.insert("deleted".into(), json!(deleted));
         fields.insert("updated_at".into(), json!(timestamp(now)));
+        fields.insert("updated_by".into(), json!(draft.updated_by));
         let op = if deleted { Op::Delete } else { Op::Update };
         log::record(&tx, &self.device, "draft", id, op, draft.rev, hlc, fields)?;
         tx.commit()?;

@@ -100,20 +100,12 @@ pub(crate) fn record(
 ) -> Result<()> {
     // Every change gets a stamp of its own (the hub takes a stamp it has seen as a replay),
     // also when one transaction writes several rows: a later one gets the next stamp.
-    let newest: Option<String> =
-        conn.query_row("SELECT max(hlc) FROM changes", [], |r| r.get(0))?;
-    let hlc = match newest.and_then(|s| s.parse::<Stamp>().ok()) {
+    let newest = newest_recorded(conn)?;
+    let hlc = match newest {
         Some(newest) if newest >= hlc => next_after(newest, hlc.node),
         _ => hlc,
     };
     let hlc = hlc.to_string();
-    let mut clocked: Vec<&str> = fields.keys().map(String::as_str).collect();
-    if op == Op::Delete {
-        clocked.push("deleted");
-    }
-    for field in clocked {
-        set_field_clock(conn, entity, id, field, &hlc)?;
-    }
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('clock', ?1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -123,7 +115,7 @@ pub(crate) fn record(
         let open: Option<(i64, String, String)> = conn
             .query_row(
                 "SELECT seq, op, fields FROM changes
-                 WHERE entity = ?1 AND entity_id = ?2 AND pushed = 0
+                 WHERE entity = ?1 AND entity_id = ?2 AND +pushed = 0
                  ORDER BY seq DESC LIMIT 1",
                 params![entity, id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -132,8 +124,13 @@ pub(crate) fn record(
         // Fold into the newest unpushed insert or update of the same row (an insert stays an
         // insert: the hub has not seen the row yet).
         if let Some((seq, _, previous)) = open.filter(|(_, op, _)| op != "delete") {
+            let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+            forget_pending_except(conn, entity, id, &names, Some(seq))?;
             let mut merged: Map<String, Value> = serde_json::from_str(&previous)?;
             merged.extend(fields);
+            // The folded change goes out with this stamp for every field it holds: so it is
+            // here too.
+            set_field_clocks(conn, entity, id, op, &merged, &hlc)?;
             conn.execute(
                 "UPDATE changes SET rev = ?2, hlc = ?3, fields = ?4 WHERE seq = ?1",
                 params![seq, rev, hlc, Value::Object(merged).to_string()],
@@ -141,6 +138,11 @@ pub(crate) fn record(
             return Ok(());
         }
     }
+    set_field_clocks(conn, entity, id, op, &fields, &hlc)?;
+    // Each field waits in one change at most, the newest: a waiting older change never holds
+    // a value this device has since replaced (it could be folded into and restamped later).
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    forget_pending_except(conn, entity, id, &names, None)?;
     conn.execute(
         "INSERT INTO changes (entity, entity_id, op, rev, hlc, fields, device)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -155,6 +157,17 @@ pub(crate) fn record(
         ],
     )?;
     Ok(())
+}
+
+/// The newest stamp this device recorded (in its change log or as its clock).
+pub(crate) fn newest_recorded(conn: &Connection) -> Result<Option<Stamp>> {
+    let newest: Option<String> = conn.query_row(
+        "SELECT max(coalesce((SELECT max(hlc) FROM changes), ''),
+                    coalesce((SELECT value FROM meta WHERE key = 'clock'), ''))",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(newest.and_then(|s| s.parse().ok()))
 }
 
 /// The stamp right after `after`, on `node`.
@@ -173,6 +186,24 @@ pub(crate) fn next_after(after: Stamp, node: u64) -> Stamp {
     }
 }
 
+/// Records that every field of a change (a delete: `deleted`) got its value at `hlc`.
+pub(crate) fn set_field_clocks(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    op: Op,
+    fields: &Map<String, Value>,
+    hlc: &str,
+) -> Result<()> {
+    for field in fields.keys() {
+        set_field_clock(conn, entity, id, field, hlc)?;
+    }
+    if op == Op::Delete {
+        set_field_clock(conn, entity, id, "deleted", hlc)?;
+    }
+    Ok(())
+}
+
 /// Records that `field` of a row got a value stamped `hlc`, unless it has a newer one.
 pub(crate) fn set_field_clock(
     conn: &Connection,
@@ -187,5 +218,61 @@ pub(crate) fn set_field_clock(
          WHERE excluded.hlc > field_clock.hlc",
     )?
     .execute(params![entity, id, field, hlc])?;
+    Ok(())
+}
+
+/// Takes `fields` out of this device's waiting changes of a row: another device's newer value
+/// won them, so this device's older one must not go out (later, folded into a newer change, it
+/// would win elsewhere while it lost here). A waiting update left with nothing is dropped.
+pub(crate) fn forget_pending(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    fields: &[&str],
+) -> Result<()> {
+    forget_pending_except(conn, entity, id, fields, None)
+}
+
+/// [`forget_pending`], leaving the change at `except` as it is.
+fn forget_pending_except(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    fields: &[&str],
+    except: Option<i64>,
+) -> Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT seq, op, fields FROM changes
+             WHERE entity = ?1 AND entity_id = ?2 AND +pushed = 0 AND op <> 'insert'",
+        )?
+        .query_map(params![entity, id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (seq, op, raw) in rows {
+        if Some(seq) == except {
+            continue;
+        }
+        let mut map: Map<String, Value> = serde_json::from_str(&raw)?;
+        let before = map.len();
+        for field in fields {
+            map.remove(*field);
+        }
+        if map.len() == before {
+            continue;
+        }
+        if map.is_empty() && op == "update" {
+            conn.execute("DELETE FROM changes WHERE seq = ?1", [seq])?;
+        } else {
+            conn.execute(
+                "UPDATE changes SET fields = ?2 WHERE seq = ?1",
+                params![seq, Value::Object(map).to_string()],
+            )?;
+        }
+    }
     Ok(())
 }

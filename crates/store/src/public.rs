@@ -274,6 +274,7 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
             continue;
         }
         log::set_field_clock(conn, entity, id, field, hlc)?;
+        log::forget_pending(conn, entity, id, &[field.as_str()])?;
     }
     Ok(())
 }

@@ -117,6 +117,9 @@ pub enum Keep {
 
 const IDENTITY_KEY: &str = "sync.identity";
 const CURSOR_KEY: &str = "sync.cursor";
+/// The workspace this device last synced with (kept after leaving, so joining another team
+/// sends everything again).
+const TEAM_KEY: &str = "sync.last_workspace";
 
 /// A draft's fields that merge three-way instead of last-writer-wins.
 const MERGED: [&str; 2] = ["text", "variants"];
@@ -184,6 +187,24 @@ impl Store {
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, '0')",
             [CURSOR_KEY],
         )?;
+        let last_team: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [TEAM_KEY], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if last_team.as_ref().is_some_and(|t| *t != id.workspace) {
+            // Another team: its hub has seen nothing of this device's, and the old hub's
+            // cursors mean nothing to it. Everything here goes out again as new.
+            tx.execute("DELETE FROM sync_base", [])?;
+            tx.execute("DELETE FROM changes", [])?;
+            tx.execute("UPDATE meta SET value = '0' WHERE key = ?1", [CURSOR_KEY])?;
+            relog_everything(&tx, &self.device, &mut self.clock, now_ms)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![TEAM_KEY, id.workspace],
+        )?;
         // Accounts and outbox entries were not logged before schema 4.
         for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
             let ids: Vec<String> = tx
@@ -208,16 +229,18 @@ impl Store {
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut last: Option<Stamp> = None;
+        let mut last: Option<Stamp> = log::newest_recorded(&tx)?;
+        let mut restamped = None;
         for (seq, old, entity, row) in waiting {
             let mut new = self.clock.tick(now_ms);
             if let Some(last) = last.filter(|l| *l >= new) {
                 new = log::next_after(last, new.node);
             }
             last = Some(new);
+            restamped = Some(new);
             restamp(&tx, seq, &old, &new.to_string(), &entity, &row)?;
         }
-        if let Some(last) = last {
+        if let Some(last) = restamped {
             save_clock(&tx, last)?;
             self.clock = Clock::new(last.node, Some(last));
         }
@@ -227,8 +250,10 @@ impl Store {
 
     /// Leaves the team: the identity and the cursor are forgotten; drafts and history stay.
     pub fn forget_sync_identity(&mut self) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM meta WHERE key LIKE 'sync.%'", [])?;
+        self.conn.execute(
+            "DELETE FROM meta WHERE key LIKE 'sync.%' AND key <> ?1",
+            [TEAM_KEY],
+        )?;
         Ok(())
     }
 
@@ -289,8 +314,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut settled = Settled::default();
         let mut clock_ahead = false;
+        let by_stamp: std::collections::HashMap<&str, &Change> =
+            sent.iter().map(|c| (c.hlc.as_str(), c)).collect();
         for result in &answer.results {
-            let Some(change) = sent.iter().find(|c| c.hlc == result.hlc) else {
+            let Some(change) = by_stamp.get(result.hlc.as_str()) else {
                 continue;
             };
             match result.status {
@@ -298,7 +325,7 @@ impl Store {
                     let cursor = result.cursor.and_then(|c| i64::try_from(c).ok());
                     tx.execute(
                         "UPDATE changes SET pushed = 1, cursor = coalesce(?2, cursor),
-                         refused = NULL WHERE hlc = ?1 AND pushed = 0",
+                         refused = NULL WHERE hlc = ?1 AND +pushed = 0",
                         params![result.hlc, cursor],
                     )?;
                     // The hub now holds this text at this cursor: it is the next merge's base.
@@ -317,7 +344,7 @@ impl Store {
                     let message = result.message.clone().unwrap_or_default();
                     clock_ahead |= code == ErrorCode::ClockAhead;
                     tx.execute(
-                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND pushed = 0",
+                        "UPDATE changes SET refused = ?2 WHERE hlc = ?1 AND +pushed = 0",
                         params![
                             result.hlc,
                             json!({"code": code, "message": message}).to_string()
@@ -516,10 +543,12 @@ fn read_cursor(conn: &Connection) -> Result<u64> {
     Ok(raw.and_then(|s| s.parse().ok()).unwrap_or(0))
 }
 
+/// Remembers the clock's newest stamp, unless a newer one is remembered (a change's stamp made
+/// unique may be ahead of the clock).
 fn save_clock(conn: &Connection, last: Stamp) -> Result<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES ('clock', ?1)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > value",
         [last.to_string()],
     )?;
     Ok(())
@@ -591,10 +620,23 @@ fn restamp(
         "UPDATE changes SET hlc = ?2, refused = NULL WHERE seq = ?1",
         params![seq, new],
     )?;
-    conn.execute(
-        "UPDATE field_clock SET hlc = ?4 WHERE entity = ?1 AND id = ?2 AND hlc = ?3",
-        params![entity, row, old, new],
+    let (op, fields): (String, String) = conn.query_row(
+        "SELECT op, fields FROM changes WHERE seq = ?1",
+        [seq],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
+    let fields: Map<String, Value> = serde_json::from_str(&fields)?;
+    let mut clocked: Vec<&str> = fields.keys().map(String::as_str).collect();
+    if op == "delete" {
+        clocked.push("deleted");
+    }
+    for field in clocked {
+        conn.execute(
+            "INSERT INTO field_clock (entity, id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (entity, id, field) DO UPDATE SET hlc = excluded.hlc",
+            params![entity, row, field, new],
+        )?;
+    }
     let table = match entity {
         "draft" => Some("drafts"),
         "revision" => Some("revisions"),
@@ -647,10 +689,98 @@ fn restamp_ahead(
         restamp(tx, *seq, old, &new.to_string(), entity, row)?;
     }
     if let Some(last) = last {
-        save_clock(tx, last)?;
+        // Back from the future: the remembered clock goes back to the newest stamp made now.
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'clock'",
+            [last.to_string()],
+        )?;
     }
     *clock = fresh;
     Ok(ahead.len())
+}
+
+/// Logs every row that syncs as new (for a hub that has seen nothing of this device's): drafts
+/// before their history, accounts before their queue.
+fn relog_everything(
+    tx: &Transaction<'_>,
+    device: &str,
+    clock: &mut Clock,
+    now_ms: u64,
+) -> Result<()> {
+    let drafts: Vec<Draft> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {} FROM drafts ORDER BY seq",
+            drafts::DRAFT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], drafts::read_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row?.into_draft()?);
+        }
+        out
+    };
+    for d in &drafts {
+        let hlc = clock.tick(now_ms);
+        log::record(
+            tx,
+            device,
+            "draft",
+            &d.id,
+            log::Op::Insert,
+            d.rev,
+            hlc,
+            drafts::draft_fields(d)?,
+        )?;
+    }
+    let revisions: Vec<Revision> = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT {} FROM revisions WHERE deleted = 0 ORDER BY seq",
+            revisions::REVISION_COLUMNS
+        ))?;
+        let rows = stmt.query_map([], revisions::read_row)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        out
+    };
+    for r in &revisions {
+        let hlc = clock.tick(now_ms);
+        log::record(
+            tx,
+            device,
+            "revision",
+            &r.id,
+            log::Op::Insert,
+            r.rev,
+            hlc,
+            revisions::revision_fields(r)?,
+        )?;
+    }
+    let goals: Vec<(String, String, String, bool)> = tx
+        .prepare("SELECT id, name, created_at, deleted FROM goals ORDER BY seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, name, created_at, deleted) in goals {
+        let hlc = clock.tick(now_ms);
+        let mut fields = Map::new();
+        fields.insert("name".into(), json!(name));
+        fields.insert("created_at".into(), json!(created_at));
+        fields.insert("deleted".into(), json!(deleted));
+        log::record(tx, device, "goal", &id, log::Op::Insert, 1, hlc, fields)?;
+    }
+    for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
+        let ids: Vec<String> = tx
+            .prepare(&format!("SELECT id FROM {table} ORDER BY seq"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for row in ids {
+            let hlc = clock.tick(now_ms);
+            let after = public::snapshot(tx, device, entity, &row)?;
+            public::log_diff(tx, device, entity, &row, None, after, hlc)?;
+        }
+    }
+    Ok(())
 }
 
 /// Applying one page: the transaction and what a local change needs.
@@ -675,7 +805,7 @@ impl Apply<'_, '_> {
     fn own(&mut self, change: &Change, cursor: u64) -> Result<()> {
         self.tx.execute(
             "UPDATE changes SET pushed = 1, cursor = ?2, refused = NULL
-             WHERE hlc = ?1 AND pushed = 0",
+             WHERE hlc = ?1 AND +pushed = 0",
             params![change.hlc, i64::try_from(cursor).unwrap_or(i64::MAX)],
         )?;
         if change.entity == "draft" {
@@ -760,9 +890,10 @@ impl Apply<'_, '_> {
                     return Ok(());
                 }
             }
-            for field in won {
+            for field in &won {
                 log::set_field_clock(self.tx, "draft", id, field, hlc)?;
             }
+            log::forget_pending(self.tx, "draft", id, &won)?;
         }
 
         // Text and network versions: three-way merge against the last synced text.
@@ -849,16 +980,21 @@ impl Apply<'_, '_> {
                     &before.variants,
                     ConflictReason::Deleted,
                 )?;
-                self.repend(
-                    id,
-                    &Map::from_iter(MERGED.map(|f| (f.to_owned(), Value::Null))),
-                    Map::new(),
-                )?;
+                // The edit that waited lives on in the copy; the deleted original keeps the
+                // text the hub has (the last synced one), like every other device.
+                let waiting = MERGED.map(|f| (f.to_owned(), Value::Null));
+                self.repend(id, &Map::from_iter(waiting), Map::new())?;
+                if let Some(Value::String(text)) = base_value(self.tx, "draft", id, "text")? {
+                    draft.text = text;
+                }
+                if let Some(variants) = base_value(self.tx, "draft", id, "variants")? {
+                    draft.variants = serde_json::from_value(variants)?;
+                }
             }
         } else if draft.deleted && before.deleted && texts_changed {
             let deleting: bool = self.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM changes WHERE entity = 'draft' AND entity_id = ?1
-                 AND pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
+                 AND +pushed = 0 AND json_extract(fields, '$.deleted') = 1)",
                 [id],
                 |r| r.get(0),
             )?;
@@ -896,7 +1032,7 @@ impl Apply<'_, '_> {
             .tx
             .prepare_cached(
                 "SELECT seq, op, fields FROM changes
-                 WHERE entity = 'draft' AND entity_id = ?1 AND pushed = 0",
+                 WHERE entity = 'draft' AND entity_id = ?1 AND +pushed = 0",
             )?
             .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -1026,6 +1162,7 @@ impl Apply<'_, '_> {
                 self.tx
                     .execute("UPDATE revisions SET deleted = 1 WHERE id = ?1", [id])?;
                 log::set_field_clock(self.tx, "revision", id, "deleted", hlc)?;
+                log::forget_pending(self.tx, "revision", id, &["deleted"])?;
             }
             return Ok(());
         }
@@ -1079,9 +1216,10 @@ impl Apply<'_, '_> {
                 revision.hlc,
             ],
         )?;
-        for field in won {
+        for field in &won {
             log::set_field_clock(self.tx, "revision", id, field, hlc)?;
         }
+        log::forget_pending(self.tx, "revision", id, &won)?;
         Ok(())
     }
 
@@ -1131,6 +1269,7 @@ impl Apply<'_, '_> {
                 params![id, value],
             )?;
             log::set_field_clock(self.tx, "goal", id, field, hlc)?;
+            log::forget_pending(self.tx, "goal", id, &[field.as_str()])?;
         }
         Ok(())
     }

@@ -299,3 +299,266 @@ fn a_queued_post_shows_on_every_device_but_only_its_creator_sends_it_and_its_out
     );
     assert_eq!(b.store.draft(&draft).unwrap().state, DraftState::Published);
 }
+
+/// A device whose clock is off by `offset` (changeable while the test runs).
+fn skewed(name: &str, offset: &std::sync::Arc<std::sync::atomic::AtomicI64>) -> Device {
+    let mut device = Device::new(name);
+    let offset = offset.clone();
+    device.store.set_time_source(move || {
+        chrono::Utc::now()
+            + chrono::Duration::milliseconds(offset.load(std::sync::atomic::Ordering::SeqCst))
+    });
+    device
+}
+
+fn set_state(store: &mut Store, id: &str, state: DraftState) {
+    store
+        .update_draft(
+            id,
+            DraftPatch {
+                state: Some(state),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_device_a_day_ahead_is_refused_keeps_its_changes_and_syncs_them_in_order_once_its_clock_is_right(
+) {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+    let day = 86_400_000;
+    let offset = Arc::new(AtomicI64::new(day));
+    let mut hub = Hub::new(now_ms());
+    let mut a = skewed("a", &offset);
+    let mut b = Device::new("b");
+    let id = create(&mut a.store, "Skrevet i morgen");
+    a.round(&mut hub);
+    assert_eq!(hub.len(), 0, "the hub took nothing");
+    let refused = a.store.sync_refused().unwrap();
+    assert!(!refused.is_empty());
+    assert!(refused
+        .iter()
+        .all(|(_, code, _)| *code == podium_core::sync::ErrorCode::ClockAhead));
+    assert!(a.store.sync_pending().unwrap() > 0, "the changes wait");
+
+    // The clock is put right: the waiting changes go out, stamped now.
+    offset.store(0, Ordering::SeqCst);
+    hub.now_ms = now_ms();
+    a.round(&mut hub);
+    a.round(&mut hub);
+    assert_eq!(a.store.sync_pending().unwrap(), 0);
+    assert!(a.store.sync_refused().unwrap().is_empty());
+    b.round(&mut hub);
+    assert_eq!(text(&b.store, &id), "Skrevet i morgen");
+
+    // Order is not corrupted: A's next change is not stamped a day ahead, so B's later change
+    // wins.
+    set_state(&mut a.store, &id, DraftState::Idea);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    set_state(&mut b.store, &id, DraftState::Ready);
+    hub.now_ms = now_ms();
+    b.round(&mut hub);
+    a.round(&mut hub);
+    b.round(&mut hub);
+    assert_eq!(a.store.draft(&id).unwrap().state, DraftState::Ready);
+    assert_eq!(b.store.draft(&id).unwrap().state, DraftState::Ready);
+}
+
+#[test]
+fn a_device_a_day_behind_still_orders_its_changes_after_what_it_has_seen() {
+    use std::sync::atomic::AtomicI64;
+    use std::sync::Arc;
+    let offset = Arc::new(AtomicI64::new(-86_400_000));
+    let mut hub = Hub::new(now_ms());
+    let mut a = skewed("a", &offset);
+    let mut b = Device::new("b");
+    let id = create(&mut b.store, "Fra B");
+    set_state(&mut b.store, &id, DraftState::Ready);
+    b.round(&mut hub);
+    a.round(&mut hub);
+    // A's clock says yesterday, but A has seen B's change: A's later change wins.
+    set_state(&mut a.store, &id, DraftState::Idea);
+    a.round(&mut hub);
+    b.round(&mut hub);
+    assert_eq!(a.store.draft(&id).unwrap().state, DraftState::Idea);
+    assert_eq!(b.store.draft(&id).unwrap().state, DraftState::Idea);
+}
+
+#[test]
+fn a_push_whose_answer_was_lost_is_not_sent_twice_and_is_settled_by_the_next_pull() {
+    let mut hub = Hub::new(now_ms());
+    let mut a = Device::new("a");
+    let id = create(&mut a.store, "Sendt, men svaret kom aldri");
+    let out = a.store.sync_outgoing(100).unwrap();
+    hub.push(&a.id, &out); // the answer is lost: nothing is settled
+    assert!(a.store.sync_pending().unwrap() > 0);
+    // Pushed again: the hub answers duplicate, and nothing is stored twice.
+    let again = a.store.sync_outgoing(100).unwrap();
+    let answer = hub.push(&a.id, &again);
+    assert!(answer
+        .results
+        .iter()
+        .all(|r| r.status == podium_core::sync::PushStatus::Duplicate));
+    a.store.sync_settle(&again, &answer).unwrap();
+    assert_eq!(a.store.sync_pending().unwrap(), 0);
+    assert_eq!(hub.len(), out.len());
+    // The lost answer is also settled by pulling the device's own changes back.
+    let mut c = Device::new("c");
+    let id_c = create(&mut c.store, "Også tapt");
+    let out = c.store.sync_outgoing(100).unwrap();
+    hub.push(&c.id, &out);
+    c.pull(&hub);
+    assert_eq!(c.store.sync_pending().unwrap(), 0);
+    assert_eq!(text(&c.store, &id_c), "Også tapt");
+    assert_eq!(text(&c.store, &id), "Sendt, men svaret kom aldri");
+}
+
+#[test]
+fn a_conflict_is_resolved_by_keeping_either_text_or_an_edit_of_both() {
+    for (keep, expected) in [
+        (Keep::Original, "Møtet er på onsdag."),
+        (
+            Keep::Text("Møtet er på onsdag eller torsdag.".into()),
+            "Møtet er på onsdag eller torsdag.",
+        ),
+    ] {
+        let (mut hub, mut a, mut b, id) = shared("Møtet er på tirsdag.");
+        edit(&mut a.store, &id, "Møtet er på onsdag.");
+        edit(&mut b.store, &id, "Møtet er på torsdag.");
+        a.round(&mut hub);
+        let copy = b.round(&mut hub).pop().unwrap();
+        a.round(&mut hub);
+        let kept = a.store.resolve_conflict(&copy, keep).unwrap();
+        assert_eq!(kept.text, expected);
+        a.round(&mut hub);
+        b.round(&mut hub);
+        for device in [&a, &b] {
+            assert_eq!(text(&device.store, &id), expected);
+            assert!(device.store.conflicts().unwrap().is_empty());
+            assert!(
+                device.store.draft(&copy).unwrap().deleted,
+                "the copy is in the bin"
+            );
+        }
+    }
+    let (_, mut a, _, id) = shared("Ikke en kopi");
+    assert!(a.store.resolve_conflict(&id, Keep::Original).is_err());
+}
+
+#[test]
+fn network_versions_merge_per_network_and_history_made_on_two_devices_is_the_same_on_both() {
+    use podium_core::network::Network;
+    use std::collections::BTreeMap;
+    let (mut hub, mut a, mut b, id) = shared("Hovedtekst");
+    let variants = |pairs: &[(Network, &str)]| {
+        pairs
+            .iter()
+            .map(|(n, t)| (*n, (*t).to_owned()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    a.store
+        .update_draft(
+            &id,
+            DraftPatch {
+                variants: Some(variants(&[(Network::X, "Kort for X")])),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    b.store
+        .update_draft(
+            &id,
+            DraftPatch {
+                variants: Some(variants(&[(Network::Bluesky, "Litt lengre for Bluesky")])),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    a.round(&mut hub);
+    let both = variants(&[
+        (Network::X, "Kort for X"),
+        (Network::Bluesky, "Litt lengre for Bluesky"),
+    ]);
+    assert_eq!(a.store.draft(&id).unwrap().variants, both);
+    assert_eq!(b.store.draft(&id).unwrap().variants, both);
+    // Both devices numbered their new revision 2; both revisions are kept everywhere.
+    let history = |s: &Store| {
+        let mut ids: Vec<String> = s
+            .revisions(&id)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(history(&a.store), history(&b.store));
+    assert_eq!(history(&a.store).len(), 3);
+}
+
+#[test]
+fn a_goal_added_on_one_device_is_offered_on_the_other_once() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    a.store.add_goal("Rekruttere").unwrap();
+    a.store.add_goal("Vekst").unwrap();
+    b.store.add_goal("Rekruttere").unwrap();
+    a.round(&mut hub);
+    b.round(&mut hub);
+    a.round(&mut hub);
+    for device in [&a, &b] {
+        let goals = device.store.goals().unwrap();
+        assert_eq!(
+            goals.iter().filter(|g| *g == "Rekruttere").count(),
+            1,
+            "{goals:?}"
+        );
+        assert!(goals.contains(&"Vekst".to_owned()), "{goals:?}");
+    }
+}
+
+#[test]
+fn a_device_that_leaves_and_joins_another_team_brings_everything_to_the_new_hub() {
+    let mut old_hub = Hub::new(now_ms());
+    let mut a = Device::new("a");
+    let id = create(&mut a.store, "Fra det gamle teamet");
+    edit(&mut a.store, &id, "Fra det gamle teamet, rettet");
+    a.store.add_goal("Rekruttere").unwrap();
+    a.round(&mut old_hub);
+    a.store.forget_sync_identity().unwrap();
+    assert_eq!(a.store.sync_identity().unwrap(), None);
+
+    let mut identity = podium_store::SyncIdentity {
+        hub: "http://127.0.0.1:8731".into(),
+        workspace: "another-team".into(),
+        device_id: "device-a2".into(),
+        member_id: "m2".into(),
+        member_name: "a".into(),
+        role: podium_core::sync::Role::Assistant,
+        pin: None,
+    };
+    a.store.set_sync_identity(&identity).unwrap();
+    assert_eq!(a.store.sync_cursor().unwrap(), 0);
+    a.id = identity.device_id.clone();
+    let mut new_hub = Hub::new(now_ms());
+    a.round(&mut new_hub);
+    let mut b = Device::new("b");
+    b.round(&mut new_hub);
+    assert_eq!(text(&b.store, &id), "Fra det gamle teamet, rettet");
+    assert_eq!(
+        b.store.revisions(&id).unwrap().len(),
+        a.store.revisions(&id).unwrap().len()
+    );
+    assert!(b.store.goals().unwrap().contains(&"Rekruttere".to_owned()));
+
+    // Joining the same team again sends nothing twice.
+    let before = new_hub.len();
+    identity.device_id = "device-a3".into();
+    a.store.set_sync_identity(&identity).unwrap();
+    a.round(&mut new_hub);
+    assert_eq!(new_hub.len(), before);
+}

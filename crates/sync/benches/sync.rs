@@ -8,7 +8,9 @@
 //!
 //! Run inside a D-Bus session with an unlocked keyring, with `PODIUM_HUB` naming the hub binary
 //! (else `podium-hub` beside this bench's target folder):
-//! `cargo bench -p podium-sync --bench sync`.
+//! `cargo bench -p podium-sync --bench sync` (`PODIUM_BENCH_SKIP_FIRST_SYNC=1` measures only
+//! the latency, in seconds instead of a minute). The hub's own figures under load are its
+//! bench's (`podium-hub`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -33,7 +35,12 @@ const CHANGES: usize = 50;
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let hub = HubProcess::start(&dir.path().join("hub.db"));
-    first_sync(&hub, dir.path());
+    if std::env::var_os("PODIUM_BENCH_SKIP_FIRST_SYNC").is_none() {
+        first_sync(&hub, dir.path());
+    }
+    drop(hub);
+    // A hub of its own, so the latency is not that of pulling the first part's 10,000 drafts.
+    let hub = HubProcess::start(&dir.path().join("hub-latency.db"));
     latency(&hub, dir.path());
 }
 
@@ -83,6 +90,29 @@ fn first_sync(hub: &HubProcess, dir: &std::path::Path) {
         "made {DRAFTS} drafts with {} revisions each on A in {:.1} s ({pending} changes to push)",
         EDITS + 1,
         made.elapsed().as_secs_f64()
+    );
+    // Where one page's time goes: the store reads it, the hub takes it, the store settles it.
+    let id = a.sync_identity().unwrap().unwrap();
+    let token = podium_sync::token::load(&id.device_id).unwrap();
+    let client = podium_sync::Hub::new(&id.hub, None)
+        .unwrap()
+        .with_token(token);
+    let t = Instant::now();
+    let page = a.sync_outgoing(podium_core::sync::MAX_PAGE).unwrap();
+    let read = t.elapsed();
+    let t = Instant::now();
+    let answer = client.push(&page).unwrap();
+    let hub_took = t.elapsed();
+    let t = Instant::now();
+    a.sync_settle(&page, &answer).unwrap();
+    let settle = t.elapsed();
+    println!(
+        "one page of {} changes: the store reads it in {:.0} ms, the hub takes it in {:.0} ms, \
+         the store settles it in {:.0} ms",
+        page.len(),
+        read.as_secs_f64() * 1000.0,
+        hub_took.as_secs_f64() * 1000.0,
+        settle.as_secs_f64() * 1000.0
     );
     let pushed = Instant::now();
     let round = podium_sync::round(&mut a).unwrap();
@@ -135,6 +165,9 @@ fn latency(hub: &HubProcess, dir: &std::path::Path) {
     let listener = std::thread::spawn(move || {
         let mut b = Store::open(&b_folder.join("podium.sqlite3")).unwrap();
         podium_sync::round(&mut b).unwrap();
+        if let Ok(d) = b.draft(&watched) {
+            let _ = seen_tx.send((d.text, Instant::now()));
+        }
         let listener = Listener::new(&b).unwrap();
         while stop_rx.try_recv().is_err() {
             let cursor = b.sync_cursor().unwrap();
@@ -147,6 +180,9 @@ fn latency(hub: &HubProcess, dir: &std::path::Path) {
         }
     });
 
+    // B is listening once it has the draft as it is.
+    let (first, _) = seen_rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert_eq!(first, "Latency 0");
     let mut ms = Vec::new();
     for i in 1..=CHANGES {
         std::thread::sleep(Duration::from_millis(200));

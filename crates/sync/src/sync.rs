@@ -13,7 +13,8 @@ use crate::client::Hub;
 use crate::{token, Error, Result};
 
 /// What one round did: changes this device pushed (the hub stored them, or had them already),
-/// changes it pulled and applied, and conflict copies it made.
+/// changes from other devices it pulled and applied (its own coming back are not counted), and
+/// conflict copies it made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Round {
     pub pushed: u64,
@@ -41,6 +42,10 @@ pub struct Status {
     pub device: Option<String>,
     /// Changes made here that the hub does not have yet.
     pub pending: u64,
+    /// Of those, the ones the hub refused (they wait; `refused_reason` says why, in the hub's
+    /// words, for the first of them).
+    pub refused: u64,
+    pub refused_reason: Option<String>,
     /// Conflict copies waiting for someone to keep one side.
     pub conflicts: u64,
     /// The hub's cursor this device has applied up to.
@@ -147,21 +152,23 @@ fn identity(store: &Store) -> Result<SyncIdentity> {
 /// the store. The status notes (last synced, offline since, the error) are kept in the store.
 pub fn round(store: &mut Store) -> Result<Round> {
     let id = identity(store)?;
-    let result = connect(&id).and_then(|hub| Pass::new(hub).run(store));
+    let result = connect(&id).and_then(|hub| Pass::new(hub, id.device_id.clone()).run(store));
     note(store, &result)?;
     result
 }
 
-/// One round in progress: the hub, and what it has done so far.
+/// One round in progress: the hub, this device's id there, and what it has done so far.
 struct Pass {
     hub: Hub,
+    device: String,
     done: Round,
 }
 
 impl Pass {
-    fn new(hub: Hub) -> Pass {
+    fn new(hub: Hub, device: String) -> Pass {
         Pass {
             hub,
+            device,
             done: Round::default(),
         }
     }
@@ -188,7 +195,12 @@ impl Pass {
             let after = store.sync_cursor()?;
             let page = self.hub.pull(after, MAX_PAGE, None)?;
             let applied = store.sync_apply(&page)?;
-            self.done.pulled += applied.applied as u64;
+            let others = page
+                .changes
+                .iter()
+                .filter(|c| c.cursor > after && c.device_id != self.device)
+                .count();
+            self.done.pulled += others as u64;
             self.done.conflicts += applied.conflicts.len() as u64;
             // A hub that says "more" without moving on would keep this loop going.
             if !page.more || page.cursor <= after {
@@ -295,8 +307,11 @@ pub fn status(store: &Store) -> Result<Status> {
             ..Status::default()
         });
     };
+    let refused = store.sync_refused()?;
     Ok(Status {
         joined: true,
+        refused: refused.len() as u64,
+        refused_reason: refused.first().map(|(_, _, message)| message.clone()),
         hub: Some(id.hub),
         workspace: Some(id.workspace),
         member_id: Some(id.member_id),

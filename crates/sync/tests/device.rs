@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Utc;
+use podium_core::draft::DraftState;
 use podium_core::sync::{PushStatus, MAX_PAGE};
 use podium_store::{DraftPatch, Filter, NewDraft, Store};
 use podium_sync::{Error, Hub, Listener};
@@ -73,6 +74,18 @@ impl Device {
                 id,
                 DraftPatch {
                     text: Some(text.into()),
+                    ..DraftPatch::default()
+                },
+            )
+            .unwrap();
+    }
+
+    fn set_state(&mut self, id: &str, state: DraftState) {
+        self.store
+            .update_draft(
+                id,
+                DraftPatch {
+                    state: Some(state),
                     ..DraftPatch::default()
                 },
             )
@@ -303,6 +316,7 @@ fn a_clock_a_day_ahead_is_told_so_and_its_changes_wait_until_it_is_right() {
     a.store
         .set_time_source(|| Utc::now() + chrono::Duration::days(1));
     let id = a.add("Written with the clock a day ahead.");
+    a.set_state(&id, DraftState::Archived);
     match podium_sync::round(&mut a.store) {
         Err(Error::ClockAhead { ahead_ms }) => {
             assert!(
@@ -316,6 +330,8 @@ fn a_clock_a_day_ahead_is_told_so_and_its_changes_wait_until_it_is_right() {
     assert!(status.clock_ahead_ms.is_some());
     assert_eq!(status.error_kind.as_deref(), Some("clock_ahead"));
     assert!(status.pending > 0, "the change waits");
+    assert!(status.refused > 0, "{status:?}");
+    assert!(status.refused_reason.is_some(), "{status:?}");
     b.round();
     assert!(b.list().is_empty(), "nothing of A's reached the hub");
     // The clock is right again: the waiting change goes, and the draft reaches B.
@@ -323,8 +339,17 @@ fn a_clock_a_day_ahead_is_told_so_and_its_changes_wait_until_it_is_right() {
     a.round();
     let status = podium_sync::status(&a.store).unwrap();
     assert_eq!(status.clock_ahead_ms, None);
+    assert_eq!((status.pending, status.refused), (0, 0));
     b.round();
     assert_eq!(b.text(&id), "Written with the clock a day ahead.");
+    // Order is not corrupted: B's change made after it saw A's is the later one on both (had
+    // A's stamps stayed a day ahead, A's state would win for a day).
+    b.set_state(&id, DraftState::Ready);
+    b.round();
+    a.round();
+    for device in [&a, &b] {
+        assert_eq!(device.store.draft(&id).unwrap().state, DraftState::Ready);
+    }
 }
 
 #[test]
@@ -336,34 +361,15 @@ fn a_clock_a_day_behind_still_orders_its_later_change_after_what_it_has_seen() {
     b.store
         .set_time_source(|| Utc::now() - chrono::Duration::days(1));
     let id = a.add("Ordered by what was seen.");
-    a.store
-        .update_draft(
-            &id,
-            DraftPatch {
-                state: Some(podium_core::draft::DraftState::Ready),
-                ..DraftPatch::default()
-            },
-        )
-        .unwrap();
+    a.set_state(&id, DraftState::Ready);
     a.round();
     b.round();
     // B, a day behind, changes the state after seeing A's: B's change is the later one.
-    b.store
-        .update_draft(
-            &id,
-            DraftPatch {
-                state: Some(podium_core::draft::DraftState::Idea),
-                ..DraftPatch::default()
-            },
-        )
-        .unwrap();
+    b.set_state(&id, DraftState::Idea);
     b.round();
     a.round();
     for device in [&a, &b] {
-        assert_eq!(
-            device.store.draft(&id).unwrap().state,
-            podium_core::draft::DraftState::Idea
-        );
+        assert_eq!(device.store.draft(&id).unwrap().state, DraftState::Idea);
     }
 }
 

@@ -75,6 +75,10 @@ pub struct Page {
     pub more: bool,
 }
 
+/// Told of the newest cursor after a push through any process; answers `false` once no one
+/// wants to hear any more.
+pub type News = std::sync::Arc<dyn Fn(u64) -> bool + Send + Sync>;
+
 /// The hub's storage. Every method is one transaction; `now_ms` is the hub's clock, passed in so
 /// tests can move it.
 pub trait Storage: Send + Sync + 'static {
@@ -129,6 +133,14 @@ pub trait Storage: Send + Sync + 'static {
     fn pin(&self) -> impl Future<Output = Result<Option<String>>> + Send;
 
     fn set_pin(&self, pin: Option<&str>) -> impl Future<Output = Result<()>> + Send;
+
+    /// Starts telling `news` of pushes through any process on this database, as they commit,
+    /// if the database can (`true`); otherwise the hub reads [`Storage::head`] a few times a
+    /// second.
+    fn listen(&self, news: News) -> bool {
+        let _ = news;
+        false
+    }
 
     /// Revokes a device: its token stops working at once. `false` when there is no such device.
     fn revoke(&self, device_id: &str, now_ms: u64) -> impl Future<Output = Result<bool>> + Send;

@@ -11,12 +11,12 @@ use std::str::FromStr;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, Role};
-use tokio_postgres::{GenericClient, NoTls};
+use tokio_postgres::{AsyncMessage, GenericClient, NoTls};
 
 use super::sqlite::result;
 use super::{
     check_name, fields_of, new_id, op_of, op_str, rfc3339, role_of, Auth, Authed, DeviceRecord,
-    Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
+    Invited, Joined, News, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
@@ -24,12 +24,16 @@ use crate::{Error, Result};
 /// The migrations, oldest first: (version, SQL). Append only.
 const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_hub.sql"))];
 
+/// The channel a push notifies as it commits, so waiting pulls in every hub process on the
+/// database hear of it at once.
+const NOTIFY_CHANNEL: &str = "podium_changes";
+
+/// How long a lost listening connection waits before it connects again.
+const LISTEN_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Advisory lock keys (arbitrary, fixed): one for pushes, one for migrations.
 const PUSH_LOCK: i64 = 0x706f_6469_756d_0001;
 const MIGRATE_LOCK: i64 = 0x706f_6469_756d_0002;
-
-/// The channel a push notifies, so long-polls in every hub process hear of it.
-pub const NOTIFY_CHANNEL: &str = "podium_changes";
 
 #[derive(Clone)]
 pub struct PostgresStorage {
@@ -75,7 +79,11 @@ impl PostgresStorage {
     }
 
     async fn migrate(&self) -> Result<()> {
-        let mut client = self.pool.get().await?;
+        let mut client = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| Error::PostgresPool(with_causes(&e)))?;
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])
             .await?;
@@ -116,6 +124,20 @@ impl PostgresStorage {
     }
 }
 
+/// An error and its causes on one line ("error connecting to server: Connection refused").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        cause = c.source();
+    }
+    text
+}
+
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -152,6 +174,51 @@ async fn member_with_devices<C: GenericClient + Sync>(
         role: role_of(&role)?,
         devices,
     }))
+}
+
+/// One listening connection: LISTEN, then the head (what was missed before), then every
+/// notification, until the connection ends (`Ok(false)`, or the error) or `news` wants no more
+/// (`Ok(true)`).
+async fn listen_once(
+    config: &tokio_postgres::Config,
+    news: &News,
+) -> Result<bool, tokio_postgres::Error> {
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let (heard, mut hear) = tokio::sync::mpsc::unbounded_channel();
+    let driver = tokio::spawn(async move {
+        loop {
+            match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                Some(Ok(AsyncMessage::Notification(n))) => {
+                    if heard.send(n.payload().parse::<u64>().unwrap_or(0)).is_err() {
+                        return Ok(());
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            }
+        }
+    });
+    client
+        .batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))
+        .await?;
+    let head: i64 = client
+        .query_one("SELECT coalesce(max(cursor), 0)::BIGINT FROM changes", &[])
+        .await?
+        .get(0);
+    if !news(head as u64) {
+        return Ok(true);
+    }
+    while let Some(head) = hear.recv().await {
+        if !news(head) {
+            return Ok(true);
+        }
+    }
+    drop(client);
+    match driver.await {
+        Ok(Err(e)) => Err(e),
+        _ => Ok(false),
+    }
 }
 
 impl Storage for PostgresStorage {
@@ -320,7 +387,7 @@ impl Storage for PostgresStorage {
             .await?;
         let received_at = rfc3339(now_ms);
         let mut results = Vec::with_capacity(changes.len());
-        let mut accepted = false;
+        let first = next;
         for change in changes {
             let seen = tx.query_opt(&seen_stmt, &[&change.hlc]).await?.is_some();
             let head = if !seen && touches_text(change) {
@@ -364,7 +431,6 @@ impl Storage for PostgresStorage {
                         )
                         .await?;
                     }
-                    accepted = true;
                     result(change, PushStatus::Accepted, Some(cursor as u64), None)
                 }
                 Verdict::Duplicate => result(change, PushStatus::Duplicate, None, None),
@@ -374,7 +440,7 @@ impl Storage for PostgresStorage {
                 }
             });
         }
-        if accepted {
+        if next > first {
             // Delivered at commit, to every hub process listening on this database.
             tx.execute(
                 "SELECT pg_notify($1, $2)",
@@ -384,6 +450,30 @@ impl Storage for PostgresStorage {
         }
         tx.commit().await?;
         Ok(results)
+    }
+
+    fn listen(&self, news: News) -> bool {
+        let config = self.config.clone();
+        tokio::spawn(async move {
+            loop {
+                match listen_once(&config, &news).await {
+                    Ok(true) => return,
+                    Ok(false) => tracing::warn!(
+                        "the connection that hears other hub processes' pushes closed; \
+                         opening it again"
+                    ),
+                    Err(e) => tracing::warn!(
+                        "listening for other hub processes' pushes failed ({}); trying again",
+                        with_causes(&e)
+                    ),
+                }
+                tokio::time::sleep(LISTEN_RETRY).await;
+                if !news(0) {
+                    return;
+                }
+            }
+        });
+        true
     }
 
     async fn pull(&self, after: u64, limit: usize) -> Result<Page> {

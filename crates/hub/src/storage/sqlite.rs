@@ -31,9 +31,9 @@ impl SqliteStorage {
     /// Opens (creating it and its folder if needed) and migrates the hub's database at `path`.
     pub fn open(path: &Path) -> Result<SqliteStorage> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::DataFolder {
+            std::fs::create_dir_all(dir).map_err(|why| Error::DataFolder {
                 path: dir.to_owned(),
-                source,
+                why,
             })?;
         }
         let mut conn = Connection::open(path)?;
