@@ -5,6 +5,11 @@
 //! change (`pushed = 0`), a further update of the same row folds into it — the hub would only
 //! keep the last value of each field anyway — so the log grows per editing session, not per
 //! keystroke.
+//!
+//! For team sync (schema 4) every change gets a stamp of its own (the hub takes a stamp it has
+//! seen as a replay), recorded stamps never go back, each field of a row waits in one change at
+//! most (the newest), and every field written gets its stamp in `field_clock`, against which
+//! another device's value for it is weighed (last writer wins).
 
 use podium_core::clock::Stamp;
 use rusqlite::{params, Connection, OptionalExtension};

@@ -97,6 +97,9 @@ pub(crate) const REVISION_COLUMNS: &str = "id, draft_id, number, text, variants,
 pub(crate) enum Cause<'a> {
     Edit,
     Restore(&'a str),
+    /// A conflict resolved (team sync): a deliberate replacement of the text, so it starts a
+    /// revision of its own and the text it replaces stays in the history.
+    Resolve,
 }
 
 impl Store {
@@ -213,7 +216,8 @@ pub(crate) fn record_change(
             Some(from),
         );
     }
-    if let Some(latest) = latest.filter(|r| joins_burst(r, draft, who.session)) {
+    let deliberate = matches!(cause, Cause::Resolve);
+    if let Some(latest) = latest.filter(|r| !deliberate && joins_burst(r, draft, who.session)) {
         let rev = latest.rev + 1;
         conn.execute(
             "UPDATE revisions SET text = ?2, variants = ?3, updated_at = ?4, rev = ?5, hlc = ?6

@@ -35,7 +35,7 @@ use serde_json::{json, Map, Value};
 
 use crate::drafts::{self, Draft, DraftPatch};
 use crate::log;
-use crate::revisions::{self, Revision, Writer};
+use crate::revisions::{self, Cause, Revision, Writer};
 use crate::{public, timestamp, Error, Result, Store};
 
 /// Who this device is in a team, after it joined a hub.
@@ -414,7 +414,12 @@ impl Store {
                 );
                 continue;
             };
-            cx.clock.observe(stamp, now_ms);
+            // The hub refuses stamps more than five minutes ahead of its clock; one that is
+            // anyway (a hub that let it through) is applied but not taken into this clock, which
+            // would keep it for good.
+            if stamp.not_too_far_ahead(page.hub_time_ms).is_ok() {
+                cx.clock.observe(stamp, now_ms);
+            }
             match change.entity.as_str() {
                 "draft" => cx.draft(change, pulled.cursor)?,
                 "revision" => cx.revision(change)?,
@@ -521,7 +526,7 @@ impl Store {
             if original.deleted {
                 self.undelete_draft(&original_id)?;
             }
-            self.update_draft(&original_id, patch)?;
+            self.change_draft(&original_id, patch, Cause::Resolve)?;
         }
         if !copy.deleted {
             self.delete_draft(copy_id)?;

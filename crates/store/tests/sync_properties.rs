@@ -12,7 +12,7 @@ mod support {
 use std::collections::{BTreeMap, BTreeSet};
 
 use podium_core::draft::DraftState;
-use podium_store::{DraftPatch, NewDraft, Store};
+use podium_store::{DraftPatch, Keep, NewDraft, Store};
 use proptest::prelude::*;
 use serde_json::Value;
 use support::hub::{Device, Hub};
@@ -56,6 +56,10 @@ enum Action {
         device: usize,
         limit: usize,
     },
+    Resolve {
+        device: usize,
+        keep_copy: bool,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -72,7 +76,9 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(device, draft, ready)| Action::State { device, draft, ready }),
         3 => device.clone().prop_map(|device| Action::Round { device }),
         1 => device.clone().prop_map(|device| Action::Pull { device }),
-        1 => (device, 1..4usize).prop_map(|(device, limit)| Action::Push { device, limit }),
+        1 => (device.clone(), 1..4usize).prop_map(|(device, limit)| Action::Push { device, limit }),
+        1 => (device, any::<bool>())
+            .prop_map(|(device, keep_copy)| Action::Resolve { device, keep_copy }),
     ]
 }
 
@@ -267,6 +273,18 @@ fn run(actions: Vec<Action>) {
             Action::Push { device, limit } => {
                 devices[device].push(&mut hub, limit);
             }
+            Action::Resolve { device, keep_copy } => {
+                let store = &mut devices[device].store;
+                let Some(conflict) = store.conflicts().unwrap().into_iter().next() else {
+                    continue;
+                };
+                let keep = if keep_copy {
+                    Keep::Copy
+                } else {
+                    Keep::Original
+                };
+                store.resolve_conflict(&conflict.copy.id, keep).unwrap();
+            }
         }
     }
     // Back online: everyone syncs until nothing moves.
@@ -315,7 +333,7 @@ fn run(actions: Vec<Action>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn three_devices_editing_offline_end_identical_and_lose_no_word(
