@@ -18,7 +18,7 @@ use super::{
     check_name, fields_of, new_id, op_of, op_str, rfc3339, role_of, Auth, Authed, DeviceRecord,
     Invited, Joined, News, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
-use crate::rules::{judge, touches_text, TextHead, Verdict};
+use crate::rules::{judge, TextHead, Verdict};
 use crate::{Error, Result};
 
 /// The migrations, oldest first: (version, SQL). Append only.
@@ -363,42 +363,46 @@ impl Storage for PostgresStorage {
             )
             .await?
             .get(0);
-        let seen_stmt = tx
-            .prepare_cached("SELECT 1 FROM changes WHERE hlc = $1")
-            .await?;
-        let head_stmt = tx
+        // One round trip per statement while every other push waits on the lock: whether the
+        // stamp was seen and the row's text head come in one query, and a text change's insert
+        // moves the head in the same statement.
+        let lookup = tx
             .prepare_cached(
-                "SELECT cursor, device_id FROM text_heads WHERE entity = $1 AND row_id = $2",
+                "SELECT EXISTS (SELECT 1 FROM changes WHERE hlc = $1), h.cursor, h.device_id
+                 FROM (SELECT 1) AS one
+                 LEFT JOIN text_heads h ON h.entity = $2 AND h.row_id = $3",
             )
             .await?;
-        let insert_stmt = tx
-            .prepare_cached(
-                "INSERT INTO changes (cursor, hlc, entity, row_id, op, fields, base,
-                                      device_id, member_id, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .await?;
-        let head_upsert = tx
-            .prepare_cached(
-                "INSERT INTO text_heads (entity, row_id, cursor, device_id) VALUES ($1, $2, $3, $4)
+        const INSERT: &str = "INSERT INTO changes (cursor, hlc, entity, row_id, op, fields, base,
+                                                  device_id, member_id, received_at)
+                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        let insert = tx.prepare_cached(INSERT).await?;
+        let insert_text = tx
+            .prepare_cached(&format!(
+                "WITH inserted AS ({INSERT} RETURNING entity, row_id, cursor, device_id)
+                 INSERT INTO text_heads (entity, row_id, cursor, device_id)
+                 SELECT entity, row_id, cursor, device_id FROM inserted
                  ON CONFLICT (entity, row_id)
-                 DO UPDATE SET cursor = excluded.cursor, device_id = excluded.device_id",
-            )
+                 DO UPDATE SET cursor = excluded.cursor, device_id = excluded.device_id"
+            ))
             .await?;
         let received_at = rfc3339(now_ms);
         let mut results = Vec::with_capacity(changes.len());
         let first = next;
         for change in changes {
-            let seen = tx.query_opt(&seen_stmt, &[&change.hlc]).await?.is_some();
-            let head = if !seen && touches_text(change) {
-                tx.query_opt(&head_stmt, &[&change.entity, &change.id])
-                    .await?
-                    .map(|r| TextHead {
-                        cursor: r.get::<_, i64>(0) as u64,
-                        device_id: r.get(1),
-                    })
-            } else {
-                None
+            let row = tx
+                .query_one(&lookup, &[&change.hlc, &change.entity, &change.id])
+                .await?;
+            let seen: bool = row.get(0);
+            let head = match (
+                row.get::<_, Option<i64>>(1),
+                row.get::<_, Option<String>>(2),
+            ) {
+                (Some(cursor), Some(device_id)) => Some(TextHead {
+                    cursor: cursor as u64,
+                    device_id,
+                }),
+                _ => None,
             };
             let verdict = judge(change, now_ms, seen, head.as_ref(), &device.device_id);
             results.push(match verdict {
@@ -409,7 +413,7 @@ impl Storage for PostgresStorage {
                         .map_err(|e| Error::Corrupt(e.to_string()))?;
                     let base = change.base.map(to_i64);
                     tx.execute(
-                        &insert_stmt,
+                        if text { &insert_text } else { &insert },
                         &[
                             &cursor,
                             &change.hlc,
@@ -424,13 +428,6 @@ impl Storage for PostgresStorage {
                         ],
                     )
                     .await?;
-                    if text {
-                        tx.execute(
-                            &head_upsert,
-                            &[&change.entity, &change.id, &cursor, &device.device_id],
-                        )
-                        .await?;
-                    }
                     result(change, PushStatus::Accepted, Some(cursor as u64), None)
                 }
                 Verdict::Duplicate => result(change, PushStatus::Duplicate, None, None),

@@ -1,4 +1,4 @@
-//! The SQLite backend: one file, WAL, one connection behind a mutex (SQLite has one writer
+//! The SQLite backend: one file, WAL, synchronous FULL, one connection behind a mutex (SQLite has one writer
 //! anyway, and a push is a few small statements). Blocking calls run on tokio's blocking pool.
 //!
 //! `podium-hub invite` may open the same file while `serve` runs: WAL lets it read while the
@@ -39,7 +39,9 @@ impl SqliteStorage {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL, not the app's NORMAL: "accepted" tells a device its change is on the team's log
+        // for good, so it must survive a power cut, not only a crash of the hub.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn)?;
         Ok(SqliteStorage {
