@@ -269,10 +269,8 @@ fn round(
     match outcome {
         Ok(done) => {
             tracing::debug!(?done, "sync round");
-            // A round pulls back what it pushed (counted in `pulled`): only more than that is
-            // news from other devices. (Own changes that come back in a later round are told
-            // once more; harmless.)
-            if done.pulled > done.pushed || done.conflicts > 0 {
+            // `pulled` counts other devices' changes only (not this device's coming back).
+            if done.pulled > 0 || done.conflicts > 0 {
                 let _ = app.emit(DRAFTS_CHANGED, done);
                 // Posts another device scheduled, or their outcomes: the plan refreshes. (No
                 // round follows from this: the next one pulls nothing new.)
