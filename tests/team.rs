@@ -139,7 +139,8 @@ fn team(body: impl AsyncFnOnce(&App, &App, &mut Hub)) {
 
 #[test]
 #[ignore = "needs a display, tauri-driver and podium-hub: run `cargo xtask test`"]
-fn a_draft_typed_on_one_device_shows_on_the_other_and_offline_edits_to_different_sentences_merge() {
+fn a_draft_typed_on_one_device_shows_on_the_other_offline_edits_to_different_sentences_merge_and_leaving_keeps_the_drafts(
+) {
     team(async |a, b, hub| {
         let text = "Vi vokser i nord. Takk til alle som bidro.";
         a.editor().await.send_keys(text).await.unwrap();
@@ -187,6 +188,35 @@ fn a_draft_typed_on_one_device_shows_on_the_other_and_offline_edits_to_different
         a.until_editor_holds(merged).await;
         until_chip(b, "Synkronisert").await;
         b.screenshot("team-synced-nb.png").await;
+
+        // B leaves: the hub forgets the device, the drafts stay, the chip goes.
+        b.click("#settings-button").await;
+        // The confirmation is the browser's own dialog: answered yes.
+        b.client
+            .execute("window.confirm = () => true", vec![])
+            .await
+            .unwrap();
+        b.click("#team-leave").await;
+        b.until("the join form back in the Team panel", async |app| {
+            let hidden = app
+                .client
+                .execute("return document.getElementById('team-join').hidden", vec![])
+                .await
+                .ok()?;
+            (hidden == serde_json::json!(false)).then_some(())
+        })
+        .await;
+        close_settings(b).await;
+        b.until("the chip gone", async |app| {
+            let hidden = app
+                .client
+                .execute("return document.getElementById('sync-chip').hidden", vec![])
+                .await
+                .ok()?;
+            (hidden == serde_json::json!(true)).then_some(())
+        })
+        .await;
+        assert_eq!(b.texts(".draft-row .title").await, [merged]);
     });
 }
 
