@@ -48,6 +48,13 @@ fn main() {
         "set_grace_hours",
         "open_link",
         "use_language",
+        "sync_status",
+        "team_join",
+        "team_members",
+        "team_leave",
+        "sync_now",
+        "list_conflicts",
+        "resolve_conflict",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

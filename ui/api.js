@@ -78,8 +78,9 @@ export const uiReady = () => invoke("ui_ready");
 export const listDrafts = (filter) => invoke("list_drafts", { filter });
 export const getDraft = (id) => invoke("get_draft", { id });
 export const createDraft = (draft) => invoke("create_draft", { draft });
-/** `patch`: the fields that change (`text`, `networks`, `lang`, `goal`, `tags`, `state`, `thread`). */
-export const updateDraft = (id, patch) => invoke("update_draft", { id, patch });
+/** `patch`: the fields that change (`text`, `networks`, `lang`, `goal`, `tags`, `state`, `thread`);
+ *  `base`: the text the edit started from (Rust merges the edit onto a text synced in since). */
+export const updateDraft = (id, patch, base = null) => invoke("update_draft", { id, patch, base });
 export const deleteDraft = (id) => invoke("delete_draft", { id });
 export const undeleteDraft = (id) => invoke("undelete_draft", { id });
 /** Empties the bin for good; answers how many drafts were in it. */
@@ -137,3 +138,23 @@ export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbo
 /** The address of a browser sign-in in progress: `{url, opened}`. */
 export const onSignInAddress = (handler) =>
   window.__TAURI__.event.listen("sign-in-address", (e) => handler(e.payload));
+
+// ----- team sync -----
+
+/** The sync state: `{state: off|synced|syncing|offline|problem, identity, pending, conflicts,
+ *  last_synced_at, offline_since, problem}`. */
+export const syncStatus = () => invoke("sync_status");
+/** Joins the team at `hub` with a one-time invite `code`; answers the new sync state. */
+export const teamJoin = (hub, code) => invoke("team_join", { hub, code });
+/** The members and their devices: `[{id, name, role, devices: [{id, name, joined_at, last_seen}]}]`. */
+export const teamMembers = () => invoke("team_members");
+export const teamLeave = () => invoke("team_leave");
+export const syncNow = () => invoke("sync_now");
+/** `[{original, copy, reason}]`, each draft as `get_draft` answers it. */
+export const listConflicts = () => invoke("list_conflicts");
+/** `keep`: `original`, `copy`, or `text` with the edit of both in `text`. */
+export const resolveConflict = (copyId, keep, text = null) => invoke("resolve_conflict", { copyId, keep, text });
+/** Calls `handler` with the sync state whenever it changes. */
+export const onSyncChanged = (handler) => window.__TAURI__.event.listen("sync-changed", (e) => handler(e.payload));
+/** Calls `handler` when a round brought other devices' changes (`{pulled, conflicts}`). */
+export const onDraftsChanged = (handler) => window.__TAURI__.event.listen("drafts-changed", (e) => handler(e.payload));

@@ -24,6 +24,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   let draft = null; // the saved draft, or null for a new one not yet saved
   let pending = {}; // fields changed since the last save
   let firstUnsaved = 0;
+  let lastChange = 0;
   let timer = 0;
   let saving = Promise.resolve();
   let reports = [];
@@ -47,6 +48,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
 
   function change(fields) {
     Object.assign(pending, fields);
+    lastChange = performance.now();
     if (!firstUnsaved) firstUnsaved = performance.now();
     clearTimeout(timer);
     const wait = Math.max(0, Math.min(IDLE_MS, MAX_UNSAVED_MS - (performance.now() - firstUnsaved)));
@@ -70,7 +72,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       onStatus(t("save.saving"));
       try {
         if (draft) {
-          draft = await api.updateDraft(draft.id, patch);
+          const sent = patch.text;
+          draft = await api.updateDraft(draft.id, patch, sent === undefined ? null : draft.text);
+          if (sent !== undefined && draft.text !== sent) adoptMerged(sent);
         } else {
           draft = await api.createDraft({
             text: mainText,
@@ -96,6 +100,20 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       }
     });
     return saving;
+  }
+
+  /** The save merged the text with a change synced in from another device: show the merge
+   *  when nothing was typed since; else the next save merges again from what was sent. */
+  function adoptMerged(sent) {
+    if (mainText === sent && editing === "main" && !el.threadMode.checked) {
+      const [start, end] = [el.textarea.selectionStart, el.textarea.selectionEnd];
+      mainText = draft.text;
+      el.textarea.value = draft.text;
+      el.textarea.setSelectionRange(Math.min(start, mainText.length), Math.min(end, mainText.length));
+      check();
+    } else {
+      draft = { ...draft, text: sent };
+    }
   }
 
   // ----- the post's language -----
@@ -646,9 +664,11 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     setMaxChars(n) {
       if (n > 0) maxChars = n;
     },
-    /** Shows a saved draft. */
-    async load(next) {
+    /** Shows a saved draft; `keepCaret` keeps the caret and scroll where they were (the same
+     *  draft, changed on another device). */
+    async load(next, { keepCaret = false } = {}) {
       await flush();
+      const caret = [el.textarea.selectionStart, el.textarea.selectionEnd, el.textarea.scrollTop];
       stopFollowingLanguage();
       draft = next;
       pending = {};
@@ -659,9 +679,16 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       undo.reset();
       showDetails();
       showThread(next.thread);
-      el.textarea.scrollTop = 0;
+      if (keepCaret) {
+        el.textarea.setSelectionRange(Math.min(caret[0], next.text.length), Math.min(caret[1], next.text.length));
+        el.textarea.scrollTop = caret[2];
+      } else {
+        el.textarea.scrollTop = 0;
+      }
       await check();
     },
+    /** Whether the person is typing: changes unsaved, or one in the last two seconds. */
+    isTyping: () => Object.keys(pending).length > 0 || performance.now() - lastChange < 2000,
     /** Starts a new, empty draft (saved when something is typed). */
     async blank() {
       await flush();

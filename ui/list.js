@@ -32,6 +32,7 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
         "div",
         { className: "sub" },
         make("span", { className: `state state-${d.state}`, textContent: t(`state.${d.state}`) }),
+        d.conflict_of ? make("span", { className: "conflict-mark", textContent: t("conflict.mark") }) : "",
         snippet,
         make("time", { dateTime: d.updated_at, textContent: shortDate(d.updated_at) }),
       ),

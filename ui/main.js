@@ -11,6 +11,7 @@ import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { createPlan } from "./plan.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
+import { createConflicts, createSync, createTeamPanel } from "./team.js";
 let info = null;
 
 applyTheme();
@@ -131,8 +132,8 @@ const refreshFacetsSoon = () => {
 
 /** A saved draft as the list shows it (Rust computed its title and excerpt). */
 function listItem(d) {
-  const { id, title, excerpt, state, goal, tags, networks, updated_at } = d;
-  return { id, title, excerpt, state, goal, tags, networks, updated_at };
+  const { id, title, excerpt, state, goal, tags, networks, updated_at, conflict_of } = d;
+  return { id, title, excerpt, state, goal, tags, networks, updated_at, conflict_of };
 }
 
 // ----- editor -----
@@ -181,11 +182,17 @@ const editor = createEditor(
   },
 );
 
+/** The "Compare versions" button shows while the open draft is a conflict copy. */
+function showConflictButton(draft) {
+  show($("conflict-button"), Boolean(draft?.conflict_of));
+}
+
 async function open(id) {
   if (!id || editor.current()?.id === id) return;
   try {
     const draft = await api.getDraft(id);
     await editor.load(draft);
+    showConflictButton(draft);
     list.select(id);
     history.refresh();
   } catch (error) {
@@ -195,6 +202,7 @@ async function open(id) {
 
 async function newDraft() {
   await editor.blank();
+  showConflictButton(null);
   list.select(null);
   history.close();
 }
@@ -237,6 +245,9 @@ const settings = createSettings(
       localizeInputs();
       $("save-status").textContent = "";
       editor.relabel();
+      sync.relabel();
+      team.refresh();
+      conflicts.relabel();
       refreshFacets();
       refreshList();
     },
@@ -255,6 +266,104 @@ const settings = createSettings(
     onError: showError,
   },
 );
+
+// ----- team sync -----
+
+const sync = createSync(
+  { chip: $("sync-chip") },
+  {
+    onConflicts: () => conflicts.open(editor.current()?.id),
+    onError: (error) => showError(api.describe(error)),
+  },
+);
+
+const team = createTeamPanel(
+  {
+    join: $("team-join"),
+    hub: $("team-hub"),
+    code: $("team-code"),
+    joinButton: $("team-join-button"),
+    joined: $("team-joined"),
+    facts: $("team-facts"),
+    members: $("team-members"),
+    syncNow: $("team-sync-now"),
+    leave: $("team-leave"),
+    error: $("team-error"),
+  },
+  { sync, onError: showError },
+);
+
+const conflicts = createConflicts(
+  {
+    dialog: $("conflict-dialog"),
+    why: $("conflict-why"),
+    count: $("conflict-count"),
+    prev: $("conflict-prev"),
+    next: $("conflict-next"),
+    thisTitle: $("conflict-this-title"),
+    thatTitle: $("conflict-that-title"),
+    thisMeta: $("conflict-this-meta"),
+    thatMeta: $("conflict-that-meta"),
+    thisText: $("conflict-this"),
+    thatText: $("conflict-that"),
+    keepThis: $("conflict-keep-this"),
+    keepThat: $("conflict-keep-that"),
+    merge: $("conflict-merge"),
+    edit: $("conflict-edit"),
+    keepEdit: $("conflict-keep-edit"),
+    error: $("conflict-error"),
+  },
+  {
+    async onResolved(kept, copyId) {
+      list.remove(copyId);
+      list.upsert(listItem(kept));
+      const open = editor.current()?.id;
+      if (open === kept.id || open === copyId) {
+        await editor.load(kept);
+        showConflictButton(kept);
+        list.select(kept.id);
+      }
+      refreshFacetsSoon();
+      toast(t("conflict.resolved"));
+    },
+    onError: showError,
+  },
+);
+
+function openSettings() {
+  team.refresh();
+  settings.open();
+}
+
+// Changes from other devices: the list refreshes, and the open draft too unless the person is
+// typing in it (then their text wins here, and the next round merges it).
+let reloadTimer = 0;
+/** Shows the open draft as it is now in the database when another device changed it; while
+ *  the person is typing, waits until they pause. */
+async function refreshOpenDraft() {
+  clearTimeout(reloadTimer);
+  const current = editor.current();
+  if (!current) return;
+  if (editor.isTyping()) {
+    reloadTimer = setTimeout(refreshOpenDraft, 700);
+    return;
+  }
+  const fresh = await api.getDraft(current.id).catch(() => null);
+  const changed = fresh && (fresh.rev !== current.rev || fresh.hlc !== current.hlc);
+  if (!changed || editor.current()?.id !== fresh.id) return;
+  if (editor.isTyping()) {
+    reloadTimer = setTimeout(refreshOpenDraft, 700);
+    return;
+  }
+  await editor.load(fresh, { keepCaret: true });
+  showConflictButton(fresh);
+}
+
+api.onDraftsChanged(async () => {
+  refreshFacetsSoon();
+  await refreshList();
+  await refreshOpenDraft();
+});
 
 // ----- plan, accounts, scheduling -----
 
@@ -342,6 +451,7 @@ function setView(planView) {
   $("write-button").setAttribute("aria-pressed", String(!planView));
   $("plan-button").setAttribute("aria-pressed", String(planView));
   for (const id of ["history-button", "delete-button", "schedule-button"]) show($(id), !planView);
+  show($("conflict-button"), !planView && Boolean(editor.current()?.conflict_of));
 }
 async function showPlan() {
   await editor.flush();
@@ -412,7 +522,8 @@ $("new-draft").addEventListener("click", () => {
   newDraft();
 });
 $("history-button").addEventListener("click", () => history.toggle());
-$("settings-button").addEventListener("click", () => settings.open());
+$("conflict-button").addEventListener("click", () => conflicts.open(editor.current()?.id));
+$("settings-button").addEventListener("click", openSettings);
 $("shortcuts-button").addEventListener("click", () => $("shortcuts").showModal());
 $("delete-button").addEventListener("click", async () => {
   const draft = editor.current();
@@ -529,7 +640,7 @@ async function start() {
   }
   $("post-text").focus();
   api.uiReady();
-  await Promise.all([refreshFacets(), refreshList()]);
+  await Promise.all([refreshFacets(), refreshList(), sync.load().catch((error) => console.warn("no sync state", error))]);
   if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {

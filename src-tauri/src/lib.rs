@@ -8,6 +8,8 @@ mod commands;
 mod drafts;
 mod logging;
 mod publishing;
+mod sync;
+mod team;
 mod tray;
 mod window;
 
@@ -77,6 +79,7 @@ pub fn run() {
         )
         .plugin(tauri_plugin_notification::init())
         .manage(publishing::Publishing::default())
+        .manage(sync::Syncing::default())
         .manage(commands::check::Limits::default())
         .manage(commands::accounts::PendingSignIn::default())
         .on_window_event(|window, event| {
@@ -141,6 +144,13 @@ pub fn run() {
             commands::schedule::set_grace_hours,
             commands::schedule::open_link,
             commands::schedule::use_language,
+            commands::team::sync_status,
+            commands::team::team_join,
+            commands::team::team_members,
+            commands::team::team_leave,
+            commands::team::sync_now,
+            commands::team::list_conflicts,
+            commands::team::resolve_conflict,
         ])
         .setup(move |app| {
             // The data folder (the database, backups, logs) is the user's alone: made 0700
@@ -173,6 +183,7 @@ pub fn run() {
             {
                 tracing::warn!(%error, "no thread to read the word lists: Podium's own list serves");
             }
+            sync::start(app.handle(), db_path.clone())?;
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()

@@ -25,7 +25,7 @@ use super::{Answer, CommandError};
 pub struct PendingSignIn(Mutex<Option<(mastodon::App, String)>>);
 
 /// Runs `f` on a fresh connection to the database, off the UI thread.
-async fn on_own_connection<T: Send + 'static>(
+pub(crate) async fn on_own_connection<T: Send + 'static>(
     path: PathBuf,
     f: impl FnOnce(&mut Store) -> Answer<T> + Send + 'static,
 ) -> Answer<T> {

@@ -6,6 +6,7 @@ pub mod backups;
 pub mod check;
 pub mod drafts;
 pub mod schedule;
+pub mod team;
 
 use podium_core::schedule::{BadSlot, BadTime};
 use serde::Serialize;
@@ -265,6 +266,8 @@ pub(crate) mod tests {
             "no_browser",
             "not_a_backup",
             "sign_in_not_started",
+            // team sync: the rest are in src-tauri/src/team.rs's test
+            "join_needs_both",
         ];
         let words = ui_words().join("\n");
         let kinds = errors.iter().map(|e| e.kind).chain(shell);
