@@ -55,3 +55,4 @@ pub mod reason;
 pub mod schedule;
 pub mod sync;
 pub mod text;
+pub mod wait;
