@@ -203,6 +203,17 @@ fn a_failed_post_and_a_refused_sign_in_say_why_in_norwegian() {
                 },
             );
             let old = stopped("Skrevet av en eldre Podium", &Reason::FellBehind {});
+            // A network's limit that did not pass: its wait is worded in Norwegian too.
+            stopped(
+                "Ukesbrevet er ute",
+                &Reason::GaveUp {
+                    reason: Box::new(Reason::RateLimited {
+                        network: Network::Mastodon,
+                        wait: Some(300),
+                    }),
+                    attempts: 8,
+                },
+            );
             // As an older Podium left it: the English only, no code.
             store
                 .connection()
@@ -270,6 +281,13 @@ fn a_failed_post_and_a_refused_sign_in_say_why_in_norwegian() {
             reason_of("Skrevet av en eldre Podium").await,
             "Mastodon answered 422: Validation failed"
         );
+        open(2).await;
+        assert_eq!(
+            reason_of("Ukesbrevet er ute").await,
+            "Mastodon ber Podium sende sjeldnere (fartsgrense): Podium prøver igjen om omtrent \
+             5 minutter; innlegget blir stående i køen. (ga opp etter 8 forsøk)"
+        );
+        app.screenshot("plan-rate-limit-nb.png").await;
         // The account page says why it needs reconnecting, in Norwegian too.
         app.client
             .execute("document.getElementById('plan-accounts').click()", vec![])

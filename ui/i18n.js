@@ -82,7 +82,20 @@ export function reasonText(code, data, english = "") {
   for (const name of ["at", "since"]) {
     if (data[name]) vars[name] = date(data[name], { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
   }
+  if ("wait" in data) vars.wait = waitText(data.wait);
   return t(key, vars);
+}
+
+/** A wait of `secs` seconds (`null`: not known) as "in about 5 minutes", rounded as
+ *  `podium_core::wait::words_key` rounds it (the notifications Rust shows use the same keys). */
+export function waitText(secs) {
+  if (secs == null) return t("wait.later");
+  if (secs < 60) return t("wait.now");
+  const minutes = Math.ceil(secs / 60);
+  if (minutes < 60) return minutes === 1 ? t("wait.minute") : t("wait.minutes", { n: minutes });
+  const hours = Math.floor((secs + 1800) / 3600);
+  if (hours < 48) return hours === 1 ? t("wait.hour") : t("wait.hours", { n: hours });
+  return t("wait.days", { n: Math.floor((secs + 43200) / 86400) });
 }
 
 /** Why an outbox entry stopped or waits (its `error_code`/`error_data`), else its English. */

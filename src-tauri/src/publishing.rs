@@ -151,6 +151,10 @@ impl Words {
                     .and_then(|n| n.parse::<Network>().ok())
                     .map(|n| n.name().to_owned()),
                 "reason" => self.reason(value),
+                "wait" => {
+                    let (key, n) = podium_core::wait::words_key(value.as_u64());
+                    Some(self.fill(&format!("wait.{key}"), &[("n", n.to_string())]))
+                }
                 "at" | "since" => value
                     .as_str()
                     .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
@@ -465,6 +469,44 @@ mod tests {
             )]),
         );
         assert_eq!(publishing.reason(&note), "Ikke på X: X avviser U+FEFF");
+    }
+
+    #[test]
+    fn a_networks_limit_is_worded_with_its_wait_in_the_language_the_window_sent() {
+        let publishing = Publishing::default();
+        let words = crate::commands::tests::ui_words();
+        let nb: BTreeMap<String, String> = words[1]
+            .lines()
+            .filter_map(|l| {
+                let (k, v) = l.trim().strip_prefix('"')?.split_once("\": \"")?;
+                Some((k.to_owned(), v.strip_suffix("\",")?.to_owned()))
+            })
+            .filter(|(k, _)| k.starts_with("reason.") || k.starts_with("wait."))
+            .collect();
+        publishing.use_words("nb", nb);
+        let quota = Reason::Quota {
+            network: Network::Threads,
+            used: 250,
+            total: 250,
+            hours: 24,
+            wait: Some(3600),
+        };
+        assert_eq!(
+            publishing.reason(&quota),
+            "Threads tillater 250 innlegg på 24 timer, og denne kontoen har publisert 250: \
+             Podium prøver igjen om omtrent én time; innlegget blir stående i køen."
+        );
+        let rate = Reason::RateLimited {
+            network: Network::X,
+            wait: None,
+        };
+        assert!(
+            publishing
+                .reason(&rate)
+                .contains("Podium prøver igjen senere;"),
+            "{}",
+            publishing.reason(&rate)
+        );
     }
 
     #[test]

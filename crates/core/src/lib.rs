@@ -57,3 +57,4 @@ pub mod schedule;
 pub mod snippet;
 pub mod sync;
 pub mod text;
+pub mod wait;

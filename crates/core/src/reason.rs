@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::network::Network;
+use crate::wait::Limit;
 
 /// Why a post stopped or waits for something, or why an account needs the person.
 ///
@@ -143,6 +144,39 @@ pub enum Reason {
     BrowserSilent { secs: u64, minutes: u64 },
     /// The person (or the network) did not complete the sign-in (`detail`: what it said).
     SignInNotCompleted { detail: String },
+
+    // ---- limits, refusals and sign-ins of the networks that came later (Threads)
+    /// The network asks Podium to slow down: tried again in `wait` seconds (`null`: later).
+    RateLimited { network: Network, wait: Option<u64> },
+    /// The app's monthly allowance is used up (X's usage cap).
+    UsageCapped { network: Network },
+    /// A posting quota: `used` of `total` posts in `hours` hours; tried again in `wait` seconds.
+    Quota {
+        network: Network,
+        used: u32,
+        total: u32,
+        hours: u64,
+        wait: Option<u64>,
+    },
+    /// The network refuses a post identical to one already on the account (LinkedIn).
+    Duplicate { network: Network },
+    /// The network no longer accepts the account's pasted token: paste a new one.
+    TokenEnded { network: Network },
+    /// Threads refused the long-lived token pasted in.
+    ThreadsTokenRefused {},
+    /// The network answered a token's check without the profile's id.
+    NoProfileId { network: Network },
+    /// The network says the part was published, yet it is not among the recent posts.
+    PublishedNotFound {
+        network: Network,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parts: Option<u32>,
+    },
+    /// The network could not make the post (Threads' container status `ERROR`; `detail`: its
+    /// error code).
+    ContainerFailed { network: Network, detail: String },
 }
 
 /// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
@@ -185,6 +219,15 @@ pub enum ReasonCode {
     CannotListen,
     BrowserSilent,
     SignInNotCompleted,
+    RateLimited,
+    UsageCapped,
+    Quota,
+    Duplicate,
+    TokenEnded,
+    ThreadsTokenRefused,
+    NoProfileId,
+    PublishedNotFound,
+    ContainerFailed,
 }
 
 coded!(ReasonCode, "a reason", {
@@ -224,6 +267,15 @@ coded!(ReasonCode, "a reason", {
     CannotListen => "cannot_listen",
     BrowserSilent => "browser_silent",
     SignInNotCompleted => "sign_in_not_completed",
+    RateLimited => "rate_limited",
+    UsageCapped => "usage_capped",
+    Quota => "quota",
+    Duplicate => "duplicate",
+    TokenEnded => "token_ended",
+    ThreadsTokenRefused => "threads_token_refused",
+    NoProfileId => "no_profile_id",
+    PublishedNotFound => "published_not_found",
+    ContainerFailed => "container_failed",
 });
 
 impl Reason {
@@ -268,6 +320,15 @@ impl Reason {
             R::CannotListen { .. } => C::CannotListen,
             R::BrowserSilent { .. } => C::BrowserSilent,
             R::SignInNotCompleted { .. } => C::SignInNotCompleted,
+            R::RateLimited { .. } => C::RateLimited,
+            R::UsageCapped { .. } => C::UsageCapped,
+            R::Quota { .. } => C::Quota,
+            R::Duplicate { .. } => C::Duplicate,
+            R::TokenEnded { .. } => C::TokenEnded,
+            R::ThreadsTokenRefused {} => C::ThreadsTokenRefused,
+            R::NoProfileId { .. } => C::NoProfileId,
+            R::PublishedNotFound { .. } => C::PublishedNotFound,
+            R::ContainerFailed { .. } => C::ContainerFailed,
         }
     }
 
@@ -465,6 +526,42 @@ impl Reason {
             Reason::browser_silent(300),
             Reason::SignInNotCompleted {
                 detail: "access_denied".into(),
+            },
+            Reason::RateLimited {
+                network: Network::Threads,
+                wait: Some(300),
+            },
+            Reason::UsageCapped { network: x },
+            Reason::Quota {
+                network: Network::Threads,
+                used: 250,
+                total: 250,
+                hours: 24,
+                wait: Some(3600),
+            },
+            Reason::Duplicate {
+                network: Network::Linkedin,
+            },
+            Reason::TokenEnded {
+                network: Network::Threads,
+            },
+            Reason::ThreadsTokenRefused {},
+            Reason::NoProfileId {
+                network: Network::Threads,
+            },
+            Reason::PublishedNotFound {
+                network: Network::Threads,
+                part: None,
+                parts: None,
+            },
+            Reason::PublishedNotFound {
+                network: Network::Threads,
+                part: Some(2),
+                parts: Some(3),
+            },
+            Reason::ContainerFailed {
+                network: Network::Threads,
+                detail: "UNKNOWN".into(),
             },
         ]
     }
@@ -698,6 +795,50 @@ impl fmt::Display for Reason {
             }
             Reason::SignInNotCompleted { detail } => {
                 write!(f, "the sign-in was not completed: {detail}")
+            }
+            Reason::RateLimited { .. } | Reason::UsageCapped { .. } | Reason::Quota { .. } => {
+                match Limit::of(self) {
+                    Some(limit) => limit.fmt(f),
+                    None => Ok(()),
+                }
+            }
+            Reason::Duplicate { network } => write!(
+                f,
+                "{} refuses a post identical to one already on the account (DUPLICATE_POST): \
+                 change the text, then retry",
+                network.name()
+            ),
+            Reason::TokenEnded { network } => write!(
+                f,
+                "{} no longer accepts this account's token (it expired or was revoked): paste a \
+                 new one",
+                network.name()
+            ),
+            Reason::ThreadsTokenRefused {} => f.write_str(
+                "Threads did not accept this access token: make a new long-lived token in Meta's \
+                 developer dashboard (your app → Threads API → User token generator, with \
+                 threads_basic and threads_content_publish) and paste it again",
+            ),
+            Reason::NoProfileId { network } => write!(
+                f,
+                "{} answered without the profile's id: check the token",
+                network.name()
+            ),
+            Reason::PublishedNotFound {
+                network,
+                part,
+                parts,
+            } => {
+                let (which, network) = (which(*part, *parts), network.name());
+                write!(
+                    f,
+                    "{network} says {which} was published, but it is not among the account's \
+                     recent posts. Look at the profile on {network}, then choose \"It was \
+                     posted\" or \"Send again\"."
+                )
+            }
+            Reason::ContainerFailed { network, detail } => {
+                write!(f, "{} could not make the post ({detail})", network.name())
             }
         }
     }

@@ -169,6 +169,9 @@ pub enum Failure {
         message: String,
         /// When the server said to come back (`Retry-After`, rate-limit reset headers).
         retry_after: Option<Duration>,
+        /// Podium's own reading of the answer, when a network's module made one (a limit, a
+        /// refused duplicate, a post Threads could not make): the failure is worded from it.
+        reason: Option<Box<Reason>>,
     },
 }
 
@@ -176,12 +179,33 @@ impl Failure {
     /// The failure in words, for the queue (never includes credentials: requests carry them
     /// in headers, and only bodies and statuses are quoted).
     pub fn describe(&self, network: &str) -> String {
+        // A limit, in the one set of words for every network (`podium_core::wait`).
+        if let (
+            Failure::Status {
+                status: 429,
+                reason: None,
+                retry_after,
+                ..
+            },
+            Ok(network),
+        ) = (self, network.parse::<Network>())
+        {
+            return podium_core::wait::Limit::RateLimited {
+                network,
+                wait: *retry_after,
+            }
+            .to_string();
+        }
         match self {
             Failure::NotSent(why) => format!("{network} could not be reached: {why}"),
             Failure::Unclear(why) => format!("no answer from {network}: {why}"),
             Failure::TimedOut { secs } => {
                 format!("no answer from {network}: it did not answer within {secs} s")
             }
+            Failure::Status {
+                reason: Some(reason),
+                ..
+            } => reason.to_string(),
             Failure::Status {
                 status, message, ..
             } => {
@@ -210,6 +234,19 @@ impl Failure {
                 network,
                 secs: *secs,
             },
+            Failure::Status {
+                reason: Some(reason),
+                ..
+            } => (**reason).clone(),
+            Failure::Status {
+                status: 429,
+                retry_after,
+                ..
+            } => podium_core::wait::Limit::RateLimited {
+                network,
+                wait: *retry_after,
+            }
+            .reason(),
             Failure::Status {
                 status, message, ..
             } if message.is_empty() => Reason::AnsweredStatus {
@@ -245,6 +282,7 @@ impl Failure {
                 code,
                 message,
                 retry_after,
+                reason,
             } => {
                 let code = safe_code(&code).unwrap_or_default().to_owned();
                 let message = if status / 100 == 3 {
@@ -259,6 +297,7 @@ impl Failure {
                     code,
                     message,
                     retry_after,
+                    reason,
                 }
             }
             Failure::Unclear(why) if why.starts_with("the answer was not valid JSON") => {
@@ -366,6 +405,7 @@ pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
                  goes to the address you gave; use the server's own https address)"
             ),
             retry_after,
+            reason: None,
         });
     }
     // An error body is only quoted in part: reading stops at the cap.
@@ -377,6 +417,7 @@ pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
         code,
         message,
         retry_after,
+        reason: None,
     })
 }
 
@@ -403,12 +444,16 @@ pub fn safe_code(code: &str) -> Option<&str> {
 
 /// `error` / `message` / `error_description` of an error body (atproto and Mastodon shapes).
 fn error_fields(body: &str) -> (String, String) {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body) else {
         return (String::new(), excerpt(body));
     };
+    // Meta's Graph API (Threads) nests its error: `{"error": {"message", "type", "code"}}`.
+    if v.get("error").is_some_and(serde_json::Value::is_object) {
+        v = v["error"].take();
+    }
     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
     // atproto and Mastodon: `error`; X problems (RFC 7807): `type`, `title`, `detail`;
-    // LinkedIn: `serviceErrorCode`, `message`.
+    // LinkedIn: `serviceErrorCode`, `message`; Meta: `type` (`OAuthException`), `message`.
     let code = [field("error"), field("type"), field("code")]
         .into_iter()
         .find(|c| !c.is_empty())
@@ -570,6 +615,7 @@ mod tests {
             code: "invalid_grant".into(),
             message: "refresh token sk-live-0123 revoked".into(),
             retry_after: None,
+            reason: None,
         }
         .without_body();
         let text = f.describe("X");
@@ -583,9 +629,44 @@ mod tests {
             code: "sk live 0123 <b>".into(),
             message: String::new(),
             retry_after: None,
+            reason: None,
         }
         .without_body();
         assert!(!odd.describe("X").contains("sk live"));
+    }
+
+    #[test]
+    fn a_limit_is_kept_as_a_reason_the_window_words_with_the_same_english() {
+        let bare = Failure::Status {
+            status: 429,
+            code: String::new(),
+            message: "Too Many Requests".into(),
+            retry_after: Some(Duration::from_secs(300)),
+            reason: None,
+        };
+        let rate = Reason::RateLimited {
+            network: Network::Mastodon,
+            wait: Some(300),
+        };
+        assert_eq!(bare.reason(Network::Mastodon), rate);
+        assert_eq!(bare.describe("Mastodon"), rate.to_string());
+        assert!(rate.to_string().contains("in about 5 minutes"), "{rate}");
+        let quota = Reason::Quota {
+            network: Network::Threads,
+            used: 250,
+            total: 250,
+            hours: 24,
+            wait: Some(3600),
+        };
+        let worded = Failure::Status {
+            status: 429,
+            code: "quota".into(),
+            message: quota.to_string(),
+            retry_after: Some(Duration::from_secs(3600)),
+            reason: Some(Box::new(quota.clone())),
+        };
+        assert_eq!(worded.reason(Network::Threads), quota);
+        assert_eq!(worded.describe("Threads"), quota.to_string());
     }
 
     #[test]

@@ -24,6 +24,7 @@ use oauth2::{
 };
 use podium_core::network::Network;
 use podium_core::reason::Reason;
+use podium_core::wait::Limit;
 use podium_store::Account;
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{Deserialize, Serialize};
@@ -441,11 +442,12 @@ fn read_created(v: &Value) -> Result<Posted, Problem> {
             code: "errors".into(),
             message: format!("X reported errors and made no post: {errors}"),
             retry_after: None,
+            reason: None,
         }))
     }
 }
 
-/// X's problems in plain words.
+/// X's limits in the words every network's limits use (`podium_core::wait`), as reasons.
 fn explain(f: Failure) -> Failure {
     match f {
         Failure::Status {
@@ -453,21 +455,31 @@ fn explain(f: Failure) -> Failure {
             code,
             message,
             retry_after,
+            reason: None,
         } => {
-            let plain = if message.to_lowercase().contains("usage") || code.contains("usage-capped")
-            {
-                "your X app has used up its monthly post allowance (usage cap); posting resumes when the cap resets".to_owned()
+            let capped = message.to_lowercase().contains("usage") || code.contains("usage-capped");
+            let (code, limit) = if capped {
+                (
+                    "usage_cap",
+                    Limit::UsageCapped {
+                        network: Network::X,
+                    },
+                )
             } else {
-                format!(
-                    "X: too many requests for now (rate limit{})",
-                    retry_after.map_or(String::new(), |d| format!("; resets in {} s", d.as_secs()))
+                (
+                    "rate_limit",
+                    Limit::RateLimited {
+                        network: Network::X,
+                        wait: retry_after,
+                    },
                 )
             };
             Failure::Status {
                 status: 429,
-                code,
-                message: plain,
+                code: code.into(),
+                message: limit.to_string(),
                 retry_after,
+                reason: Some(Box::new(limit.reason())),
             }
         }
         other => other,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use podium_core::draft::{normalise_goal, normalise_tags, title, DraftState};
+use podium_core::draft::{normalise_goal, normalise_tags, title, DraftState, Visibility};
 use podium_core::network::Network;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,13 @@ pub struct Draft {
     /// Shown and published as a thread of numbered posts.
     #[serde(default)]
     pub thread: bool,
+    /// Mastodon's content warning (`spoiler_text`): shown in place of the text until opened;
+    /// empty for none. Counted with the text by the checks.
+    #[serde(default)]
+    pub content_warning: String,
+    /// Who sees it on Mastodon; `None`: the account's default.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
     pub created_by: String,
     pub updated_by: String,
     pub created_at: DateTime<Utc>,
@@ -66,6 +73,8 @@ pub struct NewDraft {
     pub tags: Vec<String>,
     pub state: Option<DraftState>,
     pub thread: bool,
+    pub content_warning: String,
+    pub visibility: Option<Visibility>,
 }
 
 /// A change to a draft: the fields that are `Some` change.
@@ -85,6 +94,11 @@ pub struct DraftPatch {
     /// The text change is a one-click fix (a note's button): it becomes a revision of its own,
     /// after the one holding the text before it.
     pub fix: bool,
+    /// `Some("")` removes the content warning.
+    pub content_warning: Option<String>,
+    /// `Some(None)`: the account's default again.
+    #[serde(with = "double_option")]
+    pub visibility: Option<Option<Visibility>>,
 }
 
 /// A draft as a list shows it.
@@ -124,7 +138,7 @@ pub const TITLE_CHARS: usize = 80;
 
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
      thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted, conflict_of, \
-     conflict_reason";
+     conflict_reason, content_warning, visibility";
 
 impl Store {
     /// Creates a draft; its text becomes the first revision.
@@ -141,6 +155,8 @@ impl Store {
             tags: normalise_tags(&new.tags),
             state: new.state.unwrap_or_default(),
             thread: new.thread,
+            content_warning: clean_warning(&new.content_warning),
+            visibility: new.visibility,
             created_by: self.author.clone(),
             updated_by: self.author.clone(),
             created_at: now,
@@ -220,6 +236,12 @@ impl Store {
         }
         if let Some(thread) = patch.thread {
             after.thread = thread;
+        }
+        if let Some(warning) = patch.content_warning {
+            after.content_warning = clean_warning(&warning);
+        }
+        if let Some(visibility) = patch.visibility {
+            after.visibility = visibility;
         }
         let mut fields = changed_fields(&before, &after)?;
         if fields.is_empty() {
@@ -553,6 +575,8 @@ pub(crate) struct RawDraft {
     deleted: bool,
     conflict_of: Option<String>,
     conflict_reason: Option<String>,
+    content_warning: String,
+    visibility: Option<String>,
 }
 
 pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
@@ -575,6 +599,8 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
         deleted: r.get(15)?,
         conflict_of: r.get(16)?,
         conflict_reason: r.get(17)?,
+        content_warning: r.get(18)?,
+        visibility: r.get(19)?,
     })
 }
 
@@ -595,6 +621,11 @@ impl RawDraft {
             lang: self.lang,
             goal: self.goal,
             thread: self.thread,
+            content_warning: self.content_warning,
+            visibility: self
+                .visibility
+                .map(|v| v.parse().map_err(|e| Error::Invalid(format!("{e}"))))
+                .transpose()?,
             created_by: self.created_by,
             updated_by: self.updated_by,
             rev: self.rev,
@@ -612,7 +643,7 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         &format!(
             "INSERT INTO drafts ({DRAFT_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18)"
+                     ?18, ?19, ?20)"
         ),
         d,
     )?;
@@ -628,7 +659,7 @@ pub(crate) fn write_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         "UPDATE drafts SET text = ?2, variants = ?3, networks = ?4, lang = ?5, goal = ?6,
              tags = ?7, state = ?8, thread = ?9, created_by = ?10, updated_by = ?11,
              created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16,
-             conflict_of = ?17, conflict_reason = ?18
+             conflict_of = ?17, conflict_reason = ?18, content_warning = ?19, visibility = ?20
          WHERE id = ?1",
         d,
     )
@@ -657,6 +688,8 @@ fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()
             d.deleted,
             d.conflict_of,
             d.conflict_reason,
+            d.content_warning,
+            d.visibility.map(Visibility::as_str),
         ],
     )?;
     Ok(())
@@ -726,6 +759,11 @@ fn clean_variants(variants: BTreeMap<Network, String>) -> BTreeMap<Network, Stri
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
         .collect()
+}
+
+/// A content warning as stored: trimmed, its lines joined (Mastodon shows it on one line).
+fn clean_warning(warning: &str) -> String {
+    warning.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A language tag like `nb`, `en`, `pt-BR`; default `en`.

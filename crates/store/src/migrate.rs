@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_token_expiry.sql")),
     (4, include_str!("../migrations/0004_reason_codes.sql")),
     (5, include_str!("../migrations/0005_sync.sql")),
+    (6, include_str!("../migrations/0006_post_options.sql")),
 ];
 
 /// The newest schema this build reads and writes.

@@ -37,6 +37,7 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "status_reason",
                 "status_code",
                 "status_data",
+                "visibility",
                 "created_at",
                 "updated_at",
                 "deleted",

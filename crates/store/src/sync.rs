@@ -139,6 +139,8 @@ const DRAFT_LWW: &[&str] = &[
     "deleted",
     "conflict_of",
     "conflict_reason",
+    "content_warning",
+    "visibility",
 ];
 
 const REVISION_LWW: &[&str] = &[
