@@ -5,8 +5,12 @@
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
 import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, noticeText, t } from "./i18n.js";
+import { NETWORK_NAMES, misfitText, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
+
+// The networks a post can be split into a thread on, and those the Accounts dialog connects.
+const THREADABLE = ["x", "bluesky", "mastodon"];
+const CONNECTABLE = ["bluesky", "mastodon", "x", "linkedin"];
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -239,41 +243,81 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   };
 }
 
-/** The schedule dialog for the draft in the editor. */
-export function createScheduler($, { current, beforeSchedule, onScheduled, onError }) {
+/** The schedule dialog for the draft in the editor. Which accounts a draft fits is Rust's to
+ *  say (`schedule_choices`): an account it does not fit is offered with the reason and a way
+ *  to fix it (the network's own version, or thread mode), never ticked; with no account at
+ *  all, the way out is a button to Accounts. */
+export function createScheduler($, { current, beforeSchedule, onScheduled, onConnect, onVersion, onThread, onError }) {
   const dialog = $("schedule-dialog");
   const error = $("schedule-error");
+  const submit = $("schedule-submit");
 
   function fail(message) {
     show(error, Boolean(message));
     error.textContent = message ?? "";
   }
 
+  function leaveTo(run) {
+    dialog.close();
+    run();
+  }
+
+  /** What the dialog offers for an account the draft does not fit: why, and the way to fix it. */
+  function misfitRow(a, misfit) {
+    const name = NETWORK_NAMES[a.network] ?? a.network;
+    const row = el("div", { className: "misfit", dataset: { network: a.network } }, el("p", { className: "error-text", textContent: misfitText(misfit) }));
+    const fixes = el("div", { className: "misfit-fixes" });
+    const draft = current();
+    if (misfit.reason !== "empty") {
+      fixes.append(button(t("schedule.ownVersion", { network: name }), () => leaveTo(() => onVersion(a.network)), "fix-version"));
+    }
+    if (misfit.reason === "too_long" && THREADABLE.includes(a.network) && !draft?.thread) {
+      fixes.append(button(t("schedule.threadMode"), () => leaveTo(() => onThread()), "fix-thread"));
+    }
+    row.append(fixes);
+    return row;
+  }
+
   async function fill() {
     const draft = current();
-    const [accounts, next, entries] = await Promise.all([
+    const [accounts, choices, entries] = await Promise.all([
       api.listAccounts(),
-      api.nextSlots(),
+      api.scheduleChoices(draft?.id),
       draft ? api.draftSchedule(draft.id) : Promise.resolve([]),
     ]);
-    const nextOf = new Map(next);
+    const choiceOf = new Map(choices.map((c) => [c.account_id, c]));
     const box = $("schedule-accounts");
+    const wanted = draft?.networks ?? [];
+    submit.disabled = accounts.length === 0;
+    for (const r of dialog.querySelectorAll("input[name=schedule-when], #schedule-at")) r.disabled = accounts.length === 0;
     if (accounts.length === 0) {
-      box.replaceChildren(el("p", { className: "help", textContent: t("schedule.none") }));
+      const network = wanted.find((n) => CONNECTABLE.includes(n)) ?? null;
+      box.replaceChildren(
+        el("p", { className: "help", id: "schedule-none", textContent: t("schedule.noAccount") }),
+        button(t("schedule.connect"), () => leaveTo(() => onConnect(network)), "primary connect-account"),
+      );
     } else {
-      const wanted = new Set(draft?.networks ?? []);
       box.replaceChildren(
         ...accounts.map((a) => {
-          const input = el("input", { type: "checkbox", value: a.id, checked: wanted.has(a.network) && !entries.some((e) => e.account_id === a.id) });
-          const at = nextOf.get(a.id);
-          const hint = at ? t("schedule.nextAt", { time: dayTime(new Date(at)) }) : t("schedule.noSlots");
-          return el(
+          const choice = choiceOf.get(a.id) ?? {};
+          const misfit = choice.misfit ?? null;
+          const input = el("input", {
+            type: "checkbox",
+            value: a.id,
+            disabled: Boolean(misfit),
+            checked: !misfit && wanted.includes(a.network) && !entries.some((e) => e.account_id === a.id),
+          });
+          const hint = choice.next_at ? t("schedule.nextAt", { time: dayTime(new Date(choice.next_at)) }) : t("schedule.noSlots");
+          const label = el(
             "label",
             { className: "account-choice" },
             input,
             el("span", { textContent: ` ${a.handle} · ${NETWORK_NAMES[a.network] ?? a.network}` }),
             el("span", { className: "help", textContent: ` — ${hint}` }),
           );
+          if (!misfit) return label;
+          label.classList.add("unfit");
+          return el("div", { className: "account-option" }, label, misfitRow(a, misfit));
         }),
       );
     }
@@ -288,7 +332,7 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
   }
 
   $("schedule-at").addEventListener("focus", () => ($("schedule-at-choice").checked = true));
-  $("schedule-submit").addEventListener("click", async () => {
+  submit.addEventListener("click", async () => {
     fail(null);
     const draft = await beforeSchedule();
     if (!draft) {
@@ -321,12 +365,21 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
     async open() {
       fail(null);
       try {
+        // What is checked for fit is what is saved: the last keystrokes first.
+        await beforeSchedule();
         await fill();
       } catch (e) {
         onError(api.describe(e));
         return;
       }
-      dialog.showModal();
+      if (!dialog.open) dialog.showModal();
     },
   };
+}
+
+/** A small button that runs `run` (with extra classes). */
+function button(label, run, className = "") {
+  const b = el("button", { type: "button", className, textContent: label });
+  b.addEventListener("click", run);
+  return b;
 }

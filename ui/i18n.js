@@ -70,6 +70,19 @@ export function noticeText(notice) {
   });
 }
 
+/** Why a draft does not fit a network (`{network, part, reason, length, limit, message}` from
+ *  Rust's `podium_core::fit`), in the UI language. */
+export function misfitText(misfit) {
+  if (!misfit) return "";
+  const vars = {
+    ...misfit,
+    network: NETWORK_NAMES[misfit.network] ?? misfit.network,
+    over: (misfit.length ?? 0) - (misfit.limit ?? 0),
+  };
+  const words = t(`misfit.${misfit.reason}`, vars);
+  return misfit.part ? t("misfit.inPart", { part: misfit.part, why: words }) : words;
+}
+
 /** Fills every `[data-i18n]` (text), `[data-i18n-placeholder]`, `[data-i18n-title]` and
  *  `[data-i18n-label]` (aria-label) under `root`. */
 export function translate(root = document) {

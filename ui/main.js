@@ -281,6 +281,9 @@ const scheduler = createScheduler($, {
     const back = await api.getDraft(draftId).catch(() => null);
     if (back) list.upsert(listItem(back));
   },
+  onConnect: (network) => accounts.open(network),
+  onVersion: (network) => editor.showVersion(network),
+  onThread: () => editor.threadOn(),
   onError: showError,
 });
 

@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod diff;
 pub mod draft;
+pub mod fit;
 pub mod language;
 pub mod network;
 pub mod notice;

@@ -104,7 +104,7 @@ pub fn sign_in(
             "Bluesky limits sign-ins (30 per 5 minutes); try again in {} s",
             retry_after.map_or(300, |d| d.as_secs())
         ))),
-        Err(f) => Err(crate::Error::Network(f.describe("Bluesky"))),
+        Err(f) => Err(crate::Error::from_failure(f, "Bluesky")),
     }
 }
 

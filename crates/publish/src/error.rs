@@ -16,9 +16,16 @@ pub enum Error {
     #[error("{0}")]
     SignIn(String),
 
-    /// The network could not be reached or answered with an error.
+    /// The network answered with an error, or its answer was unclear.
     #[error("{0}")]
     Network(String),
+
+    /// The network's server could not be reached at all (no such name, nothing listening).
+    #[error("{network} could not be reached: {place}")]
+    Unreachable {
+        network: String,
+        place: crate::http::Unreachable,
+    },
 
     #[error("{0}")]
     Invalid(String),
@@ -35,4 +42,18 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// A failed request as the error a connect flow or a command answers: a server that could
+    /// not be reached keeps why as a code (the window words it), anything else is described.
+    pub fn from_failure(failure: crate::http::Failure, network: &str) -> Error {
+        match failure {
+            crate::http::Failure::NotSent(place) => Error::Unreachable {
+                network: network.to_owned(),
+                place,
+            },
+            other => Error::Network(other.describe(network)),
+        }
+    }
 }

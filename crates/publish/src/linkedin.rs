@@ -136,7 +136,7 @@ pub fn sign_in(
                 listener.redirect_uri()
             )));
         }
-        Err(f) => return Err(Error::Network(f.describe("LinkedIn"))),
+        Err(f) => return Err(Error::from_failure(f, "LinkedIn")),
     };
     let secret = Secret {
         client_id: client_id.trim().to_owned(),

@@ -92,7 +92,7 @@ pub fn instance_url(input: &str) -> Result<String> {
 }
 
 fn network_error(f: &Failure) -> Error {
-    Error::Network(f.describe("the Mastodon instance"))
+    Error::from_failure(f.clone(), "the Mastodon instance")
 }
 
 /// Registers Podium with the instance for `redirect_uri`; where the instance supports PKCE,

@@ -22,8 +22,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use podium_core::outbox::{AccountStatus, OutboxState, PartState};
 use podium_core::schedule;
-use podium_core::text::check::{self, Lang, Network, Options};
-use podium_core::text::thread;
+use podium_core::text::check::{Lang, Network, Options};
 use podium_store::{Account, Entry, Part, Store};
 
 use crate::channel::{self, Channel, Failed, Out, Posted, Settled, Thread};
@@ -382,58 +381,26 @@ impl From<podium_store::Error> for Stop {
 }
 
 /// The texts to send for a draft on an account (one, or the parts of a thread), each with a
-/// fresh key; or why it cannot go out as it is (too long), before anything is sent.
+/// fresh key; or why it cannot go out as it is (too long), before anything is sent. Whether it
+/// fits is `podium_core::fit`'s rule, the one scheduling asks too.
 pub fn parts_for(
     draft: &podium_store::Draft,
     account: &Account,
 ) -> std::result::Result<Vec<(String, String)>, String> {
     let network = account.network;
-    let text = podium_core::draft::text_for(&draft.text, &draft.variants, network);
     let options = Options {
         limit: account.max_chars,
         lang: Lang::from_code(&draft.lang),
         ..Options::default()
     };
-    let texts = if draft.thread && network != Network::Linkedin {
-        thread::split(text, network, &options, true)
-    } else {
-        vec![text.to_owned()]
-    };
-    for (k, t) in texts.iter().enumerate() {
-        if t.trim().is_empty() {
-            return Err("the post is empty".into());
-        }
-        let report = check::check(t, network, &options);
-        if report.postable() {
-            continue;
-        }
-        let part = if texts.len() > 1 {
-            format!("part {} ", k + 1)
-        } else {
-            String::new()
-        };
-        if report.length > report.limit {
-            return Err(format!(
-                "{part}{} too long for {} ({} of {} allowed): shorten it or turn on thread mode, then retry",
-                if part.is_empty() { "it is" } else { "is" },
-                network.name(),
-                report.length, report.limit
-            ));
-        }
-        // It fits, yet the network would refuse it (a character X refuses, say): its check says
-        // which and where.
-        let why = report
-            .warnings
-            .iter()
-            .find(|w| w.severity == check::Severity::Error)
-            .map_or("the network would refuse it", |w| {
-                w.message.trim_end_matches('.')
-            });
-        return Err(format!(
-            "{part}cannot go out on {} as it is: {why}; fix it in the editor, then retry",
-            network.name()
-        ));
-    }
+    let texts = podium_core::fit::texts_to_send(
+        &draft.text,
+        &draft.variants,
+        draft.thread,
+        network,
+        &options,
+    )
+    .map_err(|misfit| format!("{misfit}, then retry"))?;
     Ok(texts
         .into_iter()
         .map(|t| {

@@ -174,7 +174,7 @@ fn who_am_i(api: &str, secret: &Secret) -> Result<Me> {
         }) => Err(Error::SignIn(format!(
             "X did not accept these credentials ({message}): check them, or sign in again"
         ))),
-        Err(f) => Err(Error::Network(f.describe("X"))),
+        Err(f) => Err(Error::from_failure(f, "X")),
     }
 }
 

@@ -139,6 +139,9 @@ fn claim(s: &mut Store, id: &str) {
 fn take_due(s: &mut Store, _: &str) {
     let _ = s.take_due(now(), Duration::from_secs(60));
 }
+fn hold(s: &mut Store, id: &str) {
+    let _ = s.hold(id, "too long for Bluesky");
+}
 fn part_sending(s: &mut Store, id: &str) {
     let _ = s.part_sending(id, 0);
 }
@@ -188,6 +191,7 @@ fn ways(step: Step) -> Vec<(&'static str, Try)> {
     match step {
         Step::Claim => vec![("claim", claim as Try)],
         Step::FallBehind => vec![("take_due", take_due as Try)],
+        Step::Hold => vec![("hold", hold as Try)],
         Step::SendPart => vec![("part_sending", part_sending as Try)],
         Step::Finish => vec![("entry_sent", entry_sent as Try)],
         Step::Requeue => vec![

@@ -85,6 +85,11 @@ impl From<&podium_store::Error> for CommandError {
             E::NoEntry(id) => ("no_entry", json!({ "id": id })),
             E::NoRevision(id) => ("no_revision", json!({ "id": id })),
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
+            E::DoesNotFit { handle, misfit } => {
+                let mut data = json!(misfit);
+                data["handle"] = json!(handle);
+                ("does_not_fit", data)
+            }
             E::Import { path, reason } => ("import", json!({ "path": path, "reason": reason })),
             E::Io {
                 action,
@@ -116,6 +121,11 @@ impl From<podium_publish::Error> for CommandError {
             E::Keyring(detail) => ("keyring", json!({ "detail": detail })),
             E::SignIn(detail) => ("sign_in", json!({ "detail": detail })),
             E::Network(detail) => ("network", json!({ "detail": detail })),
+            E::Unreachable { network, place } => {
+                let mut data = json!(place);
+                data["network"] = json!(network);
+                ("unreachable", data)
+            }
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
             E::Busy(path) => ("busy", json!({ "path": path })),
             E::Io {
