@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
-import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
+import { date, dateOnly, dayTime, echoDate, locale, localizeInputs, toLocalInput } from "./format.js";
 import { NETWORK_NAMES, misfitText, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
 
@@ -42,18 +42,94 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     zones = ["UTC", "Europe/Oslo"];
   }
 
-  function showError(message) {
-    show(problem, Boolean(message));
-    problem.textContent = message ?? "";
+  const sections = [...dialog.querySelectorAll("details.connect")];
+  const tiles = [...dialog.querySelectorAll(".network-tiles .tile")];
+
+  /** Shows an error where it happened: in the section of the control, under its fields, with
+   *  the field it concerns marked (the address when a server cannot be reached, the secret when
+   *  a sign-in is refused); elsewhere at the bottom. `null` clears it. */
+  function showError(error, control = null) {
+    const section = control?.closest("details.connect, li.account");
+    const place = section?.querySelector(".section-error") ?? problem;
+    for (const field of (section ?? dialog).querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+    const message = error ? (typeof error === "string" ? error : api.describe(error)) : null;
+    show(place, Boolean(message));
+    place.textContent = message ?? "";
+    if (!message || !section) return;
+    const role = { unreachable: "address", sign_in: "secret", network: "address" }[error?.kind];
+    const field = role && section.querySelector(`input[data-role="${role}"]`);
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", place.id);
+    }
+  }
+
+  /** Clears the errors and waiting notes of a section (when it closes, or before a new try). */
+  function clearSection(section) {
+    const error = section.querySelector(".section-error");
+    if (error) {
+      error.hidden = true;
+      error.textContent = "";
+    }
+    for (const field of section.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  }
+
+  /** Opens one network's section (closing the others), as its tile or the schedule dialog asks. */
+  function openSection(id) {
+    for (const d of sections) d.open = d.id === id;
+    const open = sections.find((d) => d.id === id);
+    open?.querySelector("input:not([type=hidden])")?.focus();
+  }
+
+  for (const tile of tiles) {
+    tile.addEventListener("click", () => {
+      const section = $(tile.dataset.section);
+      if (section?.open) section.open = false;
+      else openSection(tile.dataset.section);
+    });
+  }
+  for (const section of sections) {
+    section.addEventListener("toggle", () => {
+      for (const tile of tiles) {
+        if (tile.dataset.section === section.id) tile.setAttribute("aria-expanded", String(section.open));
+      }
+      if (!section.open) {
+        clearSection(section);
+        if (section.id === "connect-mastodon") hide($("masto-waiting"));
+        else hide($("signin-waiting"));
+      }
+    });
+  }
+  for (const copy of dialog.querySelectorAll("button.copy")) {
+    copy.addEventListener("click", async () => {
+      const text = $(copy.dataset.copy).textContent.trim();
+      let done = false;
+      try {
+        await navigator.clipboard.writeText(text);
+        done = true;
+      } catch {
+        // Without the clipboard API: select the address and copy the selection.
+        const range = document.createRange();
+        range.selectNodeContents($(copy.dataset.copy));
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        done = document.execCommand("copy");
+      }
+      if (done) {
+        copy.textContent = t("accounts.copied");
+        setTimeout(() => (copy.textContent = t("accounts.copy")), 2000);
+      }
+    });
   }
 
   async function busy(button, work) {
     button.disabled = true;
-    showError(null);
+    showError(null, button);
     try {
       return await work();
     } catch (error) {
-      showError(api.describe(error));
+      showError(error, button);
       return null;
     } finally {
       button.disabled = false;
@@ -125,6 +201,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       notice,
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.slots") }), slots, day, time, add),
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.zone") }), zone, el("span", { className: "spacer" }), pause, remove),
+      el("p", { className: "error-text section-error", id: `account-error-${a.id}`, hidden: true, attrs: { role: "alert" } }),
     );
   }
 
@@ -144,7 +221,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       $("keyring-problem").textContent = info.keyring ? api.describe(info.keyring) : "";
       if (document.activeElement !== $("grace-hours")) $("grace-hours").value = String(info.grace_hours);
     } catch (error) {
-      showError(api.describe(error));
+      showError(error);
     }
   }
 
@@ -234,10 +311,13 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   });
 
   return {
-    async open() {
+    /** Opens Accounts; with a network (`bluesky`, `x`, …), at that network's section. */
+    async open(network = null) {
       showError(null);
-      await refresh();
+      // Open at once: the list fills in when Rust answers (the keyring check can take a while).
       if (!dialog.open) dialog.showModal();
+      if (network && $(`connect-${network}`)) openSection(`connect-${network}`);
+      await refresh();
     },
     refresh,
   };
@@ -329,9 +409,11 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
     show($("schedule-current").previousElementSibling, entries.length > 0);
     localizeInputs(dialog);
     if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
+    sayWhen();
   }
 
   $("schedule-at").addEventListener("focus", () => ($("schedule-at-choice").checked = true));
+  const sayWhen = echoDate($("schedule-at"), $("schedule-at-words"));
   submit.addEventListener("click", async () => {
     fail(null);
     const draft = await beforeSchedule();

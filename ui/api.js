@@ -21,6 +21,7 @@ export function describe(error) {
     const data = { ...(error.data ?? {}) };
     if (typeof data.network === "string") data.network = NETWORK_NAMES[data.network] ?? data.network;
     if (error.kind === "does_not_fit") data.why = misfitText(error.data);
+    if (error.kind === "unreachable") data.why = t(`unreachable.${data.reason}`, data);
     return t(`error.${error.kind}`, data);
   }
   return error?.message || String(error);

@@ -93,6 +93,12 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
 }
 
+/** A tag as the window shows it: the tag Podium gives imported article quotes (`article`) in the
+ *  UI language, the user's own as written. */
+export function tagName(tag) {
+  return tag === "article" ? t("tag.article") : tag;
+}
+
 /** A goal's name: built-in goals in the UI language, the user's own as written. */
 export function goalName(goal) {
   return ["visibility", "credibility", "culture", "reputation"].includes(goal) ? t(`goal.${goal}`) : goal;

@@ -6,7 +6,7 @@
 
 import * as api from "./api.js";
 import { factRows } from "./dom.js";
-import { date, dayMonth, dayTime, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { date, dayMonth, dayTime, echoDate, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
 import { NETWORK_NAMES, misfitText, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
@@ -50,6 +50,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
   let visible = false;
   let shown = null; // the entry in the dialog
   let nowTimer = 0;
+  const sayMoveTo = echoDate(el.entryAt, document.getElementById("entry-at-words"));
 
   function grid() {
     const days = [...Array(7)].map((_, i) => addDays(weekStart, i));
@@ -355,6 +356,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast }) {
     el.entryMove.hidden = !e.movable;
     localizeInputs(el.entryMove);
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
+    sayMoveTo();
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
     if (e.confirmable) actions.push(action(t("entry.confirm"), () => api.confirmEntrySent(e.id), true));

@@ -4,7 +4,6 @@
 export default {
   "accounts.until": "sign-in until {date}",
   "accounts.x": "Connect X",
-  "accounts.xHelp": "Use your own X app (developer.x.com → Projects & Apps → your app → User authentication settings): type “Native App”, permissions “Read and write”, and this callback URI:",
   "accounts.clientId": "Client ID",
   "accounts.clientSecret": "Client secret",
   "accounts.xOAuth1": "Have OAuth 1.0a keys (they never expire)? Enter them instead",
@@ -13,7 +12,6 @@ export default {
   "accounts.accessToken": "Access token",
   "accounts.accessSecret": "Access token secret",
   "accounts.linkedin": "Connect LinkedIn",
-  "accounts.linkedinHelp": "Use your own LinkedIn app (linkedin.com/developers → your app): add the products “Sign In with LinkedIn using OpenID Connect” and “Share on LinkedIn”, and this redirect URL. The sign-in lasts 60 days; Podium reminds you a week ahead.",
   "plan.button": "Plan",
   "plan.write": "Write",
   "plan.today": "This week",
@@ -287,4 +285,5 @@ export default {
   "first.plan": "Plan (Ctrl+P) is your week. Connect an account there (Accounts…) to schedule posts.",
   "first.help": "F1 shows every shortcut.",
   "preview.noAccount": "Your account",
+  "tag.article": "article",
 };

@@ -4,7 +4,6 @@
 export default {
   "accounts.until": "pålogget til {date}",
   "accounts.x": "Koble til X",
-  "accounts.xHelp": "Bruk din egen X-app (developer.x.com → Projects & Apps → appen → User authentication settings): type «Native App», tillatelser «Read and write», og denne callback-adressen:",
   "accounts.clientId": "Client ID",
   "accounts.clientSecret": "Client secret",
   "accounts.xOAuth1": "Har du OAuth 1.0a-nøkler (de utløper aldri)? Skriv dem inn i stedet",
@@ -13,7 +12,6 @@ export default {
   "accounts.accessToken": "Access token",
   "accounts.accessSecret": "Access token secret",
   "accounts.linkedin": "Koble til LinkedIn",
-  "accounts.linkedinHelp": "Bruk din egen LinkedIn-app (linkedin.com/developers → appen): legg til produktene «Sign In with LinkedIn using OpenID Connect» og «Share on LinkedIn», og denne redirect-adressen. Påloggingen varer i 60 dager; Podium minner deg på det en uke før.",
   "plan.button": "Plan",
   "plan.write": "Skriv",
   "plan.today": "Denne uka",
@@ -287,4 +285,5 @@ export default {
   "first.plan": "Plan (Ctrl+P) er uka di. Koble til en konto der (Kontoer…) for å planlegge innlegg.",
   "first.help": "F1 viser alle hurtigtastene.",
   "preview.noAccount": "Kontoen din",
+  "tag.article": "artikkel",
 };
