@@ -306,9 +306,11 @@ impl Store {
             let fits = fit_on(&draft, &self.account(&entry.account_id)?);
             match (entry.state, fits) {
                 (OutboxState::Queued, Err(misfit)) => {
-                    if self.hold(&entry.id, &misfit.to_string())? {
-                        held.push(self.entry(&entry.id)?);
+                    // Not held: a publisher took it meanwhile (it then fails with the reason).
+                    if !self.hold(&entry.id, &misfit.to_string())? {
+                        continue;
                     }
+                    held.push(self.entry(&entry.id)?);
                 }
                 (OutboxState::Review, Ok(())) if entry.due_at > now => {
                     self.move_entry(&entry.id, entry.due_at)?;
