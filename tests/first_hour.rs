@@ -237,6 +237,16 @@ fn a_post_too_long_for_x_is_refused_with_the_reason_and_thread_mode_makes_it_fit
         );
         let boxes = js(app, "return [...document.querySelectorAll('#schedule-accounts input')].map((i) => [i.disabled, i.checked])").await;
         assert_eq!(boxes, json!([[true, false]]), "it cannot be ticked");
+        let at_chosen = js(
+            app,
+            "return document.getElementById('schedule-at-choice').checked",
+        )
+        .await;
+        assert_eq!(
+            at_chosen,
+            json!(true),
+            "no account has slots: a time is offered, not the queue"
+        );
         every_look(app, "schedule-does-not-fit", async |app| {
             app.click("#schedule-button").await;
             app.until("the reason", async |app| {

@@ -407,6 +407,8 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
       ),
     );
     show($("schedule-current").previousElementSibling, entries.length > 0);
+    // No account has time slots yet: "add to queue" would go nowhere, so a time is the choice.
+    if (accounts.length > 0 && !choices.some((c) => c.next_at)) $("schedule-at-choice").checked = true;
     localizeInputs(dialog);
     if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
     sayWhen();

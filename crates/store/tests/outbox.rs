@@ -430,7 +430,11 @@ fn a_queued_post_edited_past_the_limit_is_held_for_the_user_before_its_time_and_
         .into_iter()
         .map(|e| e.id)
         .collect();
-    assert_eq!(waiting, std::slice::from_ref(&entry.id), "it is in Needs you");
+    assert_eq!(
+        waiting,
+        std::slice::from_ref(&entry.id),
+        "it is in Needs you"
+    );
     assert!(f.store.fit_of(&held).unwrap().is_err());
     // Nothing is sent: at its time the publisher finds nothing due.
     let due = f
