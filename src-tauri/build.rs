@@ -35,7 +35,7 @@ fn main() {
         "connect_linkedin",
         "disconnect_account",
         "update_account",
-        "next_slots",
+        "schedule_choices",
         "schedule_draft",
         "draft_schedule",
         "reschedule_entry",

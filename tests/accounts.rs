@@ -24,7 +24,7 @@ fn a_mastodon_account_connected_in_the_window_publishes_a_scheduled_post() {
         let app = App::start_env(home, &[("BROWSER", "true")]).await;
         app.click("#plan-button").await;
         app.click("#plan-accounts").await;
-        app.click("#connect-mastodon > summary").await;
+        app.click("#tile-mastodon").await;
         let instance = app
             .client
             .find(Locator::Css("#masto-instance"))

@@ -76,6 +76,18 @@ pub enum Reason {
     // ---- the network's answer
     /// The request never reached the network.
     NotReached { network: Network, detail: String },
+    /// The request never reached the network: no server is known by the name `host` (a typo,
+    /// or this computer is offline).
+    NoSuchHost { network: Network, host: String },
+    /// The request never reached the network: nothing answers at `host`.
+    NothingListens { network: Network, host: String },
+    /// The request never reached the network: no secure (TLS) connection could be made with
+    /// `host` (`detail`: why, in the TLS library's words).
+    NoSecureConnection {
+        network: Network,
+        host: String,
+        detail: String,
+    },
     /// The request may have reached it, and no answer came.
     NoAnswer { network: Network, detail: String },
     /// The request may have reached it, and it did not answer within `secs` seconds.
@@ -164,6 +176,9 @@ pub enum ReasonCode {
     SignInEnded,
     SignInExpired,
     NotReached,
+    NoSuchHost,
+    NothingListens,
+    NoSecureConnection,
     NoAnswer,
     TimedOut,
     Answered,
@@ -203,6 +218,9 @@ coded!(ReasonCode, "a reason", {
     SignInEnded => "sign_in_ended",
     SignInExpired => "sign_in_expired",
     NotReached => "not_reached",
+    NoSuchHost => "no_such_host",
+    NothingListens => "nothing_listens",
+    NoSecureConnection => "no_secure_connection",
     NoAnswer => "no_answer",
     TimedOut => "timed_out",
     Answered => "answered",
@@ -247,6 +265,9 @@ impl Reason {
             R::SignInEnded { .. } => C::SignInEnded,
             R::SignInExpired { .. } => C::SignInExpired,
             R::NotReached { .. } => C::NotReached,
+            R::NoSuchHost { .. } => C::NoSuchHost,
+            R::NothingListens { .. } => C::NothingListens,
+            R::NoSecureConnection { .. } => C::NoSecureConnection,
             R::NoAnswer { .. } => C::NoAnswer,
             R::TimedOut { .. } => C::TimedOut,
             R::Answered { .. } => C::Answered,
@@ -431,6 +452,19 @@ impl Reason {
             Reason::StoreStep {
                 detail: "database is locked".into(),
             },
+            Reason::NoSuchHost {
+                network: Network::Mastodon,
+                host: "mastodn.social".into(),
+            },
+            Reason::NothingListens {
+                network: Network::Mastodon,
+                host: "127.0.0.1:3000".into(),
+            },
+            Reason::NoSecureConnection {
+                network: Network::Mastodon,
+                host: "mastodon.example".into(),
+                detail: "invalid peer certificate: UnknownIssuer".into(),
+            },
             Reason::AppPasswordRefused {
                 identifier: "leder.bsky.social".into(),
             },
@@ -585,6 +619,28 @@ impl fmt::Display for Reason {
             Reason::NotReached { network, detail } => {
                 write!(f, "{} could not be reached: {detail}", network.name())
             }
+            Reason::NoSuchHost { network, host } => write!(
+                f,
+                "{} could not be reached: no server is known by the name {host}: check the \
+                 address for typos, and that this computer is online",
+                network.name()
+            ),
+            Reason::NothingListens { network, host } => write!(
+                f,
+                "{} could not be reached: nothing answers at {host}: check the address, and \
+                 that the server is running",
+                network.name()
+            ),
+            Reason::NoSecureConnection {
+                network,
+                host,
+                detail,
+            } => write!(
+                f,
+                "{} could not be reached: no secure connection could be made with {host} \
+                 ({detail}): check the address (https://)",
+                network.name()
+            ),
             Reason::NoAnswer { network, detail } => {
                 write!(f, "no answer from {}: {detail}", network.name())
             }
