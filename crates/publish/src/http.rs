@@ -676,6 +676,14 @@ mod tests {
         };
         assert_eq!(place.host, format!("127.0.0.1:{port}"));
         assert_eq!(place.reason, UnreachableReason::Refused);
+        assert_eq!(
+            Failure::NotSent(place.clone()).reason(Network::Bluesky),
+            Reason::NothingListens {
+                network: Network::Bluesky,
+                host: format!("127.0.0.1:{port}"),
+            },
+            "the window words it as a reason with the host, in either language"
+        );
         let words = Failure::NotSent(place).describe("Bluesky");
         assert!(words.contains("nothing answers at 127.0.0.1"), "{words}");
         assert!(!words.contains("error sending request"), "{words}");
