@@ -591,6 +591,15 @@ fn a_queued_post_edited_past_the_limit_is_held_for_the_user_before_its_time_and_
         })
     ));
     assert_eq!(held.due_at, entry.due_at, "it keeps its time");
+    // Held is a change the team's other devices learn of, with its reason.
+    let logged = f.store.sync_outgoing(1000).unwrap();
+    assert!(
+        logged.iter().any(|c| c.entity == "outbox"
+            && c.id == entry.id
+            && c.fields.get("state") == Some(&serde_json::json!("review"))
+            && c.fields.get("error_code") == Some(&serde_json::json!("too_long"))),
+        "{logged:?}"
+    );
     let waiting: Vec<String> = f
         .store
         .entries_needing_user()
