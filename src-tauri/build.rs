@@ -37,7 +37,7 @@ fn main() {
         "connect_threads",
         "disconnect_account",
         "update_account",
-        "next_slots",
+        "schedule_choices",
         "schedule_draft",
         "draft_schedule",
         "reschedule_entry",

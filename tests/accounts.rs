@@ -24,7 +24,7 @@ fn a_mastodon_account_connected_in_the_window_publishes_a_scheduled_post() {
         let app = App::start_env(home, &[("BROWSER", "true")]).await;
         app.click("#plan-button").await;
         app.click("#plan-accounts").await;
-        app.click("#connect-mastodon > summary").await;
+        app.click("#tile-mastodon").await;
         let instance = app
             .client
             .find(Locator::Css("#masto-instance"))
@@ -132,7 +132,7 @@ fn mastodon_options_fold_the_preview_and_go_out_with_the_post() {
             (open == true).then_some(())
         })
         .await;
-        app.click("#connect-mastodon > summary").await;
+        app.click("#tile-mastodon").await;
         let find = async |css: &str| app.client.find(Locator::Css(css)).await.unwrap();
         find("#masto-instance")
             .await
@@ -174,8 +174,7 @@ fn mastodon_options_fold_the_preview_and_go_out_with_the_post() {
         .await;
         app.screenshot("mastodon-default-visibility.png").await;
         // Threads connects with a pasted token (its section, beside the others).
-        app.click("#connect-mastodon > summary").await;
-        app.click("#connect-threads > summary").await;
+        app.click("#tile-threads").await;
         app.wait_for_text("#connect-threads .primary", "Connect with the token")
             .await;
         app.screenshot("threads-connect.png").await;

@@ -4,9 +4,13 @@
 
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
-import { date, dateOnly, dayTime, locale, localizeInputs, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, accountReason, noticeText, t } from "./i18n.js";
+import { date, dateOnly, dayTime, echoDate, locale, localizeInputs, toLocalInput } from "./format.js";
+import { NETWORK_NAMES, accountReason, misfitText, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
+
+// The networks a post can be split into a thread on, and those the Accounts dialog connects.
+const THREADABLE = ["x", "bluesky", "mastodon"];
+const CONNECTABLE = ["bluesky", "mastodon", "x", "linkedin"];
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -38,18 +42,94 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     zones = ["UTC", "Europe/Oslo"];
   }
 
-  function showError(message) {
-    show(problem, Boolean(message));
-    problem.textContent = message ?? "";
+  const sections = [...dialog.querySelectorAll("details.connect")];
+  const tiles = [...dialog.querySelectorAll(".network-tiles .tile")];
+
+  /** Shows an error where it happened: in the section of the control, under its fields, with
+   *  the field it concerns marked (the address when a server cannot be reached, the secret when
+   *  a sign-in is refused); elsewhere at the bottom. `null` clears it. */
+  function showError(error, control = null) {
+    const section = control?.closest("details.connect, li.account");
+    const place = section?.querySelector(".section-error") ?? problem;
+    for (const field of (section ?? dialog).querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+    const message = error ? (typeof error === "string" ? error : api.describe(error)) : null;
+    show(place, Boolean(message));
+    place.textContent = message ?? "";
+    if (!message || !section) return;
+    const role = { sign_in: "secret", network: "address" }[error?.kind];
+    const field = role && section.querySelector(`input[data-role="${role}"]`);
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", place.id);
+    }
+  }
+
+  /** Clears the errors and waiting notes of a section (when it closes, or before a new try). */
+  function clearSection(section) {
+    const error = section.querySelector(".section-error");
+    if (error) {
+      error.hidden = true;
+      error.textContent = "";
+    }
+    for (const field of section.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  }
+
+  /** Opens one network's section (closing the others), as its tile or the schedule dialog asks. */
+  function openSection(id) {
+    for (const d of sections) d.open = d.id === id;
+    const open = sections.find((d) => d.id === id);
+    open?.querySelector("input:not([type=hidden])")?.focus();
+  }
+
+  for (const tile of tiles) {
+    tile.addEventListener("click", () => {
+      const section = $(tile.dataset.section);
+      if (section?.open) section.open = false;
+      else openSection(tile.dataset.section);
+    });
+  }
+  for (const section of sections) {
+    section.addEventListener("toggle", () => {
+      for (const tile of tiles) {
+        if (tile.dataset.section === section.id) tile.setAttribute("aria-expanded", String(section.open));
+      }
+      if (!section.open) {
+        clearSection(section);
+        if (section.id === "connect-mastodon") hide($("masto-waiting"));
+        else hide($("signin-waiting"));
+      }
+    });
+  }
+  for (const copy of dialog.querySelectorAll("button.copy")) {
+    copy.addEventListener("click", async () => {
+      const text = $(copy.dataset.copy).textContent.trim();
+      let done = false;
+      try {
+        await navigator.clipboard.writeText(text);
+        done = true;
+      } catch {
+        // Without the clipboard API: select the address and copy the selection.
+        const range = document.createRange();
+        range.selectNodeContents($(copy.dataset.copy));
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        done = document.execCommand("copy");
+      }
+      if (done) {
+        copy.textContent = t("accounts.copied");
+        setTimeout(() => (copy.textContent = t("accounts.copy")), 2000);
+      }
+    });
   }
 
   async function busy(button, work) {
     button.disabled = true;
-    showError(null);
+    showError(null, button);
     try {
       return await work();
     } catch (error) {
-      showError(api.describe(error));
+      showError(error, button);
       return null;
     } finally {
       button.disabled = false;
@@ -134,6 +214,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       ...(a.network === "mastodon"
         ? [el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("mastodon.defaultVisibility") }), visibility)]
         : []),
+      el("p", { className: "error-text section-error", id: `account-error-${a.id}`, hidden: true, attrs: { role: "alert" } }),
     );
   }
 
@@ -153,7 +234,7 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       $("keyring-problem").textContent = info.keyring ? api.describe(info.keyring) : "";
       if (document.activeElement !== $("grace-hours")) $("grace-hours").value = String(info.grace_hours);
     } catch (error) {
-      showError(api.describe(error));
+      showError(error);
     }
   }
 
@@ -251,50 +332,93 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   });
 
   return {
-    async open() {
+    /** Opens Accounts; with a network (`bluesky`, `x`, …), at that network's section. */
+    async open(network = null) {
       showError(null);
-      await refresh();
+      // Open at once: the list fills in when Rust answers (the keyring check can take a while).
       if (!dialog.open) dialog.showModal();
+      if (network && $(`connect-${network}`)) openSection(`connect-${network}`);
+      await refresh();
     },
     refresh,
   };
 }
 
-/** The schedule dialog for the draft in the editor. */
-export function createScheduler($, { current, beforeSchedule, onScheduled, onError }) {
+/** The schedule dialog for the draft in the editor. Which accounts a draft fits is Rust's to
+ *  say (`schedule_choices`): an account it does not fit is offered with the reason and a way
+ *  to fix it (the network's own version, or thread mode), never ticked; with no account at
+ *  all, the way out is a button to Accounts. */
+export function createScheduler($, { current, beforeSchedule, onScheduled, onConnect, onVersion, onThread, onError }) {
   const dialog = $("schedule-dialog");
   const error = $("schedule-error");
+  const submit = $("schedule-submit");
 
   function fail(message) {
     show(error, Boolean(message));
     error.textContent = message ?? "";
   }
 
+  function leaveTo(run) {
+    dialog.close();
+    run();
+  }
+
+  /** What the dialog offers for an account the draft does not fit: why, and the way to fix it. */
+  function misfitRow(a, misfit) {
+    const name = NETWORK_NAMES[a.network] ?? a.network;
+    const row = el("div", { className: "misfit", dataset: { network: a.network } }, el("p", { className: "error-text", textContent: misfitText(misfit) }));
+    const fixes = el("div", { className: "misfit-fixes" });
+    const draft = current();
+    if (misfit.reason !== "empty") {
+      fixes.append(button(t("schedule.ownVersion", { network: name }), () => leaveTo(() => onVersion(a.network)), "fix-version"));
+    }
+    if (misfit.reason === "too_long" && THREADABLE.includes(a.network) && !draft?.thread) {
+      fixes.append(button(t("schedule.threadMode"), () => leaveTo(() => onThread()), "fix-thread"));
+    }
+    row.append(fixes);
+    return row;
+  }
+
   async function fill() {
     const draft = current();
-    const [accounts, next, entries] = await Promise.all([
+    const [accounts, choices, entries] = await Promise.all([
       api.listAccounts(),
-      api.nextSlots(),
+      api.scheduleChoices(draft?.id),
       draft ? api.draftSchedule(draft.id) : Promise.resolve([]),
     ]);
-    const nextOf = new Map(next);
+    const choiceOf = new Map(choices.map((c) => [c.account_id, c]));
     const box = $("schedule-accounts");
+    const wanted = draft?.networks ?? [];
+    submit.disabled = accounts.length === 0;
+    for (const r of dialog.querySelectorAll("input[name=schedule-when], #schedule-at")) r.disabled = accounts.length === 0;
     if (accounts.length === 0) {
-      box.replaceChildren(el("p", { className: "help", textContent: t("schedule.none") }));
+      const network = wanted.find((n) => CONNECTABLE.includes(n)) ?? null;
+      box.replaceChildren(
+        el("p", { className: "help", id: "schedule-none", textContent: t("schedule.noAccount") }),
+        button(t("schedule.connect"), () => leaveTo(() => onConnect(network)), "primary connect-account"),
+      );
     } else {
-      const wanted = new Set(draft?.networks ?? []);
       box.replaceChildren(
         ...accounts.map((a) => {
-          const input = el("input", { type: "checkbox", value: a.id, checked: wanted.has(a.network) && !entries.some((e) => e.account_id === a.id) });
-          const at = nextOf.get(a.id);
-          const hint = at ? t("schedule.nextAt", { time: dayTime(new Date(at)) }) : t("schedule.noSlots");
-          return el(
+          const choice = choiceOf.get(a.id) ?? {};
+          const misfit = choice.misfit ?? null;
+          const input = el("input", {
+            type: "checkbox",
+            value: a.id,
+            disabled: Boolean(misfit),
+            checked: !misfit && wanted.includes(a.network) && !entries.some((e) => e.account_id === a.id),
+          });
+          const hint = choice.next_at ? t("schedule.nextAt", { time: dayTime(new Date(choice.next_at)) }) : t("schedule.noSlots");
+          const label = el(
             "label",
             { className: "account-choice" },
             input,
             el("span", { textContent: ` ${a.handle} · ${NETWORK_NAMES[a.network] ?? a.network}` }),
             el("span", { className: "help", textContent: ` — ${hint}` }),
           );
+          if (!misfit) return label;
+          label.classList.add("unfit");
+          return el("div", { className: "account-option" }, label, misfitRow(a, misfit));
         }),
       );
     }
@@ -304,12 +428,16 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
       ),
     );
     show($("schedule-current").previousElementSibling, entries.length > 0);
+    // No account has time slots yet: "add to queue" would go nowhere, so a time is the choice.
+    if (accounts.length > 0 && !choices.some((c) => c.next_at)) $("schedule-at-choice").checked = true;
     localizeInputs(dialog);
     if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
+    sayWhen();
   }
 
   $("schedule-at").addEventListener("focus", () => ($("schedule-at-choice").checked = true));
-  $("schedule-submit").addEventListener("click", async () => {
+  const sayWhen = echoDate($("schedule-at"), $("schedule-at-words"));
+  submit.addEventListener("click", async () => {
     fail(null);
     const draft = await beforeSchedule();
     if (!draft) {
@@ -342,12 +470,21 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onErr
     async open() {
       fail(null);
       try {
+        // What is checked for fit is what is saved: the last keystrokes first.
+        await beforeSchedule();
         await fill();
       } catch (e) {
         onError(api.describe(e));
         return;
       }
-      dialog.showModal();
+      if (!dialog.open) dialog.showModal();
     },
   };
+}
+
+/** A small button that runs `run` (with extra classes). */
+function button(label, run, className = "") {
+  const b = el("button", { type: "button", className, textContent: label });
+  b.addEventListener("click", run);
+  return b;
 }

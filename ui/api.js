@@ -1,7 +1,7 @@
 // The one place the UI talks to Rust. Every rule (counting, links, checks, search, history)
 // is computed there; this module only forwards calls to the commands the window may use.
 
-import { hasWords, language, reasonText, t, wordsUnder } from "./i18n.js";
+import { NETWORK_NAMES, hasWords, language, misfitText, reasonText, t, wordsUnder } from "./i18n.js";
 
 /** A command's error as Rust sent it: `kind` (e.g. `no_draft`, `network`) and `data` (what the
  *  words need; the network's own words in `data.detail`), with `message`, Rust's English. */
@@ -14,14 +14,22 @@ export class CommandError extends Error {
   }
 }
 
+/** The reasons of a server that could not be reached (crates/core/src/reason.rs). */
+const UNREACHABLE = ["no_such_host", "nothing_listens", "no_secure_connection"];
+
 /** An error from a call, in the UI language: worded from its `kind` and `data` when the UI has
  *  words for the kind, else the English it came with. */
 export function describe(error) {
   if (error?.kind && hasWords(`error.${error.kind}`)) {
+    const data = { ...(error.data ?? {}) };
+    const why = data.reason;
+    // A server that could not be reached says which and why in its own words, whatever asked.
+    if (UNREACHABLE.includes(why?.code)) return reasonText(why.code, why.data, data.detail);
     // A reason with a code (the keyring's, say) is worded too; `detail` stays its English.
-    const why = error.data?.reason;
-    const detail = why ? reasonText(why.code, why.data, error.data.detail) : error.data?.detail;
-    return t(`error.${error.kind}`, { ...(error.data ?? {}), detail });
+    if (why?.code) data.detail = reasonText(why.code, why.data, data.detail);
+    if (typeof data.network === "string") data.network = NETWORK_NAMES[data.network] ?? data.network;
+    if (error.kind === "does_not_fit") data.why = misfitText(error.data);
+    return t(`error.${error.kind}`, data);
   }
   return error?.message || String(error);
 }
@@ -117,7 +125,7 @@ export const connectThreads = (token) => invoke("connect_threads", { token });
 export const disconnectAccount = (id) => invoke("disconnect_account", { id });
 /** `changes`: `{slots: ["tue 08:30"], zone, paused, visibility}`, each optional. */
 export const updateAccount = (id, changes) => invoke("update_account", { id, ...changes });
-export const nextSlots = () => invoke("next_slots");
+export const scheduleChoices = (draftId) => invoke("schedule_choices", { draftId: draftId ?? null });
 /** `at`: an ISO time, or null for each account's next free slot. */
 export const scheduleDraft = (draftId, accountIds, at) =>
   invoke("schedule_draft", { draftId, accountIds, at });

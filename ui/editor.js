@@ -766,6 +766,21 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     setGoals(list) {
       fillGoals(list, el.goal.value || draft?.goal || null);
     },
+    /** Opens `network`'s own version of the text (the schedule dialog's way to make a post fit
+     *  one network), choosing the network for the draft first if it was not. */
+    showVersion(network) {
+      if (!NETWORKS.includes(network)) return;
+      if (el.threadMode.checked) {
+        showThread(false);
+        change({ thread: false });
+      }
+      if (!networks().includes(network)) toggleNetwork(network);
+      editVersion(network);
+    },
+    /** Turns thread mode on (if it is off). */
+    threadOn() {
+      if (!el.threadMode.checked) this.toggleThread();
+    },
     /** Redraws labels after the UI language changed. */
     relabel(recheck = true) {
       fillStates();

@@ -95,3 +95,16 @@ export function localizeInputs(root = document) {
     input.lang = where;
   }
 }
+
+/** Says a date input's value in the UI language beside it (`output`): WebKitGTK lays out
+ *  date fields by the process locale whatever their `lang`, so a Norwegian window could show
+ *  "11/30/2026, 02:47 PM" in them; the words beside it are the window's own. */
+export function echoDate(input, output) {
+  const say = () => {
+    output.textContent = input.value ? dayTime(new Date(input.value)) : "";
+  };
+  input.addEventListener("input", say);
+  input.addEventListener("change", say);
+  say();
+  return say;
+}

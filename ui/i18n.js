@@ -116,6 +116,20 @@ export function noticeText(notice) {
   });
 }
 
+/** Why a draft does not fit a network (`{network, part, reason, length, limit, note_en, note_nb}` from
+ *  Rust's `podium_core::fit`), in the UI language. */
+export function misfitText(misfit) {
+  if (!misfit) return "";
+  const vars = {
+    ...misfit,
+    network: NETWORK_NAMES[misfit.network] ?? misfit.network,
+    over: (misfit.length ?? 0) - (misfit.limit ?? 0),
+    note: misfit[`note_${language()}`] ?? misfit.note_en,
+  };
+  const words = t(`misfit.${misfit.reason}`, vars);
+  return misfit.part ? t("misfit.inPart", { part: misfit.part, why: words }) : words;
+}
+
 /** Fills every `[data-i18n]` (text), `[data-i18n-placeholder]`, `[data-i18n-title]` and
  *  `[data-i18n-label]` (aria-label) under `root`. */
 export function translate(root = document) {
@@ -124,6 +138,12 @@ export function translate(root = document) {
   for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
   for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+}
+
+/** A tag as the window shows it: the tag Podium gives imported article quotes (`article`) in the
+ *  UI language, the user's own as written. */
+export function tagName(tag) {
+  return tag === "article" ? t("tag.article") : tag;
 }
 
 /** A goal's name: built-in goals in the UI language, the user's own as written. */

@@ -3,7 +3,7 @@
 
 import { el as make, show } from "./dom.js";
 import { number, shortDate } from "./format.js";
-import { goalName, t } from "./i18n.js";
+import { goalName, t, tagName } from "./i18n.js";
 
 const ROW = 62; // px; must match .draft-row's height in styles.css
 const OVERSCAN = 6;
@@ -20,7 +20,8 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
   function row(d, i) {
     const el = make("div", { className: "draft-row", role: "option", id: `draft-${d.id}`, dataset: { id: d.id }, attrs: { "aria-selected": String(d.id === selected) } });
     el.style.transform = `translateY(${i * ROW}px)`;
-    const extra = [d.goal ? goalName(d.goal) : "", ...d.tags.map((tag) => `#${tag}`)].filter(Boolean).join(" · ") || d.excerpt;
+    // Tags are Podium's own labels, not hashtags: shown without `#`, Podium's own in the UI language.
+    const extra = [d.goal ? goalName(d.goal) : "", ...d.tags.map(tagName)].filter(Boolean).join(" · ") || d.excerpt;
     // A search hit says why it matched: the words around the first match, marked.
     const snippet = d.snippet?.length
       ? make("span", { className: "extra snippet" }, ...d.snippet.map((p) => (p.hit ? make("mark", { textContent: p.text }) : document.createTextNode(p.text))))
@@ -80,7 +81,12 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
     rows = next;
     show(empty, items.length === 0);
     const emptyText = bin ? (query ? t("list.noHits", { query }) : t("bin.empty")) : query ? t("list.noHits", { query }) : t("list.empty");
-    if (emptyText !== shown.empty) empty.textContent = shown.empty = emptyText;
+    if (emptyText !== shown.empty) {
+      shown.empty = emptyText;
+      // No drafts at all: the empty list says in a few lines what the window's parts are.
+      if (query || bin) empty.replaceChildren(emptyText);
+      else empty.replaceChildren(make("p", { textContent: emptyText }), ...firstSteps());
+    }
     const countText = items.length === 1 ? t("list.count1") : t("list.count", { n: number(items.length) });
     if (countText !== shown.count) count.textContent = shown.count = countText;
   }
@@ -153,4 +159,12 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
     size: () => items.length,
   };
   return api;
+}
+
+/** What a first start shows in the empty list: the chips, the checks, the plan and F1. */
+function firstSteps() {
+  return [
+    make("h3", { textContent: t("first.title") }),
+    ...["write", "chips", "checks", "plan", "help"].map((k) => make("p", { textContent: t(`first.${k}`) })),
+  ];
 }

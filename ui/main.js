@@ -7,9 +7,10 @@ import { createEditor } from "./editor.js";
 import { button, byId as $, hide, show } from "./dom.js";
 import { dayTime, localizeInputs } from "./format.js";
 import { createHistory } from "./history.js";
-import { goalName, setSystemLanguage, t, translate } from "./i18n.js";
+import { goalName, setSystemLanguage, t, tagName, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { createPlan } from "./plan.js";
+import { setPreviewAccounts } from "./preview.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 import { createConflicts, createSync, createTeamPanel } from "./team.js";
 let info = null;
@@ -118,7 +119,7 @@ async function refreshFacets() {
       new Option(t("bin.filter", { n: facets.bin ?? 0 }), BIN),
     );
     filters.goal.replaceChildren(new Option(t("list.allGoals"), ""), ...facets.goals.map((g) => new Option(goalName(g), g)));
-    filters.tag.replaceChildren(new Option(t("list.allTags"), ""), ...facets.tags.map(([tag, n]) => new Option(`#${tag} (${n})`, tag)));
+    filters.tag.replaceChildren(new Option(t("list.allTags"), ""), ...facets.tags.map(([tag, n]) => new Option(`${tagName(tag)} (${n})`, tag)));
     Object.entries(keep).forEach(([k, v]) => (filters[k].value = v));
     editor.setGoals(facets.goals);
   } catch (error) {
@@ -419,8 +420,21 @@ const plan = createPlan(
   },
 );
 
+/** The preview shows the connected accounts: told at start and whenever Accounts change. */
+async function refreshPreviewAccounts() {
+  try {
+    setPreviewAccounts(await api.listAccounts());
+    editor.relabel();
+  } catch (error) {
+    console.warn("the preview keeps its placeholder account", error);
+  }
+}
+
 const accounts = createAccounts($, {
-  onChanged: () => plan.refresh(),
+  onChanged: () => {
+    plan.refresh();
+    refreshPreviewAccounts();
+  },
   onError: showError,
   onToast: toast,
 });
@@ -446,6 +460,9 @@ const scheduler = createScheduler($, {
     const back = await api.getDraft(draftId).catch(() => null);
     if (back) list.upsert(listItem(back));
   },
+  onConnect: (network) => accounts.open(network),
+  onVersion: (network) => editor.showVersion(network),
+  onThread: () => editor.threadOn(),
   onError: showError,
 });
 
@@ -643,7 +660,7 @@ async function start() {
   }
   $("post-text").focus();
   api.uiReady();
-  await Promise.all([refreshFacets(), refreshList(), sync.load().catch((error) => console.warn("no sync state", error))]);
+  await Promise.all([refreshFacets(), refreshList(), refreshPreviewAccounts(), sync.load().catch((error) => console.warn("no sync state", error))]);
   if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {

@@ -6,8 +6,8 @@
 
 import * as api from "./api.js";
 import { el as make, factRows } from "./dom.js";
-import { date, dayMonth, dayTime, locale, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
-import { NETWORK_NAMES, entryReason, noticeText, t } from "./i18n.js";
+import { date, dayMonth, dayTime, echoDate, locale, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { NETWORK_NAMES, entryReason, misfitText, noticeText, t } from "./i18n.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -52,6 +52,11 @@ function zoneName(zone) {
 /** How many days ahead the queue's list view reaches. */
 const QUEUE_DAYS = 90;
 
+/** A post's state as the plan words it: a post held because it no longer fits says so. */
+function entryLabel(e) {
+  return e.misfit ? t("entry.held") : stateLabel(e.state);
+}
+
 export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onScheduled }) {
   let weekStart = mondayOf(new Date());
   let plan = null;
@@ -60,6 +65,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   let visible = false;
   let shown = null; // the entry in the dialog
   let nowTimer = 0;
+  const sayMoveTo = echoDate(el.entryAt, document.getElementById("entry-at-words"));
 
   function grid() {
     const days = [...Array(7)].map((_, i) => addDays(weekStart, i));
@@ -494,7 +500,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
         const label = document.createElement("button");
         label.type = "button";
         label.className = "link";
-        label.textContent = `${stateLabel(e.state)} · ${dayTime(new Date(e.due_at))} · ${e.handle} · ${e.title}`;
+        label.textContent = `${entryLabel(e)} · ${dayTime(new Date(e.due_at))} · ${e.handle} · ${e.title}`;
         label.addEventListener("click", () => openEntry(e));
         li.append(label);
         return li;
@@ -524,7 +530,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     shown = e;
     const at = new Date(e.due_at);
     el.entryTitle.textContent = e.title || "…";
-    el.entryState.textContent = stateLabel(e.state);
+    el.entryState.textContent = entryLabel(e);
     el.entryState.dataset.state = e.state;
     const facts = [
       [t("entry.account"), `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`],
@@ -535,18 +541,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       facts.push(["", t("entry.parts", { sent: e.parts_sent, n: e.parts.length })]);
     }
     el.entryFacts.replaceChildren(...factRows(facts));
-    const help = HELP[e.state];
+    // A post held because an edit made it unfit: why, and that fixing the draft is the way.
+    const help = e.misfit ? { key: "entry.heldHelp", instead: true } : HELP[e.state];
     el.entryHelp.hidden = !help || (!help.instead && Boolean(e.error));
-    el.entryHelp.textContent = help ? t(help.key) : "";
+    el.entryHelp.textContent = help ? t(help.key, { why: misfitText(e.misfit) }) : "";
     el.entryError.hidden = !e.error || Boolean(help?.instead);
     el.entryError.textContent = e.error ? entryReason(e) : "";
     el.entryMove.hidden = !e.movable;
     localizeInputs(el.entryMove);
     el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
+    sayMoveTo();
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
     if (e.confirmable) actions.push(action(t("entry.confirm"), () => api.confirmEntrySent(e.id), true));
-    if (e.retryable) {
+    // Sending a post that does not fit would only fail: the draft is fixed first.
+    if (e.retryable && !e.misfit) {
       const label = t(RETRY_LABEL[e.state] ?? "entry.retry");
       actions.push(action(label, () => api.retryEntry(e.id), !e.confirmable));
     }

@@ -6,13 +6,29 @@ import { clear, el } from "./dom.js";
 import { t } from "./i18n.js";
 
 const LOOK = {
-  x: { name: "X", handle: "@you", cut: null },
-  bluesky: { name: "Bluesky", handle: "@you.bsky.social", cut: null },
-  mastodon: { name: "Mastodon", handle: "@you@mastodon.social", cut: null },
+  x: { name: "X", cut: null },
+  bluesky: { name: "Bluesky", cut: null },
+  mastodon: { name: "Mastodon", cut: null },
   // LinkedIn's feed shows about three lines (some 210 characters) before "…see more".
-  linkedin: { name: "LinkedIn", handle: "", cut: 210 },
-  threads: { name: "Threads", handle: "@you", cut: null },
+  linkedin: { name: "LinkedIn", cut: 210 },
+  threads: { name: "Threads", cut: null },
 };
+
+// The connected account per network (its handle), so the preview shows who will post.
+let accountOf = {};
+
+/** Tells the preview which accounts are connected (`[{network, handle}]`; the first per
+ *  network is shown). */
+export function setPreviewAccounts(accounts) {
+  accountOf = {};
+  for (const a of accounts) accountOf[a.network] ??= a.handle;
+}
+
+/** A handle as the network writes it: X and Threads with `@` (accounts keep the bare name). */
+function atHandle(network, handle) {
+  if (!handle) return "";
+  return (network === "x" || network === "threads") && !handle.startsWith("@") ? `@${handle}` : handle;
+}
 
 // Whether the reader opened the Mastodon preview's content warning (kept while typing, as the
 // preview is drawn again with every key).
@@ -28,15 +44,18 @@ export function renderPreview(container, text, report, { contentWarning = "", vi
   }
   const look = LOOK[report.network];
   const card = el("article", { className: `post post-${report.network}`, dataset: { network: report.network } });
+  // The connected account when there is one; else a plain "your account", not a made-up handle.
+  const handle = accountOf[report.network] ?? null;
+  const name = handle ? handle.replace(/^@/, "").split(/[@.]/)[0] : t("preview.noAccount");
   const head = el(
     "header",
     {},
-    el("span", { className: "avatar", textContent: t("preview.you").slice(0, 1) }),
+    el("span", { className: "avatar", textContent: name.slice(0, 1).toUpperCase() }),
     el(
       "span",
       { className: "who" },
-      el("strong", { textContent: t("preview.you") }),
-      el("span", { className: "handle", textContent: [look.handle, t("preview.now")].filter(Boolean).join(" · ") }),
+      el("strong", { textContent: name }),
+      el("span", { className: "handle", textContent: [atHandle(report.network, handle), t("preview.now")].filter(Boolean).join(" · ") }),
     ),
     el("span", { className: "badge", textContent: look.name }),
   );

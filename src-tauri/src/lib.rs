@@ -133,7 +133,7 @@ pub fn run() {
             commands::accounts::connect_linkedin,
             commands::accounts::disconnect_account,
             commands::accounts::update_account,
-            commands::schedule::next_slots,
+            commands::schedule::schedule_choices,
             commands::schedule::schedule_draft,
             commands::schedule::draft_schedule,
             commands::schedule::reschedule_entry,

@@ -551,3 +551,37 @@ fn a_draft_edited_from_stdin_keeps_its_id_and_the_old_text_stays_in_its_history(
     let list = json(&with_db(dir.path(), &["drafts", "list", "--json"], b""));
     assert_eq!(list[0]["text"], "Second words");
 }
+
+#[test]
+fn schedule_refuses_a_post_too_long_for_the_accounts_network_with_exit_2_and_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = podium_store::Store::open(&dir.path().join("podium.sqlite3")).unwrap();
+        store
+            .add_account(podium_store::NewAccount {
+                network: Some(podium_core::network::Network::X),
+                handle: "leder".into(),
+                remote_id: "1".into(),
+                credential_ref: "x:1".into(),
+                zone: "Europe/Oslo".into(),
+                ..podium_store::NewAccount::default()
+            })
+            .unwrap();
+    }
+    let long = "a".repeat(358);
+    let add = with_db(dir.path(), &["drafts", "add", "-n", "x"], long.as_bytes());
+    assert!(add.status.success(), "{}", stderr(&add));
+    let id = stdout(&add).trim().to_owned();
+    let at = "2030-12-03T08:30:00+01:00";
+    let out = with_db(
+        dir.path(),
+        &["schedule", &id, "--account", "leder", "--at", at],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let why = stderr(&out);
+    assert!(why.contains("too long for X (358 of 280 allowed)"), "{why}");
+    assert!(why.contains("thread mode"), "{why}");
+    let queue = json(&with_db(dir.path(), &["queue", "--json"], b""));
+    assert_eq!(queue, serde_json::json!([]), "nothing was queued");
+}

@@ -47,6 +47,7 @@ macro_rules! coded {
 pub mod clock;
 pub mod diff;
 pub mod draft;
+pub mod fit;
 pub mod language;
 pub mod merge;
 pub mod network;

@@ -39,7 +39,8 @@ pub enum OutboxState {
     Failed,
     /// The outcome could not be settled: the user decides (never a blind retry).
     Unknown,
-    /// Fell due too long ago (the machine slept or was offline); the user decides.
+    /// Fell due too long ago (the machine slept or was offline), or held before its time
+    /// because an edit made it unfit for its network; the user decides.
     Review,
 }
 
@@ -60,6 +61,9 @@ pub enum Step {
     Claim,
     /// It fell due longer ago than the grace window: it waits for the user.
     FallBehind,
+    /// Its draft was edited so that it no longer fits the network: it waits for the user
+    /// before its time, rather than failing when it falls due.
+    Hold,
     /// A part's request is about to leave (committed first).
     SendPart,
     /// Every part is on the network (perhaps all were already, from an earlier attempt).
@@ -80,9 +84,10 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 10] = [
+    pub const ALL: [Step; 11] = [
         Step::Claim,
         Step::FallBehind,
+        Step::Hold,
         Step::SendPart,
         Step::Finish,
         Step::Requeue,
@@ -109,7 +114,7 @@ impl OutboxState {
         use OutboxState::*;
         let next = match (step, self) {
             (Step::Claim, Queued) => Claimed,
-            (Step::FallBehind, Queued) => Review,
+            (Step::FallBehind | Step::Hold, Queued) => Review,
             (Step::SendPart, Claimed | Sending) => Sending,
             (Step::Finish, Claimed | Sending) => Sent,
             (Step::Requeue, Claimed | Sending) => Queued,

@@ -77,6 +77,18 @@ pub enum Reason {
     // ---- the network's answer
     /// The request never reached the network.
     NotReached { network: Network, detail: String },
+    /// The request never reached the network: no server is known by the name `host` (a typo,
+    /// or this computer is offline).
+    NoSuchHost { network: Network, host: String },
+    /// The request never reached the network: nothing answers at `host`.
+    NothingListens { network: Network, host: String },
+    /// The request never reached the network: no secure (TLS) connection could be made with
+    /// `host` (`detail`: why, in the TLS library's words).
+    NoSecureConnection {
+        network: Network,
+        host: String,
+        detail: String,
+    },
     /// The request may have reached it, and no answer came.
     NoAnswer { network: Network, detail: String },
     /// The request may have reached it, and it did not answer within `secs` seconds.
@@ -198,6 +210,9 @@ pub enum ReasonCode {
     SignInEnded,
     SignInExpired,
     NotReached,
+    NoSuchHost,
+    NothingListens,
+    NoSecureConnection,
     NoAnswer,
     TimedOut,
     Answered,
@@ -246,6 +261,9 @@ coded!(ReasonCode, "a reason", {
     SignInEnded => "sign_in_ended",
     SignInExpired => "sign_in_expired",
     NotReached => "not_reached",
+    NoSuchHost => "no_such_host",
+    NothingListens => "nothing_listens",
+    NoSecureConnection => "no_secure_connection",
     NoAnswer => "no_answer",
     TimedOut => "timed_out",
     Answered => "answered",
@@ -299,6 +317,9 @@ impl Reason {
             R::SignInEnded { .. } => C::SignInEnded,
             R::SignInExpired { .. } => C::SignInExpired,
             R::NotReached { .. } => C::NotReached,
+            R::NoSuchHost { .. } => C::NoSuchHost,
+            R::NothingListens { .. } => C::NothingListens,
+            R::NoSecureConnection { .. } => C::NoSecureConnection,
             R::NoAnswer { .. } => C::NoAnswer,
             R::TimedOut { .. } => C::TimedOut,
             R::Answered { .. } => C::Answered,
@@ -492,6 +513,19 @@ impl Reason {
             Reason::StoreStep {
                 detail: "database is locked".into(),
             },
+            Reason::NoSuchHost {
+                network: Network::Mastodon,
+                host: "mastodn.social".into(),
+            },
+            Reason::NothingListens {
+                network: Network::Mastodon,
+                host: "127.0.0.1:3000".into(),
+            },
+            Reason::NoSecureConnection {
+                network: Network::Mastodon,
+                host: "mastodon.example".into(),
+                detail: "invalid peer certificate: UnknownIssuer".into(),
+            },
             Reason::AppPasswordRefused {
                 identifier: "leder.bsky.social".into(),
             },
@@ -682,6 +716,28 @@ impl fmt::Display for Reason {
             Reason::NotReached { network, detail } => {
                 write!(f, "{} could not be reached: {detail}", network.name())
             }
+            Reason::NoSuchHost { network, host } => write!(
+                f,
+                "{} could not be reached: no server is known by the name {host}: check the \
+                 address for typos, and that this computer is online",
+                network.name()
+            ),
+            Reason::NothingListens { network, host } => write!(
+                f,
+                "{} could not be reached: nothing answers at {host}: check the address, and \
+                 that the server is running",
+                network.name()
+            ),
+            Reason::NoSecureConnection {
+                network,
+                host,
+                detail,
+            } => write!(
+                f,
+                "{} could not be reached: no secure connection could be made with {host} \
+                 ({detail}): check the address (https://)",
+                network.name()
+            ),
             Reason::NoAnswer { network, detail } => {
                 write!(f, "no answer from {}: {detail}", network.name())
             }

@@ -17,7 +17,8 @@ pub enum Error {
     #[error("{0}")]
     SignIn(podium_core::reason::Reason),
 
-    /// The network could not be reached or answered with an error.
+    /// The network could not be reached (the reason says why: no such host, nothing
+    /// listening, …) or answered with an error.
     #[error("{0}")]
     Network(podium_core::reason::Reason),
 

@@ -150,11 +150,130 @@ pub fn require_https(address: &str, what: &str) -> crate::Result<()> {
     }
 }
 
+/// Why a server could not be reached, as a code the window words (`reason`) and the place
+/// (`host`, with its port when one was given): never reqwest's own chain of messages
+/// (`error sending request for url (…): … dns error …`), which tells a user nothing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unreachable {
+    pub host: String,
+    #[serde(flatten)]
+    pub reason: UnreachableReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum UnreachableReason {
+    /// No server has that name (a typo, or no internet to look it up).
+    NoSuchHost,
+    /// The computer answered that nothing listens there.
+    Refused,
+    /// A secure (TLS) connection could not be made (why, in rustls' words: the certificate).
+    NotSecure(String),
+    /// Anything else, in reqwest's words (the address left out).
+    Other(String),
+}
+
+impl Unreachable {
+    /// Not sent for a reason of Podium's own (no server was asked, or it answered without
+    /// what the next step needs), in plain words.
+    pub fn other(why: impl Into<String>) -> Unreachable {
+        Unreachable {
+            host: String::new(),
+            reason: UnreachableReason::Other(why.into()),
+        }
+    }
+
+    /// Reads a connection error. hyper-util names a failed name lookup "dns error"; a refused
+    /// connection is an `io::ErrorKind::ConnectionRefused` in the chain; rustls names its
+    /// failures by the certificate or the handshake.
+    pub fn of(e: &reqwest::Error) -> Unreachable {
+        let host = e
+            .url()
+            .and_then(|u| {
+                let host = u.host_str()?;
+                Some(match u.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_owned(),
+                })
+            })
+            .unwrap_or_default();
+        let chain = error_chain(e).to_lowercase();
+        let mut refused = false;
+        let mut source: Option<&dyn std::error::Error> = Some(e);
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+            }
+            source = s.source();
+        }
+        let reason = if chain.contains("dns error") || chain.contains("failed to lookup address") {
+            UnreachableReason::NoSuchHost
+        } else if refused || chain.contains("connection refused") {
+            UnreachableReason::Refused
+        } else if chain.contains("certificate")
+            || chain.contains("tls")
+            || chain.contains("handshake")
+        {
+            UnreachableReason::NotSecure(short(e))
+        } else {
+            UnreachableReason::Other(short(e))
+        };
+        Unreachable { host, reason }
+    }
+}
+
+impl Unreachable {
+    /// Why the server could not be reached, as a reason the window words (`reason.no_such_host`,
+    /// …): the host named, never reqwest's chain.
+    pub fn reason(&self, network: Network) -> Reason {
+        let host = self.host.clone();
+        match &self.reason {
+            UnreachableReason::NoSuchHost => Reason::NoSuchHost { network, host },
+            UnreachableReason::Refused => Reason::NothingListens { network, host },
+            UnreachableReason::NotSecure(detail) => Reason::NoSecureConnection {
+                network,
+                host,
+                detail: detail.clone(),
+            },
+            UnreachableReason::Other(why) => Reason::NotReached {
+                network,
+                detail: if host.is_empty() {
+                    why.clone()
+                } else {
+                    format!("{host}: {why}")
+                },
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let host = &self.host;
+        match &self.reason {
+            UnreachableReason::NoSuchHost => write!(
+                f,
+                "no server is known by the name {host}: check the address for typos, and that this computer is online"
+            ),
+            UnreachableReason::Refused => write!(
+                f,
+                "nothing answers at {host}: check the address, and that the server is running"
+            ),
+            UnreachableReason::NotSecure(why) => write!(
+                f,
+                "no secure connection could be made with {host} ({why}): check the address (https://)"
+            ),
+            UnreachableReason::Other(why) if host.is_empty() => f.write_str(why),
+            UnreachableReason::Other(why) => write!(f, "{host}: {why}"),
+        }
+    }
+}
+
 /// What went wrong with a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     /// The request never reached the server (no connection, no such host).
-    NotSent(String),
+    NotSent(Unreachable),
     /// The request may have reached the server, and no answer came back (connection dropped,
     /// or a success whose body could not be read).
     Unclear(String),
@@ -222,10 +341,7 @@ impl Failure {
     /// (Its English is [`Failure::describe`] with the network's name.)
     pub fn reason(&self, network: Network) -> Reason {
         match self {
-            Failure::NotSent(why) => Reason::NotReached {
-                network,
-                detail: why.clone(),
-            },
+            Failure::NotSent(place) => place.reason(network),
             Failure::Unclear(why) => Reason::NoAnswer {
                 network,
                 detail: why.clone(),
@@ -376,7 +492,7 @@ fn size_in_words(bytes: u64) -> String {
 pub fn send(request: RequestBuilder) -> Result<Response, Failure> {
     let response = request.send().map_err(|e| {
         if e.is_connect() {
-            Failure::NotSent(short(&e))
+            Failure::NotSent(Unreachable::of(&e))
         } else if e.is_timeout() {
             Failure::TimedOut {
                 secs: request_timeout().as_secs(),
@@ -606,6 +722,41 @@ mod tests {
             let e = require_https(bad, "the server").unwrap_err().to_string();
             assert!(e.contains("https://"), "{e}");
         }
+    }
+
+    #[test]
+    fn a_server_that_cannot_be_reached_is_named_with_why_in_plain_words_not_reqwests_chain() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let refused = send(client().get(format!("http://127.0.0.1:{port}/x"))).unwrap_err();
+        let Failure::NotSent(place) = refused else {
+            panic!("not sent: {refused:?}")
+        };
+        assert_eq!(place.host, format!("127.0.0.1:{port}"));
+        assert_eq!(place.reason, UnreachableReason::Refused);
+        assert_eq!(
+            Failure::NotSent(place.clone()).reason(Network::Bluesky),
+            Reason::NothingListens {
+                network: Network::Bluesky,
+                host: format!("127.0.0.1:{port}"),
+            },
+            "the window words it as a reason with the host, in either language"
+        );
+        let words = Failure::NotSent(place).describe("Bluesky");
+        assert!(words.contains("nothing answers at 127.0.0.1"), "{words}");
+        assert!(!words.contains("error sending request"), "{words}");
+
+        let nowhere = send(client().get("https://no-such-host.invalid/")).unwrap_err();
+        let Failure::NotSent(place) = nowhere else {
+            panic!("not sent: {nowhere:?}")
+        };
+        assert_eq!(place.host, "no-such-host.invalid");
+        assert_eq!(place.reason, UnreachableReason::NoSuchHost);
+        assert_eq!(
+            serde_json::to_value(&place).unwrap(),
+            serde_json::json!({"host": "no-such-host.invalid", "reason": "no_such_host"})
+        );
     }
 
     #[test]

@@ -60,7 +60,8 @@ pub fn send(request: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, HttpEr
     }
     let body = http::read_body(response, http::MAX_BODY).map_err(|f| {
         HttpError(match f {
-            Failure::Unclear(why) | Failure::NotSent(why) => why,
+            Failure::Unclear(why) => why,
+            Failure::NotSent(place) => place.to_string(),
             Failure::TimedOut { secs } => format!("it did not answer within {secs} s"),
             Failure::Status { .. } => "its answer could not be read".to_owned(),
         })

@@ -23,8 +23,7 @@ use chrono::{DateTime, Utc};
 use podium_core::outbox::{AccountStatus, OutboxState, PartState};
 use podium_core::reason::Reason;
 use podium_core::schedule;
-use podium_core::text::check::{self, Lang, Network, Options};
-use podium_core::text::thread;
+use podium_core::text::check::{Lang, Network, Options};
 use podium_store::{Account, Entry, Part, Store};
 
 use crate::channel::{self, Channel, Failed, Out, Post, Posted, Settled, Thread, Which};
@@ -406,13 +405,13 @@ impl From<podium_store::Error> for Stop {
 }
 
 /// The texts to send for a draft on an account (one, or the parts of a thread), each with a
-/// fresh key; or why it cannot go out as it is (too long), before anything is sent.
+/// fresh key; or why it cannot go out as it is (too long), before anything is sent. Whether it
+/// fits is `podium_core::fit`'s rule, the one scheduling asks too.
 pub fn parts_for(
     draft: &podium_store::Draft,
     account: &Account,
 ) -> std::result::Result<Vec<(String, String)>, Reason> {
     let network = account.network;
-    let text = podium_core::draft::text_for(&draft.text, &draft.variants, network);
     let options = Options {
         limit: account.max_chars,
         lang: Lang::from_code(&draft.lang),
@@ -424,59 +423,14 @@ pub fn parts_for(
         },
         ..Options::default()
     };
-    let texts = if draft.thread && network != Network::Linkedin {
-        thread::split(text, network, &options, true)
-    } else {
-        vec![text.to_owned()]
-    };
-    for (k, t) in texts.iter().enumerate() {
-        if t.trim().is_empty() {
-            return Err(Reason::Empty {});
-        }
-        let report = check::check(t, network, &options);
-        if report.postable() {
-            continue;
-        }
-        let part = (texts.len() > 1).then(|| u32::try_from(k + 1).unwrap_or(u32::MAX));
-        if report.length > report.limit {
-            return Err(Reason::TooLong {
-                network,
-                part,
-                length: report.length,
-                limit: report.limit,
-            });
-        }
-        // It fits, yet the network would refuse it (a character X refuses, say): its check says
-        // which and where, in both of the window's languages.
-        let note = |lang: Lang, otherwise: &str| {
-            let options = Options {
-                lang,
-                ..options.clone()
-            };
-            check::check(t, network, &options)
-                .warnings
-                .into_iter()
-                .find(|w| w.severity == check::Severity::Error)
-                .map_or_else(
-                    || (String::new(), otherwise.to_owned()),
-                    |w| {
-                        (
-                            w.code.to_owned(),
-                            w.message.trim_end_matches('.').to_owned(),
-                        )
-                    },
-                )
-        };
-        let (warning, note_en) = note(Lang::En, "the network would refuse it");
-        let (_, note_nb) = note(Lang::Nb, "nettverket ville avvist det");
-        return Err(Reason::NotPostable {
-            network,
-            part,
-            warning,
-            note_en,
-            note_nb,
-        });
-    }
+    let texts = podium_core::fit::texts_to_send(
+        &draft.text,
+        &draft.variants,
+        draft.thread,
+        network,
+        &options,
+    )
+    .map_err(|misfit| misfit.reason())?;
     Ok(texts
         .into_iter()
         .map(|t| {

@@ -318,9 +318,9 @@ impl Threads {
         match http::json::<Value>(request) {
             Ok((v, _)) => v["id"].as_str().map(str::to_owned).ok_or_else(|| {
                 // No container to point at, and none can be published: nothing went out.
-                Problem::Net(Failure::NotSent(
-                    "Threads answered without the container's id".into(),
-                ))
+                Problem::Net(Failure::NotSent(http::Unreachable::other(
+                    "Threads answered without the container's id",
+                )))
             }),
             Err(f) => Err(Self::problem(f)),
         }
@@ -513,7 +513,9 @@ impl Channel for Threads {
     ) -> Request<'a> {
         Box::new(move || {
             let container = part.container.as_deref().ok_or_else(|| {
-                Problem::Net(Failure::NotSent("the post has no container yet".into()))
+                Problem::Net(Failure::NotSent(http::Unreachable::other(
+                    "the post has no container yet",
+                )))
             })?;
             let id = self.publish(container)?;
             Ok(Out {

@@ -247,6 +247,10 @@ impl Store {
         if fields.is_empty() {
             return Ok(before);
         }
+        // What decides whether its queued posts still fit their networks.
+        let fits_differently = ["text", "variants", "thread", "lang"]
+            .iter()
+            .any(|f| fields.contains_key(*f));
         let now = self.now();
         let hlc = self.stamp();
         after.updated_at = now;
@@ -284,6 +288,9 @@ impl Store {
             fields,
         )?;
         tx.commit()?;
+        if fits_differently {
+            self.recheck_fit(id)?;
+        }
         Ok(after)
     }
 

@@ -65,6 +65,13 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// The post does not fit the account's network as it is: nothing was scheduled.
+    #[error("not scheduled on {handle}: {misfit}")]
+    DoesNotFit {
+        handle: String,
+        misfit: podium_core::fit::Misfit,
+    },
+
     #[error("the file {path} cannot be imported: {reason}. Nothing was imported.")]
     Import { path: String, reason: String },
 

@@ -40,7 +40,7 @@ pub use error::{Error, Result};
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};
-pub use outbox::{Due, Entry, Part, When};
+pub use outbox::{fit_on, Due, Entry, Part, When};
 pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
 pub use search::RANK_WINDOW;
 pub use settings::{GRACE_SETTING, LINKEDIN_VERSION_SETTING};

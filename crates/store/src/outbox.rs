@@ -15,10 +15,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use podium_core::draft::DraftState;
+use podium_core::fit::{texts_to_send, Misfit};
 use podium_core::network::Network;
 use podium_core::outbox::{self, OutboxState, PartState, Step};
 use podium_core::reason::Reason;
 use podium_core::schedule;
+use podium_core::text::check::{Lang, Options};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 
@@ -132,6 +134,24 @@ fn part_from(next: PartState) -> String {
     codes(PartState::that_can_become(next))
 }
 
+/// Whether `draft` fits `account`'s network as it would be sent (its version, its thread, the
+/// account's own limit): `podium_core::fit`'s rule with the account's figures.
+pub fn fit_on(draft: &crate::Draft, account: &Account) -> std::result::Result<(), Misfit> {
+    let options = Options {
+        limit: account.max_chars,
+        lang: Lang::from_code(&draft.lang),
+        ..Options::default()
+    };
+    texts_to_send(
+        &draft.text,
+        &draft.variants,
+        draft.thread,
+        account.network,
+        &options,
+    )
+    .map(|_| ())
+}
+
 fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let state: String = r.get(7)?;
     let text: String = r.get(5)?;
@@ -179,6 +199,10 @@ impl Store {
             return Err(Error::Invalid("an empty draft cannot be scheduled".into()));
         }
         let account = self.account(account_id)?;
+        fit_on(&draft, &account).map_err(|misfit| Error::DoesNotFit {
+            handle: account.handle.clone(),
+            misfit,
+        })?;
         let existing: Option<String> = self
             .conn
             .query_row(
@@ -299,6 +323,65 @@ impl Store {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(times)
+    }
+
+    /// Whether the draft of an entry fits its account as it is now (`Err`: why not).
+    pub fn fit_of(&self, entry: &Entry) -> Result<std::result::Result<(), Misfit>> {
+        let draft = self.draft(&entry.draft_id)?;
+        let account = self.account(&entry.account_id)?;
+        Ok(fit_on(&draft, &account))
+    }
+
+    /// After an edit of a draft: each of its posts waiting for its time that no longer fits
+    /// its network is held for the user (`queued → review`, the reason in its error) instead
+    /// of failing when it falls due; a held post whose time has not come yet goes back to the
+    /// queue once an edit makes it fit again. Returns the posts that were held now.
+    pub fn recheck_fit(&mut self, draft_id: &str) -> Result<Vec<Entry>> {
+        let draft = self.draft(draft_id)?;
+        let now = self.now();
+        let mut held = Vec::new();
+        for entry in self.entries_of_draft(draft_id)? {
+            let fits = fit_on(&draft, &self.account(&entry.account_id)?);
+            match (entry.state, fits) {
+                (OutboxState::Queued, Err(misfit)) => {
+                    // Not held: a publisher took it meanwhile (it then fails with the reason).
+                    if !self.hold(&entry.id, &misfit.reason())? {
+                        continue;
+                    }
+                    held.push(self.entry(&entry.id)?);
+                }
+                (OutboxState::Review, Ok(())) if entry.due_at > now => {
+                    self.move_entry(&entry.id, entry.due_at)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(held)
+    }
+
+    /// Holds a queued post for the user before its time (`queued → review`), with why (its code
+    /// and data beside the English, as every stored reason). `false` when it was not queued (a
+    /// publisher has it, or it is already out).
+    pub fn hold(&mut self, entry_id: &str, why: &Reason) -> Result<bool> {
+        let now = timestamp(self.now());
+        let changed = self.with_log("outbox", &[entry_id], |conn| {
+            Ok(conn.execute(
+                &format!(
+                    "UPDATE outbox SET state = ?3, error = ?4, error_code = ?5, error_data = ?6,
+                     updated_at = ?2 WHERE id = ?1 AND state IN ({})",
+                    from(Step::Hold)
+                ),
+                params![
+                    entry_id,
+                    now,
+                    OutboxState::Review.as_str(),
+                    why.to_string(),
+                    why.code().as_str(),
+                    why.data_json()
+                ],
+            )?)
+        })?;
+        Ok(changed > 0)
     }
 
     /// Moves an entry to another time (drag in the calendar, `podium schedule` again). Only a

@@ -518,3 +518,111 @@ fn an_old_row_without_a_code_still_reads() {
     assert_eq!(notice["reason"], "token revoked, reconnect");
     assert!(notice.get("why").is_none(), "{notice}");
 }
+
+#[test]
+fn a_post_that_does_not_fit_is_not_scheduled_and_the_error_names_the_network_and_why() {
+    let mut f = fixture();
+    let long = draft(&mut f.store, &"Lang tekst. ".repeat(50)); // 600 > Mastodon's 500
+    let refused = f
+        .store
+        .schedule(&long, &f.account, When::NextSlot)
+        .unwrap_err();
+    match &refused {
+        podium_store::Error::DoesNotFit { handle, misfit } => {
+            assert_eq!(handle, "@leder@example.social");
+            assert_eq!(misfit.network, Network::Mastodon);
+        }
+        other => panic!("expected DoesNotFit, got {other:?}"),
+    }
+    assert!(
+        refused
+            .to_string()
+            .contains("too long for Mastodon (600 of 500 allowed)"),
+        "{refused}"
+    );
+    assert!(f.store.entries_of_draft(&long).unwrap().is_empty());
+    // Thread mode makes it fit: then it is scheduled.
+    f.store
+        .update_draft(
+            &long,
+            podium_store::DraftPatch {
+                thread: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    f.store.schedule(&long, &f.account, When::NextSlot).unwrap();
+}
+
+#[test]
+fn a_queued_post_edited_past_the_limit_is_held_for_the_user_before_its_time_and_released_when_it_fits_again(
+) {
+    let mut f = fixture();
+    let id = draft(&mut f.store, "Kort og godt.");
+    let entry = f.store.schedule(&id, &f.account, When::NextSlot).unwrap();
+    let edit = |f: &mut Fixture, text: String| {
+        f.store
+            .update_draft(
+                &id,
+                podium_store::DraftPatch {
+                    text: Some(text),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        f.store.entry(&entry.id).unwrap()
+    };
+    let held = edit(&mut f, "Lang tekst. ".repeat(50));
+    assert_eq!(held.state, OutboxState::Review);
+    assert!(held
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("too long for Mastodon"));
+    assert_eq!(
+        held.error_code.as_deref(),
+        Some("too_long"),
+        "why, as a code the window words in either language"
+    );
+    assert!(matches!(
+        held.reason(),
+        Some(Reason::TooLong {
+            network: Network::Mastodon,
+            ..
+        })
+    ));
+    assert_eq!(held.due_at, entry.due_at, "it keeps its time");
+    // Held is a change the team's other devices learn of, with its reason.
+    let logged = f.store.sync_outgoing(1000).unwrap();
+    assert!(
+        logged.iter().any(|c| c.entity == "outbox"
+            && c.id == entry.id
+            && c.fields.get("state") == Some(&serde_json::json!("review"))
+            && c.fields.get("error_code") == Some(&serde_json::json!("too_long"))),
+        "{logged:?}"
+    );
+    let waiting: Vec<String> = f
+        .store
+        .entries_needing_user()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        waiting,
+        std::slice::from_ref(&entry.id),
+        "it is in Needs you"
+    );
+    assert!(f.store.fit_of(&held).unwrap().is_err());
+    // Nothing is sent: at its time the publisher finds nothing due.
+    let due = f
+        .store
+        .take_due(entry.due_at, Duration::from_secs(3600))
+        .unwrap();
+    assert!(due.send.is_empty());
+
+    let back = edit(&mut f, "Kort igjen.".into());
+    assert_eq!(back.state, OutboxState::Queued);
+    assert_eq!(back.error, None);
+    assert_eq!(back.due_at, entry.due_at);
+}

@@ -140,6 +140,17 @@ fn claim(s: &mut Store, id: &str) {
 fn take_due(s: &mut Store, _: &str) {
     let _ = s.take_due(now(), Duration::from_secs(60));
 }
+fn hold(s: &mut Store, id: &str) {
+    let _ = s.hold(
+        id,
+        &Reason::TooLong {
+            network: Network::Bluesky,
+            part: None,
+            length: 320,
+            limit: 300,
+        },
+    );
+}
 fn part_sending(s: &mut Store, id: &str) {
     let _ = s.part_sending(id, 0);
 }
@@ -195,6 +206,7 @@ fn ways(step: Step) -> Vec<(&'static str, Try)> {
     match step {
         Step::Claim => vec![("claim", claim as Try)],
         Step::FallBehind => vec![("take_due", take_due as Try)],
+        Step::Hold => vec![("hold", hold as Try)],
         Step::SendPart => vec![("part_sending", part_sending as Try)],
         Step::Finish => vec![("entry_sent", entry_sent as Try)],
         Step::Requeue => vec![

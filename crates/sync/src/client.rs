@@ -188,7 +188,11 @@ impl Hub {
     fn failed(&self, failure: Failure) -> Error {
         let hub = self.origin();
         match failure {
-            Failure::NotSent(why) | Failure::Unclear(why) => Error::Unreachable { hub, why },
+            Failure::NotSent(place) => Error::Unreachable {
+                hub,
+                why: place.to_string(),
+            },
+            Failure::Unclear(why) => Error::Unreachable { hub, why },
             Failure::TimedOut { secs } => Error::Unreachable {
                 hub,
                 why: format!("no answer within {secs} s"),

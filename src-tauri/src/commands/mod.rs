@@ -86,6 +86,11 @@ impl From<&podium_store::Error> for CommandError {
             E::NoEntry(id) => ("no_entry", json!({ "id": id })),
             E::NoRevision(id) => ("no_revision", json!({ "id": id })),
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
+            E::DoesNotFit { handle, misfit } => {
+                let mut data = json!(misfit);
+                data["handle"] = json!(handle);
+                ("does_not_fit", data)
+            }
             E::Import { path, reason } => ("import", json!({ "path": path, "reason": reason })),
             E::Io {
                 action,

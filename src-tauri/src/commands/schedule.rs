@@ -3,11 +3,12 @@
 //! `podium-publish`. The keyring check runs off the UI thread, so typing never waits for it.
 
 use chrono::{DateTime, Utc};
+use podium_core::fit::Misfit;
 use podium_core::notice::AccountNotice;
-use podium_core::outbox::{PartState, UserActions};
+use podium_core::outbox::{OutboxState, PartState, UserActions};
 use podium_core::schedule::parse_instant;
 use podium_publish::{connect, credentials};
-use podium_store::{Account, Entry, When};
+use podium_store::{fit_on, Account, Entry, When};
 use serde::Serialize;
 use serde_json::json;
 use tauri::{AppHandle, Emitter, State};
@@ -17,13 +18,33 @@ use crate::publishing::{Publishing, OUTBOX_CHANGED};
 
 use super::{Answer, CommandError};
 
-/// Where "add to queue" would put the post, per account (`null`: the account has no slots).
+/// An account as the schedule dialog offers it: where "add to queue" would put the post
+/// (`null`: the account has no slots), and why the draft cannot go out there, if it cannot.
+#[derive(Debug, Serialize)]
+pub struct ScheduleChoice {
+    pub account_id: String,
+    pub next_at: Option<DateTime<Utc>>,
+    pub misfit: Option<Misfit>,
+}
+
+/// Each account's choice for the draft `draft_id` (no draft yet: none is checked for fit).
 #[tauri::command]
-pub fn next_slots(drafts: State<'_, Drafts>) -> Answer<Vec<(String, Option<DateTime<Utc>>)>> {
+pub fn schedule_choices(
+    drafts: State<'_, Drafts>,
+    draft_id: Option<String>,
+) -> Answer<Vec<ScheduleChoice>> {
     drafts.with(|s| {
-        let ids: Vec<String> = s.accounts()?.into_iter().map(|a| a.id).collect();
-        ids.into_iter()
-            .map(|id| s.next_slot(&id).map(|at| (id, at)))
+        let draft = draft_id.map(|id| s.draft(&id)).transpose()?;
+        let accounts = s.accounts()?;
+        accounts
+            .into_iter()
+            .map(|a| {
+                Ok(ScheduleChoice {
+                    next_at: s.next_slot(&a.id)?,
+                    misfit: draft.as_ref().and_then(|d| fit_on(d, &a).err()),
+                    account_id: a.id,
+                })
+            })
             .collect()
     })
 }
@@ -114,6 +135,24 @@ pub struct PlanEntry {
     pub actions: UserActions,
     /// How many of its parts are on the network (a thread may be partly out).
     pub parts_sent: usize,
+    /// Why a post waiting for the user cannot go out as its draft now reads, if it cannot
+    /// (an edit made it too long: it was held before its time).
+    pub misfit: Option<Misfit>,
+}
+
+impl PlanEntry {
+    /// The entry with its misfit, when it waits for the user.
+    fn checked(store: &podium_store::Store, entry: Entry) -> PlanEntry {
+        let misfit = if entry.state == OutboxState::Review {
+            store.fit_of(&entry).ok().and_then(Result::err)
+        } else {
+            None
+        };
+        PlanEntry {
+            misfit,
+            ..PlanEntry::from(entry)
+        }
+    }
 }
 
 impl From<Entry> for PlanEntry {
@@ -125,6 +164,7 @@ impl From<Entry> for PlanEntry {
                 .iter()
                 .filter(|p| p.state == PartState::Sent)
                 .count(),
+            misfit: None,
             entry,
         }
     }
@@ -161,10 +201,16 @@ pub fn week_plan(drafts: State<'_, Drafts>, from: String, to: String) -> Answer<
             .filter_map(|a| Some((a.handle.clone(), a.notice(now)?)))
             .collect();
         Ok(Plan {
-            entries: entries.into_iter().map(PlanEntry::from).collect(),
+            entries: entries
+                .into_iter()
+                .map(|e| PlanEntry::checked(s, e))
+                .collect(),
             slots,
             accounts,
-            attention: attention.into_iter().map(PlanEntry::from).collect(),
+            attention: attention
+                .into_iter()
+                .map(|e| PlanEntry::checked(s, e))
+                .collect(),
             notices,
         })
     })
@@ -257,7 +303,6 @@ pub fn open_link(url: String) -> Answer<()> {
 mod tests {
     use super::*;
     use podium_core::network::Network;
-    use podium_core::outbox::OutboxState;
     use podium_store::Part;
 
     fn entry(state: OutboxState, parts: &[PartState]) -> Entry {

@@ -199,7 +199,14 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
                     .unwrap_or(0)
                     .min(text_end16);
                 report.over = Some(Range {
-                    start,
+                    start: link_overhang(
+                        text,
+                        &offsets,
+                        &a.urls,
+                        start,
+                        &config,
+                        p.weighted_length - limit,
+                    ),
                     end: text_end16,
                 });
             }
@@ -371,6 +378,33 @@ pub fn check(text: &str, network: Network, options: &Options) -> Report {
 /// fits at the first one; the editor's "does not fit" highlight should still start at the
 /// limit). Each refused character is weighed as a stand-in of the same weight and size that,
 /// like it, no URL may follow or hold: U+FF20, the fullwidth `＠`.
+/// Where the underline of a post over X's limit starts when the first part that does not fit
+/// is a link. X counts a link as 23 whatever its length, so twitter-text puts the whole link
+/// past the limit; but a post 13 over should show 13 characters over, not a 60-character link
+/// underlined (which reads as "remove the link"). The underline then covers as many of the
+/// link's last characters as its weight is over (all of it when the whole link is over).
+fn link_overhang(
+    text: &str,
+    offsets: &Offsets,
+    urls: &[x::Entity],
+    start: usize,
+    config: &x::Config,
+    over: usize,
+) -> usize {
+    let Some(link) = urls.iter().find(|u| u.start == start) else {
+        return start;
+    };
+    let after = &text[offsets.byte(link.end).min(text.len())..];
+    let weight_after = x::parse_tweet(after, config).weighted_length;
+    let link_over = over.saturating_sub(weight_after);
+    let link_len = link.end - link.start;
+    if link_over > 0 && link_over < link_len {
+        link.end - link_over
+    } else {
+        start
+    }
+}
+
 fn fits_to(text: &str, config: &x::Config, valid_range_end: i64) -> i64 {
     if x::invalid_characters(text).is_empty() {
         return valid_range_end;
@@ -873,6 +907,25 @@ mod tests {
             .warnings
             .iter()
             .any(|w| w.code == "too_many_hashtags"));
+    }
+
+    #[test]
+    fn a_link_across_xs_limit_is_underlined_only_as_far_as_the_post_is_over() {
+        let link = "https://podium.no/artikler/ledelse-i-praksis";
+        let text = format!("{} {link}", "a".repeat(270)); // 270 + 1 + 23 = 294: 14 over
+        let r = check(&text, Network::X, &Options::default());
+        assert_eq!(r.length, 294);
+        let over = r.over.unwrap();
+        assert_eq!(over.end, text.len());
+        assert_eq!(&text[over.start..over.end], &link[link.len() - 14..]);
+        // With text after the link, the link's share is what remains.
+        let text = format!("{} {link} slutt", "a".repeat(262)); // 262+1+23+6 = 292: 12 over
+        let r = check(&text, Network::X, &Options::default());
+        let over = r.over.unwrap();
+        assert_eq!(
+            &text[over.start..],
+            &format!("{} slutt", &link[link.len() - 6..])
+        );
     }
 
     #[test]
