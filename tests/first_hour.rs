@@ -332,7 +332,7 @@ fn accounts_are_tiles_and_a_server_that_cannot_be_reached_is_told_by_its_field_i
     scenario(async |app| {
         open_accounts(app).await;
         let tiles = app.texts(".network-tiles .tile strong").await;
-        assert_eq!(tiles, ["Bluesky", "Mastodon", "X", "LinkedIn"]);
+        assert_eq!(tiles, ["Bluesky", "Mastodon", "X", "LinkedIn", "Threads"]);
         let top = js(
             app,
             "return document.getElementById('accounts-dialog').getBoundingClientRect().top",

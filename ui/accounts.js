@@ -137,8 +137,10 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   }
 
   function statusBadge(a) {
-    const status = a.paused ? "paused" : a.status;
-    const badge = el("span", { className: "status-badge", textContent: t(`accounts.${status}`), title: a.status_reason ? accountReason(a) : "" });
+    // An account whose sign-in is on another device of the team is not "connected" here.
+    const status = a.connected_here === false ? "elsewhere" : a.paused ? "paused" : a.status;
+    const title = status === "elsewhere" ? t("accounts.elsewhereHelp") : a.status_reason ? accountReason(a) : "";
+    const badge = el("span", { className: "status-badge", textContent: t(`accounts.${status}`), title });
     badge.dataset.status = status;
     return badge;
   }
@@ -402,13 +404,19 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
         ...accounts.map((a) => {
           const choice = choiceOf.get(a.id) ?? {};
           const misfit = choice.misfit ?? null;
+          // Only a device holding the sign-in can publish: one connected elsewhere is shown, not offered.
+          const elsewhere = a.connected_here === false;
           const input = el("input", {
             type: "checkbox",
             value: a.id,
-            disabled: Boolean(misfit),
-            checked: !misfit && wanted.includes(a.network) && !entries.some((e) => e.account_id === a.id),
+            disabled: Boolean(misfit) || elsewhere,
+            checked: !misfit && !elsewhere && wanted.includes(a.network) && !entries.some((e) => e.account_id === a.id),
           });
-          const hint = choice.next_at ? t("schedule.nextAt", { time: dayTime(new Date(choice.next_at)) }) : t("schedule.noSlots");
+          const hint = elsewhere
+            ? t("schedule.elsewhere")
+            : choice.next_at
+              ? t("schedule.nextAt", { time: dayTime(new Date(choice.next_at)) })
+              : t("schedule.noSlots");
           const label = el(
             "label",
             { className: "account-choice" },

@@ -38,6 +38,9 @@ fn reference_for(
         .accounts()?
         .into_iter()
         .find(|a| a.network == network && a.service == service && a.remote_id == remote_id)
+        // An account another device of the team connected has no keyring entry here: this
+        // device gets one of its own.
+        .filter(|a| a.connected_here)
         .map_or_else(
             || credentials::new_ref(network_str(network)),
             |a| a.credential_ref,

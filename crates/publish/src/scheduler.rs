@@ -60,7 +60,14 @@ pub fn keep_publishing(
             notices_told = Some(Instant::now());
             let now = Utc::now();
             // Unreadable accounts are not worth stopping for: the next pass says what is wrong.
-            for account in store.accounts().unwrap_or_default() {
+            // Only accounts whose sign-in is on this device: one connected on another device of
+            // the team is renewed and told about there.
+            for account in store
+                .accounts()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| a.connected_here)
+            {
                 // A Threads token is renewed here too, so an account that posts nothing for
                 // weeks keeps its sign-in (a no-op for other networks and fresh tokens).
                 let account = crate::threads::refresh_stale_sign_in(store, account);

@@ -29,6 +29,10 @@ pub struct Account {
     pub service: String,
     pub remote_id: String,
     pub credential_ref: String,
+    /// Whether this device holds the account's sign-in. An account that came from another
+    /// device of the team has none here (`credential_ref` empty): it is connected there, and
+    /// its posts are scheduled and published from there.
+    pub connected_here: bool,
     /// The IANA zone its slots are in.
     pub zone: String,
     pub paused: bool,
@@ -117,6 +121,7 @@ fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
         service: r.get(4)?,
         remote_id: r.get(5)?,
         credential_ref: r.get(6)?,
+        connected_here: !r.get::<_, String>(6)?.is_empty(),
         zone: r.get(7)?,
         paused: r.get(8)?,
         max_chars: r
@@ -413,10 +418,14 @@ impl Store {
         if let Some(visibility) = changes.visibility {
             self.account(id)?;
             let now = timestamp(self.now());
-            self.conn.execute(
-                "UPDATE accounts SET visibility = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, visibility.as_str(), now],
-            )?;
+            // Logged like every synced field, so the other devices publish with it too.
+            self.with_log("account", &[id], |conn| {
+                conn.execute(
+                    "UPDATE accounts SET visibility = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, visibility.as_str(), now],
+                )?;
+                Ok(())
+            })?;
         }
         self.account(id)
     }

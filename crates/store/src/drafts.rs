@@ -393,9 +393,10 @@ impl Store {
     /// it to restore. Answers how many were emptied.
     pub fn empty_bin(&mut self) -> Result<usize> {
         let ids: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM drafts WHERE deleted = 1 AND text <> ''")?;
+            let mut stmt = self.conn.prepare(
+                "SELECT id FROM drafts WHERE deleted = 1
+                     AND (text <> '' OR content_warning <> '')",
+            )?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
@@ -410,6 +411,7 @@ impl Store {
             draft.variants = BTreeMap::new();
             draft.tags = Vec::new();
             draft.goal = None;
+            draft.content_warning = String::new();
             draft.rev += 1;
             draft.hlc = hlc.to_string();
             draft.updated_at = now;
@@ -421,6 +423,7 @@ impl Store {
                 ("variants", json!({})),
                 ("tags", json!([])),
                 ("goal", Value::Null),
+                ("content_warning", json!("")),
                 ("updated_at", json!(timestamp(now))),
             ] {
                 fields.insert(key.into(), value);

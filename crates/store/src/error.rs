@@ -72,6 +72,14 @@ pub enum Error {
         misfit: podium_core::fit::Misfit,
     },
 
+    /// The account's sign-in is on another device of the team, not this one: nothing was
+    /// scheduled (this device could not publish it).
+    #[error(
+        "not scheduled on {handle}: it is connected on another device of your team, not on this \
+         one — schedule it there, or connect the account here under Accounts"
+    )]
+    NotConnectedHere { handle: String },
+
     #[error("the file {path} cannot be imported: {reason}. Nothing was imported.")]
     Import { path: String, reason: String },
 

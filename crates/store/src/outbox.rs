@@ -199,6 +199,11 @@ impl Store {
             return Err(Error::Invalid("an empty draft cannot be scheduled".into()));
         }
         let account = self.account(account_id)?;
+        if !account.connected_here {
+            return Err(Error::NotConnectedHere {
+                handle: account.handle,
+            });
+        }
         fit_on(&draft, &account).map_err(|misfit| Error::DoesNotFit {
             handle: account.handle.clone(),
             misfit,

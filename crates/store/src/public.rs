@@ -76,6 +76,8 @@ const PUBLISHER_FIELDS: &[&str] = &[
     "remote_id",
     "remote_url",
     "error",
+    "error_code",
+    "error_data",
     "sent_at",
 ];
 

@@ -244,14 +244,79 @@ fn an_account_syncs_its_public_part_and_never_its_sign_in() {
     let wire = serde_json::to_string(&pushed).unwrap();
     assert!(!wire.contains("kari-secret-ref"), "{wire}");
     assert!(!wire.contains("credential_ref"), "{wire}");
-    // Pausing on the other device reaches the first.
+    // Pausing and a new default visibility on the other device reach the first.
     b.store.set_paused(&id, true).unwrap();
+    b.store
+        .update_account(
+            &id,
+            &podium_store::AccountChanges {
+                visibility: Some(podium_core::draft::Visibility::Unlisted),
+                ..podium_store::AccountChanges::default()
+            },
+        )
+        .unwrap();
     b.round(&mut hub);
     a.round(&mut hub);
     assert!(a.store.account(&id).unwrap().paused);
     assert_eq!(
+        a.store.account(&id).unwrap().visibility,
+        podium_core::draft::Visibility::Unlisted
+    );
+    assert_eq!(
         a.store.account(&id).unwrap().credential_ref,
         "podium:mastodon:kari-secret-ref"
+    );
+}
+
+/// An account another device connected is shown here as connected there: a post cannot be
+/// scheduled on it from here (nothing here could publish it) until it is connected here too,
+/// which gives this device a sign-in of its own on the same account, not a second account.
+#[test]
+fn an_account_connected_on_another_device_cannot_be_scheduled_here_until_connected_here_too() {
+    let mut hub = Hub::new(now_ms());
+    let (mut a, mut b) = (Device::new("a"), Device::new("b"));
+    let id = account(&mut a.store);
+    a.round(&mut hub);
+    b.round(&mut hub);
+    assert!(a.store.account(&id).unwrap().connected_here);
+    assert!(!b.store.account(&id).unwrap().connected_here);
+    let draft = create(&mut b.store, "Planlagt fra feil maskin");
+    let refused = b
+        .store
+        .schedule(&draft, &id, podium_store::When::NextSlot)
+        .unwrap_err();
+    assert!(
+        matches!(&refused, podium_store::Error::NotConnectedHere { handle } if handle == "@kari@social.example"),
+        "{refused:?}"
+    );
+    assert!(refused.to_string().contains("another device"), "{refused}");
+    assert!(b.store.queue().unwrap().is_empty(), "nothing was scheduled");
+    // Connecting the same account on B connects B to it: one account, a sign-in on each device.
+    let here = b
+        .store
+        .add_account(podium_store::NewAccount {
+            network: Some(podium_core::network::Network::Mastodon),
+            handle: "@kari@social.example".into(),
+            display_name: "Kari".into(),
+            service: "https://social.example".into(),
+            remote_id: "109".into(),
+            credential_ref: "podium:mastodon:b-ref".into(),
+            zone: "Europe/Oslo".into(),
+            token_expires_at: None,
+        })
+        .unwrap();
+    assert_eq!(here.id, id);
+    assert!(here.connected_here);
+    assert_eq!(b.store.accounts().unwrap().len(), 1);
+    b.store
+        .schedule(&draft, &id, podium_store::When::NextSlot)
+        .unwrap();
+    b.round(&mut hub);
+    a.round(&mut hub);
+    assert_eq!(
+        a.store.account(&id).unwrap().credential_ref,
+        "podium:mastodon:kari-secret-ref",
+        "A keeps its own sign-in"
     );
 }
 

@@ -91,6 +91,7 @@ impl From<&podium_store::Error> for CommandError {
                 data["handle"] = json!(handle);
                 ("does_not_fit", data)
             }
+            E::NotConnectedHere { handle } => ("not_connected_here", json!({ "handle": handle })),
             E::Import { path, reason } => ("import", json!({ "path": path, "reason": reason })),
             E::Io {
                 action,
@@ -235,6 +236,7 @@ pub(crate) mod tests {
             S::NoEntry("e".into()).into(),
             S::NoRevision("r".into()).into(),
             S::Invalid("i".into()).into(),
+            S::NotConnectedHere { handle: "h".into() }.into(),
             S::Import {
                 path: "p".into(),
                 reason: "r".into(),

@@ -380,7 +380,11 @@ pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
                         a.id,
                         a.network.name(),
                         a.handle,
-                        a.status,
+                        if a.connected_here {
+                            a.status.to_string()
+                        } else {
+                            "connected on another device".to_owned()
+                        },
                         if a.paused { ", paused" } else { "" },
                         if slots.is_empty() {
                             "none".into()
