@@ -91,6 +91,72 @@ impl FromStr for DraftState {
     }
 }
 
+/// Who sees a Mastodon post (Mastodon's `visibility`): everyone (`public`), everyone but the
+/// public timelines (`unlisted`), or only the account's followers (`private`). Mastodon's
+/// `direct` is left out on purpose: a direct message is not a post to schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Unlisted,
+    Private,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Public,
+        Visibility::Unlisted,
+        Visibility::Private,
+    ];
+
+    /// The word Mastodon's API and Podium's database use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Private => "private",
+        }
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A word that names no visibility.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVisibility(pub String);
+
+impl fmt::Display for UnknownVisibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown visibility {:?}: use public, unlisted or private (followers only)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownVisibility {}
+
+impl FromStr for Visibility {
+    type Err = UnknownVisibility;
+
+    /// `public`, `unlisted`, `private` in any letter case; `followers` is `private` (what the
+    /// Mastodon app calls it).
+    fn from_str(s: &str) -> Result<Visibility, UnknownVisibility> {
+        match s.trim().to_lowercase().as_str() {
+            "public" => Ok(Visibility::Public),
+            "unlisted" => Ok(Visibility::Unlisted),
+            "private" | "followers" | "followers-only" => Ok(Visibility::Private),
+            _ => Err(UnknownVisibility(s.to_owned())),
+        }
+    }
+}
+
 /// The goals every Podium knows; users add their own. Leaders post to a plan, not for likes.
 pub const BUILT_IN_GOALS: [&str; 4] = ["visibility", "credibility", "culture", "reputation"];
 
@@ -160,6 +226,15 @@ mod tests {
         assert_eq!("Ready".parse::<DraftState>(), Ok(DraftState::Ready));
         let err = "done".parse::<DraftState>().unwrap_err().to_string();
         assert!(err.contains("idea, draft, ready"), "{err}");
+    }
+
+    #[test]
+    fn visibility_reads_mastodons_words_and_names_the_choices_when_wrong() {
+        assert_eq!("Unlisted".parse::<Visibility>(), Ok(Visibility::Unlisted));
+        assert_eq!("followers".parse::<Visibility>(), Ok(Visibility::Private));
+        assert_eq!(Visibility::default(), Visibility::Public);
+        let err = "direct".parse::<Visibility>().unwrap_err().to_string();
+        assert!(err.contains("public, unlisted or private"), "{err}");
     }
 
     #[test]

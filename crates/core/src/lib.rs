@@ -16,3 +16,4 @@ pub mod outbox;
 pub mod schedule;
 pub mod sync;
 pub mod text;
+pub mod wait;

@@ -6,6 +6,7 @@
 //! takes its waiting posts out of the queue; its sent posts stay in the history.
 
 use chrono::{DateTime, Utc};
+use podium_core::draft::Visibility;
 use podium_core::network::Network;
 use podium_core::notice::AccountNotice;
 use podium_core::outbox::{AccountStatus, OutboxState};
@@ -39,6 +40,8 @@ pub struct Account {
     pub updated_at: DateTime<Utc>,
     /// When the sign-in stops working by itself (LinkedIn: 60 days), if it does.
     pub token_expires_at: Option<DateTime<Utc>>,
+    /// Mastodon: who sees a post whose draft does not say (public unless changed).
+    pub visibility: Visibility,
 }
 
 impl Account {
@@ -64,6 +67,8 @@ pub struct AccountChanges {
     pub zone: Option<String>,
     /// Pause (nothing is sent) or resume the queue.
     pub paused: Option<bool>,
+    /// Mastodon: the visibility of posts whose draft does not choose one.
+    pub visibility: Option<Visibility>,
 }
 
 /// What connecting an account stores.
@@ -87,7 +92,7 @@ pub fn network_str(n: Network) -> &'static str {
 
 const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
     credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
-    token_expires_at";
+    token_expires_at, visibility";
 
 fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -110,6 +115,7 @@ fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
         created_at: time_col(r, 13)?,
         updated_at: time_col(r, 14)?,
         token_expires_at: opt_time_col(r, 15)?,
+        visibility: code_col(r, 16)?,
     })
 }
 
@@ -142,14 +148,16 @@ impl Store {
                 // change of status the publisher could make.
                 self.conn.execute(
                     "UPDATE accounts SET handle = ?2, display_name = ?3, credential_ref = ?4,
-                     status = ?6, status_reason = '', updated_at = ?5 WHERE id = ?1",
+                     status = ?6, status_reason = '', updated_at = ?5, token_expires_at = ?7
+                     WHERE id = ?1",
                     params![
                         id,
                         new.handle.trim(),
                         new.display_name,
                         new.credential_ref,
                         now,
-                        AccountStatus::Connected.as_str()
+                        AccountStatus::Connected.as_str(),
+                        new.token_expires_at.map(timestamp)
                     ],
                 )?;
                 id
@@ -300,6 +308,16 @@ impl Store {
         Ok(())
     }
 
+    /// A renewed sign-in's end (Threads refreshes its token before the 60 days run out).
+    pub fn set_token_expiry(&mut self, id: &str, at: Option<DateTime<Utc>>) -> Result<()> {
+        let now = timestamp(self.now());
+        self.conn.execute(
+            "UPDATE accounts SET token_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, at.map(timestamp), now],
+        )?;
+        Ok(())
+    }
+
     /// Pauses or resumes an account's queue: a paused queue sends nothing, and its posts keep
     /// their times (a post that falls due while paused waits for the user when resumed late).
     pub fn set_paused(&mut self, id: &str, paused: bool) -> Result<()> {
@@ -362,6 +380,14 @@ impl Store {
         }
         if let Some(paused) = changes.paused {
             self.set_paused(id, paused)?;
+        }
+        if let Some(visibility) = changes.visibility {
+            self.account(id)?;
+            let now = timestamp(self.now());
+            self.conn.execute(
+                "UPDATE accounts SET visibility = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, visibility.as_str(), now],
+            )?;
         }
         self.account(id)
     }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use podium_core::draft::{normalise_goal, normalise_tags, title, DraftState};
+use podium_core::draft::{normalise_goal, normalise_tags, title, DraftState, Visibility};
 use podium_core::network::Network;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,13 @@ pub struct Draft {
     /// Shown and published as a thread of numbered posts.
     #[serde(default)]
     pub thread: bool,
+    /// Mastodon's content warning (`spoiler_text`): shown in place of the text until opened;
+    /// empty for none. Counted with the text by the checks.
+    #[serde(default)]
+    pub content_warning: String,
+    /// Who sees it on Mastodon; `None`: the account's default.
+    #[serde(default)]
+    pub visibility: Option<Visibility>,
     pub created_by: String,
     pub updated_by: String,
     pub created_at: DateTime<Utc>,
@@ -59,6 +66,8 @@ pub struct NewDraft {
     pub tags: Vec<String>,
     pub state: Option<DraftState>,
     pub thread: bool,
+    pub content_warning: String,
+    pub visibility: Option<Visibility>,
 }
 
 /// A change to a draft: the fields that are `Some` change.
@@ -75,6 +84,11 @@ pub struct DraftPatch {
     pub tags: Option<Vec<String>>,
     pub state: Option<DraftState>,
     pub thread: Option<bool>,
+    /// `Some("")` removes the content warning.
+    pub content_warning: Option<String>,
+    /// `Some(None)`: the account's default again.
+    #[serde(with = "double_option")]
+    pub visibility: Option<Option<Visibility>>,
 }
 
 /// A draft as a list shows it.
@@ -108,7 +122,8 @@ pub struct Filter {
 pub const TITLE_CHARS: usize = 80;
 
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
-     thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted";
+     thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted, content_warning, \
+     visibility";
 
 impl Store {
     /// Creates a draft; its text becomes the first revision.
@@ -125,6 +140,8 @@ impl Store {
             tags: normalise_tags(&new.tags),
             state: new.state.unwrap_or_default(),
             thread: new.thread,
+            content_warning: clean_warning(&new.content_warning),
+            visibility: new.visibility,
             created_by: self.author.clone(),
             updated_by: self.author.clone(),
             created_at: now,
@@ -201,6 +218,12 @@ impl Store {
         }
         if let Some(thread) = patch.thread {
             after.thread = thread;
+        }
+        if let Some(warning) = patch.content_warning {
+            after.content_warning = clean_warning(&warning);
+        }
+        if let Some(visibility) = patch.visibility {
+            after.visibility = visibility;
         }
         let mut fields = changed_fields(&before, &after)?;
         if fields.is_empty() {
@@ -415,6 +438,8 @@ pub(crate) struct RawDraft {
     rev: i64,
     hlc: String,
     deleted: bool,
+    content_warning: String,
+    visibility: Option<String>,
 }
 
 pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
@@ -435,6 +460,8 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
         rev: r.get(13)?,
         hlc: r.get(14)?,
         deleted: r.get(15)?,
+        content_warning: r.get(16)?,
+        visibility: r.get(17)?,
     })
 }
 
@@ -455,6 +482,11 @@ impl RawDraft {
             lang: self.lang,
             goal: self.goal,
             thread: self.thread,
+            content_warning: self.content_warning,
+            visibility: self
+                .visibility
+                .map(|v| v.parse().map_err(|e| Error::Invalid(format!("{e}"))))
+                .transpose()?,
             created_by: self.created_by,
             updated_by: self.updated_by,
             rev: self.rev,
@@ -469,7 +501,7 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         tx,
         &format!(
             "INSERT INTO drafts ({DRAFT_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         ),
         d,
     )?;
@@ -484,13 +516,14 @@ pub(crate) fn write_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         tx,
         "UPDATE drafts SET text = ?2, variants = ?3, networks = ?4, lang = ?5, goal = ?6,
              tags = ?7, state = ?8, thread = ?9, created_by = ?10, updated_by = ?11,
-             created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16
+             created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16,
+             content_warning = ?17, visibility = ?18
          WHERE id = ?1",
         d,
     )
 }
 
-/// Runs `sql`, whose parameters ?1…?16 are the draft's columns in [`DRAFT_COLUMNS`] order.
+/// Runs `sql`, whose parameters ?1…?18 are the draft's columns in [`DRAFT_COLUMNS`] order.
 fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()> {
     tx.execute(
         sql,
@@ -511,6 +544,8 @@ fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()
             d.rev,
             d.hlc,
             d.deleted,
+            d.content_warning,
+            d.visibility.map(Visibility::as_str),
         ],
     )?;
     Ok(())
@@ -580,6 +615,11 @@ fn clean_variants(variants: BTreeMap<Network, String>) -> BTreeMap<Network, Stri
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
         .collect()
+}
+
+/// A content warning as stored: trimmed, its lines joined (Mastodon shows it on one line).
+fn clean_warning(warning: &str) -> String {
+    warning.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A language tag like `nb`, `en`, `pt-BR`; default `en`.

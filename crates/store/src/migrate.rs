@@ -13,6 +13,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_drafts.sql")),
     (2, include_str!("../migrations/0002_publish.sql")),
     (3, include_str!("../migrations/0003_token_expiry.sql")),
+    (4, include_str!("../migrations/0004_post_options.sql")),
 ];
 
 /// The newest schema this build reads and writes.

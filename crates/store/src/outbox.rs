@@ -37,6 +37,9 @@ pub struct Part {
     pub remote_id: Option<String>,
     pub remote_cid: Option<String>,
     pub remote_url: Option<String>,
+    /// On a network that publishes in two steps (Threads), the container made for this part:
+    /// committed before the publish request, so whether it went out is asked about it.
+    pub container: Option<String>,
 }
 
 /// An outbox entry: one post for one account.
@@ -384,7 +387,7 @@ impl Store {
             // attempt settles it with the network first.)
             tx.execute(
                 &format!(
-                    "UPDATE outbox_parts SET state = ?3, sending_at = NULL,
+                    "UPDATE outbox_parts SET state = ?3, sending_at = NULL, container = NULL,
                      key = key || '-' || ?2 WHERE entry_id = ?1 AND state = ?4 AND state IN ({})",
                     part_from(PartState::Pending)
                 ),
@@ -471,7 +474,7 @@ impl Store {
 
     fn parts(&self, entry_id: &str) -> Result<Vec<Part>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT idx, text, key, state, sending_at, remote_id, remote_cid, remote_url
+            "SELECT idx, text, key, state, sending_at, remote_id, remote_cid, remote_url, container
              FROM outbox_parts WHERE entry_id = ?1 ORDER BY idx",
         )?;
         let parts = stmt
@@ -485,6 +488,7 @@ impl Store {
                     remote_id: r.get(5)?,
                     remote_cid: r.get(6)?,
                     remote_url: r.get(7)?,
+                    container: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -650,6 +654,32 @@ impl Store {
             params![entry_id, idx, now, PartState::Sending.as_str()],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// The container a two-step network (Threads) made for a part that is not out yet, or
+    /// `None` to forget one that can no longer be published (it expired): committed before the
+    /// publish request leaves.
+    pub fn part_container(
+        &mut self,
+        entry_id: &str,
+        idx: u32,
+        container: Option<&str>,
+    ) -> Result<()> {
+        let changed = self.conn.execute(
+            &format!(
+                "UPDATE outbox_parts SET container = ?3
+                 WHERE entry_id = ?1 AND idx = ?2 AND state IN ({})",
+                codes([PartState::Pending, PartState::Sending])
+            ),
+            params![entry_id, idx, container],
+        )?;
+        if changed == 0 {
+            return Err(Error::Invalid(format!(
+                "part {} of post {entry_id} is already out or gone; its container was not kept",
+                idx + 1
+            )));
+        }
         Ok(())
     }
 

@@ -346,6 +346,7 @@ fn an_accounts_zone_slots_and_pause_change_together_and_a_bad_zone_changes_nothi
         slots: Some(vec![Slot::parse("wed 17:05").unwrap()]),
         zone: Some("America/New_York".into()),
         paused: Some(true),
+        visibility: None,
     };
     let a = f.store.update_account(&f.account, &changes).unwrap();
     assert_eq!(a.slots, [Slot::parse("wed 17:05").unwrap()]);

@@ -594,3 +594,80 @@ fn reopening_the_database_starts_a_new_revision() {
         ]
     );
 }
+
+#[test]
+fn a_drafts_content_warning_and_visibility_are_kept_changed_and_exported() {
+    use podium_core::draft::Visibility;
+    let (mut store, _) = store_with_clock();
+    let draft = store
+        .create_draft(NewDraft {
+            text: "Vi omorganiserer avdelingen.".into(),
+            networks: vec![Network::Mastodon],
+            content_warning: "  Omorganisering\n og nedbemanning ".into(),
+            visibility: Some(Visibility::Private),
+            ..NewDraft::default()
+        })
+        .unwrap();
+    assert_eq!(draft.content_warning, "Omorganisering og nedbemanning");
+    let read = store.draft(&draft.id).unwrap();
+    assert_eq!(read.visibility, Some(Visibility::Private));
+    // Back to the account's default, and the warning removed.
+    let changed = store
+        .update_draft(
+            &draft.id,
+            DraftPatch {
+                content_warning: Some(String::new()),
+                visibility: Some(None),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (changed.content_warning.as_str(), changed.visibility),
+        ("", None)
+    );
+    store
+        .update_draft(
+            &draft.id,
+            DraftPatch {
+                content_warning: Some("Permitteringer".into()),
+                visibility: Some(Some(Visibility::Unlisted)),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    let export = serde_json::to_string(&store.export().unwrap()).unwrap();
+    let (mut other, _) = store_with_clock();
+    other.import_json(&export, "export.json").unwrap();
+    let copy = other.draft(&draft.id).unwrap();
+    assert_eq!(copy.content_warning, "Permitteringer");
+    assert_eq!(copy.visibility, Some(Visibility::Unlisted));
+}
+
+#[test]
+fn an_accounts_default_visibility_is_public_until_changed() {
+    use podium_core::draft::Visibility;
+    let (mut store, _) = store_with_clock();
+    let account = store
+        .add_account(podium_store::NewAccount {
+            network: Some(Network::Mastodon),
+            handle: "@leder@example.social".into(),
+            service: "https://example.social".into(),
+            remote_id: "1".into(),
+            credential_ref: "mastodon:r".into(),
+            zone: "Europe/Oslo".into(),
+            ..podium_store::NewAccount::default()
+        })
+        .unwrap();
+    assert_eq!(account.visibility, Visibility::Public);
+    let changed = store
+        .update_account(
+            &account.id,
+            &podium_store::AccountChanges {
+                visibility: Some(Visibility::Private),
+                ..podium_store::AccountChanges::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(changed.visibility, Visibility::Private);
+}

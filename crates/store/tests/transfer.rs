@@ -403,6 +403,19 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
         let draft = store.draft(&found[0].id).unwrap();
         assert_eq!(draft.text, "God ledelse er å lytte #ledelse");
         assert!(store.revisions(&draft.id).unwrap().len() >= 2);
+        if version >= 4 {
+            assert_eq!(draft.content_warning, "Omstilling", "schema {version}");
+            assert_eq!(
+                draft.visibility,
+                Some(podium_core::draft::Visibility::Unlisted)
+            );
+        } else {
+            assert_eq!(
+                (draft.content_warning.as_str(), draft.visibility),
+                ("", None),
+                "schema {version}: no warning, the account's default"
+            );
+        }
         if version >= 2 {
             let queue = store.queue().unwrap();
             assert_eq!(queue.len(), 1, "schema {version}: the schedule survives");
@@ -441,6 +454,9 @@ fn make_fixture() {
             lang: Some("nb".into()),
             goal: Some("culture".into()),
             tags: vec!["ledelse".into()],
+            // Schema 4: Mastodon's content warning and visibility.
+            content_warning: "Omstilling".into(),
+            visibility: Some(podium_core::draft::Visibility::Unlisted),
             ..NewDraft::default()
         })
         .unwrap();

@@ -387,6 +387,7 @@ pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
                     .then(|| schedule::parse_slots(&slots))
                     .transpose()?,
                 paused: None,
+                visibility: None,
             };
             let a = store.update_account(&a.id, &changes)?;
             for s in &a.slots {
