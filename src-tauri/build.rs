@@ -33,6 +33,7 @@ fn main() {
         "connect_x",
         "connect_x_oauth1",
         "connect_linkedin",
+        "connect_threads",
         "disconnect_account",
         "update_account",
         "next_slots",

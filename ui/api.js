@@ -104,6 +104,7 @@ export const connectX = (clientId) => invoke("connect_x", { clientId });
 /** X with OAuth 1.0a keys: `[apiKey, apiSecret, accessToken, accessTokenSecret]`. */
 export const connectXOAuth1 = (keys) => invoke("connect_x_oauth1", { keys });
 export const connectLinkedin = (clientId, clientSecret) => invoke("connect_linkedin", { clientId, clientSecret });
+export const connectThreads = (token) => invoke("connect_threads", { token });
 export const disconnectAccount = (id) => invoke("disconnect_account", { id });
 /** `changes`: `{slots: ["tue 08:30"], zone, paused}`, each optional. */
 export const updateAccount = (id, changes) => invoke("update_account", { id, ...changes });

@@ -123,6 +123,7 @@ pub fn run() {
             commands::accounts::mastodon_paste_begin,
             commands::accounts::mastodon_paste_finish,
             commands::accounts::connect_mastodon_token,
+            commands::accounts::connect_threads,
             commands::accounts::connect_x,
             commands::accounts::connect_x_oauth1,
             commands::accounts::connect_linkedin,

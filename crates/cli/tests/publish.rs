@@ -316,7 +316,11 @@ fn mastodon_faults_retry_with_the_same_key_and_honour_rate_limits() {
     let id = draft(&db, "Rate limited", &[]);
     let entry_id = schedule_now(&db, &id, &account);
     let out = publish_due(&db);
-    assert!(out.contains("429"), "{out}");
+    // The reset read from the headers, said as a wait (one set of words for every network).
+    assert!(
+        out.contains("Mastodon asks Podium to slow down (rate limit): Podium tries again in about"),
+        "{out}"
+    );
     let e = entry(&db, &entry_id);
     assert_eq!(e["state"], "queued");
     let retry_at: DateTime<Utc> = e["retry_at"].as_str().unwrap().parse().unwrap();
@@ -826,4 +830,88 @@ fn an_unreachable_instance_marks_the_account_offline_and_the_post_waits() {
         "nothing left, nothing to settle"
     );
     assert_eq!(account_field(&db, &account, "status"), "offline");
+}
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn a_mastodon_post_carries_its_content_warning_visibility_and_language() {
+    let masto = Mastodon::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = connect_mastodon(&db, &masto.url);
+
+    // The draft's own options, exactly as `drafts add` took them.
+    let id = draft(
+        &db,
+        "Vi legger ned avdelingen i Bergen. Alle berørte får beskjed i dag.",
+        &[
+            "--network",
+            "mastodon",
+            "--lang",
+            "nb",
+            "--content-warning",
+            "Nedbemanning",
+            "--visibility",
+            "private",
+        ],
+    );
+    let shown: Value =
+        serde_json::from_str(&ok(&db, &["drafts", "show", &id, "--json"], "")).unwrap();
+    assert_eq!(shown["draft"]["content_warning"], "Nedbemanning");
+    assert_eq!(shown["draft"]["visibility"], "private");
+    let e = schedule_now(&db, &id, &account);
+    publish_due(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+    let statuses = masto.statuses();
+    let s = statuses
+        .iter()
+        .find(|s| s["id"] == entry(&db, &e)["remote_id"])
+        .unwrap();
+    assert_eq!(s["spoiler_text"], "Nedbemanning");
+    assert_eq!(s["visibility"], "private");
+    assert_eq!(s["language"], "nb");
+    assert_eq!(
+        s["sensitive"], true,
+        "a content warning marks the post sensitive"
+    );
+
+    // A draft that says nothing takes the account's default: public, then unlisted once the
+    // account says so.
+    let plain = draft(&db, "Good news from the team today.", &["--lang", "en"]);
+    let e = schedule_now(&db, &plain, &account);
+    publish_due(&db);
+    let s = masto
+        .statuses()
+        .into_iter()
+        .find(|s| s["id"] == entry(&db, &e)["remote_id"])
+        .unwrap();
+    assert_eq!(s["visibility"], "public");
+    assert_eq!(s["spoiler_text"], "");
+    assert_eq!(s["language"], "en");
+    ok(&db, &["accounts", "visibility", &account, "unlisted"], "");
+    let quiet = draft(&db, "A quieter note for the regulars.", &[]);
+    let e = schedule_now(&db, &quiet, &account);
+    publish_due(&db);
+    let s = masto
+        .statuses()
+        .into_iter()
+        .find(|s| s["id"] == entry(&db, &e)["remote_id"])
+        .unwrap();
+    assert_eq!(s["visibility"], "unlisted");
+
+    // The content warning counts toward the instance's limit: a text that fits alone but not
+    // with its warning is refused before anything is sent.
+    let text = "a".repeat(490);
+    let long = draft(&db, &text, &["--content-warning", "Twelve chars"]);
+    let e = schedule_now(&db, &long, &account);
+    publish_due(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "failed", "{got}");
+    assert!(
+        got["error"]
+            .as_str()
+            .unwrap()
+            .contains("too long for Mastodon (502 of 500"),
+        "{got}"
+    );
 }

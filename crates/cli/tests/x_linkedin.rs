@@ -409,6 +409,47 @@ fn linkedin_connects_posts_escaped_text_and_explains_versions_and_expiry() {
     );
 }
 
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn linkedin_refuses_an_identical_post_plainly_but_after_send_again_its_duplicate_is_the_post() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_linkedin(&db, &server);
+
+    // The member posted this text themselves: LinkedIn refuses it, and the queue says so.
+    server.state.lock().unwrap().linkedin_duplicate_of = Some("urn:li:share:6999".into());
+    let d = draft(&db, "Takk for et godt år!", &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "failed", "{got}");
+    assert!(
+        got["error"]
+            .as_str()
+            .unwrap()
+            .contains("LinkedIn refuses a post identical to one already on the account"),
+        "{got}"
+    );
+
+    // Podium's own attempt may have gone out (no answer; LinkedIn lets Podium read nothing
+    // back): unknown. The user says "Send again", and LinkedIn answers that it has this text:
+    // that is the post, recorded as sent, never a second one.
+    server.fault(Fault::UnavailableAfterCreate);
+    let d = draft(&db, "Gikk den ut?", &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "unknown");
+    let made = server.linkedin_posts()[0].0.clone();
+    server.state.lock().unwrap().linkedin_duplicate_of = Some(made.clone());
+    ok(&db, &["queue", "retry", &e], "");
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got}");
+    assert_eq!(got["remote_id"], made.as_str());
+    assert_eq!(server.linkedin_posts().len(), 1);
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Crash {
     BeforeRequest,

@@ -15,7 +15,7 @@ use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
+use crate::channel::{Channel, Failed, Out, Post, Posted, Request, Settled, Thread};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 
@@ -357,14 +357,14 @@ impl Channel for Bluesky {
     fn request<'a>(
         &'a mut self,
         part: &'a Part,
-        lang: &'a str,
+        post: Post<'a>,
         thread: Option<Thread<'a>>,
     ) -> Request<'a> {
         let reply = thread.and_then(|t| match (t.root, t.parent) {
             (Posted::Bluesky(root), Posted::Bluesky(parent)) => Some((root, parent)),
             _ => None,
         });
-        let record = self.post_record(&part.text, lang, Utc::now(), reply);
+        let record = self.post_record(&part.text, post.lang, Utc::now(), reply);
         Box::new(move || {
             let r = self.create_post(&part.key, &record)?;
             Ok(Out {

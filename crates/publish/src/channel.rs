@@ -7,6 +7,7 @@
 //! anything while settling a part that may be out, except with the key that makes a repeat
 //! harmless (a Bluesky record key, a Mastodon Idempotency-Key).
 
+use podium_core::draft::Visibility;
 use podium_core::text::check::Network;
 use podium_store::{Account, Part};
 
@@ -14,6 +15,7 @@ use crate::bluesky::{Bluesky, StrongRef};
 use crate::http::{Failure, Problem};
 use crate::linkedin::LinkedIn;
 use crate::mastodon::Mastodon;
+use crate::threads::Threads;
 use crate::x::X;
 
 /// One account's way to a network, as the publisher sends and settles through it.
@@ -22,18 +24,41 @@ pub(crate) trait Channel {
     /// is sent again. `which` names the part for the user ("the post", "part 2 of 3").
     fn settle(&mut self, part: &Part, which: &str) -> Result<Settled, Problem>;
 
+    /// On a network that publishes in two steps (Threads), what must exist before the publish
+    /// request: called for a part that is not out, before it is committed `sending`; answers
+    /// the id of a container it made (the publisher commits it to the part, so a crash after
+    /// the publish request is settled by asking about that container). Making a container
+    /// posts nothing. A network that may not take the post now (a quota) says so here.
+    fn prepare(
+        &mut self,
+        _part: &Part,
+        _post: Post<'_>,
+        _thread: Option<Thread<'_>>,
+    ) -> Result<Option<String>, Problem> {
+        Ok(None)
+    }
+
     /// The request that sends `part` with its key, as a reply in `thread` when it continues
     /// one. Building it may ask the network (Bluesky resolves mentions); the request itself
     /// leaves only when called, after the publisher committed the part `sending`.
     fn request<'a>(
         &'a mut self,
         part: &'a Part,
-        lang: &'a str,
+        post: Post<'a>,
         thread: Option<Thread<'a>>,
     ) -> Request<'a>;
 
     /// The request for `part` failed with `problem`: what became of the part.
     fn settle_failed(&mut self, part: &Part, which: &str, problem: Problem) -> Failed;
+}
+
+/// What a post carries besides its text: the draft's language, and for Mastodon its content
+/// warning and who sees it (the draft's choice, else the account's default).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Post<'a> {
+    pub lang: &'a str,
+    pub content_warning: &'a str,
+    pub visibility: Visibility,
 }
 
 /// A part's request, ready to leave.
@@ -72,6 +97,9 @@ pub(crate) enum Settled {
     Out(Out),
     /// It is not out, or sending it again with its key cannot make a second post: send it.
     Send,
+    /// It is not out and its container can no longer be published (Threads: expired after a
+    /// day): forget the container and send it afresh.
+    SendAfresh,
     /// Nobody can tell and it is not safe to send again: the user decides (why, in their words).
     Unknown(String),
 }
@@ -128,14 +156,7 @@ pub(crate) fn open(
         Network::Mastodon => Box::new(Mastodon::open(account)?),
         Network::X => Box::new(X::open(account)?),
         Network::Linkedin => Box::new(LinkedIn::open(account, linkedin_version)?),
-        other => {
-            return Err(Problem::Net(Failure::Status {
-                status: 0,
-                code: String::new(),
-                message: format!("publishing to {} is not available yet", other.name()),
-                retry_after: None,
-            }))
-        }
+        Network::Threads => Box::new(Threads::open(account)?),
     })
 }
 
@@ -149,6 +170,12 @@ pub(crate) trait Keyless {
     /// The id of a recent post of the account with this text, if it can tell.
     fn find(&mut self, text: &str) -> Result<Option<String>, Problem>;
     fn url(&self, id: &str) -> String;
+    /// What to say when the network refuses the text as one it already has and no earlier
+    /// attempt of Podium's may have made it (then the duplicate is someone else's doing, and
+    /// the post is refused). `None`: look it up all the same (X).
+    fn duplicate_refused(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<K: Keyless> Channel for K {
@@ -174,7 +201,7 @@ impl<K: Keyless> Channel for K {
     fn request<'a>(
         &'a mut self,
         part: &'a Part,
-        _lang: &'a str,
+        _post: Post<'a>,
         thread: Option<Thread<'a>>,
     ) -> Request<'a> {
         let reply_to = thread.and_then(|t| t.parent_id());
@@ -184,12 +211,26 @@ impl<K: Keyless> Channel for K {
                 posted: Posted::Id(id),
                 found: None,
             }),
-            // "Already posted" (X's duplicate content) is no answer yet: it counts only when
-            // the post is found, exactly as an unclear outcome.
-            None => Err(Problem::Net(Failure::Unclear(format!(
+            // "Already posted" when an earlier attempt may have made it: no answer yet; it
+            // counts only when the post is found, exactly as an unclear outcome.
+            None if part.may_be_out_already() => Err(Problem::Net(Failure::Unclear(format!(
                 "{} answered that it already has this post",
                 self.name()
             )))),
+            // Otherwise a network that says so refuses identical posts (LinkedIn); X's duplicate
+            // is looked up all the same.
+            None => match self.duplicate_refused() {
+                Some(why) => Err(Problem::Net(Failure::Status {
+                    status: 422,
+                    code: "duplicate".into(),
+                    message: why,
+                    retry_after: None,
+                })),
+                None => Err(Problem::Net(Failure::Unclear(format!(
+                    "{} answered that it already has this post",
+                    self.name()
+                )))),
+            },
         })
     }
 
@@ -204,7 +245,7 @@ impl<K: Keyless> Channel for K {
             Ok(Settled::Out(out)) => Failed::Out(out),
             Ok(Settled::Unknown(why)) => Failed::Unknown(why),
             // Never answered by a lookup; were it, the part stays `sending`, as unclear.
-            Ok(Settled::Send) => Failed::Unclear(problem),
+            Ok(Settled::Send | Settled::SendAfresh) => Failed::Unclear(problem),
             Err(lookup) => Failed::Unclear(lookup),
         }
     }
@@ -212,7 +253,7 @@ impl<K: Keyless> Channel for K {
 
 /// Whether a failed request certainly made no post: it never left, or the server refused it
 /// outright (a 4xx, a 200 that only carries errors, a sign-in it no longer accepts).
-fn made_nothing(problem: &Problem) -> bool {
+pub(crate) fn made_nothing(problem: &Problem) -> bool {
     match problem {
         Problem::Net(Failure::NotSent(_)) | Problem::Reconnect(_) => true,
         Problem::Net(Failure::Status { status, code, .. }) => {

@@ -303,3 +303,37 @@ pub fn linkedin(
         token_expires_at: Some(secret.expires_at),
     })?)
 }
+
+/// Connects a Threads account with a long-lived access token made in Meta's developer
+/// dashboard (Meta's sign-in wants an https redirect, which a loopback listener is not). The
+/// token is renewed at once when Threads allows it, so its end date is known; it goes to the
+/// keyring before the account is recorded.
+pub fn threads_token(
+    store: &mut Store,
+    api: &str,
+    token: &str,
+    zone: Option<&str>,
+) -> Result<Account> {
+    credentials::check()?;
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(Error::Invalid(
+            "paste the long-lived access token from Meta's developer dashboard".into(),
+        ));
+    }
+    let api = api.trim_end_matches('/').to_owned();
+    let me = crate::threads::who_am_i(&api, token)?;
+    let secret = crate::threads::pasted(&api, token);
+    let reference = reference_for(store, Network::Threads, &api, &me.id)?;
+    credentials::save(&reference, &secret)?;
+    Ok(store.add_account(NewAccount {
+        network: Some(Network::Threads),
+        handle: format!("@{}", me.username),
+        display_name: me.name,
+        service: api,
+        remote_id: me.id,
+        credential_ref: reference,
+        zone: zone.map_or_else(local_zone, str::to_owned),
+        token_expires_at: Some(secret.expires_at),
+    })?)
+}

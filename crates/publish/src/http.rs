@@ -175,6 +175,25 @@ impl Failure {
         match self {
             Failure::NotSent(why) => format!("{network} could not be reached: {why}"),
             Failure::Unclear(why) => format!("no answer from {network}: {why}"),
+            // A limit, in the one set of words for every network (`podium_core::wait`).
+            Failure::Status {
+                status: 429,
+                code,
+                message,
+                retry_after,
+            } => {
+                if LIMIT_CODES.contains(&code.as_str()) {
+                    return message.clone();
+                }
+                match network.parse::<podium_core::network::Network>() {
+                    Ok(network) => podium_core::wait::Limit::RateLimited {
+                        network,
+                        wait: *retry_after,
+                    }
+                    .to_string(),
+                    Err(_) => format!("{network} answered 429: {message}"),
+                }
+            }
             Failure::Status {
                 status, message, ..
             } => {
@@ -236,6 +255,10 @@ impl Failure {
         }
     }
 }
+
+/// The codes of a `429` whose message a network's module already worded as a
+/// `podium_core::wait::Limit` (a rate limit, a usage cap, a posting quota).
+pub const LIMIT_CODES: [&str; 3] = ["rate_limit", "usage_cap", "quota"];
 
 /// Sends a request and reads a JSON answer of type `T` (at most [`MAX_BODY`]).
 pub fn json<T: DeserializeOwned>(request: RequestBuilder) -> Result<(T, HeaderMap), Failure> {
@@ -365,12 +388,16 @@ pub fn safe_code(code: &str) -> Option<&str> {
 
 /// `error` / `message` / `error_description` of an error body (atproto and Mastodon shapes).
 fn error_fields(body: &str) -> (String, String) {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(body) else {
         return (String::new(), excerpt(body));
     };
+    // Meta's Graph API (Threads) nests its error: `{"error": {"message", "type", "code"}}`.
+    if v.get("error").is_some_and(serde_json::Value::is_object) {
+        v = v["error"].take();
+    }
     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
     // atproto and Mastodon: `error`; X problems (RFC 7807): `type`, `title`, `detail`;
-    // LinkedIn: `serviceErrorCode`, `message`.
+    // LinkedIn: `serviceErrorCode`, `message`; Meta: `type` (`OAuthException`), `message`.
     let code = [field("error"), field("type"), field("code")]
         .into_iter()
         .find(|c| !c.is_empty())

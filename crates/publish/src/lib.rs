@@ -37,6 +37,7 @@ pub mod mastodon;
 pub mod oauth;
 pub mod publisher;
 pub mod scheduler;
+pub mod threads;
 pub mod tid;
 pub mod x;
 
@@ -105,7 +106,8 @@ mod tests {
         printed.extend(crate::mastodon::tests::secret_holders(SECRET));
         printed.extend(crate::linkedin::tests::secret_holders(SECRET));
         printed.extend(crate::x::tests::secret_holders(SECRET));
-        assert_eq!(printed.len(), 12, "{printed:?}");
+        printed.extend(crate::threads::tests::secret_holders(SECRET));
+        assert_eq!(printed.len(), 14, "{printed:?}");
         for p in &printed {
             assert!(!p.contains(SECRET), "{p}");
             assert!(p.ends_with("(…)"), "{p}");

@@ -10,7 +10,10 @@
 //! wants `X-Restli-Protocol-Version: 2.0.0` and a `LinkedIn-Version: YYYYMM` header, answers
 //! `201` with the post's URN in `x-restli-id`, and `426` when the version has been retired.
 //! LinkedIn has no idempotency key; reading one's own posts back needs `r_member_social`, which
-//! LinkedIn grants to few apps — without it an unclear outcome becomes `unknown`.
+//! LinkedIn grants to few apps — without it an unclear outcome becomes `unknown`. A text the
+//! member already posted is refused with `422` and the code `DUPLICATE_POST`, its message
+//! naming the earlier post ("Content is a duplicate of urn:li:share:…"; seen in public issue
+//! threads, e.g. Arisamiga/Linkedin-RSS#5, not in LinkedIn's reference).
 
 use chrono::{DateTime, Utc};
 use oauth2::basic::BasicClient;
@@ -171,6 +174,8 @@ pub struct LinkedIn {
     author: String,
     version: String,
     secret: Secret,
+    /// The post LinkedIn named when it last refused a text as a duplicate.
+    duplicate_of: Option<String>,
 }
 
 redacted_debug!(LinkedIn);
@@ -190,6 +195,7 @@ impl LinkedIn {
             author: account.remote_id.clone(),
             version: version.unwrap_or(VERSION).to_owned(),
             secret,
+            duplicate_of: None,
         })
     }
 
@@ -203,8 +209,9 @@ impl LinkedIn {
             .header("LinkedIn-Version", &self.version)
     }
 
-    /// `POST /rest/posts`: the post's URN.
-    pub fn post(&self, text: &str) -> Result<String, Problem> {
+    /// `POST /rest/posts`: the post's URN; `Ok(None)` when LinkedIn refuses the text as a
+    /// duplicate (`422 DUPLICATE_POST`; the post it names is kept for [`LinkedIn::find`]).
+    pub fn post(&mut self, text: &str) -> Result<Option<String>, Problem> {
         let commentary = podium_core::text::linkedin::commentary(text).text;
         let body = json!({
             "author": self.author,
@@ -226,8 +233,17 @@ impl LinkedIn {
                 .headers()
                 .get("x-restli-id")
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .map(|id| Some(id.to_owned()))
                 .ok_or_else(|| Problem::Net(Failure::Unclear("LinkedIn answered without the post's id".into()))),
+            Err(Failure::Status {
+                status: 422,
+                code,
+                message,
+                ..
+            }) if code == "DUPLICATE_POST" || message.to_lowercase().contains("duplicate") => {
+                self.duplicate_of = urn_in(&message);
+                Ok(None)
+            }
             Err(Failure::Status { status: 401, .. }) => Err(Problem::Reconnect(
                 "LinkedIn no longer accepts this account's sign-in (it expired or was revoked): reconnect it".into(),
             )),
@@ -247,7 +263,11 @@ impl LinkedIn {
 
     /// Looks `text` up among the member's recent posts; `Ok(None)` also when LinkedIn does not
     /// let this app read them (no `r_member_social`): then nobody can tell, and the user decides.
-    pub fn find(&self, text: &str) -> Result<Option<String>, Problem> {
+    /// The post a duplicate refusal named is the answer when there is one.
+    pub fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
+        if let Some(urn) = self.duplicate_of.take() {
+            return Ok(Some(urn));
+        }
         let commentary = podium_core::text::linkedin::commentary(text).text;
         let request = self
             .rest(self.http.get(format!("{}/rest/posts", self.api)))
@@ -273,6 +293,16 @@ impl LinkedIn {
     }
 }
 
+/// The post a duplicate refusal names (`urn:li:share:…`, `urn:li:ugcPost:…`).
+fn urn_in(message: &str) -> Option<String> {
+    let start = message.find("urn:li:")?;
+    let urn: String = message[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-'))
+        .collect();
+    (urn.matches(':').count() >= 3).then_some(urn)
+}
+
 /// The message for an expired sign-in (the account's notice, in English, as the reason kept
 /// with its `reconnect` status).
 pub fn expired(at: DateTime<Utc>) -> String {
@@ -292,7 +322,15 @@ impl Keyless for LinkedIn {
 
     /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
     fn create(&mut self, text: &str, _reply_to: Option<&str>) -> Result<Option<String>, Problem> {
-        self.post(text).map(Some)
+        self.post(text)
+    }
+
+    fn duplicate_refused(&self) -> Option<String> {
+        Some(
+            "LinkedIn refuses a post identical to one already on the account (DUPLICATE_POST): \
+             change the text, then retry"
+                .into(),
+        )
     }
 
     fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
@@ -322,6 +360,7 @@ pub(crate) mod tests {
                 access_token: secret.into(),
                 expires_at: Utc::now(),
             },
+            duplicate_of: None,
         };
         vec![format!("{client:?}")]
     }
@@ -334,5 +373,14 @@ pub(crate) mod tests {
             "LinkedIn sign-in expired on 26 November 2026: reconnect the account (its posts stay queued)"
         );
         assert_eq!(person_urn("abc"), "urn:li:person:abc");
+    }
+
+    #[test]
+    fn a_duplicate_refusal_names_the_earlier_post() {
+        assert_eq!(
+            urn_in("com.linkedin.content.common.exception.BadRequestResponseException: Content is a duplicate of urn:li:share:7141138937766391808").as_deref(),
+            Some("urn:li:share:7141138937766391808")
+        );
+        assert_eq!(urn_in("Duplicate post is detected"), None);
     }
 }

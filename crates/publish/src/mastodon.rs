@@ -7,7 +7,9 @@
 //! `POST /api/v1/statuses`): the redirect URI given to `/oauth/authorize` and `/oauth/token`
 //! must be one registered with the app; `urn:ietf:wg:oauth:2.0:oob` shows the code to copy;
 //! the post limit is `configuration.statuses.max_characters`; a repeated `Idempotency-Key`
-//! within an hour returns the status the first request made instead of posting again.
+//! within an hour returns the status the first request made instead of posting again;
+//! `spoiler_text` is the content warning shown in place of the text, `visibility` is one of
+//! `public`, `unlisted`, `private` (followers only) or `direct`, and `language` an ISO 639 code.
 
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ use podium_store::{Account, Part};
 use reqwest::blocking::Client;
 use serde::{Deserialize, Serialize};
 
-use crate::channel::{Channel, Failed, Out, Posted, Request, Settled, Thread};
+use crate::channel::{Channel, Failed, Out, Post, Posted, Request, Settled, Thread};
 use crate::credentials;
 use crate::http::{self, Failure, Problem};
 use crate::{Error, Result};
@@ -244,17 +246,24 @@ impl Mastodon {
         })
     }
 
-    /// Posts `text` (a reply when `in_reply_to` is given) with `key` as its Idempotency-Key.
-    pub fn post(
+    /// Posts `text` (a reply when `in_reply_to` is given) with `key` as its Idempotency-Key,
+    /// with the draft's language, content warning and visibility.
+    pub(crate) fn post(
         &self,
         text: &str,
-        lang: &str,
+        post: Post<'_>,
         in_reply_to: Option<&str>,
         key: &str,
     ) -> Result<Status, Problem> {
-        let mut form = vec![("status", text)];
-        if !lang.is_empty() {
-            form.push(("language", lang));
+        let mut form = vec![("status", text), ("visibility", post.visibility.as_str())];
+        if !post.lang.is_empty() {
+            form.push(("language", post.lang));
+        }
+        if !post.content_warning.trim().is_empty() {
+            // Mastodon marks a post with a warning sensitive itself; saying so keeps every
+            // server and client folding it.
+            form.push(("spoiler_text", post.content_warning.trim()));
+            form.push(("sensitive", "true"));
         }
         if let Some(id) = in_reply_to {
             form.push(("in_reply_to_id", id));
@@ -305,12 +314,12 @@ impl Channel for Mastodon {
     fn request<'a>(
         &'a mut self,
         part: &'a Part,
-        lang: &'a str,
+        post: Post<'a>,
         thread: Option<Thread<'a>>,
     ) -> Request<'a> {
         let reply_to = thread.and_then(|t| t.parent_id());
         Box::new(move || {
-            let status = self.post(&part.text, lang, reply_to, &part.key)?;
+            let status = self.post(&part.text, post, reply_to, &part.key)?;
             Ok(Out {
                 url: status.url.clone().unwrap_or(status.uri.clone()),
                 posted: Posted::Id(status.id),

@@ -26,7 +26,7 @@ use podium_core::text::check::{self, Lang, Network, Options};
 use podium_core::text::thread;
 use podium_store::{Account, Entry, Part, Store};
 
-use crate::channel::{self, Channel, Failed, Out, Posted, Settled, Thread};
+use crate::channel::{self, Channel, Failed, Out, Post, Posted, Settled, Thread};
 use crate::http::{Failure, Problem};
 use crate::{tid, Error, Result};
 
@@ -165,6 +165,7 @@ impl Publisher {
             return Ok(());
         }
         let account = refresh_stale_limits(store, account);
+        let account = crate::threads::refresh_stale_sign_in(store, account);
         let draft = store.draft(&entry.draft_id)?;
         let fresh_parts = match parts_for(&draft, &account) {
             Ok(parts) => parts,
@@ -184,6 +185,11 @@ impl Publisher {
             Ok(c) => c,
             Err(problem) => return self.stop(store, &entry, &account, problem, report),
         };
+        let post = Post {
+            lang: &draft.lang,
+            content_warning: &draft.content_warning,
+            visibility: draft.visibility.unwrap_or(account.visibility),
+        };
         let mut previous: Option<Posted> = None;
         let mut root: Option<Posted> = None;
         for part in &entry.parts {
@@ -194,7 +200,7 @@ impl Publisher {
                     store,
                     &entry,
                     part,
-                    &draft.lang,
+                    post,
                     channel.as_mut(),
                     root.as_ref(),
                     previous.as_ref(),
@@ -227,7 +233,7 @@ impl Publisher {
         store: &mut Store,
         entry: &Entry,
         part: &Part,
-        lang: &str,
+        post: Post<'_>,
         channel: &mut dyn Channel,
         root: Option<&Posted>,
         parent: Option<&Posted>,
@@ -238,21 +244,35 @@ impl Publisher {
         } else {
             "the post".to_owned()
         };
+        let mut part = part.clone();
         if part.state == PartState::Sending {
             // It may be out: ask before sending again.
-            match channel.settle(part, &which).map_err(Stop::Problem)? {
-                Settled::Out(out) => return sent(store, entry, part, out).map(Some),
+            match channel.settle(&part, &which).map_err(Stop::Problem)? {
+                Settled::Out(out) => return sent(store, entry, &part, out).map(Some),
                 Settled::Unknown(why) => {
                     store.entry_unknown(&entry.id, &why)?;
                     return Ok(None);
                 }
                 Settled::Send => {}
+                Settled::SendAfresh => {
+                    store.part_container(&entry.id, part.idx, None)?;
+                    part.container = None;
+                }
             }
         }
         let thread = root
             .zip(parent)
             .map(|(root, parent)| Thread { root, parent });
-        let request = channel.request(part, lang, thread);
+        // A two-step network's container, made and committed before the publish request.
+        if let Some(container) = channel
+            .prepare(&part, post, thread)
+            .map_err(Stop::Problem)?
+        {
+            store.part_container(&entry.id, part.idx, Some(&container))?;
+            part.container = Some(container);
+        }
+        let part = &part;
+        let request = channel.request(part, post, thread);
         store.part_sending(&entry.id, part.idx)?;
         checkpoint("before-request");
         let result = request();
@@ -392,6 +412,12 @@ pub fn parts_for(
     let options = Options {
         limit: account.max_chars,
         lang: Lang::from_code(&draft.lang),
+        // Mastodon counts the content warning with the text.
+        content_warning: if network == Network::Mastodon {
+            draft.content_warning.clone()
+        } else {
+            String::new()
+        },
         ..Options::default()
     };
     let texts = if draft.thread && network != Network::Linkedin {

@@ -22,6 +22,8 @@ use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, PkceCodeChallenge, RedirectUrl,
     RefreshToken, Scope, TokenResponse, TokenUrl,
 };
+use podium_core::network::Network;
+use podium_core::wait::Limit;
 use podium_store::Account;
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{Deserialize, Serialize};
@@ -443,7 +445,7 @@ fn read_created(v: &Value) -> Result<Posted, Problem> {
     }
 }
 
-/// X's problems in plain words.
+/// X's limits in the words every network's limits use (`podium_core::wait`).
 fn explain(f: Failure) -> Failure {
     match f {
         Failure::Status {
@@ -452,19 +454,27 @@ fn explain(f: Failure) -> Failure {
             message,
             retry_after,
         } => {
-            let plain = if message.to_lowercase().contains("usage") || code.contains("usage-capped")
-            {
-                "your X app has used up its monthly post allowance (usage cap); posting resumes when the cap resets".to_owned()
+            let capped = message.to_lowercase().contains("usage") || code.contains("usage-capped");
+            let (code, limit) = if capped {
+                (
+                    "usage_cap",
+                    Limit::UsageCapped {
+                        network: Network::X,
+                    },
+                )
             } else {
-                format!(
-                    "X: too many requests for now (rate limit{})",
-                    retry_after.map_or(String::new(), |d| format!("; resets in {} s", d.as_secs()))
+                (
+                    "rate_limit",
+                    Limit::RateLimited {
+                        network: Network::X,
+                        wait: retry_after,
+                    },
                 )
             };
             Failure::Status {
                 status: 429,
-                code,
-                message: plain,
+                code: code.into(),
+                message: limit.to_string(),
                 retry_after,
             }
         }

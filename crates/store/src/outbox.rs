@@ -42,6 +42,18 @@ pub struct Part {
     pub container: Option<String>,
 }
 
+impl Part {
+    /// Whether an earlier attempt at this part may have gone out: it was left `sending`, or
+    /// the user chose "Send again" when Podium could not tell (its key then carries the
+    /// attempt, `…-N`, see [`Store::retry`]).
+    pub fn may_be_out_already(&self) -> bool {
+        self.sending_at.is_some() || self.key.contains(RESENT_MARK)
+    }
+}
+
+/// What "Send again" appends to a part's key before the attempt number.
+const RESENT_MARK: &str = "-again";
+
 /// An outbox entry: one post for one account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
@@ -388,14 +400,15 @@ impl Store {
             tx.execute(
                 &format!(
                     "UPDATE outbox_parts SET state = ?3, sending_at = NULL, container = NULL,
-                     key = key || '-' || ?2 WHERE entry_id = ?1 AND state = ?4 AND state IN ({})",
+                     key = key || ?5 || ?2 WHERE entry_id = ?1 AND state = ?4 AND state IN ({})",
                     part_from(PartState::Pending)
                 ),
                 params![
                     entry_id,
                     before.attempts + 1,
                     PartState::Pending.as_str(),
-                    PartState::Sending.as_str()
+                    PartState::Sending.as_str(),
+                    RESENT_MARK
                 ],
             )?;
         }

@@ -227,6 +227,23 @@ pub async fn connect_mastodon_token(
     Ok(account)
 }
 
+/// Threads with a long-lived token made in Meta's developer dashboard (Meta's sign-in wants an
+/// https redirect, which a desktop app cannot receive).
+#[tauri::command]
+pub async fn connect_threads(
+    drafts: State<'_, Drafts>,
+    limits: State<'_, Limits>,
+    token: String,
+) -> Answer<Account> {
+    let account = on_own_connection(drafts.path().to_owned(), move |store| {
+        connect::threads_token(store, podium_publish::threads::API, &token, None)
+            .map_err(CommandError::from)
+    })
+    .await?;
+    relearn(&drafts, &limits);
+    Ok(account)
+}
+
 #[tauri::command]
 pub async fn disconnect_account(
     app: AppHandle,
@@ -243,7 +260,8 @@ pub async fn disconnect_account(
     Ok(dropped)
 }
 
-/// Changes an account's slots (`["tue 08:30", …]`), zone or pause.
+/// Changes an account's slots (`["tue 08:30", …]`), zone, pause or (Mastodon) default
+/// visibility.
 #[tauri::command]
 pub fn update_account(
     drafts: State<'_, Drafts>,
@@ -251,11 +269,13 @@ pub fn update_account(
     slots: Option<Vec<String>>,
     zone: Option<String>,
     paused: Option<bool>,
+    visibility: Option<podium_core::draft::Visibility>,
 ) -> Answer<Account> {
     let changes = AccountChanges {
         slots: slots.map(|s| schedule::parse_slots(&s)).transpose()?,
         zone,
         paused,
+        visibility,
     };
     drafts.with(|s| s.update_account(&id, &changes))
 }

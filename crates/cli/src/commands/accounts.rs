@@ -41,6 +41,13 @@ pub enum AccountsCommand {
     Pause { account: String },
     /// Resume a paused queue.
     Resume { account: String },
+    /// Mastodon: who sees a post whose draft does not choose — public, unlisted or private
+    /// (followers only).
+    Visibility {
+        account: String,
+        #[arg(value_name = "public|unlisted|private")]
+        visibility: podium_core::draft::Visibility,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,6 +120,20 @@ pub enum AddAccount {
         #[arg(long)]
         no_browser: bool,
     },
+    /// A Threads account: a long-lived access token from Meta's developer dashboard, on stdin
+    /// (your app → Threads API → User token generator, with threads_basic and
+    /// threads_content_publish). Podium renews it before its 60 days run out.
+    Threads(ThreadsArgs),
+}
+
+/// The Threads variant of `podium accounts add` (kept apart so the enum above stays readable).
+#[derive(clap::Args, Debug)]
+pub struct ThreadsArgs {
+    /// Threads' API address (for tests against a local server).
+    #[arg(long, default_value = podium_publish::threads::API, value_name = "URL")]
+    api: String,
+    #[arg(long)]
+    zone: Option<String>,
 }
 
 fn show_address(url: &str, opened: bool) {
@@ -324,6 +345,21 @@ pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
                     .map_or_else(|| "—".into(), |t| t.format("%-d %B %Y").to_string())
             );
         }
+        AccountsCommand::Add(AddAccount::Threads(ThreadsArgs { api, zone })) => {
+            check_zone(zone.as_deref())?;
+            podium_publish::http::require_https(&api, "--api")?;
+            let token = read_secret("access token")?;
+            let store = ctx.store()?;
+            let account = connect::threads_token(store, &api, &token, zone.as_deref())?;
+            writeln!(out, "{}", account.id)?;
+            eprintln!(
+                "connected {} on Threads; the token lasts until {} (Podium renews it, and reminds you a week ahead if it cannot)",
+                account.handle,
+                account
+                    .token_expires_at
+                    .map_or_else(|| "—".into(), |t| t.format("%-d %B %Y").to_string())
+            );
+        }
         AccountsCommand::List { json } => {
             let store = ctx.store()?;
             let accounts = store.accounts()?;
@@ -333,7 +369,7 @@ pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
             } else if accounts.is_empty() {
                 writeln!(
                     out,
-                    "No accounts yet: `podium accounts add bluesky|mastodon …`"
+                    "No accounts yet: `podium accounts add bluesky|mastodon|x|linkedin|threads …`"
                 )?;
             } else {
                 for a in &accounts {
@@ -414,6 +450,22 @@ pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
             };
             store.update_account(&a.id, &changes)?;
             eprintln!("{}'s queue is running", a.handle);
+        }
+        AccountsCommand::Visibility {
+            account,
+            visibility,
+        } => {
+            let store = ctx.store()?;
+            let a = find_account(store, &account)?;
+            let changes = AccountChanges {
+                visibility: Some(visibility),
+                ..AccountChanges::default()
+            };
+            store.update_account(&a.id, &changes)?;
+            eprintln!(
+                "{}'s posts are {visibility} unless a draft says otherwise",
+                a.handle
+            );
         }
     }
     Ok(Outcome::AllValid)

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
-use podium_core::draft::DraftState;
+use podium_core::draft::{DraftState, Visibility};
 use podium_core::network::Network;
 use podium_store::{DraftSummary, Filter, ImportReport, NewDraft};
 
@@ -65,6 +65,14 @@ pub struct AddArgs {
     /// Publish it as a thread: split into numbered posts that each fit.
     #[arg(long)]
     thread: bool,
+    /// Mastodon: a content warning, shown in place of the text until the reader opens it
+    /// (counted with the text).
+    #[arg(long, value_name = "TEXT")]
+    content_warning: Option<String>,
+    /// Mastodon: who sees the post — public, unlisted or private (followers only); default:
+    /// the account's default (public unless changed).
+    #[arg(long, value_name = "public|unlisted|private")]
+    visibility: Option<Visibility>,
     /// Print the whole draft as JSON instead of its id.
     #[arg(long)]
     json: bool,
@@ -133,6 +141,8 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                     .or_else(|| podium_core::language::detect(text).map(str::to_owned)),
                 state: args.state,
                 thread: args.thread,
+                content_warning: args.content_warning.unwrap_or_default(),
+                visibility: args.visibility,
                 ..NewDraft::default()
             })?;
             if args.json {
@@ -176,6 +186,12 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 )?;
+                if !draft.content_warning.is_empty() {
+                    writeln!(out, "content warning {}", draft.content_warning)?;
+                }
+                if let Some(v) = draft.visibility {
+                    writeln!(out, "visibility {v}")?;
+                }
                 writeln!(out, "\nrevisions:")?;
                 for r in revisions {
                     writeln!(

@@ -3,7 +3,11 @@
 //! 30 s, refresh tokens that rotate), OAuth 1.0a headers, `POST /2/tweets`, `GET
 //! /2/users/:id/tweets` (texts shown back as X does: t.co links, HTML entities), LinkedIn's
 //! OAuth, `/v2/userinfo` and `POST /rest/posts` (protocol and version headers checked; 426 for a
-//! retired version). A queue of faults decides how the next post request is answered.
+//! retired version), and Threads' Graph API (`/v1.0/me`, containers made by `POST
+//! /{user}/threads` and published once by `POST /{user}/threads_publish`, their status,
+//! the user's posts, `threads_publishing_limit`, `refresh_access_token` with
+//! `th_refresh_token`, refused for a token less than a day old). A queue of faults decides how
+//! the next post request (for Threads: the next publish request) is answered.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -61,6 +65,24 @@ pub struct State {
     pub oauth1_posts: usize,
     pub linkedin_versions: Vec<String>,
     pub linkedin_token: String,
+    /// Answer the next LinkedIn post with 422 DUPLICATE_POST naming this URN.
+    pub linkedin_duplicate_of: Option<String>,
+    pub threads: ThreadsState,
+}
+
+/// What the Threads part of the server knows.
+#[derive(Debug, Default)]
+pub struct ThreadsState {
+    /// Tokens it accepts; a token in `fresh` is less than a day old (cannot be renewed yet).
+    pub tokens: Vec<String>,
+    pub fresh: Vec<String>,
+    pub refreshes: usize,
+    /// Containers by id: (form fields, status).
+    pub containers: Vec<(String, HashMap<String, String>, String)>,
+    /// Published posts: (id, container id, form fields).
+    pub posts: Vec<(String, String, HashMap<String, String>)>,
+    /// Added to the count of posts published in the last 24 hours.
+    pub quota_used: u32,
 }
 
 pub struct Server {
@@ -93,6 +115,11 @@ impl Server {
 
     pub fn linkedin_posts(&self) -> Vec<(String, Value)> {
         self.state.lock().unwrap().linkedin_posts.clone()
+    }
+
+    /// Threads posts published: (id, container, fields sent when the container was made).
+    pub fn threads_posts(&self) -> Vec<(String, String, HashMap<String, String>)> {
+        self.state.lock().unwrap().threads.posts.clone()
     }
 }
 
@@ -186,6 +213,9 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
         .get("authorization")
         .cloned()
         .unwrap_or_default();
+    if req.path.starts_with("/v1.0/") || req.path == "/refresh_access_token" {
+        return threads(&mut stream, &req, &auth, state);
+    }
     match (req.method.as_str(), req.path.as_str()) {
         // ----- X: OAuth 2.0 with PKCE
         ("GET", "/i/oauth2/authorize") => {
@@ -523,6 +553,15 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 );
             }
             let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            if let Some(urn) = state.lock().unwrap().linkedin_duplicate_of.take() {
+                let answer = json!({
+                    "errorDetailType": "com.linkedin.common.error.BadRequest",
+                    "message": format!("com.linkedin.content.common.exception.BadRequestResponseException: Content is a duplicate of {urn}"),
+                    "errorDetails": {"inputErrors": [{"description": "Duplicate post is detected", "input": {}, "code": "DUPLICATE_POST"}]},
+                    "status": 422
+                });
+                return respond(&mut stream, 422, &[], &answer.to_string());
+            }
             let fault = next_fault(state);
             let create = |state: &Mutex<State>| {
                 let mut s = state.lock().unwrap();
@@ -564,6 +603,209 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
             }
         }
         _ => respond(&mut stream, 404, &[], r#"{"error":"not found"}"#),
+    }
+}
+
+/// Threads' Graph API: errors as Meta nests them (`{"error": {"message", "type", "code"}}`).
+fn threads(stream: &mut TcpStream, req: &Request, auth: &str, state: &Mutex<State>) {
+    let meta_error = |stream: &mut TcpStream, status: u16, kind: &str, code: u32, message: &str| {
+        let body =
+            json!({"error": {"message": message, "type": kind, "code": code, "fbtrace_id": "t"}});
+        respond(stream, status, &[], &body.to_string());
+    };
+    if req.path == "/refresh_access_token" {
+        let token = req.query.get("access_token").cloned().unwrap_or_default();
+        let mut s = state.lock().unwrap();
+        if req.query.get("grant_type").map(String::as_str) != Some("th_refresh_token")
+            || !s.threads.tokens.contains(&token)
+            || s.threads.fresh.contains(&token)
+        {
+            drop(s);
+            return meta_error(
+                stream,
+                400,
+                "OAuthException",
+                190,
+                "Error validating access token",
+            );
+        }
+        s.threads.refreshes += 1;
+        let renewed = format!("TH{}", rand_id());
+        s.threads.tokens.push(renewed.clone());
+        let body =
+            json!({"access_token": renewed, "token_type": "bearer", "expires_in": 5_183_944});
+        return respond(stream, 200, &[], &body.to_string());
+    }
+    let token = auth.strip_prefix("Bearer ").unwrap_or_default().to_owned();
+    if !state.lock().unwrap().threads.tokens.contains(&token) {
+        return meta_error(
+            stream,
+            400,
+            "OAuthException",
+            190,
+            "Invalid OAuth access token - Cannot parse access token",
+        );
+    }
+    let path = req.path.trim_start_matches("/v1.0/").to_owned();
+    let parts: Vec<&str> = path.split('/').collect();
+    match (req.method.as_str(), parts.as_slice()) {
+        ("GET", ["me"]) => respond(
+            stream,
+            200,
+            &[],
+            r#"{"id":"1789","username":"leder","name":"Leder Lederson"}"#,
+        ),
+        ("GET", ["1789", "threads_publishing_limit"]) => {
+            let s = state.lock().unwrap();
+            let used = s.threads.posts.len() as u32 + s.threads.quota_used;
+            let body = json!({"data": [{"quota_usage": used, "config": {"quota_total": 250, "quota_duration": 86400}}]});
+            respond(stream, 200, &[], &body.to_string());
+        }
+        ("POST", ["1789", "threads"]) => {
+            let f = form(&req.body);
+            if f.get("media_type").map(String::as_str) != Some("TEXT") || !f.contains_key("text") {
+                return meta_error(
+                    stream,
+                    400,
+                    "THApiException",
+                    100,
+                    "The parameter text is required for TEXT posts",
+                );
+            }
+            if let Some(parent) = f.get("reply_to_id") {
+                if !state
+                    .lock()
+                    .unwrap()
+                    .threads
+                    .posts
+                    .iter()
+                    .any(|p| &p.0 == parent)
+                {
+                    return meta_error(
+                        stream,
+                        400,
+                        "THApiException",
+                        100,
+                        "reply_to_id is not a post",
+                    );
+                }
+            }
+            let mut s = state.lock().unwrap();
+            let id = format!("c{}", 500 + s.threads.containers.len());
+            s.threads
+                .containers
+                .push((id.clone(), f, "FINISHED".into()));
+            respond(stream, 200, &[], &json!({"id": id}).to_string());
+        }
+        ("POST", ["1789", "threads_publish"]) => {
+            let f = form(&req.body);
+            let container = f.get("creation_id").cloned().unwrap_or_default();
+            let fault = next_fault(state);
+            if fault == Some(Fault::Unavailable) {
+                return respond(
+                    stream,
+                    503,
+                    &[],
+                    r#"{"error":{"message":"Service temporarily unavailable","type":"OAuthException","code":2}}"#,
+                );
+            }
+            let mut s = state.lock().unwrap();
+            let Some(k) = s.threads.containers.iter().position(|c| c.0 == container) else {
+                drop(s);
+                return meta_error(
+                    stream,
+                    400,
+                    "THApiException",
+                    24,
+                    "The requested resource does not exist",
+                );
+            };
+            if s.threads.containers[k].2 != "FINISHED" {
+                let status = s.threads.containers[k].2.clone();
+                drop(s);
+                return meta_error(
+                    stream,
+                    400,
+                    "THApiException",
+                    9007,
+                    &format!("Media is not available to be published ({status})"),
+                );
+            }
+            s.threads.containers[k].2 = "PUBLISHED".into();
+            let id = format!("{}", 18_000_000 + s.threads.posts.len());
+            let fields = s.threads.containers[k].1.clone();
+            s.threads.posts.push((id.clone(), container, fields));
+            drop(s);
+            match fault {
+                Some(Fault::HoldAfterCreate) => {
+                    std::thread::sleep(HOLD);
+                    respond(stream, 200, &[], &json!({"id": id}).to_string());
+                }
+                Some(Fault::UnavailableAfterCreate) => respond(
+                    stream,
+                    503,
+                    &[],
+                    r#"{"error":{"message":"Please retry your request later.","type":"OAuthException","code":2}}"#,
+                ),
+                _ => respond(stream, 200, &[], &json!({"id": id}).to_string()),
+            }
+        }
+        ("GET", ["1789", "threads"]) => {
+            let s = state.lock().unwrap();
+            let data: Vec<Value> = s
+                .threads
+                .posts
+                .iter()
+                .rev()
+                .map(|(id, _, f)| json!({"id": id, "text": f["text"], "permalink": format!("https://www.threads.net/@leder/post/P{id}")}))
+                .collect();
+            respond(
+                stream,
+                200,
+                &[],
+                &json!({"data": data, "paging": {}}).to_string(),
+            );
+        }
+        ("GET", [id]) => {
+            let s = state.lock().unwrap();
+            if let Some((_, _, status)) = s.threads.containers.iter().find(|c| c.0 == *id) {
+                return respond(
+                    stream,
+                    200,
+                    &[],
+                    &json!({"id": id, "status": status}).to_string(),
+                );
+            }
+            if s.threads.posts.iter().any(|p| p.0 == *id) {
+                let body = json!({"id": id, "permalink": format!("https://www.threads.net/@leder/post/P{id}")});
+                return respond(stream, 200, &[], &body.to_string());
+            }
+            drop(s);
+            meta_error(stream, 400, "THApiException", 100, "Object does not exist")
+        }
+        _ => meta_error(stream, 404, "THApiException", 100, "Unknown path"),
+    }
+}
+
+impl Server {
+    /// A long-lived Threads token the server accepts (and renews).
+    pub fn threads_token(&self) -> String {
+        let token = format!("THlong{}", rand_id());
+        self.state
+            .lock()
+            .unwrap()
+            .threads
+            .tokens
+            .push(token.clone());
+        token
+    }
+
+    /// Marks a container expired (24 hours passed without publishing it).
+    pub fn expire_threads_container(&self, id: &str) {
+        let mut s = self.state.lock().unwrap();
+        if let Some(c) = s.threads.containers.iter_mut().find(|c| c.0 == id) {
+            c.2 = "EXPIRED".into();
+        }
     }
 }
 
