@@ -107,3 +107,168 @@ fn a_mastodon_account_connected_in_the_window_publishes_a_scheduled_post() {
     });
     drop(masto);
 }
+
+#[test]
+#[ignore = "needs a display, tauri-driver, the test peers and a keyring: run `cargo xtask test`"]
+fn mastodon_options_fold_the_preview_and_go_out_with_the_post() {
+    let masto = peers::Mastodon::start();
+    let base = masto.url.clone();
+    scenario_in(async |home| {
+        let app = App::start(home).await;
+        // Connect with a pasted token; the account's default visibility becomes unlisted.
+        app.click("#plan-button").await;
+        app.click("#plan-accounts").await;
+        app.click("#connect-mastodon > summary").await;
+        let find = async |css: &str| app.client.find(Locator::Css(css)).await.unwrap();
+        find("#masto-instance")
+            .await
+            .send_keys(&base)
+            .await
+            .unwrap();
+        app.click("#connect-mastodon details.fallback:has(#masto-token) > summary")
+            .await;
+        find("#masto-token")
+            .await
+            .send_keys(peers::MOCK_TOKEN)
+            .await
+            .unwrap();
+        app.click("#masto-token-connect").await;
+        app.until("the account's visibility menu", async |app| {
+            let n = app.texts(".account select.visibility").await.len();
+            (n == 1).then_some(())
+        })
+        .await;
+        app.client
+            .execute(
+                "const s = document.querySelector('.account select.visibility');
+                 s.value = 'unlisted'; s.dispatchEvent(new Event('change'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.until("the default saved", async |app| {
+            let v = app
+                .client
+                .execute(
+                    "return document.querySelector('.account select.visibility')?.value",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (v == "unlisted").then_some(())
+        })
+        .await;
+        app.screenshot("mastodon-default-visibility.png").await;
+        // Threads connects with a pasted token (its section, beside the others).
+        app.click("#connect-mastodon > summary").await;
+        app.click("#connect-threads > summary").await;
+        app.wait_for_text("#connect-threads .primary", "Connect with the token")
+            .await;
+        app.screenshot("threads-connect.png").await;
+        app.click("#accounts-dialog .dialog-actions button").await;
+
+        // A draft for Mastodon with a content warning and "followers only".
+        app.click("#write-button").await;
+        app.click("#new-draft").await;
+        app.editor()
+            .await
+            .send_keys("Vi slår sammen to avdelinger fra januar. Alle får beskjed i dag.")
+            .await
+            .unwrap();
+        app.until_saved().await;
+        let options_shown = app
+            .client
+            .execute(
+                "return !document.getElementById('mastodon-options').hidden",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            options_shown, true,
+            "the draft is for Mastodon: its options show"
+        );
+        find("#draft-cw")
+            .await
+            .send_keys("Omorganisering")
+            .await
+            .unwrap();
+        app.client
+            .execute(
+                "const s = document.getElementById('draft-visibility');
+                 s.value = 'private'; s.dispatchEvent(new Event('change'));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.until_saved().await;
+        // The warning counts: "Omorganisering" is 14 more characters on Mastodon's counter.
+        app.click("#counter-mastodon").await;
+        app.wait_for_text("#count-mastodon", "78").await;
+        // The preview folds the text behind the warning, as Mastodon does.
+        app.wait_for_text(".post-mastodon .cw-text", "Omorganisering")
+            .await;
+        let folded = app
+            .client
+            .execute(
+                "return document.querySelector('.post-mastodon .post-text').hidden",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(folded, true, "the text is folded away");
+        let head = app.texts(".post-mastodon .pv-visibility").await.join(" ");
+        assert_eq!(head, "Followers only");
+        app.screenshot("mastodon-content-warning-folded.png").await;
+        app.click(".post-mastodon .cw-toggle").await;
+        app.until("the text unfolded", async |app| {
+            let hidden = app
+                .client
+                .execute(
+                    "return document.querySelector('.post-mastodon .post-text').hidden",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (hidden == false).then_some(())
+        })
+        .await;
+        app.screenshot("mastodon-content-warning-open.png").await;
+
+        // Scheduled a minute ago: the app's publisher sends it with its options.
+        app.click("#schedule-button").await;
+        app.until("the account offered", async |app| {
+            let labels = app.texts("#schedule-accounts label").await.join(" ");
+            labels.contains("@testuser@127.0.0.1").then_some(())
+        })
+        .await;
+        app.client
+            .execute(
+                "for (const box of document.querySelectorAll('#schedule-accounts input')) box.checked = true;
+                 document.getElementById('schedule-at-choice').checked = true;
+                 const d = new Date(Date.now() - 60000);
+                 const p = (n) => String(n).padStart(2, '0');
+                 document.getElementById('schedule-at').value =
+                   `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        app.click("#schedule-submit").await;
+        let b = base.clone();
+        let statuses = tokio::task::spawn_blocking(move || {
+            peers::until(Duration::from_secs(30), "the status on the server", || {
+                let s = peers::statuses_at(&b);
+                (!s.is_empty()).then_some(s)
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(statuses.len(), 1);
+        assert_eq!(statuses[0]["spoiler_text"], "Omorganisering");
+        assert_eq!(statuses[0]["visibility"], "private");
+        assert_eq!(statuses[0]["language"], "nb");
+        app.stop().await;
+    });
+    drop(masto);
+}

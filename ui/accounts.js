@@ -103,6 +103,16 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     zone.setAttribute("aria-label", t("accounts.zone"));
     zone.addEventListener("change", () => update(a, { zone: zone.value }, zone));
 
+    // Mastodon: who sees a post whose draft does not choose.
+    const visibility = el(
+      "select",
+      { className: "visibility" },
+      ...["public", "unlisted", "private"].map((v) => new Option(t(`mastodon.visibility.${v}`), v)),
+    );
+    visibility.value = a.visibility ?? "public";
+    visibility.setAttribute("aria-label", t("mastodon.defaultVisibility"));
+    visibility.addEventListener("change", () => update(a, { visibility: visibility.value }, visibility));
+
     const pause = el("button", { type: "button", textContent: a.paused ? t("accounts.resume") : t("accounts.pause") });
     pause.addEventListener("click", () => update(a, { paused: !a.paused }, pause));
     const remove = el("button", { type: "button", className: "danger", textContent: t("accounts.disconnect") });
@@ -121,6 +131,9 @@ export function createAccounts($, { onChanged, onError, onToast }) {
       notice,
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.slots") }), slots, day, time, add),
       el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("accounts.zone") }), zone, el("span", { className: "spacer" }), pause, remove),
+      ...(a.network === "mastodon"
+        ? [el("div", { className: "account-row" }, el("span", { className: "label", textContent: t("mastodon.defaultVisibility") }), visibility)]
+        : []),
     );
   }
 
@@ -221,6 +234,14 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     if (account) {
       $("li-client-secret").value = "";
       $("connect-linkedin").open = false;
+    }
+    await connected(account);
+  });
+  $("threads-connect").addEventListener("click", async () => {
+    const account = await busy($("threads-connect"), () => api.connectThreads($("threads-token").value));
+    if (account) {
+      $("threads-token").value = "";
+      $("connect-threads").open = false;
     }
     await connected(account);
   });

@@ -33,21 +33,22 @@ async function invoke(command, args) {
 
 /** Checks `text` for every network (a network with its own version in `variants` is checked on
  *  that): an array of reports (see crates/core/src/text/check.rs). */
-export const checkPost = (text, lang, variants = {}) => invoke("check_post", { text, lang, variants });
+export const checkPost = (text, lang, variants = {}, contentWarning = "") =>
+  invoke("check_post", { text, lang, variants, contentWarning });
 
 let checkNowWorks = true;
 /** The same check, answered before this function returns (a synchronous request to the
  *  `podium:` scheme, ≈ 1 ms): the editor draws the counters and highlights in the frame that
  *  shows the character typed. `null` when the webview refuses such a request; the caller then
  *  uses `checkPost`. */
-export function checkPostNow(text, lang, variants = {}) {
+export function checkPostNow(text, lang, variants = {}, contentWarning = "") {
   if (!checkNowWorks) return null;
   try {
     const request = new XMLHttpRequest();
     request.open("POST", window.__TAURI__.core.convertFileSrc("check", "podium"), false);
     // text/plain keeps it a simple request: no CORS preflight before each keystroke.
     request.setRequestHeader("Content-Type", "text/plain");
-    request.send(JSON.stringify({ text, lang, variants }));
+    request.send(JSON.stringify({ text, lang, variants, content_warning: contentWarning }));
     if (request.status === 200) return JSON.parse(request.responseText);
     console.error("check refused", request.status, request.responseText);
     // A refusal of this one text (too long: 413; unreadable: 400) says nothing about the next
@@ -106,7 +107,7 @@ export const connectXOAuth1 = (keys) => invoke("connect_x_oauth1", { keys });
 export const connectLinkedin = (clientId, clientSecret) => invoke("connect_linkedin", { clientId, clientSecret });
 export const connectThreads = (token) => invoke("connect_threads", { token });
 export const disconnectAccount = (id) => invoke("disconnect_account", { id });
-/** `changes`: `{slots: ["tue 08:30"], zone, paused}`, each optional. */
+/** `changes`: `{slots: ["tue 08:30"], zone, paused, visibility}`, each optional. */
 export const updateAccount = (id, changes) => invoke("update_account", { id, ...changes });
 export const nextSlots = () => invoke("next_slots");
 /** `at`: an ISO time, or null for each account's next free slot. */

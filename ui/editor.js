@@ -13,6 +13,8 @@ import { goalName, language, NETWORK_NAMES, t } from "./i18n.js";
 
 const NETWORKS = ["x", "bluesky", "mastodon", "linkedin", "threads"];
 const STATES = ["idea", "draft", "ready", "scheduled", "published", "archived"];
+// Mastodon's visibilities; "" is the account's default.
+const VISIBILITIES = ["", "public", "unlisted", "private"];
 const IDLE_MS = 300;
 const MAX_UNSAVED_MS = 800;
 const LAST_NETWORKS = "podium.networks";
@@ -78,6 +80,8 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
             tags: patch.tags ?? [],
             state: patch.state ?? "draft",
             thread: patch.thread ?? el.threadMode.checked,
+            content_warning: patch.content_warning ?? el.contentWarning.value,
+            visibility: patch.visibility ?? (el.visibility.value || null),
           });
           localStorage.setItem(LAST_NETWORKS, JSON.stringify(draft.networks));
         }
@@ -192,10 +196,11 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const mine = ++ticket;
     const text = el.textarea.value;
     const sent = performance.now();
-    let answer = api.checkPostNow(mainText, language(), variants);
+    const warning = contentWarning();
+    let answer = api.checkPostNow(mainText, language(), variants, warning);
     if (!answer) {
       try {
-        answer = await api.checkPost(mainText, language(), variants);
+        answer = await api.checkPost(mainText, language(), variants, warning);
       } catch (error) {
         console.error("check failed", error);
         return;
@@ -251,7 +256,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
       .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w, r.network)) }));
     renderNotes(el.notes, shown, applyFix, language());
-    renderPreview(el.preview, text, text.trim() ? report : null);
+    renderPreview(el.preview, text, text.trim() ? report : null, {
+      contentWarning: contentWarning(),
+      visibility: el.visibility.value,
+    });
     el.previewTitle.hidden = !text.trim() || !report;
     if (el.threadMode.checked) scheduleThread();
   }
@@ -444,8 +452,21 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     );
   }
 
+  /** Mastodon's content warning, when the draft is for Mastodon (the others have none). */
+  function contentWarning() {
+    return networks().includes("mastodon") ? el.contentWarning.value.trim() : "";
+  }
+
+  function fillVisibilities(current) {
+    el.visibility.replaceChildren(...VISIBILITIES.map((v) => new Option(t(`mastodon.visibility.${v || "default"}`), v)));
+    el.visibility.value = current ?? "";
+  }
+
   function showDetails() {
     const on = networks();
+    el.mastodonOptions.hidden = !on.includes("mastodon");
+    el.contentWarning.value = draft?.content_warning ?? pending.content_warning ?? "";
+    fillVisibilities(draft?.visibility ?? pending.visibility ?? "");
     for (const b of el.toggles.querySelectorAll(".chip")) b.setAttribute("aria-pressed", String(on.includes(b.dataset.network)));
     el.state.value = draft?.state ?? pending.state ?? "draft";
     fillGoals(goals, draft?.goal ?? pending.goal ?? null);
@@ -500,6 +521,17 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     el.backdrop.scrollTop = el.textarea.scrollTop;
   });
   el.state.addEventListener("change", () => change({ state: el.state.value }));
+  el.contentWarning.addEventListener("input", () => {
+    if (draft) draft = { ...draft, content_warning: el.contentWarning.value };
+    change({ content_warning: el.contentWarning.value });
+    check();
+  });
+  el.visibility.addEventListener("change", () => {
+    const visibility = el.visibility.value || null;
+    if (draft) draft = { ...draft, visibility };
+    change({ visibility });
+    if (!detailsFrame) detailsFrame = requestAnimationFrame(renderDetails);
+  });
   el.lang.addEventListener("change", () => {
     stopFollowingLanguage();
     change({ lang: el.lang.value });

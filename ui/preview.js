@@ -14,8 +14,14 @@ const LOOK = {
   threads: { name: "Threads", handle: "@you", cut: null },
 };
 
-/** Renders `text` as `report.network` shows it into `container`. */
-export function renderPreview(container, text, report) {
+// Whether the reader opened the Mastodon preview's content warning (kept while typing, as the
+// preview is drawn again with every key).
+let warningOpen = false;
+
+/** Renders `text` as `report.network` shows it into `container`; Mastodon's `contentWarning`
+ *  folds the text away behind it as Mastodon does, and a `visibility` other than the account's
+ *  default is named beside the time. */
+export function renderPreview(container, text, report, { contentWarning = "", visibility = "" } = {}) {
   if (!report) {
     clear(container);
     return;
@@ -34,6 +40,12 @@ export function renderPreview(container, text, report) {
     ),
     el("span", { className: "badge", textContent: look.name }),
   );
+  const mastodon = report.network === "mastodon";
+  if (mastodon && visibility) {
+    head
+      .querySelector(".who")
+      .append(el("span", { className: "pv-visibility", dataset: { visibility }, textContent: t(`mastodon.visibility.${visibility}`) }));
+  }
   const body = el("p", { className: "post-text" });
   let shown = text;
   let cut = false;
@@ -47,7 +59,21 @@ export function renderPreview(container, text, report) {
   if (cut) {
     body.append(el("span", { className: "more", textContent: ` ${t("preview.more")}` }));
   }
-  card.append(head, body);
+  card.append(head);
+  if (mastodon && contentWarning) {
+    // Mastodon shows the warning with a button; the text stays folded until it is pressed.
+    const toggle = el("button", { type: "button", className: "cw-toggle", textContent: t(warningOpen ? "preview.showLess" : "preview.showMore") });
+    toggle.setAttribute("aria-expanded", String(warningOpen));
+    toggle.addEventListener("click", () => {
+      warningOpen = !warningOpen;
+      body.hidden = !warningOpen;
+      toggle.textContent = t(warningOpen ? "preview.showLess" : "preview.showMore");
+      toggle.setAttribute("aria-expanded", String(warningOpen));
+    });
+    card.append(el("p", { className: "cw" }, el("span", { className: "cw-text", textContent: contentWarning }), " ", toggle));
+    body.hidden = !warningOpen;
+  }
+  card.append(body);
   container.replaceChildren(card);
 }
 

@@ -58,10 +58,17 @@ pub fn check_post(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
+    content_warning: Option<String>,
     limits: State<'_, Limits>,
 ) -> Answer<Vec<Report>> {
     within_cap(&text, variants.as_ref())?;
-    Ok(check_texts(text, lang, variants, &limits))
+    Ok(check_texts(
+        text,
+        lang,
+        variants,
+        content_warning.unwrap_or_default(),
+        &limits,
+    ))
 }
 
 /// Refuses a text or a network's version longer than the cap, with the reason.
@@ -81,15 +88,19 @@ fn within_cap(text: &str, variants: Option<&BTreeMap<Network, String>>) -> Answe
 
 /// What [`check_post`] and the `podium:` scheme answer. The networks are checked side by
 /// side: this runs on every keystroke. A network with its own version of the draft is checked
-/// on that version.
+/// on that version; Mastodon counts the draft's content warning with the text.
 pub fn check_texts(
     text: String,
     lang: Option<String>,
     variants: Option<BTreeMap<Network, String>>,
+    content_warning: String,
     limits: &Limits,
 ) -> Vec<Report> {
     let options = options(lang.as_deref());
-    let mastodon = limits.mastodon_options(&options);
+    let mastodon = Options {
+        content_warning,
+        ..limits.mastodon_options(&options)
+    };
     let options_for = |n: Network| {
         if n == Network::Mastodon {
             &mastodon
@@ -134,6 +145,9 @@ struct CheckRequest {
     lang: Option<String>,
     #[serde(default)]
     variants: Option<BTreeMap<Network, String>>,
+    /// The draft's content warning (Mastodon counts it with the text).
+    #[serde(default)]
+    content_warning: String,
 }
 
 /// The origins of the app's own page: `tauri://localhost` (Linux, macOS), and
@@ -212,8 +226,14 @@ pub fn scheme(
             .map_err(|e| (400, format!("a check needs {{text, lang, variants}}: {e}")))
             .and_then(|r| {
                 within_cap(&r.text, r.variants.as_ref()).map_err(|e| (413, e.message))?;
-                serde_json::to_vec(&check_texts(r.text, r.lang, r.variants, limits))
-                    .map_err(|e| (500, e.to_string()))
+                serde_json::to_vec(&check_texts(
+                    r.text,
+                    r.lang,
+                    r.variants,
+                    r.content_warning,
+                    limits,
+                ))
+                .map_err(|e| (500, e.to_string()))
             }),
         (method, path) => Err((400, format!("no {method} {path} here"))),
     };

@@ -294,6 +294,7 @@ mod tests {
                     remote_id: None,
                     remote_cid: None,
                     remote_url: None,
+                    container: None,
                 })
                 .collect(),
         }
