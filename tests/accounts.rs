@@ -117,7 +117,21 @@ fn mastodon_options_fold_the_preview_and_go_out_with_the_post() {
         let app = App::start(home).await;
         // Connect with a pasted token; the account's default visibility becomes unlisted.
         app.click("#plan-button").await;
-        app.click("#plan-accounts").await;
+        // The plan may still be drawing its first week: click until the dialog is open.
+        app.until("the accounts dialog", async |app| {
+            let open = app
+                .client
+                .execute(
+                    "const d = document.getElementById('accounts-dialog');
+                     if (!d.open) document.getElementById('plan-accounts').click();
+                     return d.open",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (open == true).then_some(())
+        })
+        .await;
         app.click("#connect-mastodon > summary").await;
         let find = async |css: &str| app.client.find(Locator::Css(css)).await.unwrap();
         find("#masto-instance")

@@ -335,3 +335,40 @@ fn plain_http_to_another_computer_is_refused_for_threads_before_the_token_is_rea
     assert_eq!(out.status.code(), Some(2), "{said}");
     assert!(said.contains("plain http://"), "{said}");
 }
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn the_scheduler_renews_a_threads_token_even_with_nothing_to_post() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let token = server.threads_token();
+    server
+        .state
+        .lock()
+        .unwrap()
+        .threads
+        .fresh
+        .push(token.clone());
+    let id = connect_threads(&db, &server, &token);
+    server.state.lock().unwrap().threads.fresh.clear();
+    let reference = account(&db, &id)["credential_ref"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut secret: podium_publish::threads::Secret =
+        podium_publish::credentials::load(&reference).unwrap();
+    secret.expires_at = Utc::now() + chrono::Duration::days(20);
+    podium_publish::credentials::save(&reference, &secret).unwrap();
+
+    let mut scheduler = spawn(&db, &["scheduler"], &[]);
+    until(Duration::from_secs(30), "the token to be renewed", || {
+        (server.state.lock().unwrap().threads.refreshes == 1).then_some(())
+    });
+    until(Duration::from_secs(10), "the new end date", || {
+        (days_from_now(&account(&db, &id)["token_expires_at"]) >= 58).then_some(())
+    });
+    scheduler.kill().unwrap();
+    scheduler.wait().unwrap();
+    assert!(server.threads_posts().is_empty());
+}

@@ -13,8 +13,8 @@ use podium_store::{Account, Store};
 use crate::publisher::{pause_after, Publisher, Report};
 use crate::{Error, Result};
 
-/// How often the accounts' sign-ins are looked at (LinkedIn's lasts 60 days; a week ahead is
-/// told, so a few times a day is plenty).
+/// How often the accounts' sign-ins are looked at, and Threads tokens renewed when due
+/// (LinkedIn's and Threads' last 60 days; a week ahead is told, so a few times a day is plenty).
 pub const NOTICES_EVERY: Duration = Duration::from_secs(6 * 3600);
 /// How often a renewed sign-in the keyring refused is offered to it again (a locked keyring may
 /// ask the person to unlock it each time: not twice a second).
@@ -61,6 +61,9 @@ pub fn keep_publishing(
             let now = Utc::now();
             // Unreadable accounts are not worth stopping for: the next pass says what is wrong.
             for account in store.accounts().unwrap_or_default() {
+                // A Threads token is renewed here too, so an account that posts nothing for
+                // weeks keeps its sign-in (a no-op for other networks and fresh tokens).
+                let account = crate::threads::refresh_stale_sign_in(store, account);
                 if let Some(notice) = account.notice(now) {
                     if on(Event::Notice(&account, &notice)) == Next::Stop {
                         return Ok(());
