@@ -800,13 +800,27 @@ impl Store {
         retry_at: DateTime<Utc>,
         reason: &Reason,
     ) -> Result<()> {
+        self.requeue(entry_id, retry_at, reason, false)?;
+        Ok(())
+    }
+
+    /// Back to the queue with why, to try again at `retry_at`; `attempt` counts it as a failed
+    /// attempt. Answers how many rows changed (0: the entry's state does not allow it).
+    fn requeue(
+        &mut self,
+        entry_id: &str,
+        retry_at: DateTime<Utc>,
+        reason: &Reason,
+        attempt: bool,
+    ) -> Result<usize> {
         let now = timestamp(self.now());
+        let attempts = if attempt { "attempts + 1" } else { "attempts" };
         self.with_log("outbox", &[entry_id], |conn| {
             Ok(conn.execute(
                 &format!(
-                    "UPDATE outbox SET state = ?5, retry_at = ?2, error = ?3, updated_at = ?4,
-                 error_code = ?6, error_data = ?7
-                 WHERE id = ?1 AND state IN ({})",
+                    "UPDATE outbox SET state = ?5, attempts = {attempts}, retry_at = ?2, error = ?3,
+                     updated_at = ?4, error_code = ?6, error_data = ?7
+                     WHERE id = ?1 AND state IN ({})",
                     from(Step::Requeue)
                 ),
                 params![
@@ -819,8 +833,7 @@ impl Store {
                     reason.data_json()
                 ],
             )?)
-        })?;
-        Ok(())
+        })
     }
 
     /// A part's request is about to leave: committed first, so a crash from here on is settled
@@ -1012,26 +1025,7 @@ impl Store {
         retry_at: DateTime<Utc>,
         reason: &Reason,
     ) -> Result<Entry> {
-        let now = timestamp(self.now());
-        let changed = self.with_log("outbox", &[entry_id], |conn| {
-            Ok(conn.execute(
-                &format!(
-                "UPDATE outbox SET state = ?5, attempts = attempts + 1, retry_at = ?2, error = ?3,
-                 updated_at = ?4, error_code = ?6, error_data = ?7 WHERE id = ?1 AND state IN ({})",
-                from(Step::Requeue)
-            ),
-                params![
-                    entry_id,
-                    timestamp(retry_at),
-                    reason.to_string(),
-                    now,
-                    OutboxState::Queued.as_str(),
-                    reason.code().as_str(),
-                    reason.data_json()
-                ],
-            )?)
-        })?;
-        if changed == 0 {
+        if self.requeue(entry_id, retry_at, reason, true)? == 0 {
             return Err(self.step_refused(entry_id, Step::Requeue));
         }
         self.entry(entry_id)
