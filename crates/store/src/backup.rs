@@ -239,6 +239,18 @@ fn describe(file: &Path) -> Result<Backup> {
     })
 }
 
+/// The backup files in `dir` (any order; none when it cannot be read).
+pub(crate) fn list_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(SUFFIX))
+        .collect()
+}
+
 fn list(dir: &Path) -> Result<Vec<Backup>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());

@@ -403,6 +403,7 @@ impl Store {
         let now = self.now();
         let stamps: Vec<_> = ids.iter().map(|_| self.stamp()).collect();
         let tx = self.conn.transaction()?;
+        crate::media::drop_for_drafts(&tx, &ids)?;
         for (id, hlc) in ids.iter().zip(stamps) {
             let Some(mut draft) = get_draft(&tx, id)? else {
                 continue;

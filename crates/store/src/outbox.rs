@@ -204,10 +204,12 @@ impl Store {
                 handle: account.handle,
             });
         }
-        fit_on(&draft, &account).map_err(|misfit| Error::DoesNotFit {
-            handle: account.handle.clone(),
-            misfit,
-        })?;
+        fit_on(&draft, &account)
+            .and_then(|()| self.images_fit_on(&draft, &account))
+            .map_err(|misfit| Error::DoesNotFit {
+                handle: account.handle.clone(),
+                misfit,
+            })?;
         let existing: Option<String> = self
             .conn
             .query_row(

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::drafts::{self, Draft, NewDraft, DRAFT_COLUMNS};
 use crate::log::{self, Op};
+use crate::media::{ExportedAttachment, ExportedImage};
 use crate::revisions::{self, Revision, REVISION_COLUMNS};
 use crate::{Error, Result, Store, SCHEMA_VERSION};
 
@@ -29,6 +30,11 @@ pub struct Export {
     #[serde(default)]
     pub goals: Vec<String>,
     pub drafts: Vec<ExportedDraft>,
+    /// The drafts' images (schema 7): which draft shows which, and the images themselves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<ExportedAttachment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ExportedImage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +94,10 @@ impl Store {
                 drafts_out.push(ExportedDraft { draft, revisions });
             }
         }
+        let (attachments, images) = self.export_media()?;
         Ok(Export {
+            attachments,
+            images,
             format: EXPORT_FORMAT.to_owned(),
             version: EXPORT_VERSION,
             exported_at: self.now(),
@@ -143,6 +152,8 @@ impl Store {
                 )?;
             }
         }
+        self.import_images(&export.images, &fail)?;
+        let imported_at = crate::timestamp(self.now());
         let mut report = ImportReport::default();
         let tx = self.conn.transaction()?;
         for name in &export.goals {
@@ -230,6 +241,21 @@ impl Store {
                 report.revisions += 1;
             }
         }
+        for row in &export.attachments {
+            let here = tx.query_row(
+                "SELECT count(*) > 0 FROM drafts WHERE id = ?1",
+                [&row.draft_id],
+                |r| r.get::<_, bool>(0),
+            )?;
+            let file = crate::media::media_file(self.path.as_deref(), &row.attachment.sha256);
+            if !here || !file.is_some_and(|f| f.is_file()) {
+                return Err(fail(format!(
+                    "image {} of draft {} is missing from the file",
+                    row.attachment.id, row.draft_id
+                )));
+            }
+        }
+        crate::media::import_attachments(&tx, &export.attachments, &imported_at)?;
         tx.commit()?;
         Ok(report)
     }
