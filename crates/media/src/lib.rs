@@ -19,6 +19,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
+pub use podium_core::media::Attachment;
 use podium_core::media::{fitted_size, limits, InstanceMedia, Limits};
 use podium_core::network::Network;
 use sha2::{Digest, Sha256};
@@ -31,6 +32,8 @@ pub const MAX_PIXELS: u64 = 100_000_000;
 pub const STORED_SIDE: u32 = 4_096;
 /// The quality a stored JPEG is written at (a network's copy is made from it).
 const STORED_QUALITY: u8 = 92;
+/// The largest file Podium reads as an image (a camera's biggest JPEG is far smaller).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Memory the decoder may take, at most.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
@@ -69,6 +72,18 @@ pub enum Error {
     NoImages { network: &'static str },
     #[error("cannot write the image: {0}")]
     Encode(String),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is {bytes} bytes, more than the {} MiB Podium reads: attach a smaller copy", MAX_FILE_BYTES / (1024 * 1024))]
+    FileTooBig {
+        path: std::path::PathBuf,
+        bytes: u64,
+    },
+    #[error(transparent)]
+    Store(#[from] podium_store::Error),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -126,6 +141,54 @@ pub fn ingest(bytes: &[u8]) -> Result<Image> {
     } else {
         encode_jpeg(&image, STORED_QUALITY)
     }
+}
+
+/// Attaches the image file at `path` to a draft with its alt text: read (never changed),
+/// stored as [`ingest`] makes it, placed after the draft's other images. The one flow the app
+/// and `podium drafts attach` share.
+pub fn attach_file(
+    store: &mut podium_store::Store,
+    draft_id: &str,
+    path: &std::path::Path,
+    alt: &str,
+) -> Result<Attachment> {
+    let read = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = std::fs::metadata(path).map_err(read)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(Error::FileTooBig {
+            path: path.to_owned(),
+            bytes,
+        });
+    }
+    let original = std::fs::read(path).map_err(read)?;
+    attach_bytes(store, draft_id, &original, alt)
+}
+
+/// [`attach_file`] for bytes already read (a pasted or dropped image).
+pub fn attach_bytes(
+    store: &mut podium_store::Store,
+    draft_id: &str,
+    original: &[u8],
+    alt: &str,
+) -> Result<Attachment> {
+    // The draft first: a wrong id is named before any decoding.
+    store.draft(draft_id)?;
+    let image = ingest(original)?;
+    let sha256 = image.sha256();
+    Ok(store.attach(
+        draft_id,
+        &podium_store::NewImage {
+            bytes: &image.bytes,
+            mime: image.mime,
+            width: image.width,
+            height: image.height,
+            sha256: &sha256,
+        },
+        alt,
+    )?)
 }
 
 /// Makes a stored image fit `network` (a Mastodon instance's own figures where known).

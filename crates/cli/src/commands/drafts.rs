@@ -43,6 +43,21 @@ pub enum DraftsCommand {
     /// Import a JSON export (`.json`, all or nothing) or a CSV file (`.csv` with the columns
     /// text, networks, goal, tags; good rows are kept, bad rows reported).
     Import { file: PathBuf },
+    /// Attach an image to a draft with its alt text (Bluesky needs it). The file is read, never
+    /// changed; Podium keeps an upright copy without any metadata (no GPS position). Prints the
+    /// attachment's id.
+    Attach {
+        draft_id: String,
+        file: PathBuf,
+        /// What the image shows, for those who cannot see it.
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        alt: String,
+    },
+    /// Remove an image from a draft.
+    Detach {
+        draft_id: String,
+        attachment_id: String,
+    },
     /// Turn an article's click-to-tweet quotes into drafts (state `idea`, tag `article`).
     ImportArticle {
         file: PathBuf,
@@ -179,7 +194,12 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
             let store = ctx.store()?;
             let draft = store.draft(&id)?;
             let revisions = store.revisions(&id)?;
+            let attachments = store.attachments(&id)?;
             if json {
+                let mut draft = serde_json::to_value(&draft)?;
+                if let Some(object) = draft.as_object_mut() {
+                    object.insert("attachments".into(), serde_json::to_value(&attachments)?);
+                }
                 let value = serde_json::json!({ "draft": draft, "revisions": revisions });
                 serde_json::to_writer_pretty(&mut out, &value)?;
                 writeln!(out)?;
@@ -204,6 +224,18 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                 }
                 if let Some(v) = draft.visibility {
                     writeln!(out, "visibility {v}")?;
+                }
+                for (k, a) in attachments.iter().enumerate() {
+                    writeln!(
+                        out,
+                        "image {} {}  {}×{} {}  alt {}",
+                        k + 1,
+                        a.id,
+                        a.width,
+                        a.height,
+                        a.mime,
+                        if a.alt.is_empty() { "(none)" } else { &a.alt }
+                    )?;
                 }
                 writeln!(out, "\nrevisions:")?;
                 for r in revisions {
@@ -242,6 +274,22 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                 store.import_csv(&text, &source)?
             };
             return summarise_import(&mut out, &report, &source);
+        }
+        DraftsCommand::Attach {
+            draft_id,
+            file,
+            alt,
+        } => {
+            let store = ctx.store()?;
+            let attachment = podium_media::attach_file(store, draft_id.trim(), &file, &alt)?;
+            writeln!(out, "{}", attachment.id)?;
+        }
+        DraftsCommand::Detach {
+            draft_id,
+            attachment_id,
+        } => {
+            let store = ctx.store()?;
+            store.detach(draft_id.trim(), attachment_id.trim())?;
         }
         DraftsCommand::ImportArticle { file, lang } => {
             let bytes =
