@@ -144,6 +144,12 @@ pub fn limits(network: Network, instance: Option<&InstanceMedia>) -> Limits {
     }
 }
 
+/// Whether this Podium uploads images to `network` (the networks' rules above are kept for
+/// all of them; the uploads come network by network).
+pub fn podium_sends_images(network: Network) -> bool {
+    matches!(network, Network::Bluesky)
+}
+
 /// What the image checks need beyond the images.
 #[derive(Debug, Clone, Default)]
 pub struct MediaOptions {
@@ -165,6 +171,36 @@ fn t(lang: Lang, en: String, nb: String) -> String {
 /// `image_and_card`). An `error` means the network would refuse the post (or, for a Bluesky
 /// image without alt text, that Podium will not schedule it).
 pub fn check(network: Network, images: &[Attachment], options: &MediaOptions) -> Vec<Warning> {
+    let lang = options.lang;
+    let name = network.name();
+    if !images.is_empty() && limits(network, None).max_images > 0 && !podium_sends_images(network) {
+        return vec![Warning {
+            code: "images_not_sent_yet",
+            severity: Severity::Error,
+            message: t(
+                lang,
+                format!(
+                    "This version of Podium cannot send images to {name} yet: remove them for \
+                     {name}, or post the images there yourself."
+                ),
+                format!(
+                    "Denne versjonen av Podium kan ikke sende bilder til {name} ennå: fjern dem \
+                     for {name}, eller post bildene der selv."
+                ),
+            ),
+            range: None,
+            fix: None,
+        }];
+    }
+    network_rules(network, images, options)
+}
+
+/// The network's own rules for a post's images, whether or not this Podium sends images there.
+pub fn network_rules(
+    network: Network,
+    images: &[Attachment],
+    options: &MediaOptions,
+) -> Vec<Warning> {
     let lang = options.lang;
     let mut warnings = Vec::new();
     if images.is_empty() {
@@ -356,7 +392,7 @@ mod tests {
     }
 
     fn codes(network: Network, images: &[Attachment], options: &MediaOptions) -> Vec<String> {
-        check(network, images, options)
+        network_rules(network, images, options)
             .into_iter()
             .map(|w| format!("{}:{:?}", w.code, w.severity).to_lowercase())
             .collect()
@@ -391,7 +427,7 @@ mod tests {
         assert!(codes(Network::Mastodon, &[image(&"å".repeat(1_500))], &options).is_empty());
         assert_eq!(codes(Network::X, &x, &options), ["alt_too_long:error"]);
         assert!(codes(Network::Bluesky, &mastodon, &options).is_empty());
-        let message = &check(Network::X, &x, &options)[0].message;
+        let message = &network_rules(Network::X, &x, &options)[0].message;
         assert!(
             message.contains("1001 characters; X takes at most 1000"),
             "{message}"
@@ -432,7 +468,7 @@ mod tests {
             lang: Lang::Nb,
             ..MediaOptions::default()
         };
-        assert!(check(Network::Bluesky, &five, &nb)[0]
+        assert!(network_rules(Network::Bluesky, &five, &nb)[0]
             .message
             .contains("tar høyst 4 bilder"));
     }
@@ -473,7 +509,23 @@ mod tests {
         assert!(note_en.contains("no alt text"), "{note_en}");
         assert!(note_nb.contains("alternativ tekst"), "{note_nb}");
         assert!(misfit.to_string().contains("cannot go out on Bluesky"));
-        assert!(fit(Network::Mastodon, &[image("")], &MediaOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn a_network_podium_does_not_send_images_to_yet_is_refused_in_words() {
+        let options = MediaOptions::default();
+        for network in Network::ALL {
+            let warnings = check(network, &[image("Styret")], &options);
+            let refused = warnings.iter().any(|w| w.severity == Severity::Error);
+            assert_eq!(
+                refused,
+                !podium_sends_images(network),
+                "{network}: {warnings:?}"
+            );
+        }
+        assert!(check(Network::X, &[image("Styret")], &options)[0]
+            .message
+            .contains("cannot send images to X yet"));
     }
 
     #[test]

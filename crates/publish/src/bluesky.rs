@@ -233,6 +233,39 @@ impl Bluesky {
         })
     }
 
+    /// `uploadBlob` of one prepared image: the blob reference the record's embed names.
+    pub fn upload_blob(&mut self, bytes: &[u8], mime: &str) -> Result<Value, Problem> {
+        #[derive(Deserialize)]
+        struct Uploaded {
+            blob: Value,
+        }
+        let url = self.xrpc("com.atproto.repo.uploadBlob");
+        self.authed(|http, token| {
+            http::json::<Uploaded>(
+                http.post(&url)
+                    .bearer_auth(token)
+                    .header(reqwest::header::CONTENT_TYPE, mime)
+                    .body(bytes.to_vec()),
+            )
+            .map(|(u, _)| u.blob)
+        })
+    }
+
+    /// Uploads `images` and gives the `app.bsky.embed.images` embed naming them, each with its
+    /// alt text and aspect ratio (so the app lays it out before loading it).
+    pub fn images_embed(&mut self, images: &[crate::media::Prepared]) -> Result<Value, Problem> {
+        let mut entries = Vec::with_capacity(images.len());
+        for image in images {
+            let blob = self.upload_blob(&image.bytes, image.mime)?;
+            entries.push(json!({
+                "image": blob,
+                "alt": image.alt,
+                "aspectRatio": {"width": image.width, "height": image.height},
+            }));
+        }
+        Ok(json!({"$type": "app.bsky.embed.images", "images": entries}))
+    }
+
     /// `getRecord` of our post `rkey`: `None` when it does not exist.
     pub fn get_post(&mut self, rkey: &str) -> Result<Option<(StrongRef, Value)>, Problem> {
         #[derive(Deserialize)]
@@ -376,8 +409,15 @@ impl Channel for Bluesky {
             (Posted::Bluesky(root), Posted::Bluesky(parent)) => Some((root, parent)),
             _ => None,
         });
-        let record = self.post_record(&part.text, post.lang, Utc::now(), reply);
+        let mut record = self.post_record(&part.text, post.lang, Utc::now(), reply);
+        let images = post.images;
         Box::new(move || {
+            // The images first, each time the part is sent (an upload makes nothing anyone
+            // sees; the record key keeps the post to one).
+            if !images.is_empty() {
+                record["embed"] = self.images_embed(images)?;
+                crate::publisher::checkpoint("after-upload");
+            }
             let r = self.create_post(&part.key, &record)?;
             Ok(Out {
                 url: self.web_url(&part.key),

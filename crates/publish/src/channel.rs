@@ -87,13 +87,15 @@ impl std::fmt::Display for Which {
     }
 }
 
-/// What a post carries besides its text: the draft's language, and for Mastodon its content
-/// warning and who sees it (the draft's choice, else the account's default).
+/// What a post carries besides its text: the draft's language, for Mastodon its content
+/// warning and who sees it (the draft's choice, else the account's default), and the images of
+/// this part (prepared for the network; a thread's images go with its first post).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Post<'a> {
     pub lang: &'a str,
     pub content_warning: &'a str,
     pub visibility: Visibility,
+    pub images: &'a [crate::media::Prepared],
 }
 
 /// A part's request, ready to leave.

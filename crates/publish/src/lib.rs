@@ -34,6 +34,7 @@ pub mod http;
 pub mod linkedin;
 pub mod loopback;
 pub mod mastodon;
+pub mod media;
 pub mod oauth;
 pub mod publisher;
 pub mod scheduler;

@@ -186,6 +186,17 @@ impl Publisher {
                 return Ok(());
             }
         };
+        // The images, prepared for this network before anything is claimed: one that cannot
+        // go stops the post here, with nothing sent.
+        let images = match crate::media::prepared_for(store, &draft, &account) {
+            Ok(images) => images,
+            Err(why) => {
+                if store.claim(entry_id, &[])?.is_some() {
+                    report.failed.push(store.entry_failed(entry_id, &why)?);
+                }
+                return Ok(());
+            }
+        };
         let Some(entry) = store.claim(entry_id, &fresh_parts)? else {
             return Ok(()); // someone else took it, or it was moved meanwhile
         };
@@ -198,10 +209,19 @@ impl Publisher {
             lang: &draft.lang,
             content_warning: &draft.content_warning,
             visibility: draft.visibility.unwrap_or(account.visibility),
+            images: &[],
         };
         let mut previous: Option<Posted> = None;
         let mut root: Option<Posted> = None;
         for part in &entry.parts {
+            let post = if part.idx == 0 {
+                Post {
+                    images: &images,
+                    ..post
+                }
+            } else {
+                post
+            };
             let posted = if part.state == PartState::Sent {
                 Posted::from_part(part)
             } else {
@@ -469,7 +489,7 @@ pub fn lock_path(db: &Path) -> PathBuf {
 /// at that step (after everything before it is committed) and waits to be killed. Debug builds
 /// only (the tests run the debug `podium`): the release app has no such switch.
 #[cfg(debug_assertions)]
-fn checkpoint(step: &str) {
+pub(crate) fn checkpoint(step: &str) {
     if std::env::var("PODIUM_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
         eprintln!("podium: paused at {step}");
         loop {
@@ -479,7 +499,7 @@ fn checkpoint(step: &str) {
 }
 
 #[cfg(not(debug_assertions))]
-fn checkpoint(_step: &str) {}
+pub(crate) fn checkpoint(_step: &str) {}
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,164 @@
+//! Images published against the reference Bluesky PDS through the real `podium` binary: the
+//! record's `embed.images` (blob, alt text, aspect ratio), the blob as the server keeps it
+//! (within the limit, no GPS position), and the crash matrix with an image (killed after the
+//! upload, before the post's request, after its answer: exactly one post, with its image).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod peers;
+
+use std::path::Path;
+
+use peers::{db, draft, entry, ok, podium, schedule_now, spawn, wait_for_stderr, Pds, Proxy};
+use podium_core::media::BLUESKY_BLOB_BYTES;
+use podium_media::sample;
+use serde_json::Value;
+
+fn connect_bluesky(db: &Path, service: &str, account: &peers::BskyAccount) -> String {
+    ok(
+        db,
+        &[
+            "accounts",
+            "add",
+            "bluesky",
+            "--handle",
+            &account.handle,
+            "--service",
+            service,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        &format!("{}\n", account.app_password),
+    )
+}
+
+/// A draft with a 12-megapixel phone photo (GPS position, turned by EXIF) and its alt text.
+fn draft_with_photo(db: &Path, dir: &Path, text: &str) -> String {
+    let id = draft(db, text, &["-n", "bluesky"]);
+    let photo = dir.join("IMG_2040.jpg");
+    let jpeg = sample::with_gps_exif(&sample::photo_jpeg(4000, 3000).unwrap(), 6);
+    std::fs::write(&photo, jpeg).unwrap();
+    ok(
+        db,
+        &[
+            "drafts",
+            "attach",
+            &id,
+            photo.to_str().unwrap(),
+            "--alt",
+            "Styret samlet rundt bordet",
+        ],
+        "",
+    );
+    id
+}
+
+fn get_blob(pds: &Pds, did: &str, cid: &str) -> Vec<u8> {
+    let response = reqwest::blocking::Client::new()
+        .get(format!("{}/xrpc/com.atproto.sync.getBlob", pds.url))
+        .query(&[("did", did), ("cid", cid)])
+        .send()
+        .unwrap();
+    assert!(response.status().is_success(), "{response:?}");
+    response.bytes().unwrap().to_vec()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The post's single image: its blob CID, after checking the embed's alt and aspect ratio.
+fn embedded_image(record: &Value) -> String {
+    let embed = &record["embed"];
+    assert_eq!(embed["$type"], "app.bsky.embed.images", "{record}");
+    let images = embed["images"].as_array().unwrap();
+    assert_eq!(images.len(), 1, "{record}");
+    assert_eq!(images[0]["alt"], "Styret samlet rundt bordet");
+    assert_eq!(
+        images[0]["aspectRatio"],
+        serde_json::json!({"width": 1500, "height": 2000}),
+        "upright and within 2000 pixels, aspect ratio kept"
+    );
+    assert_eq!(images[0]["image"]["mimeType"], "image/jpeg");
+    images[0]["image"]["ref"]["$link"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn a_bluesky_post_carries_its_photo_with_alt_text_aspect_ratio_and_no_gps_position() {
+    let pds = Pds::shared();
+    let who = pds.account("photo");
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = connect_bluesky(&db, &pds.url, &who);
+    let text = "Styremøte i dag: gode diskusjoner om veien videre. #ledelse";
+    let id = draft_with_photo(&db, dir.path(), text);
+    let entry_id = schedule_now(&db, &id, &account);
+    let out = podium(&db, &["publish", "--due"], "");
+    assert!(out.status.success(), "{out:?}");
+    let e = entry(&db, &entry_id);
+    assert_eq!(e["state"], "sent", "{e}");
+    let posts = pds.posts(&who.did);
+    assert_eq!(posts.len(), 1);
+    let record = &posts[0]["value"];
+    assert_eq!(record["text"], text, "the text goes out exactly as written");
+    let cid = embedded_image(record);
+    let blob = get_blob(pds, &who.did, &cid);
+    assert!(
+        blob.len() as u64 <= BLUESKY_BLOB_BYTES,
+        "{} bytes",
+        blob.len()
+    );
+    assert!(
+        !contains(&blob, sample::GPS_MARK),
+        "no GPS position left the laptop"
+    );
+    assert!(!contains(&blob, b"Exif"), "no metadata at all");
+    assert_eq!(&blob[..2], &[0xFF, 0xD8], "a JPEG");
+}
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn crash_matrix_with_an_image_ends_in_exactly_one_post_with_its_image() {
+    let pds = Pds::shared();
+    for step in ["after-upload", "before-request", "after-response"] {
+        let who = pds.account("crashimg");
+        let proxy = Proxy::start(&pds.url);
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir);
+        let account = connect_bluesky(&db, &proxy.url, &who);
+        let id = draft_with_photo(&db, dir.path(), &format!("Krasj {step} #podium"));
+        let entry_id = schedule_now(&db, &id, &account);
+        let mut child = spawn(
+            &db,
+            &["publish", "--due"],
+            &[("PODIUM_TEST_PAUSE_AT", step)],
+        );
+        wait_for_stderr(&mut child, &format!("paused at {step}"));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let expected_before = usize::from(step == "after-response");
+        assert_eq!(pds.posts(&who.did).len(), expected_before, "{step}");
+        assert_eq!(entry(&db, &entry_id)["state"], "sending", "{step}");
+        let out = podium(&db, &["publish", "--due"], "");
+        let e = entry(&db, &entry_id);
+        assert_eq!(e["state"], "sent", "{step}: {out:?}");
+        let posts = pds.posts(&who.did);
+        assert_eq!(posts.len(), 1, "{step}: exactly one post");
+        assert_eq!(posts[0]["uri"], e["remote_id"], "{step}");
+        let cid = embedded_image(&posts[0]["value"]);
+        assert!(
+            !get_blob(pds, &who.did, &cid).is_empty(),
+            "{step}: the image is there"
+        );
+        podium(&db, &["publish", "--due"], "");
+        assert_eq!(
+            pds.posts(&who.did).len(),
+            1,
+            "{step}: running again changes nothing"
+        );
+    }
+}
