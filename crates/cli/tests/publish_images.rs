@@ -162,3 +162,51 @@ fn crash_matrix_with_an_image_ends_in_exactly_one_post_with_its_image() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn a_mastodon_status_carries_its_image_with_the_description() {
+    let masto = peers::Mastodon::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = ok(
+        &db,
+        &[
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            &masto.url,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        peers::MOCK_TOKEN,
+    );
+    let id = draft(&db, "Befaring på byggeplassen i dag.", &["-n", "mastodon"]);
+    let screenshot = dir.path().join("plan.png");
+    std::fs::write(&screenshot, sample::screenshot_png(900, 600).unwrap()).unwrap();
+    ok(
+        &db,
+        &[
+            "drafts",
+            "attach",
+            &id,
+            screenshot.to_str().unwrap(),
+            "--alt",
+            "Planen for tredje etasje",
+        ],
+        "",
+    );
+    let entry_id = schedule_now(&db, &id, &account);
+    let out = podium(&db, &["publish", "--due"], "");
+    assert_eq!(entry(&db, &entry_id)["state"], "sent", "{out:?}");
+    let statuses = masto.statuses();
+    assert_eq!(statuses.len(), 1);
+    let media = statuses[0]["media_attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(media.len(), 1, "{}", statuses[0]);
+    assert_eq!(media[0]["description"], "Planen for tredje etasje");
+    assert_eq!(media[0]["type"], "image");
+}

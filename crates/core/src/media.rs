@@ -147,7 +147,7 @@ pub fn limits(network: Network, instance: Option<&InstanceMedia>) -> Limits {
 /// Whether this Podium uploads images to `network` (the networks' rules above are kept for
 /// all of them; the uploads come network by network).
 pub fn podium_sends_images(network: Network) -> bool {
-    matches!(network, Network::Bluesky)
+    matches!(network, Network::Bluesky | Network::Mastodon)
 }
 
 /// What the image checks need beyond the images.
@@ -509,6 +509,7 @@ mod tests {
         assert!(note_en.contains("no alt text"), "{note_en}");
         assert!(note_nb.contains("alternativ tekst"), "{note_nb}");
         assert!(misfit.to_string().contains("cannot go out on Bluesky"));
+        assert!(fit(Network::Mastodon, &[image("")], &MediaOptions::default()).is_ok());
     }
 
     #[test]

@@ -139,7 +139,10 @@ fn finish_mastodon(
     zone: Option<&str>,
 ) -> Result<Account> {
     let me = mastodon::verify(instance, &secret.access_token)?;
-    let limit = mastodon::max_characters(instance).unwrap_or(mastodon::DEFAULT_LIMIT);
+    let (limit, media) = mastodon::limits(instance).unwrap_or((
+        mastodon::DEFAULT_LIMIT,
+        podium_core::media::InstanceMedia::default(),
+    ));
     let reference = reference_for(store, Network::Mastodon, instance, &me.id)?;
     credentials::save(&reference, secret)?;
     let host = url::Url::parse(instance)
@@ -157,6 +160,7 @@ fn finish_mastodon(
         token_expires_at: None,
     })?;
     store.set_account_limits(&account.id, limit)?;
+    store.set_account_media(&account.id, &media)?;
     Ok(store.account(&account.id)?)
 }
 
@@ -167,8 +171,9 @@ pub fn refresh_limits(store: &mut Store, account: &Account) -> Result<usize> {
             "only Mastodon instances set their own limit".into(),
         ));
     }
-    let limit = mastodon::max_characters(&account.service)?;
+    let (limit, media) = mastodon::limits(&account.service)?;
     store.set_account_limits(&account.id, limit)?;
+    store.set_account_media(&account.id, &media)?;
     Ok(limit)
 }
 

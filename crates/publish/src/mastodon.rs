@@ -203,13 +203,28 @@ pub fn verify(instance: &str, token: &str) -> Result<Me> {
 /// The instance's post length limit (`configuration.statuses.max_characters`; 500 when an
 /// older instance does not say).
 pub fn max_characters(instance: &str) -> Result<usize> {
+    limits(instance).map(|(chars, _)| chars)
+}
+
+/// The instance's post length limit and its image figures, from one `/api/v2/instance`
+/// (`configuration.statuses.max_media_attachments`, `configuration.media_attachments.
+/// image_size_limit` and `image_matrix_limit`; what it does not say is left to Mastodon's
+/// defaults).
+pub fn limits(instance: &str) -> Result<(usize, podium_core::media::InstanceMedia)> {
     let (v, _) =
         http::json::<serde_json::Value>(http::client().get(format!("{instance}/api/v2/instance")))
             .map_err(|f| network_error(&f))?;
-    Ok(v.pointer("/configuration/statuses/max_characters")
-        .and_then(serde_json::Value::as_u64)
+    let number = |path: &str| v.pointer(path).and_then(serde_json::Value::as_u64);
+    let chars = number("/configuration/statuses/max_characters")
         .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(DEFAULT_LIMIT))
+        .unwrap_or(DEFAULT_LIMIT);
+    let media = podium_core::media::InstanceMedia {
+        max_images: number("/configuration/statuses/max_media_attachments")
+            .and_then(|n| usize::try_from(n).ok()),
+        image_bytes: number("/configuration/media_attachments/image_size_limit"),
+        image_pixels: number("/configuration/media_attachments/image_matrix_limit"),
+    };
+    Ok((chars, media))
 }
 
 /// A posted status.
@@ -251,8 +266,12 @@ impl Mastodon {
         post: Post<'_>,
         in_reply_to: Option<&str>,
         key: &str,
+        media_ids: &[String],
     ) -> Result<Status, Problem> {
         let mut form = vec![("status", text), ("visibility", post.visibility.as_str())];
+        for id in media_ids {
+            form.push(("media_ids[]", id));
+        }
         if !post.lang.is_empty() {
             form.push(("language", post.lang));
         }
@@ -289,6 +308,89 @@ impl Mastodon {
     }
 }
 
+impl Mastodon {
+    /// Uploads one prepared image with its description (`POST /api/v2/media`) and waits while
+    /// the instance processes it (202, then `GET /api/v1/media/:id` answering 206 until done):
+    /// its media id. An upload makes no post: one left over after a crash is an unattached
+    /// attachment the instance removes itself.
+    pub(crate) fn upload(&self, image: &crate::media::Prepared) -> Result<String, Problem> {
+        #[derive(Deserialize)]
+        struct Media {
+            id: String,
+            #[serde(default)]
+            url: Option<String>,
+        }
+        let boundary = format!("podium-{}", uuid::Uuid::now_v7().simple());
+        let extension = if image.mime == "image/png" {
+            "png"
+        } else {
+            "jpg"
+        };
+        let mut body = Vec::with_capacity(image.bytes.len() + image.alt.len() + 512);
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\
+                 Content-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
+                image.alt
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"image.{extension}\"\r\nContent-Type: {}\r\n\r\n",
+                image.mime
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(&image.bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .http
+            .post(format!("{}/api/v2/media", self.instance))
+            .bearer_auth(&self.secret.access_token)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        let signed_out = |message: String| {
+            Problem::Reconnect(Reason::SignInRefused {
+                network: Network::Mastodon,
+                detail: message,
+            })
+        };
+        let media = match http::json::<Media>(request) {
+            Ok((media, _)) => media,
+            Err(Failure::Status {
+                status: 401,
+                message,
+                ..
+            }) => return Err(signed_out(message)),
+            Err(f) => return Err(Problem::Net(f)),
+        };
+        if media.url.is_some() {
+            return Ok(media.id);
+        }
+        // Still processing: ask again, a second apart, for at most a minute.
+        for _ in 0..60 {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let response = http::send(
+                self.http
+                    .get(format!("{}/api/v1/media/{}", self.instance, media.id))
+                    .bearer_auth(&self.secret.access_token),
+            )
+            .map_err(Problem::Net)?;
+            if response.status().as_u16() == 200 {
+                return Ok(media.id);
+            }
+        }
+        Err(Problem::Net(Failure::Unclear(
+            "the instance was still processing an image after a minute".into(),
+        )))
+    }
+}
+
 /// Mastodon's Idempotency-Key makes a repeat harmless for a while: within
 /// [`IDEMPOTENCY_WINDOW`] of the first try, a part that may be out is sent again with the same
 /// key (the instance answers with the post it already made); after that, the user decides.
@@ -314,7 +416,16 @@ impl Channel for Mastodon {
     ) -> Request<'a> {
         let reply_to = thread.and_then(|t| t.parent_id());
         Box::new(move || {
-            let status = self.post(&part.text, post, reply_to, &part.key)?;
+            // The images first, each time the part is sent; the Idempotency-Key keeps the post
+            // to one (a repeat within the window answers the post the first try made).
+            let mut media_ids = Vec::with_capacity(post.images.len());
+            for image in post.images {
+                media_ids.push(self.upload(image)?);
+            }
+            if !media_ids.is_empty() {
+                crate::publisher::checkpoint("after-upload");
+            }
+            let status = self.post(&part.text, post, reply_to, &part.key, &media_ids)?;
             Ok(Out {
                 url: status.url.clone().unwrap_or(status.uri.clone()),
                 posted: Posted::Id(status.id),

@@ -444,9 +444,15 @@ fn relay(
 
 // ------------------------------------------------------------------ the CLI
 
-pub fn podium_bin() -> &'static str {
-    // Set for the CLI's own tests; the app's end-to-end tests use the servers only.
-    option_env!("CARGO_BIN_EXE_podium").unwrap_or("podium")
+pub fn podium_bin() -> String {
+    // `PODIUM_CLI` names a copy of the binary (when several checkouts share one build folder,
+    // the uplifted `target/debug/podium` can be replaced mid-run); else the one cargo built for
+    // the CLI's own tests; the app's end-to-end tests use the servers only.
+    std::env::var("PODIUM_CLI").unwrap_or_else(|_| {
+        option_env!("CARGO_BIN_EXE_podium")
+            .unwrap_or("podium")
+            .to_owned()
+    })
 }
 
 /// Runs `podium --db DB args…` with `stdin`, and returns its output.
