@@ -210,3 +210,76 @@ fn a_mastodon_status_carries_its_image_with_the_description() {
     assert_eq!(media[0]["description"], "Planen for tredje etasje");
     assert_eq!(media[0]["type"], "image");
 }
+
+/// A page on this computer with OpenGraph tags and a preview image; answers until the test ends.
+fn serve_article() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let png = sample::screenshot_png(1200, 630).unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let head = String::from_utf8_lossy(&request[..n]).to_string();
+            let (kind, body): (&str, Vec<u8>) = if head.starts_with("GET /bilde.png") {
+                ("image/png", png.clone())
+            } else {
+                (
+                    "text/html; charset=utf-8",
+                    r#"<!doctype html><html><head><title>Ikke denne</title>
+                    <meta property="og:title" content="Hva et styre gjør">
+                    <meta property="og:description" content="Fem ting ethvert styremedlem bør vite.">
+                    <meta property="og:image" content="/bilde.png">
+                    </head><body>Artikkel</body></html>"#
+                        .as_bytes()
+                        .to_vec(),
+                )
+            };
+            let _ = stream.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://127.0.0.1:{port}/artikler/styret")
+}
+
+#[test]
+#[ignore = "needs the test peers and a keyring: run `cargo xtask test`"]
+fn a_bluesky_post_with_a_link_and_no_image_carries_the_pages_card_with_its_thumbnail() {
+    let pds = Pds::shared();
+    let who = pds.account("card");
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = connect_bluesky(&db, &pds.url, &who);
+    let link = serve_article();
+    let text = format!("Les om styrearbeid: {link}");
+    let id = draft(&db, &text, &["-n", "bluesky"]);
+    let entry_id = schedule_now(&db, &id, &account);
+    let out = podium(&db, &["publish", "--due"], "");
+    assert_eq!(entry(&db, &entry_id)["state"], "sent", "{out:?}");
+    let posts = pds.posts(&who.did);
+    let record = &posts[0]["value"];
+    assert_eq!(
+        record["text"],
+        text.as_str(),
+        "the text goes out exactly as written"
+    );
+    let embed = &record["embed"];
+    assert_eq!(embed["$type"], "app.bsky.embed.external", "{record}");
+    assert_eq!(embed["external"]["uri"], link.as_str());
+    assert_eq!(embed["external"]["title"], "Hva et styre gjør");
+    assert_eq!(
+        embed["external"]["description"],
+        "Fem ting ethvert styremedlem bør vite."
+    );
+    let cid = embed["external"]["thumb"]["ref"]["$link"].as_str().unwrap();
+    let thumb = get_blob(pds, &who.did, cid);
+    assert!(!thumb.is_empty() && thumb.len() as u64 <= BLUESKY_BLOB_BYTES);
+}

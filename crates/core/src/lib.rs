@@ -44,6 +44,7 @@ macro_rules! coded {
     };
 }
 
+pub mod card;
 pub mod clock;
 pub mod diff;
 pub mod draft;

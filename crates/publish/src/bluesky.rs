@@ -266,6 +266,32 @@ impl Bluesky {
         Ok(json!({"$type": "app.bsky.embed.images", "images": entries}))
     }
 
+    /// The `app.bsky.embed.external` card of the first link in `text` (its thumbnail uploaded
+    /// as a blob), or `None`: no link, or no card could be made from its page.
+    pub fn card_embed(&mut self, text: &str) -> Result<Option<Value>, Problem> {
+        let Some(link) = detect_facets(text)
+            .into_iter()
+            .find(|f| matches!(f.kind, FacetKind::Link))
+            .map(|f| f.value)
+        else {
+            return Ok(None);
+        };
+        let Some((card, thumb)) = crate::card::fetch(&link, Network::Bluesky) else {
+            return Ok(None);
+        };
+        let mut external = json!({
+            "uri": card.url,
+            "title": card.title,
+            "description": card.description,
+        });
+        if let Some(thumb) = thumb {
+            external["thumb"] = self.upload_blob(&thumb.bytes, thumb.mime)?;
+        }
+        Ok(Some(
+            json!({"$type": "app.bsky.embed.external", "external": external}),
+        ))
+    }
+
     /// `getRecord` of our post `rkey`: `None` when it does not exist.
     pub fn get_post(&mut self, rkey: &str) -> Result<Option<(StrongRef, Value)>, Problem> {
         #[derive(Deserialize)]
@@ -416,6 +442,11 @@ impl Channel for Bluesky {
             // sees; the record key keeps the post to one).
             if !images.is_empty() {
                 record["embed"] = self.images_embed(images)?;
+                crate::publisher::checkpoint("after-upload");
+            } else if let Some(embed) = self.card_embed(&part.text)? {
+                // No images: the first link's card, built here (Bluesky leaves it to the
+                // client).
+                record["embed"] = embed;
                 crate::publisher::checkpoint("after-upload");
             }
             let r = self.create_post(&part.key, &record)?;

@@ -26,6 +26,7 @@ macro_rules! redacted_debug {
 }
 
 pub mod bluesky;
+pub mod card;
 mod channel;
 pub mod connect;
 pub mod credentials;
