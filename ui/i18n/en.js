@@ -450,4 +450,10 @@ export default {
   "tag.article": "article",
   // small fixes
   "notice.quota_near": "{network} allows {total} posts in {hours} hours; this account has {left} left: further posts wait until earlier ones are {hours} hours old",
+  "when.day": "dd",
+  "when.month": "mm",
+  "when.year": "yyyy",
+  "when.hour": "hh",
+  "when.minute": "mm",
+  "when.invalid": "Write it as {pattern}",
 };
