@@ -5,7 +5,7 @@ import * as api from "./api.js";
 import { createAccounts, createScheduler } from "./accounts.js";
 import { createEditor } from "./editor.js";
 import { button, byId as $, hide, show } from "./dom.js";
-import { dayTime, localizeInputs } from "./format.js";
+import { dayTime } from "./format.js";
 import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, tagName, translate } from "./i18n.js";
 import { createList } from "./list.js";
@@ -13,11 +13,12 @@ import { createPlan } from "./plan.js";
 import { setPreviewAccounts } from "./preview.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 import { createConflicts, createSync, createTeamPanel } from "./team.js";
+import { relabelFields } from "./when.js";
 let info = null;
 
 applyTheme();
 translate();
-localizeInputs();
+relabelFields();
 
 // ----- messages -----
 
@@ -246,7 +247,7 @@ const settings = createSettings(
     info: () => info,
     onLanguage() {
       translate();
-      localizeInputs();
+      relabelFields();
       $("save-status").textContent = "";
       editor.relabel();
       sync.relabel();
@@ -641,7 +642,7 @@ async function start() {
   editor.setMaxChars(info.max_text_chars);
   setSystemLanguage(info.language);
   translate();
-  localizeInputs();
+  relabelFields();
   api.useLanguage().catch((error) => console.warn("notifications stay in English", error));
   editor.relabel(false);
   if (info.problem) {

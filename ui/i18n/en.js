@@ -448,4 +448,12 @@ export default {
   "first.help": "F1 shows every shortcut.",
   "preview.noAccount": "Your account",
   "tag.article": "article",
+  // small fixes
+  "notice.quota_near": "{network} allows {total} posts in {hours} hours; this account has {left} left: further posts wait until earlier ones are {hours} hours old",
+  "when.day": "dd",
+  "when.month": "mm",
+  "when.year": "yyyy",
+  "when.hour": "hh",
+  "when.minute": "mm",
+  "when.invalid": "Write it as {pattern}",
 };

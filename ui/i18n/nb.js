@@ -448,4 +448,12 @@ export default {
   "first.help": "F1 viser alle hurtigtastene.",
   "preview.noAccount": "Kontoen din",
   "tag.article": "artikkel",
+  // small fixes
+  "notice.quota_near": "{network} tillater {total} innlegg på {hours} timer; denne kontoen har {left} igjen: flere innlegg venter til de tidligere er {hours} timer gamle",
+  "when.day": "dd",
+  "when.month": "mm",
+  "when.year": "åååå",
+  "when.hour": "tt",
+  "when.minute": "mm",
+  "when.invalid": "Skriv det som {pattern}",
 };

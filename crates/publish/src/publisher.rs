@@ -268,10 +268,14 @@ impl Publisher {
             .zip(parent)
             .map(|(root, parent)| Thread { root, parent });
         // A two-step network's container, made and committed before the publish request.
-        if let Some(container) = channel
-            .prepare(&part, post, thread)
-            .map_err(Stop::Problem)?
-        {
+        let prepared = channel.prepare(&part, post, thread);
+        if let Some(reading) = channel.quota_read() {
+            // Only for the account's notice: a reading not kept must not stop the post.
+            if let Err(e) = store.set_account_quota(&entry.account_id, &reading) {
+                tracing::warn!(error = %e, "the quota reading was not kept");
+            }
+        }
+        if let Some(container) = prepared.map_err(Stop::Problem)? {
             store.part_container(&entry.id, part.idx, Some(&container))?;
             part.container = Some(container);
         }
