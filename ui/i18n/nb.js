@@ -456,4 +456,11 @@ export default {
   "when.hour": "tt",
   "when.minute": "mm",
   "when.invalid": "Skriv det som {pattern}",
+  // approval (backend)
+  "reason.awaiting_approval": "For sent – venter på godkjenning: tidspunktet kom før en leder godkjente innlegget, så det holdes tilbake og sendes ikke. Godkjennes det innenfor ventetiden, går det ut med en gang; senere venter det på deg.",
+  "reason.only_executives_approve": "Bare en leder kan godkjenne et innlegg eller be om endringer. Spør lederen som eier kontoen.",
+  "reason.not_your_account": "Dette innlegget er på en konto som {owner} eier: {owner} godkjenner det.",
+  "reason.hub_forbade": "Teamets hub avviste denne endringen ({detail}). Denne enheten gikk tilbake til hubens versjon.",
+  "error.not_allowed": "{detail}",
+  "error.forbidden": "{detail}",
 };

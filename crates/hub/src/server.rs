@@ -149,6 +149,7 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/changes", post(push::<S>).get(pull::<S>))
         .route("/v1/members", get(members::<S>))
         .route("/v1/devices/{id}", delete(revoke::<S>))
+        .route("/v1/audit", get(audit::<S>))
         .layer(axum::middleware::from_fn(protocol))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
@@ -385,6 +386,23 @@ async fn revoke<S: Storage>(
     hub.storage.revoke(&id, now_ms()).await?;
     tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    entry: Option<String>,
+}
+
+/// The audit trail of one outbox entry (`?entry=ID`) or of the workspace, as this hub recorded
+/// it from authenticated pushes.
+async fn audit<S: Storage>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<podium_core::sync::AuditEvent>>> {
+    authenticate(&hub, &headers).await?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(Json(hub.storage.audit(query.entry.as_deref()).await?))
 }
 
 /// Serves `hub` on `listener` (with TLS when `tls` is given) until `shutdown` completes.

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_sync.sql")),
     (6, include_str!("../migrations/0006_post_options.sql")),
     (7, include_str!("../migrations/0007_quota.sql")),
+    (8, include_str!("../migrations/0008_approval.sql")),
 ];
 
 /// The newest schema this build reads and writes.

@@ -17,4 +17,4 @@ pub mod token;
 pub use client::{hub_url, Hub, MAX_PAGE_BODY};
 pub use error::{Error, Result};
 pub use podium_store::SyncIdentity;
-pub use sync::{join, leave, members, round, status, Listener, Round, Status, MAX_PASSES};
+pub use sync::{audit, join, leave, members, round, status, Listener, Round, Status, MAX_PASSES};
