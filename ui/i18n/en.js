@@ -448,4 +448,7 @@ export default {
   "first.help": "F1 shows every shortcut.",
   "preview.noAccount": "Your account",
   "tag.article": "article",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "This account is connected on another device of the team too, and the hub ({hub}) that decides which device sends it cannot be reached: this device does not send it meanwhile (the other device may). It is tried again when the hub answers.",
 };

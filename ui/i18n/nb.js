@@ -448,4 +448,7 @@ export default {
   "first.help": "F1 viser alle hurtigtastene.",
   "preview.noAccount": "Kontoen din",
   "tag.article": "artikkel",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "Denne kontoen er koblet til på en annen enhet i teamet også, og huben ({hub}) som avgjør hvilken enhet som sender, svarer ikke: denne enheten sender ikke innlegget så lenge (den andre enheten kan gjøre det). Det prøves igjen når huben svarer.",
 };

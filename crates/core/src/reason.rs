@@ -189,6 +189,11 @@ pub enum Reason {
     /// The network could not make the post (Threads' container status `ERROR`; `detail`: its
     /// error code).
     ContainerFailed { network: Network, detail: String },
+
+    // ---- publishing across devices
+    /// The account is connected on another device of the team too, and the hub that decides
+    /// which device sends cannot be reached: this device does not send it meanwhile.
+    SharedNeedsHub { hub: String },
 }
 
 /// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
@@ -243,6 +248,7 @@ pub enum ReasonCode {
     NoProfileId,
     PublishedNotFound,
     ContainerFailed,
+    SharedNeedsHub,
 }
 
 coded!(ReasonCode, "a reason", {
@@ -294,6 +300,7 @@ coded!(ReasonCode, "a reason", {
     NoProfileId => "no_profile_id",
     PublishedNotFound => "published_not_found",
     ContainerFailed => "container_failed",
+    SharedNeedsHub => "shared_needs_hub",
 });
 
 impl Reason {
@@ -350,6 +357,7 @@ impl Reason {
             R::NoProfileId { .. } => C::NoProfileId,
             R::PublishedNotFound { .. } => C::PublishedNotFound,
             R::ContainerFailed { .. } => C::ContainerFailed,
+            R::SharedNeedsHub { .. } => C::SharedNeedsHub,
         }
     }
 
@@ -596,6 +604,9 @@ impl Reason {
             Reason::ContainerFailed {
                 network: Network::Threads,
                 detail: "UNKNOWN".into(),
+            },
+            Reason::SharedNeedsHub {
+                hub: "https://hub.example/".into(),
             },
         ]
     }
@@ -896,6 +907,12 @@ impl fmt::Display for Reason {
             Reason::ContainerFailed { network, detail } => {
                 write!(f, "{} could not make the post ({detail})", network.name())
             }
+            Reason::SharedNeedsHub { hub } => write!(
+                f,
+                "this account is connected on another device of the team too, and the hub at \
+                 {hub} that decides which device sends it cannot be reached: this device does not \
+                 send it meanwhile (the other device may); it is tried again when the hub answers"
+            ),
         }
     }
 }

@@ -13,6 +13,7 @@
 //! see cursor N+1 before N is committed.
 
 pub mod error;
+pub mod lease;
 pub mod rules;
 pub mod scratch;
 pub mod secret;

@@ -20,8 +20,13 @@ use super::{
 use crate::rules::{judge, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod leases;
+
 /// The migrations, oldest first: (version, SQL). Append only.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_hub.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_hub.sql")),
+    (2, include_str!("../../migrations/postgres/0002_leases.sql")),
+];
 
 /// The channel a push notifies as it commits, so waiting pulls in every hub process on the
 /// database hear of it at once.

@@ -18,8 +18,13 @@ use super::{
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod leases;
+
 /// The migrations, oldest first: (version, SQL). Append only.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_hub.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_hub.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_leases.sql")),
+];
 
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
