@@ -243,8 +243,7 @@ async fn set_signins<S: Storage>(
 ) -> ApiResult<Json<Vec<Signin>>> {
     let device = authenticate(&hub, &headers).await?;
     let request: SigninsRequest = parse(body)?;
-    if request.account_keys.len() > 1_000 || request.account_keys.iter().any(|k| k.len() > 1_000)
-    {
+    if request.account_keys.len() > 1_000 || request.account_keys.iter().any(|k| k.len() > 1_000) {
         return Err(ApiError::bad_request(
             "a device reports at most 1,000 accounts, each key at most 1,000 characters",
         ));

@@ -182,7 +182,9 @@ async fn protocol(request: Request, next: Next) -> Response {
     }
 }
 
-pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<T> {
     let body = body.map_err(|e| {
         ApiError::new(
             e.status(),
@@ -195,7 +197,10 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRej
 }
 
 /// The device behind the request's bearer token.
-pub(crate) async fn authenticate<S: Storage>(hub: &Hub<S>, headers: &HeaderMap) -> ApiResult<Authed> {
+pub(crate) async fn authenticate<S: Storage>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> ApiResult<Authed> {
     let unauthorized = |message: &str| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,

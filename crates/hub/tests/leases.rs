@@ -123,10 +123,16 @@ async fn a_lease_goes_to_one_device_and_to_another_only_after_it_lapses_with_the
     let laptop = device(&s, "Kari").await;
     let server = device(&s, "Kari (server)").await;
     let t = now();
-    let first = s.claim(&laptop, &claim("e1", "key-laptop"), LEASE, t).await.unwrap();
+    let first = s
+        .claim(&laptop, &claim("e1", "key-laptop"), LEASE, t)
+        .await
+        .unwrap();
     assert!(first.granted);
     assert_eq!(first.state.token, 1);
-    assert_eq!(first.state.device_id.as_deref(), Some(laptop.device_id.as_str()));
+    assert_eq!(
+        first.state.device_id.as_deref(),
+        Some(laptop.device_id.as_str())
+    );
     let step = StepRequest {
         entry_id: "e1".into(),
         token: 1,
@@ -134,7 +140,10 @@ async fn a_lease_goes_to_one_device_and_to_another_only_after_it_lapses_with_the
     };
     assert!(s.step(&laptop, &step, LEASE, t + 10).await.unwrap().granted);
 
-    let refused = s.claim(&server, &claim("e1", "key-server"), LEASE, t + 20).await.unwrap();
+    let refused = s
+        .claim(&server, &claim("e1", "key-server"), LEASE, t + 20)
+        .await
+        .unwrap();
     assert!(!refused.granted, "a second unexpired lease was granted");
     assert_eq!(refused.state.device_name.as_deref(), Some("Kari"));
     assert_eq!(refused.state.outcome, LeaseOutcome::Open);
@@ -142,7 +151,10 @@ async fn a_lease_goes_to_one_device_and_to_another_only_after_it_lapses_with_the
     // The laptop is killed: its lease lapses, and the server takes over with the laptop's key
     // and the part as possibly out (to settle, not to send blindly).
     let later = t + 10 + LEASE + 1;
-    let taken = s.claim(&server, &claim("e1", "key-server"), LEASE, later).await.unwrap();
+    let taken = s
+        .claim(&server, &claim("e1", "key-server"), LEASE, later)
+        .await
+        .unwrap();
     assert!(taken.granted);
     assert_eq!(taken.state.token, 2);
     assert_eq!(taken.state.parts[0].key, "key-laptop");
@@ -156,7 +168,10 @@ async fn a_stale_token_is_refused_every_step_and_told_how_the_post_ended<B: Back
     let server = device(&s, "Kari (server)").await;
     let t = now();
     s.claim(&laptop, &claim("e1", "k"), LEASE, t).await.unwrap();
-    let taken = s.claim(&server, &claim("e1", "k2"), LEASE, t + LEASE + 1).await.unwrap();
+    let taken = s
+        .claim(&server, &claim("e1", "k2"), LEASE, t + LEASE + 1)
+        .await
+        .unwrap();
     assert!(taken.granted);
     let sent = s
         .step(
@@ -195,19 +210,30 @@ async fn a_stale_token_is_refused_every_step_and_told_how_the_post_ended<B: Back
         .unwrap();
     assert!(!stale_step.granted);
     let stale = s
-        .settle(&laptop, &settle("e1", Some(1), LeaseOutcome::Failed), t + LEASE + 4)
+        .settle(
+            &laptop,
+            &settle("e1", Some(1), LeaseOutcome::Failed),
+            t + LEASE + 4,
+        )
         .await
         .unwrap();
     assert!(!stale.granted);
     assert_eq!(stale.state.outcome, LeaseOutcome::Open);
 
     let done = s
-        .settle(&server, &settle("e1", Some(2), LeaseOutcome::Sent), t + LEASE + 5)
+        .settle(
+            &server,
+            &settle("e1", Some(2), LeaseOutcome::Sent),
+            t + LEASE + 5,
+        )
         .await
         .unwrap();
     assert!(done.granted);
     // Settled for good: no one is granted it again, and whoever asks is told it was sent.
-    let again = s.claim(&laptop, &claim("e1", "k"), LEASE, t + 10 * LEASE).await.unwrap();
+    let again = s
+        .claim(&laptop, &claim("e1", "k"), LEASE, t + 10 * LEASE)
+        .await
+        .unwrap();
     assert!(!again.granted);
     assert_eq!(again.state.outcome, LeaseOutcome::Sent);
     assert_eq!(again.state.device_name.as_deref(), Some("Kari (server)"));
@@ -232,7 +258,12 @@ async fn giving_a_lease_back_lets_another_device_claim_it_at_once<B: Backend>() 
         .await
         .unwrap();
     assert!(back.granted);
-    assert!(s.claim(&server, &claim("e1", "k2"), LEASE, t + 2).await.unwrap().granted);
+    assert!(
+        s.claim(&server, &claim("e1", "k2"), LEASE, t + 2)
+            .await
+            .unwrap()
+            .granted
+    );
 }
 
 async fn a_device_that_published_alone_is_refused_while_another_holds_the_lease<B: Backend>() {
@@ -247,9 +278,19 @@ async fn a_device_that_published_alone_is_refused_while_another_holds_the_lease<
         .await
         .unwrap();
     assert!(alone.granted);
-    assert!(!s.claim(&server, &claim("e1", "k"), LEASE, t + 1).await.unwrap().granted);
+    assert!(
+        !s.claim(&server, &claim("e1", "k"), LEASE, t + 1)
+            .await
+            .unwrap()
+            .granted
+    );
     // While the server holds e2, the laptop's word without a lease is not taken.
-    assert!(s.claim(&server, &claim("e2", "k"), LEASE, t).await.unwrap().granted);
+    assert!(
+        s.claim(&server, &claim("e2", "k"), LEASE, t)
+            .await
+            .unwrap()
+            .granted
+    );
     let refused = s
         .settle(&laptop, &settle("e2", None, LeaseOutcome::Sent), t + 1)
         .await
@@ -307,18 +348,30 @@ async fn sign_ins_are_replaced_per_device_and_a_revoked_device_holds_none<B: Bac
     let s = b.open().await;
     let laptop = device(&s, "Kari").await;
     let server = device(&s, "Kari (server)").await;
-    let (bsky, masto) = ("bluesky https://pds did:1".to_owned(), "mastodon https://m 7".to_owned());
-    s.set_signins(&laptop, &[bsky.clone(), masto.clone()], now()).await.unwrap();
-    s.set_signins(&server, &[bsky.clone()], now()).await.unwrap();
+    let (bsky, masto) = (
+        "bluesky https://pds did:1".to_owned(),
+        "mastodon https://m 7".to_owned(),
+    );
+    s.set_signins(&laptop, &[bsky.clone(), masto.clone()], now())
+        .await
+        .unwrap();
+    s.set_signins(&server, &[bsky.clone()], now())
+        .await
+        .unwrap();
     let held = |all: Vec<podium_core::lease::Signin>, key: &str| {
         all.into_iter()
             .filter(|x| x.account_key == key)
             .map(|x| x.device_name)
             .collect::<Vec<_>>()
     };
-    assert_eq!(held(s.signins().await.unwrap(), &bsky), ["Kari", "Kari (server)"]);
+    assert_eq!(
+        held(s.signins().await.unwrap(), &bsky),
+        ["Kari", "Kari (server)"]
+    );
     // The laptop disconnects Mastodon: its next report no longer names it.
-    s.set_signins(&laptop, &[bsky.clone()], now()).await.unwrap();
+    s.set_signins(&laptop, &[bsky.clone()], now())
+        .await
+        .unwrap();
     assert!(held(s.signins().await.unwrap(), &masto).is_empty());
     s.revoke(&server.device_id, now()).await.unwrap();
     assert_eq!(held(s.signins().await.unwrap(), &bsky), ["Kari"]);

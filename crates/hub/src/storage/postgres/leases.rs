@@ -41,7 +41,10 @@ fn read_state(r: &tokio_postgres::Row) -> Result<LeaseState> {
 
 async fn state<C: GenericClient + Sync>(client: &C, entry_id: &str) -> Result<Option<LeaseState>> {
     client
-        .query_opt(&format!("{STATE_SELECT} WHERE l.entry_id = $1"), &[&entry_id])
+        .query_opt(
+            &format!("{STATE_SELECT} WHERE l.entry_id = $1"),
+            &[&entry_id],
+        )
         .await?
         .map(|r| read_state(&r))
         .transpose()
@@ -217,7 +220,12 @@ impl Leases for PostgresStorage {
             .collect()
     }
 
-    async fn set_signins(&self, device: &Authed, account_keys: &[String], now_ms: u64) -> Result<()> {
+    async fn set_signins(
+        &self,
+        device: &Authed,
+        account_keys: &[String],
+        now_ms: u64,
+    ) -> Result<()> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         tx.execute(

@@ -201,7 +201,12 @@ impl Leases for SqliteStorage {
         .await
     }
 
-    async fn set_signins(&self, device: &Authed, account_keys: &[String], now_ms: u64) -> Result<()> {
+    async fn set_signins(
+        &self,
+        device: &Authed,
+        account_keys: &[String],
+        now_ms: u64,
+    ) -> Result<()> {
         let (device, keys) = (device.clone(), account_keys.to_vec());
         self.with(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
