@@ -14,6 +14,7 @@ mod columns;
 mod drafts;
 mod error;
 mod goals;
+mod leases;
 mod log;
 mod migrate;
 mod open;

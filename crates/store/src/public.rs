@@ -62,6 +62,7 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "updated_at",
                 "sent_at",
                 "device",
+                "published_by",
             ],
         )),
         _ => None,
@@ -185,6 +186,8 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
     let Some((table, cols)) = columns(entity) else {
         return Ok(());
     };
+    // A post of an account folded into its twin lands on the one account (issue 12).
+    let change = &crate::leases::unalias(conn, entity, change)?;
     let id = change.id.as_str();
     let hlc = change.hlc.as_str();
     let exists = conn
@@ -257,6 +260,9 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         }
         for field in change.fields.keys() {
             log::set_field_clock(conn, entity, id, field, hlc)?;
+        }
+        if entity == "account" {
+            crate::leases::fold_twin(conn, id)?;
         }
         return Ok(());
     }
