@@ -31,6 +31,7 @@ pub mod connect;
 pub mod credentials;
 mod error;
 pub mod http;
+pub mod lease;
 pub mod linkedin;
 pub mod loopback;
 pub mod mastodon;

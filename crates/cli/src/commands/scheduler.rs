@@ -15,6 +15,7 @@ pub fn run(ctx: &mut Context) -> Result<Outcome> {
     let db = ctx.db_path()?;
     let store = ctx.store()?;
     let mut publisher = Publisher::acquire(store)?;
+    publisher.use_leases(Box::new(podium_sync::HubLeases::new()));
     eprintln!(
         "podium scheduler: publishing from {} (stop with Ctrl+C)",
         db.display()
