@@ -128,6 +128,9 @@ pub enum LeaseStep {
 pub struct StepRequest {
     pub entry_id: String,
     pub token: u64,
+    /// How long the renewed lease should last (as in [`ClaimRequest::lease_ms`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_ms: Option<u64>,
     #[serde(flatten)]
     pub step: LeaseStep,
 }
@@ -179,7 +182,7 @@ pub struct LeaseState {
     /// The newest token granted (0: never claimed).
     pub token: u64,
     pub parts: Vec<LeasePart>,
-    #[serde(flatten)]
+    /// How it ended (its `outcome` is this state's), with the post's address or the reason.
     pub settlement: Settlement,
 }
 
@@ -230,6 +233,31 @@ mod tests {
             account_key("mastodon", "https://m.example", "7"),
             account_key("mastodon", "https://n.example", "7")
         );
+    }
+
+    #[test]
+    fn a_lease_state_reads_back_as_it_was_written() {
+        let state = LeaseState {
+            entry_id: "e".into(),
+            outcome: LeaseOutcome::Sent,
+            device_id: Some("d".into()),
+            device_name: Some("Kari (server)".into()),
+            expires_ms: 0,
+            token: 2,
+            parts: Vec::new(),
+            settlement: Settlement {
+                outcome: LeaseOutcome::Sent,
+                remote_id: Some("1".into()),
+                remote_url: Some("u".into()),
+                reason_code: None,
+                reason_data: None,
+                error: None,
+            },
+        };
+        let text = serde_json::to_string(&state).unwrap_or_default();
+        let back: LeaseState =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        assert_eq!(back, state);
     }
 
     #[test]

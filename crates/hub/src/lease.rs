@@ -179,7 +179,7 @@ async fn step<S: Storage>(
     let request: StepRequest = parse(body)?;
     match hub
         .storage()
-        .step(&device, &request, LEASE_MS, now_ms())
+        .step(&device, &request, lease_ms(request.lease_ms), now_ms())
         .await
     {
         Err(crate::Error::NoLease(id)) => Err(no_lease(&id)),

@@ -136,6 +136,7 @@ async fn a_lease_goes_to_one_device_and_to_another_only_after_it_lapses_with_the
     let step = StepRequest {
         entry_id: "e1".into(),
         token: 1,
+        lease_ms: None,
         step: LeaseStep::Sending { idx: 0 },
     };
     assert!(s.step(&laptop, &step, LEASE, t + 10).await.unwrap().granted);
@@ -179,6 +180,7 @@ async fn a_stale_token_is_refused_every_step_and_told_how_the_post_ended<B: Back
             &StepRequest {
                 entry_id: "e1".into(),
                 token: 2,
+                lease_ms: None,
                 step: LeaseStep::Sent {
                     idx: 0,
                     remote_id: "at://x/1".into(),
@@ -201,6 +203,7 @@ async fn a_stale_token_is_refused_every_step_and_told_how_the_post_ended<B: Back
             &StepRequest {
                 entry_id: "e1".into(),
                 token: 1,
+                lease_ms: None,
                 step: LeaseStep::Sending { idx: 0 },
             },
             LEASE,

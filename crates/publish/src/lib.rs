@@ -25,6 +25,7 @@ macro_rules! redacted_debug {
     };
 }
 
+pub mod background;
 pub mod bluesky;
 mod channel;
 pub mod connect;

@@ -189,6 +189,7 @@ impl Leases for HubLeases {
         let request = StepRequest {
             entry_id: entry_id.to_owned(),
             token,
+            lease_ms: lease_ms(),
             step,
         };
         match hub.lease_step(&request) {
