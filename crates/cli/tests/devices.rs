@@ -174,7 +174,7 @@ fn race(devices: usize) {
         );
     }
 
-    let mut schedulers: Vec<Child> = team
+    let schedulers: Vec<Child> = team
         .iter()
         .map(|d| spawn(&d.db, &["scheduler"], &[]))
         .collect();
@@ -185,10 +185,26 @@ fn race(devices: usize) {
     });
     // Time for a late duplicate to show, if there were one.
     std::thread::sleep(Duration::from_secs(3));
-    for s in &mut schedulers {
+    // Each post is reported sent by exactly one device's scheduler.
+    let mut sent_by: HashMap<String, usize> = HashMap::new();
+    let mut per_device = Vec::new();
+    for mut s in schedulers {
         s.kill().unwrap();
-        s.wait().unwrap();
+        let out = s.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let mine: Vec<String> = stdout
+            .lines()
+            .filter(|l| l.starts_with("sent "))
+            .filter_map(|l| l.split_whitespace().nth(1).map(str::to_owned))
+            .collect();
+        per_device.push(mine.len());
+        for id in mine {
+            *sent_by.entry(id).or_insert(0) += 1;
+        }
     }
+    eprintln!("posts sent per device: {per_device:?}");
+    assert_eq!(sent_by.len(), 2 * POSTS, "{per_device:?}");
+    assert!(sent_by.values().all(|n| *n == 1), "{sent_by:?}");
     let wanted: HashMap<String, usize> = texts.iter().map(|t| (t.clone(), 1)).collect();
     assert_eq!(
         counted(bluesky_texts(pds, &who.did)),
