@@ -358,7 +358,7 @@ async fn sign_ins_are_replaced_per_device_and_a_revoked_device_holds_none<B: Bac
     s.set_signins(&laptop, &[bsky.clone(), masto.clone()], now())
         .await
         .unwrap();
-    s.set_signins(&server, &[bsky.clone()], now())
+    s.set_signins(&server, std::slice::from_ref(&bsky), now())
         .await
         .unwrap();
     let held = |all: Vec<podium_core::lease::Signin>, key: &str| {
@@ -372,7 +372,7 @@ async fn sign_ins_are_replaced_per_device_and_a_revoked_device_holds_none<B: Bac
         ["Kari", "Kari (server)"]
     );
     // The laptop disconnects Mastodon: its next report no longer names it.
-    s.set_signins(&laptop, &[bsky.clone()], now())
+    s.set_signins(&laptop, std::slice::from_ref(&bsky), now())
         .await
         .unwrap();
     assert!(held(s.signins().await.unwrap(), &masto).is_empty());

@@ -27,7 +27,7 @@ pub enum Claim {
     /// The hub granted this device the lease.
     Granted(Lease),
     /// Another device holds the lease, or the post already ended: how it stands on the hub.
-    Elsewhere(LeaseState),
+    Elsewhere(Box<LeaseState>),
     /// It must not be sent from here now, and why (the hub cannot be reached and another
     /// device holds the account too).
     Wait(Reason),
@@ -40,7 +40,7 @@ pub enum Stepped {
     Held,
     /// The lease went to another device (this one was too slow), or the post ended: stop, and
     /// here is how it stands.
-    Lost(LeaseState),
+    Lost(Box<LeaseState>),
     /// The hub cannot be reached: do not send (nothing proves the lease is still this device's).
     Unreachable,
 }

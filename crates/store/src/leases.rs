@@ -338,3 +338,47 @@ pub(crate) fn fold_twin(conn: &rusqlite::Connection, id: &str) -> Result<()> {
     tracing::info!(kept = %keep, folded = %drop, "one account connected on two devices: folded into one");
     Ok(())
 }
+
+/// Which devices can publish a post (those holding its account's sign-in, as the hub last
+/// said) and which one did: what the plan shows. Both empty outside a team.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Publishers {
+    pub can_publish: Vec<String>,
+    pub published_by: Option<String>,
+}
+
+impl Store {
+    /// [`Publishers`] of `entry`.
+    pub fn publishers(&self, entry: &Entry) -> Result<Publishers> {
+        if self.sync_identity()?.is_none() {
+            return Ok(Publishers::default());
+        }
+        let account = self.account(&entry.account_id)?;
+        Ok(Publishers {
+            can_publish: self
+                .signins_of(&account)?
+                .into_iter()
+                .map(|s| s.device_name)
+                .collect(),
+            published_by: self.published_by(&entry.id)?,
+        })
+    }
+
+    /// Whether another device of the team holds the sign-in of an account connected here: then
+    /// posts go out while that device runs, even with this one closed.
+    pub fn other_publishers(&self) -> Result<bool> {
+        let Some(me) = self.sync_identity()? else {
+            return Ok(false);
+        };
+        for account in self.accounts()?.into_iter().filter(|a| a.connected_here) {
+            if self
+                .signins_of(&account)?
+                .iter()
+                .any(|s| s.device_id != me.device_id)
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}

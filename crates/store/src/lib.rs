@@ -38,6 +38,7 @@ pub use accounts::{network_str, Account, AccountChanges, NewAccount};
 pub use backup::{Backup, KEEP_BACKUPS};
 pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};
+pub use leases::Publishers;
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};

@@ -106,7 +106,7 @@ fn a_post_scheduled_elsewhere_is_due_here_only_once_another_device_holds_the_acc
     b.store
         .set_signins(&signins(&key, &[("dev-a", "Laptop"), ("dev-b", "Server")]))
         .unwrap();
-    assert_eq!(b.store.take_due(now, grace).unwrap().send, [post.clone()]);
+    assert_eq!(b.store.take_due(now, grace).unwrap().send, vec![post]);
     let names: Vec<_> = b
         .store
         .signins_of(&b.store.account(&account).unwrap())

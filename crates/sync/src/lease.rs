@@ -162,7 +162,7 @@ impl Leases for HubLeases {
                 parts: answer.state.parts,
                 device_name: answer.state.device_name,
             }),
-            Ok(answer) => Claim::Elsewhere(answer.state),
+            Ok(answer) => Claim::Elsewhere(Box::new(answer.state)),
             Err(error) => {
                 // Without the hub, this device decides by the list it kept: an account no other
                 // device holds is published from here, as before the team; one another device
@@ -194,7 +194,7 @@ impl Leases for HubLeases {
         };
         match hub.lease_step(&request) {
             Ok(answer) if answer.granted => Stepped::Held,
-            Ok(answer) => Stepped::Lost(answer.state),
+            Ok(answer) => Stepped::Lost(Box::new(answer.state)),
             Err(error) => {
                 tracing::warn!(entry = entry_id, %error, "the hub did not take a lease step");
                 Stepped::Unreachable

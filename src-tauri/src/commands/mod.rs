@@ -2,6 +2,7 @@
 //! call, a result out; errors become the store's user-facing messages.
 
 pub mod accounts;
+pub mod background;
 pub mod backups;
 pub mod check;
 pub mod drafts;
