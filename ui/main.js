@@ -41,6 +41,35 @@ function toast(message, { error = false, action = null } = {}) {
 }
 const showError = (message) => toast(message, { error: true });
 
+// ----- publishing while the window is closed -----
+
+const HINT_SEEN = "podium.startAtLoginHint";
+
+/** After the first post is scheduled on a computer no other device of the team publishes for:
+ *  offer to start Podium at login, once (Rust says whether to; the person may say not now). */
+async function suggestStartAtLogin() {
+  if (localStorage.getItem(HINT_SEEN)) return;
+  let state;
+  try {
+    state = await api.startAtLogin();
+  } catch (error) {
+    console.warn("no start-at-login suggestion", error);
+    return;
+  }
+  if (!state.suggest) return;
+  localStorage.setItem(HINT_SEEN, "shown");
+  show($("login-hint"));
+}
+$("login-hint-on").addEventListener("click", async () => {
+  hide($("login-hint"));
+  try {
+    if (await api.setStartAtLogin(true)) toast(t("startAtLogin.done"));
+  } catch (error) {
+    showError(api.describe(error));
+  }
+});
+$("login-hint-no").addEventListener("click", () => hide($("login-hint")));
+
 // ----- list -----
 
 const filters = { state: $("filter-state"), goal: $("filter-goal"), tag: $("filter-tag") };
@@ -241,6 +270,7 @@ const settings = createSettings(
     theme: $("setting-theme"),
     backups: $("backups"),
     backupNow: $("backup-now"),
+    startAtLogin: $("setting-start-at-login"),
     paths: $("paths"),
   },
   {
@@ -407,6 +437,7 @@ const plan = createPlan(
   {
     async onScheduled(draftId) {
       editor.adoptState(draftId, "scheduled");
+      suggestStartAtLogin();
       const back = await api.getDraft(draftId).catch(() => null);
       if (back) list.upsert(listItem(back));
       refreshFacetsSoon();
@@ -448,6 +479,7 @@ const scheduler = createScheduler($, {
   },
   async onScheduled(draftId, entries) {
     editor.adoptState(draftId, "scheduled");
+    suggestStartAtLogin();
     const first = entries.map((e) => new Date(e.due_at)).sort((a, b) => a - b)[0];
     toast(t("schedule.done", { time: dayTime(first) }), {
       action: {

@@ -538,6 +538,10 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       [t("entry.due"), dayTime(at)],
     ];
     if (e.sent_at) facts.push([t("entry.postedAt"), dayTime(new Date(e.sent_at))]);
+    // In a team: which devices can publish it (those holding its account's sign-in), and after,
+    // which one did.
+    if (e.published_by) facts.push([t("entry.publishedBy"), e.published_by]);
+    else if (e.can_publish?.length && !e.sent_at) facts.push([t("entry.canPublish"), e.can_publish.join(", ")]);
     if (e.parts.length > 1) {
       facts.push(["", t("entry.parts", { sent: e.parts_sent, n: e.parts.length })]);
     }

@@ -64,6 +64,14 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     else localStorage.setItem(THEME, el.theme.value);
     applyTheme();
   });
+  el.startAtLogin?.addEventListener("change", async () => {
+    try {
+      el.startAtLogin.checked = await api.setStartAtLogin(el.startAtLogin.checked);
+    } catch (error) {
+      el.startAtLogin.checked = !el.startAtLogin.checked;
+      onError(api.describe(error));
+    }
+  });
   el.backupNow.addEventListener("click", async () => {
     try {
       await api.backupNow();
@@ -85,6 +93,9 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
       ];
       el.paths.replaceChildren(...factRows(rows, "—"));
       el.dialog.showModal();
+      if (el.startAtLogin) {
+        api.startAtLogin().then((state) => (el.startAtLogin.checked = state.on), (error) => onError(api.describe(error)));
+      }
       await refreshBackups();
     },
     restore,

@@ -269,6 +269,7 @@ fn run(app: &AppHandle, path: &std::path::Path) {
                 continue;
             }
         };
+        publisher.use_leases(Box::new(podium_sync::HubLeases::new()));
         set_status(app, "running", None);
         let _ = app.emit(OUTBOX_CHANGED, ());
         let outcome = keep_publishing(&mut store, &mut publisher, |event| {

@@ -463,4 +463,15 @@ export default {
   "reason.hub_forbade": "The team’s hub refused this change ({detail}). This device went back to the hub’s copy.",
   "error.not_allowed": "{detail}",
   "error.forbidden": "{detail}",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "This account is connected on another device of the team too, and the hub ({hub}) that decides which device sends it cannot be reached: this device does not send it meanwhile (the other device may). It is tried again when the hub answers.",
+  "settings.startAtLogin": "Start Podium when I log in",
+  "settings.startAtLoginHelp": "Scheduled posts go out only while Podium runs: here (in the tray, window closed) or on another device of your team that holds the account's sign-in.",
+  "startAtLogin.suggest": "Your posts go out only while Podium runs on this computer. Start it when you log in?",
+  "startAtLogin.turnOn": "Start at login",
+  "startAtLogin.notNow": "Not now",
+  "startAtLogin.done": "Podium now starts when you log in (change it in Settings).",
+  "entry.canPublish": "Can publish",
+  "entry.publishedBy": "Published by",
 };

@@ -463,4 +463,15 @@ export default {
   "reason.hub_forbade": "Teamets hub avviste denne endringen ({detail}). Denne enheten gikk tilbake til hubens versjon.",
   "error.not_allowed": "{detail}",
   "error.forbidden": "{detail}",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "Denne kontoen er koblet til på en annen enhet i teamet også, og huben ({hub}) som avgjør hvilken enhet som sender, svarer ikke: denne enheten sender ikke innlegget så lenge (den andre enheten kan gjøre det). Det prøves igjen når huben svarer.",
+  "settings.startAtLogin": "Start Podium når jeg logger inn",
+  "settings.startAtLoginHelp": "Planlagte innlegg sendes bare mens Podium kjører: her (i systemstatusfeltet, med vinduet lukket) eller på en annen enhet i teamet som er logget inn på kontoen.",
+  "startAtLogin.suggest": "Innleggene dine sendes bare mens Podium kjører på denne maskinen. Vil du starte det når du logger inn?",
+  "startAtLogin.turnOn": "Start ved innlogging",
+  "startAtLogin.notNow": "Ikke nå",
+  "startAtLogin.done": "Podium starter nå når du logger inn (kan endres under Innstillinger).",
+  "entry.canPublish": "Kan publisere",
+  "entry.publishedBy": "Publisert av",
 };

@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod error;
 pub mod roles;
+pub mod lease;
 pub mod rules;
 pub mod scratch;
 pub mod secret;

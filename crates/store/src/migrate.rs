@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_post_options.sql")),
     (7, include_str!("../migrations/0007_quota.sql")),
     (8, include_str!("../migrations/0008_approval.sql")),
+    (9, include_str!("../migrations/0009_publisher_devices.sql")),
 ];
 
 /// The newest schema this build reads and writes.
