@@ -342,7 +342,7 @@ impl Store {
         };
         let mut news = ApprovalNews::default();
         for e in self.queue()? {
-            if !e.approval_at.is_some_and(|at| at > mark) || e.state == OutboxState::Sent {
+            if e.approval_at.is_none_or(|at| at <= mark) || e.state == OutboxState::Sent {
                 continue;
             }
             if e.approval == Approval::Awaiting && e.may_approve {
@@ -358,8 +358,9 @@ impl Store {
     }
 
     /// After an edit of what a draft would publish: an executive's own edit keeps their
-    /// approval (it is given to the new content); anyone else's sends the draft's approved or
-    /// sent-back entries back to awaiting approval. Nothing with no team.
+    /// approval (it is given to the new content); anyone else's sends the draft's entries whose
+    /// content it changed (and those sent back for changes) back to awaiting approval. Nothing
+    /// with no team.
     pub(crate) fn after_content_edit(&mut self, draft_id: &str) -> Result<()> {
         if self.member()?.is_none() {
             return Ok(());
@@ -369,12 +370,16 @@ impl Store {
             if entry.state == OutboxState::Sent {
                 continue;
             }
-            let stored: String = self.conn.query_row(
-                "SELECT approval FROM outbox WHERE id = ?1",
+            let (stored, approved_fp): (String, Option<String>) = self.conn.query_row(
+                "SELECT approval, approved_fp FROM outbox WHERE id = ?1",
                 [&entry.id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let stored: Approval = stored.parse().unwrap_or(Approval::Awaiting);
+            // An edit of another network's version leaves this entry's approval as it was.
+            let untouched = stored == Approval::Approved
+                && approved_fp.is_some()
+                && entry.approval == Approval::Approved;
             let mine = self.may_decide_on(&entry.account_id)?.is_ok();
             let id = entry.id.as_str();
             match (stored, mine) {
@@ -386,6 +391,7 @@ impl Store {
                     )?;
                     Ok(())
                 })?,
+                (Approval::Approved, false) if untouched => {}
                 (Approval::Approved | Approval::ChangesRequested, false) => {
                     self.with_log("outbox", &[id], |conn| {
                         conn.execute(

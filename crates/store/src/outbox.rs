@@ -19,7 +19,7 @@ use podium_core::draft::DraftState;
 use podium_core::fit::{texts_to_send, Misfit};
 use podium_core::network::Network;
 use podium_core::outbox::{self, OutboxState, PartState, Step};
-use podium_core::reason::Reason;
+use podium_core::reason::{Reason, ReasonCode};
 use podium_core::schedule;
 use podium_core::text::check::{Lang, Options};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
@@ -886,6 +886,12 @@ impl Store {
         if changed == 0 {
             return Ok(None);
         }
+        // Approved since it was held: no longer waiting for anyone.
+        tx.execute(
+            "UPDATE outbox SET error = NULL, error_code = NULL, error_data = NULL
+             WHERE id = ?1 AND error_code = ?2",
+            params![entry_id, ReasonCode::AwaitingApproval.as_str()],
+        )?;
         let have: i64 = tx.query_row(
             "SELECT count(*) FROM outbox_parts WHERE entry_id = ?1",
             [entry_id],

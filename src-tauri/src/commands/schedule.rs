@@ -334,6 +334,12 @@ mod tests {
             created_at: at,
             updated_at: at,
             sent_at: None,
+            approval: podium_core::approval::Approval::Approved,
+            scheduled_by: None,
+            approved_by: None,
+            approval_note: None,
+            approval_at: None,
+            may_approve: true,
             parts: parts
                 .iter()
                 .enumerate()
