@@ -456,4 +456,10 @@ export default {
   "when.hour": "hh",
   "when.minute": "mm",
   "when.invalid": "Write it as {pattern}",
+  "a11y.state": "State",
+  "a11y.goal": "Goal",
+  "a11y.tag": "Tag",
+  "a11y.drafts": "Drafts",
+  "a11y.editor": "Editor",
+  "a11y.networks": "Networks",
 };

@@ -456,4 +456,10 @@ export default {
   "when.hour": "tt",
   "when.minute": "mm",
   "when.invalid": "Skriv det som {pattern}",
+  "a11y.state": "Status",
+  "a11y.goal": "Mål",
+  "a11y.tag": "Stikkord",
+  "a11y.drafts": "Utkast",
+  "a11y.editor": "Redigering",
+  "a11y.networks": "Nettverk",
 };
