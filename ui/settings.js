@@ -54,9 +54,22 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     }
   }
 
+  // Where the data lives; rendered again when the language changes, as the backups are.
+  function renderPaths() {
+    const data = info();
+    const rows = [
+      [t("settings.database"), data?.database],
+      [t("settings.backups"), data?.backups],
+      [t("settings.logs"), data?.logs],
+    ];
+    el.paths.replaceChildren(...factRows(rows, "—"));
+  }
+
   el.language.addEventListener("change", () => {
     setLanguage(el.language.value);
     onLanguage();
+    renderPaths();
+    refreshBackups();
     api.useLanguage().catch((error) => console.warn("notifications keep their language", error));
   });
   el.theme.addEventListener("change", () => {
@@ -85,13 +98,7 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     async open() {
       el.language.value = chosenLanguage();
       el.theme.value = localStorage.getItem(THEME) ?? "system";
-      const data = info();
-      const rows = [
-        [t("settings.database"), data?.database],
-        [t("settings.backups"), data?.backups],
-        [t("settings.logs"), data?.logs],
-      ];
-      el.paths.replaceChildren(...factRows(rows, "—"));
+      renderPaths();
       el.dialog.showModal();
       if (el.startAtLogin) {
         api.startAtLogin().then((state) => (el.startAtLogin.checked = state.on), (error) => onError(api.describe(error)));

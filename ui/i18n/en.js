@@ -474,4 +474,11 @@ export default {
   "startAtLogin.done": "Podium now starts when you log in (change it in Settings).",
   "entry.canPublish": "Can publish",
   "entry.publishedBy": "Published by",
+
+  "a11y.state": "State",
+  "a11y.goal": "Goal",
+  "a11y.tag": "Tag",
+  "a11y.drafts": "Drafts",
+  "a11y.editor": "Editor",
+  "a11y.networks": "Networks",
 };

@@ -474,4 +474,11 @@ export default {
   "startAtLogin.done": "Podium starter nå når du logger inn (kan endres under Innstillinger).",
   "entry.canPublish": "Kan publisere",
   "entry.publishedBy": "Publisert av",
+
+  "a11y.state": "Status",
+  "a11y.goal": "Mål",
+  "a11y.tag": "Stikkord",
+  "a11y.drafts": "Utkast",
+  "a11y.editor": "Redigering",
+  "a11y.networks": "Nettverk",
 };
