@@ -14,8 +14,8 @@
 
 pub mod audit;
 pub mod error;
-pub mod roles;
 pub mod lease;
+pub mod roles;
 pub mod rules;
 pub mod scratch;
 pub mod secret;
