@@ -25,6 +25,7 @@ macro_rules! redacted_debug {
     };
 }
 
+pub mod background;
 pub mod bluesky;
 pub mod card;
 mod channel;
@@ -32,6 +33,7 @@ pub mod connect;
 pub mod credentials;
 mod error;
 pub mod http;
+pub mod lease;
 pub mod linkedin;
 pub mod loopback;
 pub mod mastodon;

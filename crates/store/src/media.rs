@@ -462,7 +462,7 @@ pub(crate) fn drop_for_drafts(conn: &Connection, draft_ids: &[String]) -> Result
     Ok(())
 }
 
-/// The stored images a database names (none before schema 7).
+/// The stored images a database names (none before schema 10).
 fn referenced(conn: &Connection) -> Result<BTreeSet<String>> {
     let has_table: bool = conn.query_row(
         "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'attachments'",

@@ -30,7 +30,7 @@ pub struct Export {
     #[serde(default)]
     pub goals: Vec<String>,
     pub drafts: Vec<ExportedDraft>,
-    /// The drafts' images (schema 7): which draft shows which, and the images themselves.
+    /// The drafts' images (schema 10): which draft shows which, and the images themselves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<ExportedAttachment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -434,6 +434,12 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
                 podium_core::draft::Visibility::Public
             };
             assert_eq!(account.visibility, default, "schema {version}");
+            let media = store.account_media(&account.id).unwrap();
+            if version >= 10 {
+                assert_eq!(media.and_then(|m| m.max_images), Some(6));
+            } else {
+                assert_eq!(media, None, "schema {version}: not read yet");
+            }
         }
         // The old database takes new changes.
         store
@@ -511,6 +517,17 @@ fn make_fixture() {
             &podium_store::AccountChanges {
                 visibility: Some(podium_core::draft::Visibility::Private),
                 ..podium_store::AccountChanges::default()
+            },
+        )
+        .unwrap();
+    // Schema 10: the Mastodon instance's own image figures.
+    store
+        .set_account_media(
+            &account.id,
+            &podium_core::media::InstanceMedia {
+                max_images: Some(6),
+                image_bytes: Some(16_777_216),
+                image_pixels: Some(33_177_600),
             },
         )
         .unwrap();

@@ -445,10 +445,10 @@ fn relay(
 // ------------------------------------------------------------------ the CLI
 
 pub fn podium_bin() -> String {
-    // `PODIUM_CLI` names a copy of the binary (when several checkouts share one build folder,
-    // the uplifted `target/debug/podium` can be replaced mid-run); else the one cargo built for
-    // the CLI's own tests; the app's end-to-end tests use the servers only.
-    std::env::var("PODIUM_CLI").unwrap_or_else(|_| {
+    // `PODIUM_TEST_CLI` runs another build (a copy, while the shared target folder changes);
+    // otherwise the CLI's own tests run the binary cargo built. The app's end-to-end tests use
+    // the servers only.
+    std::env::var("PODIUM_TEST_CLI").unwrap_or_else(|_| {
         option_env!("CARGO_BIN_EXE_podium")
             .unwrap_or("podium")
             .to_owned()
