@@ -193,3 +193,13 @@ export const entryAudit = (id) => invoke("entry_audit", { id });
 export const approvalNews = () => invoke("approval_news");
 /** Calls `handler` when an approval or a comment changed, here or on another device. */
 export const onApprovalChanged = (handler) => window.__TAURI__.event.listen("approval-changed", (e) => handler(e.payload));
+
+// ----- a draft's images -----
+
+export const draftImages = (id) => invoke("draft_images", { id });
+export const attachImageFile = (id, path) => invoke("attach_image_file", { id, path });
+export const attachImageBytes = (id, bytes) => invoke("attach_image_bytes", { id, bytes });
+export const detachImage = (id, image) => invoke("detach_image", { id, image });
+export const setImageAlt = (id, image, alt) => invoke("set_image_alt", { id, image, alt });
+export const orderImages = (id, images) => invoke("order_images", { id, images });
+export const checkImages = (id, lang) => invoke("check_images", { id, lang });

@@ -7,6 +7,7 @@ import { createCounters, renderCount, showCounters } from "./counters.js";
 import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview, renderThreadPreview } from "./preview.js";
+import { createImages } from "./images.js";
 import { createUndo } from "./undo.js";
 import { el as make } from "./dom.js";
 import { clock } from "./format.js";
@@ -43,6 +44,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   // (the check refuses it anyway).
   let maxChars = Infinity;
   let warnedOverCap = false;
+  // The draft's images and each network's notes about them (from Rust's image rules).
+  let images = [];
+  let imageNotes = {};
 
   const networks = () => draft?.networks ?? pending.networks ?? defaultNetworks();
 
@@ -58,12 +62,12 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   }
 
   /** Saves what is pending; resolves when it is on disk. Saves run one after another. */
-  function flush() {
+  function flush(force = false) {
     clearTimeout(timer);
     timer = 0;
     if (Object.keys(pending).length === 0) return saving;
-    // A new draft is saved once it has text; until then its details wait here.
-    if (!draft && !mainText.trim()) {
+    // A new draft is saved once it has text (or an image); until then its details wait here.
+    if (!draft && !mainText.trim() && !force) {
       firstUnsaved = 0;
       return saving;
     }
@@ -285,7 +289,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     // Notes (and their fixes) for the text in the text area only.
     const shown = reports
       .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
-      .map((r) => ({ ...r, warnings: r.warnings.filter((w) => !quiet(w, r.network)) }));
+      .map((r) => ({ ...r, warnings: [...r.warnings.filter((w) => !quiet(w, r.network)), ...(imageNotes[r.network] ?? [])] }));
     renderNotes(el.notes, shown, applyFix, language());
     drawPreview();
     if (el.threadMode.checked) scheduleThread();
@@ -303,7 +307,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
         visibility: el.visibility.value,
       });
     }
-    el.previewTitle.hidden = !text.trim() || !report;
+    const post = el.preview.querySelector(".post");
+    if (post && images.length) {
+      const grid = make("div", { className: `post-images count-${Math.min(images.length, 4)}` });
+      for (const image of images) grid.append(make("img", { src: image.thumbnail, alt: image.alt, title: image.alt }));
+      post.querySelector(".post-text")?.after(grid);
+    }
+    el.previewTitle.hidden = (!text.trim() && !images.length) || !report;
   }
 
   /** Whether `network`'s report was computed on the text the text area shows. */
@@ -693,6 +703,34 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   // Until a draft is loaded, the editor is a new draft with the usual details.
   showDetails();
 
+  // ----- images -----
+
+  const imageBox = createImages(
+    { list: el.imageList, file: el.imageFile },
+    {
+      /** The draft's id, saving it first (a new draft is saved for its first image). */
+      async ensureDraft() {
+        if (!draft) {
+          pending.networks ??= networks();
+          await flush(true);
+        } else {
+          await flush();
+        }
+        return draft?.id ?? null;
+      },
+      onChange(next, notes) {
+        images = next;
+        imageNotes = notes;
+        if (!detailsFrame) detailsFrame = requestAnimationFrame(renderDetails);
+      },
+      onError,
+      lang: language,
+    },
+  );
+  el.textarea.addEventListener("paste", (event) => {
+    if (imageBox.paste(event.clipboardData)) event.preventDefault();
+  });
+
   return {
     /** The cap on a text's length, as app_info tells it. */
     setMaxChars(n) {
@@ -713,6 +751,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       undo.reset();
       showDetails();
       showThread(next.thread);
+      imageBox.load(next.id);
       if (keepCaret) {
         el.textarea.setSelectionRange(Math.min(caret[0], next.text.length), Math.min(caret[1], next.text.length));
         el.textarea.scrollTop = caret[2];
@@ -736,6 +775,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       undo.reset();
       showDetails();
       showThread(false);
+      imageBox.load(null);
       await check();
       el.textarea.focus();
     },
@@ -749,6 +789,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       firstUnsaved = 0;
       stopFollowingLanguage();
       draft = null;
+      imageBox.load(null);
     },
     /** Takes a state the draft got elsewhere (scheduling, publishing) without touching the text. */
     adoptState(id, state) {
@@ -785,6 +826,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     relabel(recheck = true) {
       fillStates();
       showDetails();
+      imageBox.relabel();
       if (recheck) check();
     },
   };

@@ -197,6 +197,8 @@ const editor = createEditor(
     historyButton: $("history-button"),
     version: $("version"),
     dropVersion: $("drop-version"),
+    imageList: $("image-list"),
+    imageFile: $("image-file"),
   },
   {
     onSaved(draft) {

@@ -191,6 +191,14 @@ pub fn attach_bytes(
     )?)
 }
 
+/// A small JPEG of a stored image for the window to show (at most `side` pixels a side; a
+/// transparent screenshot drawn on white).
+pub fn thumbnail(stored: &[u8], side: u32) -> Result<Vec<u8>> {
+    let (image, _) = decode(stored)?;
+    let (w, h) = capped(image.width(), image.height(), side);
+    Ok(encode_jpeg(&flatten(scaled(&image, w, h)), 80)?.bytes)
+}
+
 /// Makes a stored image fit `network` (a Mastodon instance's own figures where known).
 pub fn prepare_for(
     stored: &[u8],

@@ -1,0 +1,162 @@
+//! A draft's images in the window: attach (a file picked, dropped or pasted), alt text, order,
+//! remove, thumbnails, and each network's image checks. The work is `podium-media`'s and the
+//! store's, shared with `podium drafts attach`; the window only shows it.
+
+use std::collections::BTreeMap;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+use podium_core::media::{Attachment, MediaOptions};
+use podium_core::network::Network;
+use podium_core::text::check::{Lang, Warning};
+use serde::Serialize;
+use serde_json::json;
+use tauri::State;
+
+use crate::drafts::Drafts;
+
+use super::{Answer, CommandError};
+
+/// An attached image as the editor shows it: the stored image's figures, its alt text, and a
+/// small copy to draw (a `data:` address; the window's CSP allows those, nothing else).
+#[derive(Debug, Serialize)]
+pub struct ImageView {
+    #[serde(flatten)]
+    attachment: Attachment,
+    thumbnail: String,
+}
+
+/// Thumbnails are at most this wide or high.
+const THUMB_SIDE: u32 = 240;
+
+fn media_error(error: podium_media::Error) -> CommandError {
+    match error {
+        podium_media::Error::Store(e) => CommandError::from(e),
+        e => CommandError::new("image", json!({ "detail": e.to_string() }), e.to_string()),
+    }
+}
+
+/// [`Drafts::with`] for `podium-media`'s work: a store error as the store's, any other (an
+/// image that cannot be read) as kind `image` with the words why.
+fn with_media<T>(
+    drafts: &Drafts,
+    f: impl FnOnce(&mut podium_store::Store) -> podium_media::Result<T>,
+) -> Answer<T> {
+    let mut refused = None;
+    let done = drafts.with(|s| match f(s) {
+        Ok(value) => Ok(Some(value)),
+        Err(podium_media::Error::Store(e)) => Err(e),
+        Err(e) => {
+            refused = Some(e);
+            Ok(None)
+        }
+    })?;
+    match (done, refused) {
+        (Some(value), _) => Ok(value),
+        (None, Some(e)) => Err(media_error(e)),
+        (None, None) => Err(CommandError::internal(
+            "the image was neither attached nor refused",
+        )),
+    }
+}
+
+fn view(drafts: &Drafts, attachment: Attachment) -> Answer<ImageView> {
+    let stored = drafts.with(|s| s.media_bytes(&attachment.sha256))?;
+    let thumbnail = podium_media::thumbnail(&stored, THUMB_SIDE).map_err(media_error)?;
+    Ok(ImageView {
+        attachment,
+        thumbnail: format!("data:image/jpeg;base64,{}", STANDARD.encode(thumbnail)),
+    })
+}
+
+fn views(drafts: &Drafts, id: &str) -> Answer<Vec<ImageView>> {
+    drafts
+        .with(|s| s.attachments(id))?
+        .into_iter()
+        .map(|a| view(drafts, a))
+        .collect()
+}
+
+/// The draft's images, in order.
+#[tauri::command(async)]
+pub fn draft_images(id: String, drafts: State<'_, Drafts>) -> Answer<Vec<ImageView>> {
+    views(&drafts, &id)
+}
+
+/// Attaches the image file at `path` (the file picker's answer); answers the draft's images.
+#[tauri::command(async)]
+pub fn attach_image_file(
+    id: String,
+    path: String,
+    drafts: State<'_, Drafts>,
+) -> Answer<Vec<ImageView>> {
+    with_media(&drafts, |s| {
+        podium_media::attach_file(s, &id, std::path::Path::new(&path), "")
+    })?;
+    views(&drafts, &id)
+}
+
+/// Attaches an image the window holds as bytes (dropped or pasted); answers the draft's images.
+#[tauri::command(async)]
+pub fn attach_image_bytes(
+    id: String,
+    bytes: Vec<u8>,
+    drafts: State<'_, Drafts>,
+) -> Answer<Vec<ImageView>> {
+    with_media(&drafts, |s| podium_media::attach_bytes(s, &id, &bytes, ""))?;
+    views(&drafts, &id)
+}
+
+/// Removes an image from the draft; answers the draft's images.
+#[tauri::command(async)]
+pub fn detach_image(
+    id: String,
+    image: String,
+    drafts: State<'_, Drafts>,
+) -> Answer<Vec<ImageView>> {
+    drafts.with(|s| s.detach(&id, &image))?;
+    views(&drafts, &id)
+}
+
+/// Sets an image's alt text.
+#[tauri::command(async)]
+pub fn set_image_alt(
+    id: String,
+    image: String,
+    alt: String,
+    drafts: State<'_, Drafts>,
+) -> Answer<Attachment> {
+    drafts.with(|s| s.set_alt(&id, &image, &alt))
+}
+
+/// Puts the draft's images in the order of `images`; answers the draft's images.
+#[tauri::command(async)]
+pub fn order_images(
+    id: String,
+    images: Vec<String>,
+    drafts: State<'_, Drafts>,
+) -> Answer<Vec<ImageView>> {
+    drafts.with(|s| s.order_attachments(&id, &images))?;
+    views(&drafts, &id)
+}
+
+/// Each network's notes about the draft's images (in the UI's language), from the rules
+/// scheduling uses (`podium_core::media`); a network with nothing to say is left out.
+#[tauri::command(async)]
+pub fn check_images(
+    id: String,
+    lang: Option<String>,
+    drafts: State<'_, Drafts>,
+) -> Answer<BTreeMap<Network, Vec<Warning>>> {
+    let images = drafts.with(|s| s.attachments(&id))?;
+    let options = MediaOptions {
+        lang: Lang::from_code(lang.as_deref().unwrap_or_default()),
+        ..MediaOptions::default()
+    };
+    Ok(Network::ALL
+        .iter()
+        .map(|&n| (n, podium_core::media::check(n, &images, &options)))
+        .filter(|(_, w)| !w.is_empty())
+        .collect())
+}

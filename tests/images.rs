@@ -1,0 +1,182 @@
+//! End-to-end tests of a draft's images in the real window: attached with the file picker and
+//! by pasting, alt text typed beside each, put in order and removed, the checks panel's image
+//! notes (Bluesky needs alt text), the preview's images, and all of it after a restart in
+//! Norwegian. (`cargo xtask test` runs them; see tests/e2e.rs.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+mod support;
+
+use base64::Engine;
+use fantoccini::Locator;
+use podium_media::sample;
+use support::{scenario_in, App};
+
+/// The codes of the notes the checks panel shows.
+async fn note_codes(app: &App) -> Vec<String> {
+    let found = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#notes .note')].map((n) => n.dataset.code)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// The attached images' ids, in the order the editor shows them.
+async fn shown_images(app: &App) -> Vec<String> {
+    let found = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#image-list .image')].map((n) => n.dataset.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+async fn until_images(app: &App, n: usize) -> Vec<String> {
+    app.until(&format!("{n} images in the editor"), async |app| {
+        let ids = shown_images(app).await;
+        (ids.len() == n).then_some(ids)
+    })
+    .await
+}
+
+/// Picks `path` in the "Add image…" file picker.
+async fn pick(app: &App, path: &std::path::Path) {
+    let input = app.client.find(Locator::Css("#image-file")).await.unwrap();
+    input.send_keys(&path.display().to_string()).await.unwrap();
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn images_are_attached_described_ordered_removed_checked_and_previewed() {
+    scenario_in(async |home| {
+        let files = tempfile::tempdir().unwrap();
+        let photo = files.path().join("styremote.jpg");
+        let jpeg = sample::photo_jpeg(4000, 3000).unwrap();
+        std::fs::write(&photo, sample::with_gps_exif(&jpeg, 6)).unwrap();
+        let screenshot = files.path().join("skjermbilde.png");
+        std::fs::write(&screenshot, sample::screenshot_png(1280, 800).unwrap()).unwrap();
+
+        let app = App::start(home).await;
+        app.editor()
+            .await
+            .send_keys("Fra styremøtet i dag #styret")
+            .await
+            .unwrap();
+        app.until_saved().await;
+
+        // The file picker: the photo appears with its thumbnail, and Bluesky asks for alt text.
+        pick(&app, &photo).await;
+        let first = until_images(&app, 1).await;
+        app.until("the Bluesky alt-text note", async |app| {
+            note_codes(app)
+                .await
+                .contains(&"alt_missing".to_owned())
+                .then_some(())
+        })
+        .await;
+        app.screenshot("images-no-alt-en.png").await;
+
+        // Alt text typed beside the image: the note goes, the preview's image carries it.
+        let alt = "Styret rundt bordet i tredje etasje";
+        app.client
+            .find(Locator::Css("#image-list .image-alt"))
+            .await
+            .unwrap()
+            .send_keys(alt)
+            .await
+            .unwrap();
+        app.until("the alt-text note gone", async |app| {
+            (!note_codes(app).await.contains(&"alt_missing".to_owned())).then_some(())
+        })
+        .await;
+        let preview_alts = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('#preview .post-images img')].map((i) => i.alt)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(preview_alts, serde_json::json!([alt]));
+
+        // A pasted image (a screenshot on the clipboard) comes after it.
+        let png = base64::engine::general_purpose::STANDARD
+            .encode(sample::screenshot_png(800, 500).unwrap());
+        app.client
+            .execute(
+                "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+                 const data = new DataTransfer();
+                 data.items.add(new File([bytes], 'utklipp.png', { type: 'image/png' }));
+                 document.querySelector('#post-text').dispatchEvent(
+                   new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));",
+                vec![serde_json::json!(png)],
+            )
+            .await
+            .unwrap();
+        let two = until_images(&app, 2).await;
+        assert_eq!(two[0], first[0]);
+        assert_eq!(
+            app.editor_value().await,
+            "Fra styremøtet i dag #styret",
+            "pasting an image leaves the text as it was"
+        );
+
+        // The picker again, then the third image moved first and the pasted one removed.
+        pick(&app, &screenshot).await;
+        let three = until_images(&app, 3).await;
+        app.click("#image-list .image:nth-child(3) .image-tools button:first-child")
+            .await;
+        app.until("the third image moved up one", async |app| {
+            (shown_images(app).await.get(1) == Some(&three[2])).then_some(())
+        })
+        .await;
+        app.click("#image-list .image:nth-child(2) .image-tools button:first-child")
+            .await;
+        app.until("the third image moved first", async |app| {
+            (shown_images(app).await.first() == Some(&three[2])).then_some(())
+        })
+        .await;
+        app.click(&format!(
+            "#image-list .image[data-id='{}'] .image-remove",
+            three[1]
+        ))
+        .await;
+        let left = until_images(&app, 2).await;
+        assert_eq!(left, [three[2].clone(), three[0].clone()]);
+        app.screenshot("images-en.png").await;
+        app.stop().await;
+
+        // After a restart, in Norwegian: the images, their order and the alt text are kept.
+        let app = App::start_env(home, &[("LANG", "nb_NO.UTF-8"), ("LANGUAGE", "nb")]).await;
+        let kept = until_images(&app, 2).await;
+        assert_eq!(kept, left);
+        let alts = app
+            .client
+            .execute(
+                "return [...document.querySelectorAll('#image-list .image-alt')].map((a) => a.value)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(alts, serde_json::json!(["", alt]));
+        app.until(
+            "the Bluesky note for the screenshot without alt text",
+            async |app| {
+                note_codes(app)
+                    .await
+                    .contains(&"alt_missing".to_owned())
+                    .then_some(())
+            },
+        )
+        .await;
+        app.screenshot("images-nb.png").await;
+        app.stop().await;
+    });
+}
