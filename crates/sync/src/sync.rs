@@ -334,6 +334,33 @@ pub fn members(store: &Store) -> Result<Vec<Member>> {
     connect(&identity(store)?)?.members()
 }
 
+/// A one-time invite code for a new member named `name` with `role` (an executive's device
+/// only: the hub refuses others).
+pub fn invite(store: &Store, name: &str, role: podium_core::sync::Role) -> Result<crate::Invite> {
+    connect(&identity(store)?)?.invite(name, role)
+}
+
+/// Removes a device from the team (its own member's, or any by an executive): the hub refuses
+/// its token from then on.
+pub fn remove_device(store: &Store, device_id: &str) -> Result<()> {
+    connect(&identity(store)?)?.revoke(device_id)
+}
+
+/// Removes a member's access: every device of theirs (an executive's device only). They can
+/// come back only with a new invite code.
+pub fn remove_member(store: &Store, member_id: &str) -> Result<()> {
+    let hub = connect(&identity(store)?)?;
+    let members = hub.members()?;
+    let member = members
+        .iter()
+        .find(|m| m.id == member_id)
+        .ok_or_else(|| Error::Invalid(format!("no member {member_id} in this team")))?;
+    for device in &member.devices {
+        hub.revoke(&device.id)?;
+    }
+    Ok(())
+}
+
 /// Hears of other devices' changes as soon as the hub has them: a long poll that holds its own
 /// connection and no store, so it runs on its own thread while the store is used elsewhere.
 #[derive(Debug, Clone)]
