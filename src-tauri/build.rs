@@ -59,6 +59,14 @@ fn main() {
         "sync_now",
         "list_conflicts",
         "resolve_conflict",
+        "team_role",
+        "approve_entry",
+        "request_changes",
+        "list_awaiting",
+        "list_comments",
+        "add_comment",
+        "entry_audit",
+        "approval_news",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

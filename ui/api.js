@@ -174,3 +174,24 @@ export const teamInvite = (name, role) => invoke("team_invite", { name, role });
 /** Removes a member's access (every device of theirs). */
 export const teamRemoveMember = (memberId) => invoke("team_remove_member", { memberId });
 export const teamRemoveDevice = (deviceId) => invoke("team_remove_device", { deviceId });
+
+// ----- approval (backend: issue 12; contract in the approval helper's APPROVAL-API.md) -----
+
+/** `{team, member, role: "executive"|"assistant"|null}`: who this device's member is. */
+export const teamRole = () => invoke("team_role");
+/** Approves a queued post (an executive's, on an account they own); answers the entry. A refusal
+ *  is a `not_allowed` CommandError whose `data.reason` says why. */
+export const approveEntry = (id) => invoke("approve_entry", { id });
+/** Sends a queued post back with a comment (also added to its draft's comments). */
+export const requestChanges = (id, comment) => invoke("request_changes", { id, comment });
+/** Posts not yet sent that await approval, oldest first (`may_approve` marks what this member may decide). */
+export const listAwaiting = () => invoke("list_awaiting");
+/** A draft's comments, oldest first: `[{id, draft_id, author, text, created_at, mine}]`. */
+export const listComments = (draftId) => invoke("list_comments", { draftId });
+export const addComment = (draftId, text) => invoke("add_comment", { draftId, text });
+/** `{team, reachable, events: [{cursor, at, member, device, action, draft_id, entry_id}]}` from the hub. */
+export const entryAudit = (id) => invoke("entry_audit", { id });
+/** `{awaiting: [entry], decided: [entry]}`: what changed since the last call (for notifications). */
+export const approvalNews = () => invoke("approval_news");
+/** Calls `handler` when an approval or a comment changed, here or on another device. */
+export const onApprovalChanged = (handler) => window.__TAURI__.event.listen("approval-changed", (e) => handler(e.payload));

@@ -155,6 +155,14 @@ pub fn run() {
             commands::team::sync_now,
             commands::team::list_conflicts,
             commands::team::resolve_conflict,
+            commands::approval::team_role,
+            commands::approval::approve_entry,
+            commands::approval::request_changes,
+            commands::approval::list_awaiting,
+            commands::approval::list_comments,
+            commands::approval::add_comment,
+            commands::approval::entry_audit,
+            commands::approval::approval_news,
         ])
         .setup(move |app| {
             // The data folder (the database, backups, logs) is the user's alone: made 0700

@@ -448,6 +448,13 @@ export default {
   "first.help": "F1 shows every shortcut.",
   "preview.noAccount": "Your account",
   "tag.article": "article",
+  // approval (backend)
+  "reason.awaiting_approval": "Late — awaiting approval: its time came before an executive approved it, so it is held and not sent. Approved within the grace window, it goes out at once; later, it waits for you.",
+  "reason.only_executives_approve": "Only an executive may approve a post or ask for changes. Ask the executive whose account it is.",
+  "reason.not_your_account": "This post is on an account {owner} owns: {owner} approves it.",
+  "reason.hub_forbade": "The team’s hub refused this change ({detail}). This device went back to the hub’s copy.",
+  "error.not_allowed": "{detail}",
+  "error.forbidden": "{detail}",
   // approval (window)
   "approval.barLabel": "Approval",
   "approval.awaiting": "Awaiting approval",

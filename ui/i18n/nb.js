@@ -448,6 +448,13 @@ export default {
   "first.help": "F1 viser alle hurtigtastene.",
   "preview.noAccount": "Kontoen din",
   "tag.article": "artikkel",
+  // approval (backend)
+  "reason.awaiting_approval": "For sent – venter på godkjenning: tidspunktet kom før en leder godkjente innlegget, så det holdes tilbake og sendes ikke. Godkjennes det innenfor ventetiden, går det ut med en gang; senere venter det på deg.",
+  "reason.only_executives_approve": "Bare en leder kan godkjenne et innlegg eller be om endringer. Spør lederen som eier kontoen.",
+  "reason.not_your_account": "Dette innlegget er på en konto som {owner} eier: {owner} godkjenner det.",
+  "reason.hub_forbade": "Teamets hub avviste denne endringen ({detail}). Denne enheten gikk tilbake til hubens versjon.",
+  "error.not_allowed": "{detail}",
+  "error.forbidden": "{detail}",
   // approval (window)
   "approval.barLabel": "Godkjenning",
   "approval.awaiting": "Venter på godkjenning",

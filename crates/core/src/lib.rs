@@ -44,6 +44,7 @@ macro_rules! coded {
     };
 }
 
+pub mod approval;
 pub mod clock;
 pub mod diff;
 pub mod draft;

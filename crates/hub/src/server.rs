@@ -150,6 +150,7 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/members", get(members::<S>))
         .route("/v1/devices/{id}", delete(revoke::<S>))
         .route("/v1/invites", post(invite::<S>))
+        .route("/v1/audit", get(audit::<S>))
         .layer(axum::middleware::from_fn(protocol))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
@@ -441,6 +442,23 @@ async fn invite<S: Storage>(
         code: code.to_string(),
         expires_at,
     }))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    entry: Option<String>,
+}
+
+/// The audit trail of one outbox entry (`?entry=ID`) or of the workspace, as this hub recorded
+/// it from authenticated pushes.
+async fn audit<S: Storage>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<podium_core::sync::AuditEvent>>> {
+    authenticate(&hub, &headers).await?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(Json(hub.storage.audit(query.entry.as_deref()).await?))
 }
 
 /// Serves `hub` on `listener` (with TLS when `tls` is given) until `shutdown` completes.

@@ -168,8 +168,17 @@ impl Store {
         let id = existing
             .clone()
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        // Connecting an account makes it this member's: they approve its posts.
+        let owner = self.member()?.filter(|_| existing.is_none());
         self.with_log("account", &[&id], |conn| {
-            add_or_reconnect(conn, &id, existing.is_some(), network, &new, &now)
+            add_or_reconnect(conn, &id, existing.is_some(), network, &new, &now)?;
+            if let Some((name, role)) = &owner {
+                conn.execute(
+                    "UPDATE accounts SET owner = ?2, owner_role = ?3 WHERE id = ?1",
+                    params![id, name, role.as_str()],
+                )?;
+            }
+            Ok(())
         })?;
         self.account(&id)
     }

@@ -9,6 +9,7 @@
 //! This crate never talks to the network and knows nothing about Tauri.
 
 mod accounts;
+mod approval;
 mod backup;
 mod columns;
 mod drafts;
@@ -34,6 +35,7 @@ use podium_core::clock::Clock;
 use rusqlite::Connection;
 
 pub use accounts::{network_str, Account, AccountChanges, NewAccount};
+pub use approval::{ApprovalNews, Comment, MAX_COMMENT_CHARS};
 pub use backup::{Backup, KEEP_BACKUPS};
 pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};

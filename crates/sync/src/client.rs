@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use podium_core::sync::{
-    Change, ErrorCode, Hello, JoinAnswer, JoinRequest, Member, PullAnswer, PushAnswer, PushRequest,
-    Role, MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    AuditEvent, Change, ErrorCode, Hello, JoinAnswer, JoinRequest, Member, PullAnswer, PushAnswer,
+    PushRequest, Role, MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use podium_publish::http::{self, Failure};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -133,6 +133,14 @@ impl Hub {
     /// `GET /v1/members`.
     pub fn members(&self) -> Result<Vec<Member>> {
         self.answer(self.authed(&self.client, reqwest::Method::GET, "v1/members")?)
+    }
+
+    /// `GET /v1/audit?entry=ID`: who did what to one outbox entry and its draft, and when.
+    pub fn audit(&self, entry: &str) -> Result<Vec<AuditEvent>> {
+        let request = self
+            .authed(&self.client, reqwest::Method::GET, "v1/audit")?
+            .query(&[("entry", entry)]);
+        self.answer_capped(request, MAX_PAGE_BODY)
     }
 
     /// `DELETE /v1/devices/{id}`.

@@ -18,6 +18,6 @@ pub use client::{hub_url, Hub, Invite, MAX_PAGE_BODY};
 pub use error::{Error, Result};
 pub use podium_store::SyncIdentity;
 pub use sync::{
-    invite, join, leave, members, remove_device, remove_member, round, status, Listener, Round,
-    Status, MAX_PASSES,
+    audit, invite, join, leave, members, remove_device, remove_member, round, status, Listener,
+    Round, Status, MAX_PASSES,
 };

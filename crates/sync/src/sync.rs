@@ -20,6 +20,11 @@ pub struct Round {
     pub pushed: u64,
     pub pulled: u64,
     pub conflicts: u64,
+    /// Another device changed an approval, scheduled a post or commented.
+    pub approvals: bool,
+    /// Changes the hub refused for this member's role, rolled back here
+    /// (`Store::sync_forbidden` says why).
+    pub forbidden: u64,
 }
 
 /// How many push-then-pull passes one round makes at most: a pass repeats only while the hub
@@ -202,6 +207,7 @@ impl Pass {
                 .count();
             self.done.pulled += others as u64;
             self.done.conflicts += applied.conflicts.len() as u64;
+            self.done.approvals |= applied.approvals;
             // A hub that says "more" without moving on would keep this loop going.
             if !page.more || page.cursor <= after {
                 return Ok(());
@@ -225,6 +231,7 @@ impl Pass {
             let answer = self.hub.push(&outgoing)?;
             let settled = store.sync_settle(&outgoing, &answer)?;
             self.done.pushed += settled.pushed as u64;
+            self.done.forbidden += settled.forbidden.len() as u64;
             pages += 1;
             if settled.restamped > 0 && pages < MAX_RESTAMPED_PAGES {
                 continue;
@@ -235,7 +242,8 @@ impl Pass {
             if settled.stale > 0 {
                 return Ok(true);
             }
-            if !settled.refused.is_empty() || settled.pushed == 0 {
+            if !settled.refused.is_empty() || (settled.pushed == 0 && settled.forbidden.is_empty())
+            {
                 // Refused for a reason that does not pass by itself (the store keeps them
                 // and says why); pushing the same again would change nothing.
                 return Ok(false);
@@ -359,6 +367,11 @@ pub fn remove_member(store: &Store, member_id: &str) -> Result<()> {
         hub.revoke(&device.id)?;
     }
     Ok(())
+}
+
+/// The audit trail of one outbox entry (and its draft), as the hub recorded it.
+pub fn audit(store: &Store, entry_id: &str) -> Result<Vec<podium_core::sync::AuditEvent>> {
+    connect(&identity(store)?)?.audit(entry_id)
 }
 
 /// Hears of other devices' changes as soon as the hub has them: a long poll that holds its own

@@ -344,6 +344,12 @@ mod tests {
                     container: None,
                 })
                 .collect(),
+            approval: podium_core::approval::Approval::Approved,
+            scheduled_by: None,
+            approved_by: None,
+            approval_note: None,
+            approval_at: None,
+            may_approve: true,
         }
     }
 

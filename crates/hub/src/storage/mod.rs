@@ -144,6 +144,13 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Revokes a device: its token stops working at once. `false` when there is no such device.
     fn revoke(&self, device_id: &str, now_ms: u64) -> impl Future<Output = Result<bool>> + Send;
+
+    /// The audit trail ([`crate::audit`]) of one outbox entry and its draft (`Some(id)`), or
+    /// of the whole workspace, oldest first.
+    fn audit(
+        &self,
+        entry: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<podium_core::sync::AuditEvent>>> + Send;
 }
 
 /// Milliseconds since the epoch, as the hub's clock reads them.
@@ -209,5 +216,26 @@ pub(crate) fn result(
         cursor,
         code,
         message,
+        reason: None,
+        current: None,
+    }
+}
+
+/// A push's answer for a change its sender's role does not allow: why, as a reason the device
+/// words, and the hub's copy it takes back.
+pub(crate) fn forbidden(
+    change: &Change,
+    why: &podium_core::reason::Reason,
+    current: podium_core::sync::HubCopy,
+) -> PushResult {
+    PushResult {
+        reason: serde_json::to_value(why).ok(),
+        current: Some(current),
+        ..result(
+            change,
+            PushStatus::Refused,
+            None,
+            Some((podium_core::sync::ErrorCode::Forbidden, why.to_string())),
+        )
     }
 }
