@@ -342,7 +342,7 @@ impl Store {
         };
         let mut news = ApprovalNews::default();
         for e in self.queue()? {
-            if !e.approval_at.is_some_and(|at| at > mark) || e.state == OutboxState::Sent {
+            if e.approval_at.is_none_or(|at| at <= mark) || e.state == OutboxState::Sent {
                 continue;
             }
             if e.approval == Approval::Awaiting && e.may_approve {
