@@ -49,6 +49,8 @@ fn main() {
         "set_grace_hours",
         "open_link",
         "use_language",
+        "start_at_login",
+        "set_start_at_login",
         "sync_status",
         "team_join",
         "team_members",

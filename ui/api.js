@@ -143,6 +143,10 @@ export const openLink = (url) => invoke("open_link", { url });
 export const useLanguage = () =>
   invoke("use_language", { lang: language(), words: wordsUnder("notify.", "notice.", "reason.", "wait.") });
 
+/** Whether Podium starts at login, and whether to suggest it: `{on, suggest}`. */
+export const startAtLogin = () => invoke("start_at_login");
+/** Turns starting at login on or off; answers whether it is on. */
+export const setStartAtLogin = (on) => invoke("set_start_at_login", { on });
 /** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
 export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);
 /** The address of a browser sign-in in progress: `{url, opened}`. */

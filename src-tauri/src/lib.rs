@@ -146,6 +146,8 @@ pub fn run() {
             commands::schedule::set_grace_hours,
             commands::schedule::open_link,
             commands::schedule::use_language,
+            commands::background::start_at_login,
+            commands::background::set_start_at_login,
             commands::team::sync_status,
             commands::team::team_join,
             commands::team::team_members,

@@ -50,6 +50,7 @@ pub mod diff;
 pub mod draft;
 pub mod fit;
 pub mod language;
+pub mod lease;
 pub mod merge;
 pub mod network;
 pub mod notice;

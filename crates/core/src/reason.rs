@@ -200,6 +200,10 @@ pub enum Reason {
     /// The hub refused a change for the member's role (`detail`: its words); the device took
     /// back the hub's copy.
     HubForbade { detail: String },
+    // ---- publishing across devices
+    /// The account is connected on another device of the team too, and the hub that decides
+    /// which device sends cannot be reached: this device does not send it meanwhile.
+    SharedNeedsHub { hub: String },
 }
 
 /// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
@@ -258,6 +262,7 @@ pub enum ReasonCode {
     OnlyExecutivesApprove,
     NotYourAccount,
     HubForbade,
+    SharedNeedsHub,
 }
 
 coded!(ReasonCode, "a reason", {
@@ -313,6 +318,7 @@ coded!(ReasonCode, "a reason", {
     OnlyExecutivesApprove => "only_executives_approve",
     NotYourAccount => "not_your_account",
     HubForbade => "hub_forbade",
+    SharedNeedsHub => "shared_needs_hub",
 });
 
 impl Reason {
@@ -373,6 +379,7 @@ impl Reason {
             R::OnlyExecutivesApprove {} => C::OnlyExecutivesApprove,
             R::NotYourAccount { .. } => C::NotYourAccount,
             R::HubForbade { .. } => C::HubForbade,
+            R::SharedNeedsHub { .. } => C::SharedNeedsHub,
         }
     }
 
@@ -627,6 +634,9 @@ impl Reason {
             Reason::ContainerFailed {
                 network: Network::Threads,
                 detail: "UNKNOWN".into(),
+            },
+            Reason::SharedNeedsHub {
+                hub: "https://hub.example/".into(),
             },
         ]
     }
@@ -944,6 +954,12 @@ impl fmt::Display for Reason {
             Reason::ContainerFailed { network, detail } => {
                 write!(f, "{} could not make the post ({detail})", network.name())
             }
+            Reason::SharedNeedsHub { hub } => write!(
+                f,
+                "this account is connected on another device of the team too, and the hub at \
+                 {hub} that decides which device sends it cannot be reached: this device does not \
+                 send it meanwhile (the other device may); it is tried again when the hub answers"
+            ),
         }
     }
 }

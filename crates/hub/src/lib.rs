@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod lease;
 pub mod roles;
 pub mod rules;
 pub mod scratch;

@@ -107,7 +107,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: ErrorCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        error: ErrorCode,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             body: ErrorBody {
@@ -117,7 +121,7 @@ impl ApiError {
         }
     }
 
-    fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 }
@@ -139,7 +143,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// The hub's routes.
 pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
@@ -151,6 +155,7 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/devices/{id}", delete(revoke::<S>))
         .route("/v1/invites", post(invite::<S>))
         .route("/v1/audit", get(audit::<S>))
+        .merge(crate::lease::routes::<S>())
         .layer(axum::middleware::from_fn(protocol))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
@@ -179,7 +184,9 @@ async fn protocol(request: Request, next: Next) -> Response {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<T> {
     let body = body.map_err(|e| {
         ApiError::new(
             e.status(),
@@ -192,7 +199,10 @@ fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) ->
 }
 
 /// The device behind the request's bearer token.
-async fn authenticate<S: Storage>(hub: &Hub<S>, headers: &HeaderMap) -> ApiResult<Authed> {
+pub(crate) async fn authenticate<S: Storage>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> ApiResult<Authed> {
     let unauthorized = |message: &str| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,

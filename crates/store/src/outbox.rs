@@ -19,7 +19,7 @@ use podium_core::draft::DraftState;
 use podium_core::fit::{texts_to_send, Misfit};
 use podium_core::network::Network;
 use podium_core::outbox::{self, OutboxState, PartState, Step};
-use podium_core::reason::Reason;
+use podium_core::reason::{Reason, ReasonCode};
 use podium_core::schedule;
 use podium_core::text::check::{Lang, Options};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
@@ -740,13 +740,24 @@ impl Store {
         let mut late = Vec::new();
         let mut awaiting = Vec::new();
         {
+            // An account the hub says another device holds too (issue 12) is published by
+            // whichever device the hub grants each post to: its posts are taken here whoever
+            // scheduled them, and so is one another device holds mid-send (the hub refuses
+            // until that device's lease lapses, then this device settles it).
+            let shared = format!(
+                "a.credential_ref <> '' AND EXISTS (SELECT 1 FROM account_signins s
+                 WHERE s.account_key = {})",
+                crate::leases::ACCOUNT_KEY_SQL
+            );
             let mut stmt = tx.prepare(&format!(
-                "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
+                "SELECT o.id, o.due_at, o.retry_at, o.attempts, o.state IN ({held}) FROM outbox o
                  JOIN accounts a ON a.id = o.account_id
-                 WHERE o.state IN ({}) AND a.paused = 0 AND a.deleted = 0
-                 AND coalesce(o.device, ?1) = ?1
+                 WHERE a.paused = 0 AND a.deleted = 0
+                 AND ((o.state IN ({claimable}) AND (coalesce(o.device, ?1) = ?1 OR ({shared})))
+                      OR (o.state IN ({held}) AND {shared}))
                  ORDER BY o.due_at, o.seq",
-                from(Step::Claim)
+                claimable = from(Step::Claim),
+                held = from(Step::Requeue),
             ))?;
             let rows = stmt.query_map([&self.device], |r| {
                 Ok((
@@ -754,10 +765,17 @@ impl Store {
                     time_col(r, 1)?,
                     opt_time_col(r, 2)?,
                     r.get::<_, u32>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             })?;
             for row in rows {
-                let (id, due_at, retry_at, attempts) = row?;
+                let (id, due_at, retry_at, attempts, held) = row?;
+                if held {
+                    // Mid-send on another device (its lease decides): settled here, not sent
+                    // afresh; it was approved when it was first claimed.
+                    due.send.push(id);
+                    continue;
+                }
                 if !crate::approval::holds(&tx, &id)? {
                     // Awaiting approval: never sent; once its time came, held and told why.
                     match schedule::due(due_at, now, grace) {
@@ -868,6 +886,12 @@ impl Store {
         if changed == 0 {
             return Ok(None);
         }
+        // Approved since it was held: no longer waiting for anyone.
+        tx.execute(
+            "UPDATE outbox SET error = NULL, error_code = NULL, error_data = NULL
+             WHERE id = ?1 AND error_code = ?2",
+            params![entry_id, ReasonCode::AwaitingApproval.as_str()],
+        )?;
         let have: i64 = tx.query_row(
             "SELECT count(*) FROM outbox_parts WHERE entry_id = ?1",
             [entry_id],
@@ -1100,6 +1124,10 @@ impl Store {
         let entry = self.entry(entry_id)?;
         self.mark_draft_published(&entry.draft_id)?;
         Ok(entry)
+    }
+
+    pub(crate) fn draft_sent_everywhere(&mut self, draft_id: &str) -> Result<()> {
+        self.mark_draft_published(draft_id)
     }
 
     fn mark_draft_published(&mut self, draft_id: &str) -> Result<()> {

@@ -70,6 +70,7 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "approval_note",
                 "approval_at",
                 "scheduled_by",
+                "published_by",
             ],
         )),
         "comment" => Some((
@@ -197,6 +198,8 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
     let Some((table, cols)) = columns(entity) else {
         return Ok(());
     };
+    // A post of an account folded into its twin lands on the one account (issue 12).
+    let change = &crate::leases::unalias(conn, entity, change)?;
     let id = change.id.as_str();
     let hlc = change.hlc.as_str();
     let exists = conn
@@ -281,6 +284,9 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         }
         for field in change.fields.keys() {
             log::set_field_clock(conn, entity, id, field, hlc)?;
+        }
+        if entity == "account" {
+            crate::leases::fold_twin(conn, id)?;
         }
         return Ok(());
     }

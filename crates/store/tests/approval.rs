@@ -310,3 +310,41 @@ fn approval_news_tells_the_executive_what_awaits_and_the_assistant_what_was_deci
     f.later(1);
     assert_eq!(f.store.approval_news().unwrap(), Default::default());
 }
+
+#[test]
+fn editing_another_networks_version_leaves_this_posts_approval_alone() {
+    let mut f = fixture(Some(("Kari", Role::Executive)));
+    let d = f.draft("Vi ses på Arendalsuka!");
+    let e = f.schedule(&d, 30);
+    f.be("Anne", Role::Assistant);
+    f.store
+        .update_draft(
+            &d,
+            DraftPatch {
+                variants: Some([(Network::X, "Vi ses på #Arendalsuka!".to_owned())].into()),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        f.approval(&e),
+        Approval::Approved,
+        "the post is on Mastodon"
+    );
+    f.store
+        .update_draft(
+            &d,
+            DraftPatch {
+                variants: Some(
+                    [(
+                        Network::Mastodon,
+                        "Vi ses på Arendalsuka, alle sammen!".to_owned(),
+                    )]
+                    .into(),
+                ),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(f.approval(&e), Approval::Awaiting);
+}

@@ -185,7 +185,16 @@ impl Hub {
         Ok(self.request(client, method, path)?.bearer_auth(token))
     }
 
-    fn answer<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
+    /// An authenticated request to `path` (the lease routes, `lease.rs`).
+    pub(crate) fn authed_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Result<RequestBuilder> {
+        self.authed(&self.client, method, path)
+    }
+
+    pub(crate) fn answer<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
         self.answer_capped(request, http::MAX_BODY)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod approval;
+pub mod background;
 pub mod backups;
 pub mod check;
 pub mod drafts;

@@ -444,9 +444,15 @@ fn relay(
 
 // ------------------------------------------------------------------ the CLI
 
-pub fn podium_bin() -> &'static str {
-    // Set for the CLI's own tests; the app's end-to-end tests use the servers only.
-    option_env!("CARGO_BIN_EXE_podium").unwrap_or("podium")
+pub fn podium_bin() -> String {
+    // `PODIUM_TEST_CLI` runs another build (a copy, while the shared target folder changes);
+    // otherwise the CLI's own tests run the binary cargo built. The app's end-to-end tests use
+    // the servers only.
+    std::env::var("PODIUM_TEST_CLI").unwrap_or_else(|_| {
+        option_env!("CARGO_BIN_EXE_podium")
+            .unwrap_or("podium")
+            .to_owned()
+    })
 }
 
 /// Runs `podium --db DB args…` with `stdin`, and returns its output.

@@ -20,10 +20,13 @@ use crate::roles;
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod leases;
+
 /// The migrations, oldest first: (version, SQL). Append only.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_hub.sql")),
     (2, include_str!("../../migrations/sqlite/0002_audit.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_leases.sql")),
 ];
 
 #[derive(Debug, Clone)]

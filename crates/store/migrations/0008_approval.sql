@@ -1,4 +1,4 @@
--- Schema 7: approval of scheduled posts, who owns an account, and comments (issue 12).
+-- Schema 8: approval of scheduled posts, who owns an account, and comments (issue 12).
 --
 -- Approval is per outbox entry. A row made before (or on a device with no team) is approved,
 -- as everything was. `approved_fp` is the fingerprint of what was approved
