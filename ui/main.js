@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { createAccounts, createScheduler } from "./accounts.js";
+import { createApprovalBar, createThread, loadRole, role } from "./approval.js";
 import { createEditor } from "./editor.js";
 import { button, byId as $, hide, show } from "./dom.js";
 import { dayTime } from "./format.js";
@@ -206,6 +207,8 @@ const editor = createEditor(
       list.select(draft.id);
       history.refresh();
       refreshFacetsSoon();
+      // An edit can send an approved post back to awaiting approval.
+      if (role().team) approvalBarSoon();
     },
     onStatus(text, bad = false) {
       const status = $("save-status");
@@ -215,6 +218,77 @@ const editor = createEditor(
     onError: showError,
   },
 );
+
+// ----- approval and comments beside the editor -----
+
+const approvalBar = createApprovalBar(
+  {
+    bar: $("approval-bar"),
+    rows: $("approval-rows"),
+    request: $("approval-request"),
+    requestText: $("approval-request-text"),
+    requestSend: $("approval-request-send"),
+    requestCancel: $("approval-request-cancel"),
+  },
+  {
+    current: () => editor.current(),
+    onDecided: () => approvalChanged(),
+    onError: showError,
+  },
+);
+
+let approvalTimer = 0;
+function approvalBarSoon() {
+  clearTimeout(approvalTimer);
+  approvalTimer = setTimeout(() => approvalBar.refresh(), 400);
+}
+
+/** The right column's tabs (Checks, Comments), shown in a team. */
+function showSideTab(which) {
+  const comments = which === "comments";
+  $("tab-checks").setAttribute("aria-selected", String(!comments));
+  $("tab-comments").setAttribute("aria-selected", String(comments));
+  show($("checks-panel"), !comments);
+  show($("comments-panel"), comments);
+  if (comments) draftThread.load();
+}
+$("tab-checks").addEventListener("click", () => showSideTab("checks"));
+$("tab-comments").addEventListener("click", () => showSideTab("comments"));
+
+const draftThread = createThread(
+  { list: $("draft-comments"), text: $("draft-comment-text"), add: $("draft-comment-add"), error: $("draft-comment-error") },
+  {
+    draftId: () => editor.current()?.id ?? null,
+    onCount(n) {
+      $("comments-count").textContent = n > 0 ? String(n) : "";
+    },
+  },
+);
+
+/** Shows or hides what approval adds to the window, as this device's role in a team says. */
+async function followRole() {
+  const me = await loadRole();
+  const team = me.team;
+  show($("side-tabs"), team);
+  document.querySelector(".checks").classList.toggle("tabbed", team);
+  if (!team) showSideTab("checks");
+  await showApprovalOf();
+}
+
+/** The open draft's approval bar and comments. */
+async function showApprovalOf() {
+  if (!role().team) {
+    await approvalBar.refresh();
+    return;
+  }
+  await Promise.all([approvalBar.refresh(), draftThread.load()]);
+}
+
+/** A post's approval or a comment changed, here or on another device. */
+function approvalChanged() {
+  showApprovalOf();
+  plan.refresh();
+}
 
 /** The "Compare versions" button shows while the open draft is a conflict copy. */
 function showConflictButton(draft) {
@@ -229,6 +303,7 @@ async function open(id) {
     showConflictButton(draft);
     list.select(id);
     history.refresh();
+    showApprovalOf();
   } catch (error) {
     showError(api.describe(error));
   }
@@ -237,6 +312,7 @@ async function open(id) {
 async function newDraft() {
   await editor.blank();
   showConflictButton(null);
+  showApprovalOf();
   list.select(null);
   history.close();
 }
@@ -283,6 +359,8 @@ const settings = createSettings(
       sync.relabel();
       team.refresh();
       conflicts.relabel();
+      approvalBar.relabel();
+      draftThread.load();
       refreshFacets();
       refreshList();
     },
@@ -309,8 +387,17 @@ const sync = createSync(
   {
     onConflicts: () => conflicts.open(editor.current()?.id),
     onError: (error) => showError(api.describe(error)),
+    onChanged(view) {
+      // Joined, left, or another member now: what approval shows follows.
+      const key = view.identity ? `${view.identity.device_id}|${view.identity.role}` : "";
+      if (key !== identityKey) {
+        identityKey = key;
+        followRole();
+      }
+    },
   },
 );
+let identityKey = null;
 
 const team = createTeamPanel(
   {
@@ -324,6 +411,14 @@ const team = createTeamPanel(
     syncNow: $("team-sync-now"),
     leave: $("team-leave"),
     error: $("team-error"),
+    invite: $("team-invite"),
+    inviteName: $("invite-name"),
+    inviteRole: $("invite-role"),
+    inviteButton: $("invite-button"),
+    inviteResult: $("invite-result"),
+    inviteResultHelp: $("invite-result-help"),
+    inviteCode: $("invite-code"),
+    inviteCopy: $("invite-copy"),
   },
   { sync, onError: showError },
 );
@@ -399,6 +494,9 @@ api.onDraftsChanged(async () => {
   await refreshList();
   await refreshOpenDraft();
 });
+api.onApprovalChanged(() => approvalChanged()).catch(() => {});
+// The queue changed (scheduled, moved, sent): the open draft's approval bar follows.
+api.onOutboxChanged(() => approvalBar.refresh()).catch(() => {});
 
 // ----- plan, accounts, scheduling -----
 
@@ -424,6 +522,23 @@ const plan = createPlan(
     entryAt: $("entry-at"),
     entryMoveButton: $("entry-move-button"),
     entryActions: $("entry-actions"),
+    approval: $("entry-approval"),
+    approvalLine: $("entry-approval-line"),
+    approvalNote: $("entry-approval-note"),
+    approvalActions: $("entry-approval-actions"),
+    approvalError: $("entry-approval-error"),
+    approve: $("entry-approve"),
+    request: $("entry-request"),
+    requestForm: $("entry-request-form"),
+    requestText: $("entry-request-text"),
+    requestSend: $("entry-request-send"),
+    requestCancel: $("entry-request-cancel"),
+    side: $("entry-side"),
+    comments: $("entry-comments"),
+    commentText: $("entry-comment-text"),
+    commentAdd: $("entry-comment-add"),
+    commentError: $("entry-comment-error"),
+    audit: $("entry-audit"),
     readyList: $("ready-list"),
     readyHelp: $("ready-help"),
     queue: $("queue"),
@@ -447,6 +562,7 @@ const plan = createPlan(
       await open(id);
     },
     onAccounts: () => accounts.open(),
+    onDecided: () => showApprovalOf(),
     onError: showError,
     onToast: toast,
   },
@@ -479,6 +595,7 @@ const scheduler = createScheduler($, {
   },
   async onScheduled(draftId, entries) {
     editor.adoptState(draftId, "scheduled");
+    approvalBar.refresh();
     suggestStartAtLogin();
     const first = entries.map((e) => new Date(e.due_at)).sort((a, b) => a - b)[0];
     toast(t("schedule.done", { time: dayTime(first) }), {
@@ -694,6 +811,7 @@ async function start() {
   $("post-text").focus();
   api.uiReady();
   await Promise.all([refreshFacets(), refreshList(), refreshPreviewAccounts(), sync.load().catch((error) => console.warn("no sync state", error))]);
+  await followRole();
   if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {

@@ -4,6 +4,7 @@
 //! Tauri-free crate under `crates/`, and map the result. Rules live in `podium-core`, drafts in
 //! `podium-store`.
 
+mod approval_notify;
 mod commands;
 mod drafts;
 mod logging;
@@ -151,6 +152,9 @@ pub fn run() {
             commands::team::team_join,
             commands::team::team_members,
             commands::team::team_leave,
+            commands::team::team_invite,
+            commands::team::team_remove_member,
+            commands::team::team_remove_device,
             commands::team::sync_now,
             commands::team::list_conflicts,
             commands::team::resolve_conflict,
@@ -195,6 +199,7 @@ pub fn run() {
                 tracing::warn!(%error, "no thread to read the word lists: Podium's own list serves");
             }
             sync::start(app.handle(), db_path.clone())?;
+            approval_notify::start(app.handle());
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()
