@@ -56,6 +56,15 @@ pub fn week_bounds(monday: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>
     )
 }
 
+/// `--since` as people write it: a date (`2026-11-01`, from midnight in the leader's zone) or
+/// an RFC 3339 time.
+pub fn parse_since(s: &str, zone: Tz) -> Result<DateTime<Utc>, crate::schedule::BadTime> {
+    if let Ok(date) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(local_instant(date, NaiveTime::MIN, zone));
+    }
+    crate::schedule::parse_instant(s)
+}
+
 /// How a target fares in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Week {
@@ -403,6 +412,19 @@ mod tests {
         p.goal = None;
         let (s, e) = week_bounds(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), Tz::UTC);
         assert_eq!(count_week(&any("culture", 1), &[p], s, e), (0, 0));
+    }
+
+    #[test]
+    fn since_takes_a_date_in_the_leaders_zone_or_an_exact_time() {
+        assert_eq!(
+            parse_since("2026-11-01", oslo()).unwrap(),
+            utc("2026-10-31T23:00:00Z")
+        );
+        assert_eq!(
+            parse_since("2026-11-01T08:00:00+01:00", oslo()).unwrap(),
+            utc("2026-11-01T07:00:00Z")
+        );
+        assert!(parse_since("last week", oslo()).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_reason_codes.sql")),
     (5, include_str!("../migrations/0005_sync.sql")),
     (6, include_str!("../migrations/0006_post_options.sql")),
+    (7, include_str!("../migrations/0007_results.sql")),
 ];
 
 /// The newest schema this build reads and writes.

@@ -208,7 +208,12 @@ impl Store {
             params![TEAM_KEY, id.workspace],
         )?;
         // Accounts and outbox entries were not logged before schema 4.
-        for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
+        for (entity, table) in [
+            ("account", "accounts"),
+            ("outbox", "outbox"),
+            ("target", "targets"),
+            ("reading", "readings"),
+        ] {
             let ids: Vec<String> = tx
                 .prepare(&format!(
                     "SELECT id FROM {table} t WHERE NOT EXISTS
@@ -428,6 +433,7 @@ impl Store {
                 "goal" => cx.goal(change)?,
                 "account" => cx.account(change)?,
                 "outbox" => cx.outbox(change)?,
+                "target" | "reading" => public::apply(cx.tx, cx.device, &change.entity, change)?,
                 other => tracing::warn!(entity = other, "a pulled change of an unknown kind"),
             }
         }
@@ -776,7 +782,12 @@ fn relog_everything(
         fields.insert("deleted".into(), json!(deleted));
         log::record(tx, device, "goal", &id, log::Op::Insert, 1, hlc, fields)?;
     }
-    for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
+    for (entity, table) in [
+        ("account", "accounts"),
+        ("outbox", "outbox"),
+        ("target", "targets"),
+        ("reading", "readings"),
+    ] {
         let ids: Vec<String> = tx
             .prepare(&format!("SELECT id FROM {table} ORDER BY seq"))?
             .query_map([], |r| r.get(0))?
