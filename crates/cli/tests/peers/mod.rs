@@ -445,8 +445,17 @@ fn relay(
 // ------------------------------------------------------------------ the CLI
 
 pub fn podium_bin() -> &'static str {
-    // Set for the CLI's own tests; the app's end-to-end tests use the servers only.
-    option_env!("CARGO_BIN_EXE_podium").unwrap_or("podium")
+    // `PODIUM_CLI` names another binary (a build of one's own, when several checkouts share a
+    // target folder); else the one built for the CLI's own tests; the app's end-to-end tests
+    // use the servers only.
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| {
+        std::env::var("PODIUM_CLI").unwrap_or_else(|_| {
+            option_env!("CARGO_BIN_EXE_podium")
+                .unwrap_or("podium")
+                .to_owned()
+        })
+    })
 }
 
 /// Runs `podium --db DB args…` with `stdin`, and returns its output.
