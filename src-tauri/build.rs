@@ -56,6 +56,10 @@ fn main() {
         "sync_now",
         "list_conflicts",
         "resolve_conflict",
+        "results_view",
+        "set_target",
+        "set_x_reads",
+        "export_results",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

@@ -168,3 +168,9 @@ export const resolveConflict = (copyId, keep, text = null) => invoke("resolve_co
 export const onSyncChanged = (handler) => window.__TAURI__.event.listen("sync-changed", (e) => handler(e.payload));
 /** Calls `handler` when a round brought other devices' changes (`{pulled, conflicts}`). */
 export const onDraftsChanged = (handler) => window.__TAURI__.event.listen("drafts-changed", (e) => handler(e.payload));
+
+// ----- goals and results
+export const resultsView = () => invoke("results_view");
+export const setTarget = (goal, network, perWeek) => invoke("set_target", { goal, network, perWeek });
+export const setXReads = (on) => invoke("set_x_reads", { on });
+export const exportResults = () => invoke("export_results");

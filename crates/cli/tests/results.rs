@@ -259,8 +259,8 @@ fn x_numbers_are_read_only_when_turned_on_and_a_429_reset_is_waited_out() {
         "not asked again before the reset"
     );
     std::thread::sleep(Duration::from_secs(4));
-    refresh(&db);
-    assert_eq!(server.state.lock().unwrap().x_reads, 2);
+    let said = refresh(&db);
+    assert_eq!(server.state.lock().unwrap().x_reads, 2, "{said}");
     let r = result_of(&db, &e);
     assert_eq!(
         [

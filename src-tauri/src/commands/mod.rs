@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backups;
 pub mod check;
 pub mod drafts;
+pub mod results;
 pub mod schedule;
 pub mod team;
 
