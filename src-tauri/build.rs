@@ -49,6 +49,8 @@ fn main() {
         "set_grace_hours",
         "open_link",
         "use_language",
+        "start_at_login",
+        "set_start_at_login",
         "sync_status",
         "team_join",
         "team_members",
@@ -60,6 +62,14 @@ fn main() {
         "set_target",
         "set_x_reads",
         "export_results",
+        "team_role",
+        "approve_entry",
+        "request_changes",
+        "list_awaiting",
+        "list_comments",
+        "add_comment",
+        "entry_audit",
+        "approval_news",
     ]);
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")

@@ -323,9 +323,49 @@ fn the_window_in_english_and_norwegian_light_and_dark() {
         app.click("#counter-linkedin").await;
         app.wait_for_text(".post-linkedin .badge", "LinkedIn").await;
         app.screenshot("window-en-light.png").await;
+        // A backup, so Settings lists one with its Restore button.
+        app.click("#settings-button").await;
+        app.click("#backup-now").await;
+        app.until("a backup listed", async |app| {
+            (!app.texts("#backups button").await.is_empty()).then_some(())
+        })
+        .await;
 
         choose(app, "#setting-language", "nb").await;
         choose(app, "#setting-theme", "dark").await;
+        // What Settings lists itself (where the data is, each backup's button) follows at once.
+        let words = async |app: &App| {
+            app.client
+                .execute(
+                    "const text = (css) => [...document.querySelectorAll(css)].map((e) => e.textContent);
+                     return [[...text('#paths dt'), ...text('#backups button')],
+                             document.getElementById('filter-state').getAttribute('aria-label')]",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        };
+        app.until("Settings' own lists in Norwegian", async |app| {
+            let w = words(app).await;
+            (w[0][0] == "Utkastdatabase").then_some(())
+        })
+        .await;
+        let w = words(app).await;
+        let listed: Vec<&str> = w[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            &listed[..3],
+            ["Utkastdatabase", "Sikkerhetskopier", "Logger"]
+        );
+        assert!(
+            listed[3..].iter().all(|b| *b == "Gjenopprett"),
+            "{listed:?}"
+        );
+        assert_eq!(w[1], "Status", "the filters' labels for screen readers");
         app.screenshot("settings-nb-dark.png").await;
         app.click("#settings form button[value='close']").await;
         app.wait_for_text("#new-draft", "Nytt utkast").await;

@@ -556,3 +556,134 @@ fn hints_avatars_and_focus_rings_are_readable_and_toasts_leave_the_fields_free_i
         .await;
     });
 }
+
+/// The date and time a post is scheduled for are typed in the UI language's own format —
+/// day first in Norwegian, the English of the system in English — with real key presses, ↑
+/// steps the minute, and the post is scheduled for exactly that time.
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_time_typed_in_the_ui_language_is_the_time_the_post_is_scheduled_for() {
+    use chrono::TimeZone;
+    scenario(async |app| {
+        add_x_account(app);
+        let due_of = |app: &App, text: &str| {
+            let store =
+                podium_store::Store::open(&app_data(&app.home).join("podium.sqlite3")).unwrap();
+            let draft = store
+                .list_drafts(&podium_store::Filter::default())
+                .unwrap()
+                .into_iter()
+                .find(|d| d.text == text)
+                .unwrap();
+            store
+                .queue()
+                .unwrap()
+                .into_iter()
+                .find(|e| e.draft_id == draft.id)
+                .map(|e| e.due_at)
+        };
+        let local = |y, mo, d, h, mi| {
+            chrono::Local
+                .with_ymd_and_hms(y, mo, d, h, mi, 0)
+                .single()
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        let type_when = async |app: &App, keys: &str| {
+            let field = app.client.find(Locator::Css("#schedule-at")).await.unwrap();
+            field.clear().await.unwrap();
+            field.send_keys(keys).await.unwrap();
+        };
+        let schedule = async |app: &App, lang: &str, text: &str, keys: &str| -> (Value, Value) {
+            look(app, lang, "light").await;
+            app.click("#new-draft").await;
+            app.editor().await.send_keys(text).await.unwrap();
+            app.until_saved().await;
+            app.click("#schedule-button").await;
+            app.until("the account ticked", async |app| {
+                let boxes = js(app, "return [...document.querySelectorAll('#schedule-accounts input')].map((i) => i.checked)").await;
+                (boxes == json!([true])).then_some(())
+            })
+            .await;
+            let pattern = js(
+                app,
+                "return document.getElementById('schedule-at').placeholder",
+            )
+            .await;
+            type_when(app, keys).await;
+            let words = app
+                .until("the words beside the field", async |app| {
+                    app.text_of("#schedule-at-words")
+                        .await
+                        .filter(|t| !t.is_empty())
+                })
+                .await;
+            (pattern, json!(words))
+        };
+
+        // Norwegian: day first, dots, a 24-hour clock; "9.30" is read as 09:30.
+        let (pattern, words) = schedule(app, "nb", "Planlagt på norsk", "3.12.2030 9.30").await;
+        assert_eq!(pattern, json!("dd.mm.åååå, tt:mm"));
+        assert_eq!(words, json!("tir. 3. des., 09:30"));
+        // ↑ at the end steps the minute; the field shows the usual form.
+        let field = app.client.find(Locator::Css("#schedule-at")).await.unwrap();
+        field.send_keys("\u{E013}").await.unwrap();
+        assert_eq!(
+            js(app, "return document.getElementById('schedule-at').value").await,
+            json!("03.12.2030, 09:31")
+        );
+        // A date that does not exist says how to write one.
+        type_when(app, "31.02.2030 10:00").await;
+        assert_eq!(
+            app.text_of("#schedule-at-words").await.unwrap(),
+            "Skriv det som dd.mm.åååå, tt:mm"
+        );
+        shot(app, "schedule-time-invalid-nb-light-1280x800.png").await;
+        type_when(app, "3.12.2030 9:31").await;
+        shot(app, "schedule-time-nb-light-1280x800.png").await;
+        app.click("#schedule-submit").await;
+        let due = app
+            .until("scheduled in Norwegian", async |app| {
+                due_of(app, "Planlagt på norsk")
+            })
+            .await;
+        assert_eq!(due, local(2030, 12, 3, 9, 31));
+
+        // English: the system's English order (British English, day first, when it has none),
+        // and "2.05 pm" is 14:05.
+        let keys_us = "12/4/2030 2.05 pm";
+        let keys_gb = "4/12/2030 2.05 pm";
+        look(app, "en", "light").await;
+        let pattern = js(
+            app,
+            "return document.getElementById('schedule-at').placeholder",
+        )
+        .await;
+        let month_first = pattern == json!("mm/dd/yyyy, hh:mm");
+        assert!(
+            month_first || pattern == json!("dd/mm/yyyy, hh:mm"),
+            "{pattern}"
+        );
+        let keys = if month_first { keys_us } else { keys_gb };
+        let (_, words) = schedule(app, "en", "Scheduled in English", keys).await;
+        assert!(words.as_str().unwrap().contains("14:05"), "{words}");
+        shot(app, "schedule-time-en-light-1280x800.png").await;
+        app.click("#schedule-submit").await;
+        let due = app
+            .until("scheduled in English", async |app| {
+                due_of(app, "Scheduled in English")
+            })
+            .await;
+        assert_eq!(due, local(2030, 12, 4, 14, 5));
+
+        // The account's slot time is typed the same way, in the same language.
+        open_accounts(app).await;
+        let slot = js(
+            app,
+            "const f = document.querySelector('.slot-time'); return [f.value, f.placeholder]",
+        )
+        .await;
+        assert_eq!(slot, json!(["08:30", "hh:mm"]));
+        shot(app, "accounts-slot-time-en-light-1280x800.png").await;
+    });
+}

@@ -15,6 +15,7 @@ use podium_core::outbox::AccountStatus;
 use podium_core::reason::Reason;
 use podium_core::schedule::Slot;
 use podium_core::text::check::Network;
+use podium_core::wait::QuotaReading;
 use podium_store::{NewAccount, NewDraft, Store, When};
 use support::{scenario_in, App};
 
@@ -305,6 +306,63 @@ fn a_failed_post_and_a_refused_sign_in_say_why_in_norwegian() {
              koble den til på nytt."
         );
         app.screenshot("accounts-reconnect-reason-nb.png").await;
+        app.stop().await;
+    });
+}
+
+/// A Threads account with few posts left of its quota says so under Needs you and on the
+/// account page, in Norwegian, in the words of the checks.
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_threads_quota_nearly_used_up_is_told_in_norwegian() {
+    scenario_in(async |home| {
+        let db = support::app_data(home).join("podium.sqlite3");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        {
+            let mut store = Store::open(&db).unwrap();
+            let account = store
+                .add_account(NewAccount {
+                    network: Some(Network::Threads),
+                    handle: "@lederen".into(),
+                    service: "https://graph.threads.net".into(),
+                    remote_id: "1789".into(),
+                    credential_ref: "threads:e2e".into(),
+                    zone: "Europe/Oslo".into(),
+                    ..NewAccount::default()
+                })
+                .unwrap();
+            let reading = QuotaReading {
+                used: 246,
+                total: 250,
+                period_secs: 24 * 3600,
+                at: Utc::now() - chrono::Duration::hours(1),
+            };
+            store.set_account_quota(&account.id, &reading).unwrap();
+        }
+        let words = "Threads tillater 250 innlegg på 24 timer; denne kontoen har 4 igjen: flere \
+                     innlegg venter til de tidligere er 24 timer gamle";
+        let app = App::start_env(home, &[("LANG", "nb_NO.UTF-8"), ("LANGUAGE", "nb")]).await;
+        app.click("#plan-button").await;
+        let notice = app
+            .until("the quota under Needs you", async |app| {
+                let items = app.texts("#attention-list li").await;
+                items.into_iter().find(|t| t.contains("@lederen · "))
+            })
+            .await;
+        assert_eq!(notice, format!("@lederen · {words}"));
+        app.screenshot("plan-quota-near-nb.png").await;
+        app.client
+            .execute("document.getElementById('plan-accounts').click()", vec![])
+            .await
+            .unwrap();
+        let shown = app
+            .until("the quota on the account page", async |app| {
+                let shown = app.texts("#accounts-list li.account p.error-text").await;
+                shown.into_iter().find(|t| !t.is_empty())
+            })
+            .await;
+        assert_eq!(shown, words);
+        app.screenshot("accounts-quota-near-nb.png").await;
         app.stop().await;
     });
 }

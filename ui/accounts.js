@@ -4,9 +4,10 @@
 
 import * as api from "./api.js";
 import { el, hide, show } from "./dom.js";
-import { date, dateOnly, dayTime, echoDate, locale, localizeInputs, toLocalInput } from "./format.js";
+import { date, dateOnly, dayTime, hoursMinutes } from "./format.js";
 import { NETWORK_NAMES, accountReason, misfitText, noticeText, t } from "./i18n.js";
 import { stateLabel } from "./plan.js";
+import { readField, setField, whenField } from "./when.js";
 
 // The networks a post can be split into a thread on, and those the Accounts dialog connects.
 const THREADABLE = ["x", "bluesky", "mastodon"];
@@ -171,12 +172,18 @@ export function createAccounts($, { onChanged, onError, onToast }) {
     }
     const day = el("select", { className: "slot-day" }, ...DAYS.map((d, i) => new Option(dayName(i), d)));
     day.setAttribute("aria-label", t("accounts.slots"));
-    const time = el("input", { type: "time", className: "slot-time", value: "08:30", lang: locale() });
+    const time = el("input", { type: "text", className: "slot-time when" });
     time.setAttribute("aria-label", t("accounts.slots"));
+    whenField(time, null, { time: true });
+    setField(time, new Date(2026, 0, 1, 8, 30));
     const add = el("button", { type: "button", textContent: t("accounts.addSlot") });
     add.addEventListener("click", () => {
-      if (!time.value) return;
-      update(a, { slots: [...current, `${day.value} ${time.value}`] }, add);
+      const at = readField(time);
+      if (!at) {
+        time.focus();
+        return;
+      }
+      update(a, { slots: [...current, `${day.value} ${hoursMinutes(at)}`] }, add);
     });
 
     const zone = el("select", { className: "zone" }, ...zones.map((z) => new Option(z, z)));
@@ -438,13 +445,12 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
     show($("schedule-current").previousElementSibling, entries.length > 0);
     // No account has time slots yet: "add to queue" would go nowhere, so a time is the choice.
     if (accounts.length > 0 && !choices.some((c) => c.next_at)) $("schedule-at-choice").checked = true;
-    localizeInputs(dialog);
-    if (!$("schedule-at").value) $("schedule-at").value = toLocalInput(new Date(Date.now() + 24 * 3600000));
+    if (!readField($("schedule-at"))) setField($("schedule-at"), new Date(Date.now() + 24 * 3600000));
     sayWhen();
   }
 
   $("schedule-at").addEventListener("focus", () => ($("schedule-at-choice").checked = true));
-  const sayWhen = echoDate($("schedule-at"), $("schedule-at-words"));
+  const sayWhen = whenField($("schedule-at"), $("schedule-at-words"));
   submit.addEventListener("click", async () => {
     fail(null);
     const draft = await beforeSchedule();
@@ -459,11 +465,12 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
     }
     let at = null;
     if ($("schedule-at-choice").checked) {
-      if (!$("schedule-at").value) {
+      const chosen = readField($("schedule-at"));
+      if (!chosen) {
         fail(t("schedule.pickTime"));
         return;
       }
-      at = new Date($("schedule-at").value).toISOString();
+      at = chosen.toISOString();
     }
     try {
       const entries = await api.scheduleDraft(draft.id, ids, at);

@@ -143,6 +143,10 @@ export const openLink = (url) => invoke("open_link", { url });
 export const useLanguage = () =>
   invoke("use_language", { lang: language(), words: wordsUnder("notify.", "notice.", "reason.", "wait.") });
 
+/** Whether Podium starts at login, and whether to suggest it: `{on, suggest}`. */
+export const startAtLogin = () => invoke("start_at_login");
+/** Turns starting at login on or off; answers whether it is on. */
+export const setStartAtLogin = (on) => invoke("set_start_at_login", { on });
 /** Calls `handler` whenever the outbox changed (a post went out, failed, was moved). */
 export const onOutboxChanged = (handler) => window.__TAURI__.event.listen("outbox-changed", handler);
 /** The address of a browser sign-in in progress: `{url, opened}`. */
@@ -174,3 +178,23 @@ export const resultsView = () => invoke("results_view");
 export const setTarget = (goal, network, perWeek) => invoke("set_target", { goal, network, perWeek });
 export const setXReads = (on) => invoke("set_x_reads", { on });
 export const exportResults = () => invoke("export_results");
+// ----- approval (backend: issue 12; contract in the approval helper's APPROVAL-API.md) -----
+
+/** `{team, member, role: "executive"|"assistant"|null}`: who this device's member is. */
+export const teamRole = () => invoke("team_role");
+/** Approves a queued post (an executive's, on an account they own); answers the entry. A refusal
+ *  is a `not_allowed` CommandError whose `data.reason` says why. */
+export const approveEntry = (id) => invoke("approve_entry", { id });
+/** Sends a queued post back with a comment (also added to its draft's comments). */
+export const requestChanges = (id, comment) => invoke("request_changes", { id, comment });
+/** Posts not yet sent that await approval, oldest first (`may_approve` marks what this member may decide). */
+export const listAwaiting = () => invoke("list_awaiting");
+/** A draft's comments, oldest first: `[{id, draft_id, author, text, created_at, mine}]`. */
+export const listComments = (draftId) => invoke("list_comments", { draftId });
+export const addComment = (draftId, text) => invoke("add_comment", { draftId, text });
+/** `{team, reachable, events: [{cursor, at, member, device, action, draft_id, entry_id}]}` from the hub. */
+export const entryAudit = (id) => invoke("entry_audit", { id });
+/** `{awaiting: [entry], decided: [entry]}`: what changed since the last call (for notifications). */
+export const approvalNews = () => invoke("approval_news");
+/** Calls `handler` when an approval or a comment changed, here or on another device. */
+export const onApprovalChanged = (handler) => window.__TAURI__.event.listen("approval-changed", (e) => handler(e.payload));

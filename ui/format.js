@@ -80,31 +80,67 @@ export function shortDate(value, now = new Date()) {
   return d.getFullYear() === now.getFullYear() ? dayMonth(d) : dateOnly(d);
 }
 
-/** `YYYY-MM-DDTHH:MM` in local time, the value of an `<input type="datetime-local">`. */
-export function toLocalInput(value) {
-  const d = value instanceof Date ? value : new Date(value);
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+// ----- fields the user types a date and time into -----
+//
+// WebKitGTK lays out its own date and time fields by the process locale whatever their `lang`
+// (a Norwegian window showed "12/02/2026, 09:30 AM"), so Podium's are text fields in the UI
+// language's own numeric format, made and read here: "12.02.2026, 09:30" in Norwegian,
+// "12/02/2026, 09:30" in British English, month first in American English; always a 24-hour
+// clock, as the plan's grid.
+
+const FIELD_DATE = { day: "2-digit", month: "2-digit", year: "numeric" };
+const FIELD_TIME = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+const fieldOptions = (withDate) => (withDate ? { ...FIELD_DATE, ...FIELD_TIME } : FIELD_TIME);
+
+/** The order of the numbers in a field: `["day", "month", "year", "hour", "minute"]` in
+ *  Norwegian, month first in American English. */
+export function fieldOrder(withDate = true) {
+  const sample = new Date(2026, 10, 30, 21, 45);
+  return formatter(Intl.DateTimeFormat, fieldOptions(withDate))
+    .formatToParts(sample)
+    .map((p) => p.type)
+    .filter((type) => ["day", "month", "year", "hour", "minute"].includes(type));
 }
 
-/** Gives date and time inputs the UI language: WebKit lays their fields out by the element's
- *  language, and falls back to the process locale (month first, AM/PM) without one. */
-export function localizeInputs(root = document) {
-  const where = locale();
-  for (const input of root.querySelectorAll('input[type="datetime-local"], input[type="date"], input[type="time"]')) {
-    input.lang = where;
+/** A date (and time) as a field shows it: "30.11.2026, 21:45" / "21:45". */
+export function fieldText(value, withDate = true) {
+  return date(value, fieldOptions(withDate));
+}
+
+/** What a person typed in a field, read in the UI language's order: a Date (with `withDate`;
+ *  for a time alone, today at that time), or null when it is not a whole, real date and time.
+ *  Any separators will do ("1.12.2026 9.30", "01.12.2026, 09:30"); a time without minutes is
+ *  on the hour; "pm" after a time adds 12 hours. `YYYY-MM-DDTHH:MM` is read too (pasted). */
+export function parseField(text, withDate = true) {
+  const s = String(text ?? "").trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?$/.exec(s);
+  let n = {};
+  if (iso && withDate) {
+    n = { year: +iso[1], month: +iso[2], day: +iso[3], hour: +(iso[4] ?? 0), minute: +(iso[5] ?? 0) };
+  } else {
+    const numbers = s.match(/\d+/g) ?? [];
+    const order = fieldOrder(withDate);
+    // A time typed without minutes ("9"): on the hour.
+    if (numbers.length === order.length - 1 && order.at(-1) === "minute") numbers.push("0");
+    if (numbers.length !== order.length) return null;
+    order.forEach((type, i) => (n[type] = Number(numbers[i])));
+    if (/p\.?\s*m\.?$/i.test(s) && n.hour < 12) n.hour += 12;
+    else if (/a\.?\s*m\.?$/i.test(s) && n.hour === 12) n.hour = 0;
   }
+  if (!withDate) {
+    const today = new Date();
+    Object.assign(n, { year: today.getFullYear(), month: today.getMonth() + 1, day: today.getDate() });
+  }
+  if (n.year < 100) n.year += 2000;
+  if (n.hour > 23 || n.minute > 59) return null;
+  const d = new Date(n.year, n.month - 1, n.day, n.hour, n.minute);
+  // 31.02 would roll over into March: not a real date.
+  if (d.getFullYear() !== n.year || d.getMonth() !== n.month - 1 || d.getDate() !== n.day) return null;
+  return d;
 }
 
-/** Says a date input's value in the UI language beside it (`output`): WebKitGTK lays out
- *  date fields by the process locale whatever their `lang`, so a Norwegian window could show
- *  "11/30/2026, 02:47 PM" in them; the words beside it are the window's own. */
-export function echoDate(input, output) {
-  const say = () => {
-    output.textContent = input.value ? dayTime(new Date(input.value)) : "";
-  };
-  input.addEventListener("input", say);
-  input.addEventListener("change", say);
-  say();
-  return say;
+/** `HH:MM` on a 24-hour clock, as Rust's slots take a time of day. */
+export function hoursMinutes(d) {
+  const p = (x) => String(x).padStart(2, "0");
+  return `${p(d.getHours())}:${p(d.getMinutes())}`;
 }

@@ -5,7 +5,7 @@ import * as api from "./api.js";
 import { createAccounts, createScheduler } from "./accounts.js";
 import { createEditor } from "./editor.js";
 import { button, byId as $, hide, show } from "./dom.js";
-import { dayTime, localizeInputs } from "./format.js";
+import { dayTime } from "./format.js";
 import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, tagName, translate } from "./i18n.js";
 import { createList } from "./list.js";
@@ -14,11 +14,12 @@ import { createResults } from "./results.js";
 import { setPreviewAccounts } from "./preview.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 import { createConflicts, createSync, createTeamPanel } from "./team.js";
+import { relabelFields } from "./when.js";
 let info = null;
 
 applyTheme();
 translate();
-localizeInputs();
+relabelFields();
 
 // ----- messages -----
 
@@ -40,6 +41,35 @@ function toast(message, { error = false, action = null } = {}) {
   toastTimer = setTimeout(() => hide(box), error ? 12000 : 6000);
 }
 const showError = (message) => toast(message, { error: true });
+
+// ----- publishing while the window is closed -----
+
+const HINT_SEEN = "podium.startAtLoginHint";
+
+/** After the first post is scheduled on a computer no other device of the team publishes for:
+ *  offer to start Podium at login, once (Rust says whether to; the person may say not now). */
+async function suggestStartAtLogin() {
+  if (localStorage.getItem(HINT_SEEN)) return;
+  let state;
+  try {
+    state = await api.startAtLogin();
+  } catch (error) {
+    console.warn("no start-at-login suggestion", error);
+    return;
+  }
+  if (!state.suggest) return;
+  localStorage.setItem(HINT_SEEN, "shown");
+  show($("login-hint"));
+}
+$("login-hint-on").addEventListener("click", async () => {
+  hide($("login-hint"));
+  try {
+    if (await api.setStartAtLogin(true)) toast(t("startAtLogin.done"));
+  } catch (error) {
+    showError(api.describe(error));
+  }
+});
+$("login-hint-no").addEventListener("click", () => hide($("login-hint")));
 
 // ----- list -----
 
@@ -241,13 +271,14 @@ const settings = createSettings(
     theme: $("setting-theme"),
     backups: $("backups"),
     backupNow: $("backup-now"),
+    startAtLogin: $("setting-start-at-login"),
     paths: $("paths"),
   },
   {
     info: () => info,
     onLanguage() {
       translate();
-      localizeInputs();
+      relabelFields();
       $("save-status").textContent = "";
       editor.relabel();
       sync.relabel();
@@ -407,6 +438,7 @@ const plan = createPlan(
   {
     async onScheduled(draftId) {
       editor.adoptState(draftId, "scheduled");
+      suggestStartAtLogin();
       const back = await api.getDraft(draftId).catch(() => null);
       if (back) list.upsert(listItem(back));
       refreshFacetsSoon();
@@ -448,6 +480,7 @@ const scheduler = createScheduler($, {
   },
   async onScheduled(draftId, entries) {
     editor.adoptState(draftId, "scheduled");
+    suggestStartAtLogin();
     const first = entries.map((e) => new Date(e.due_at)).sort((a, b) => a - b)[0];
     toast(t("schedule.done", { time: dayTime(first) }), {
       action: {
@@ -667,7 +700,7 @@ async function start() {
   editor.setMaxChars(info.max_text_chars);
   setSystemLanguage(info.language);
   translate();
-  localizeInputs();
+  relabelFields();
   api.useLanguage().catch((error) => console.warn("notifications stay in English", error));
   editor.relabel(false);
   if (info.problem) {

@@ -6,8 +6,9 @@
 
 import * as api from "./api.js";
 import { el as make, factRows } from "./dom.js";
-import { date, dayMonth, dayTime, echoDate, locale, localizeInputs, time as timeOf, toLocalInput } from "./format.js";
+import { date, dayMonth, dayTime, locale, time as timeOf } from "./format.js";
 import { NETWORK_NAMES, entryReason, misfitText, noticeText, t } from "./i18n.js";
+import { readField, setField, whenField } from "./when.js";
 
 const HOUR_PX = 44;
 const SNAP_MIN = 15;
@@ -65,7 +66,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   let visible = false;
   let shown = null; // the entry in the dialog
   let nowTimer = 0;
-  const sayMoveTo = echoDate(el.entryAt, document.getElementById("entry-at-words"));
+  const sayMoveTo = whenField(el.entryAt, document.getElementById("entry-at-words"));
 
   function grid() {
     const days = [...Array(7)].map((_, i) => addDays(weekStart, i));
@@ -537,6 +538,10 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       [t("entry.due"), dayTime(at)],
     ];
     if (e.sent_at) facts.push([t("entry.postedAt"), dayTime(new Date(e.sent_at))]);
+    // In a team: which devices can publish it (those holding its account's sign-in), and after,
+    // which one did.
+    if (e.published_by) facts.push([t("entry.publishedBy"), e.published_by]);
+    else if (e.can_publish?.length && !e.sent_at) facts.push([t("entry.canPublish"), e.can_publish.join(", ")]);
     if (e.parts.length > 1) {
       facts.push(["", t("entry.parts", { sent: e.parts_sent, n: e.parts.length })]);
     }
@@ -548,8 +553,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     el.entryError.hidden = !e.error || Boolean(help?.instead);
     el.entryError.textContent = e.error ? entryReason(e) : "";
     el.entryMove.hidden = !e.movable;
-    localizeInputs(el.entryMove);
-    el.entryAt.value = toLocalInput(at > new Date() ? at : new Date(Date.now() + 3600000));
+    setField(el.entryAt, at > new Date() ? at : new Date(Date.now() + 3600000));
     sayMoveTo();
     const actions = [];
     if (e.remote_url) actions.push(action(t("entry.link"), () => api.openLink(e.remote_url), true));
@@ -583,8 +587,12 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   }
 
   el.entryMoveButton.addEventListener("click", async () => {
-    if (!shown || !el.entryAt.value) return;
-    const at = new Date(el.entryAt.value);
+    const at = readField(el.entryAt);
+    if (!shown) return;
+    if (!at) {
+      el.entryAt.focus();
+      return;
+    }
     if (at < new Date()) {
       onError(t("plan.past"));
       return;

@@ -54,15 +54,36 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     }
   }
 
+  // Where the data lives; rendered again when the language changes, as the backups are.
+  function renderPaths() {
+    const data = info();
+    const rows = [
+      [t("settings.database"), data?.database],
+      [t("settings.backups"), data?.backups],
+      [t("settings.logs"), data?.logs],
+    ];
+    el.paths.replaceChildren(...factRows(rows, "—"));
+  }
+
   el.language.addEventListener("change", () => {
     setLanguage(el.language.value);
     onLanguage();
+    renderPaths();
+    refreshBackups();
     api.useLanguage().catch((error) => console.warn("notifications keep their language", error));
   });
   el.theme.addEventListener("change", () => {
     if (el.theme.value === "system") localStorage.removeItem(THEME);
     else localStorage.setItem(THEME, el.theme.value);
     applyTheme();
+  });
+  el.startAtLogin?.addEventListener("change", async () => {
+    try {
+      el.startAtLogin.checked = await api.setStartAtLogin(el.startAtLogin.checked);
+    } catch (error) {
+      el.startAtLogin.checked = !el.startAtLogin.checked;
+      onError(api.describe(error));
+    }
   });
   el.backupNow.addEventListener("click", async () => {
     try {
@@ -77,14 +98,11 @@ export function createSettings(el, { onLanguage, onRestored, onError, info }) {
     async open() {
       el.language.value = chosenLanguage();
       el.theme.value = localStorage.getItem(THEME) ?? "system";
-      const data = info();
-      const rows = [
-        [t("settings.database"), data?.database],
-        [t("settings.backups"), data?.backups],
-        [t("settings.logs"), data?.logs],
-      ];
-      el.paths.replaceChildren(...factRows(rows, "—"));
+      renderPaths();
       el.dialog.showModal();
+      if (el.startAtLogin) {
+        api.startAtLogin().then((state) => (el.startAtLogin.checked = state.on), (error) => onError(api.describe(error)));
+      }
       await refreshBackups();
     },
     restore,

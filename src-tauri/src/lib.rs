@@ -149,6 +149,8 @@ pub fn run() {
             commands::schedule::set_grace_hours,
             commands::schedule::open_link,
             commands::schedule::use_language,
+            commands::background::start_at_login,
+            commands::background::set_start_at_login,
             commands::team::sync_status,
             commands::team::team_join,
             commands::team::team_members,
@@ -156,6 +158,14 @@ pub fn run() {
             commands::team::sync_now,
             commands::team::list_conflicts,
             commands::team::resolve_conflict,
+            commands::approval::team_role,
+            commands::approval::approve_entry,
+            commands::approval::request_changes,
+            commands::approval::list_awaiting,
+            commands::approval::list_comments,
+            commands::approval::add_comment,
+            commands::approval::entry_audit,
+            commands::approval::approval_news,
         ])
         .setup(move |app| {
             // The data folder (the database, backups, logs) is the user's alone: made 0700

@@ -269,6 +269,7 @@ fn run(app: &AppHandle, path: &std::path::Path) {
                 continue;
             }
         };
+        publisher.use_leases(Box::new(podium_sync::HubLeases::new()));
         set_status(app, "running", None);
         let _ = app.emit(OUTBOX_CHANGED, ());
         let outcome = keep_publishing(&mut store, &mut publisher, |event| {
@@ -315,7 +316,8 @@ fn notify_account(
     let (network, at, days) = match notice {
         AccountNotice::SignInExpiring { network, at, days } => (network, at, Some(days)),
         AccountNotice::SignInExpired { network, at } => (network, at, None),
-        AccountNotice::Reconnect { .. } => return,
+        // A nearly used-up quota is shown on the accounts page and the plan; no pop-up.
+        AccountNotice::Reconnect { .. } | AccountNotice::QuotaNear { .. } => return,
     };
     let now = Utc::now();
     if !told.insert(format!("expiry:{}:{}", account.id, now.date_naive())) {

@@ -237,6 +237,10 @@ fn round(
         }
     });
     let outcome = team::round(store);
+    let forbidden = match &outcome {
+        Ok(done) if done.forbidden > 0 => team::forbidden(store),
+        _ => None,
+    };
     let pending = team::pending(store);
     let conflicts = team::conflict_count(store);
     let mut next = None;
@@ -248,7 +252,8 @@ fn round(
                 v.state = "synced";
                 v.last_synced_at = Some(Utc::now());
                 v.offline_since = None;
-                v.problem = None;
+                // A change the hub refused for this member's role was rolled back: say why.
+                v.problem = forbidden.clone();
             }
             Err(Problem::NotJoined) => *v = SyncView::default(),
             Err(Problem::Unreachable { .. }) => {
@@ -270,7 +275,10 @@ fn round(
         Ok(done) => {
             tracing::debug!(?done, "sync round");
             // `pulled` counts other devices' changes only (not this device's coming back).
-            if done.pulled > 0 || done.conflicts > 0 {
+            if done.approvals || done.forbidden > 0 {
+                let _ = app.emit(crate::commands::approval::APPROVAL_CHANGED, ());
+            }
+            if done.pulled > 0 || done.conflicts > 0 || done.forbidden > 0 {
                 let _ = app.emit(DRAFTS_CHANGED, done);
                 // Posts another device scheduled, or their outcomes: the plan refreshes. (No
                 // round follows from this: the next one pulls nothing new.)

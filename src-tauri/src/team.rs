@@ -96,6 +96,17 @@ pub fn pending(store: &Store) -> u64 {
     store.sync_pending().unwrap_or(0)
 }
 
+/// The newest change the hub refused for this member's role (rolled back here), as the
+/// window's problem: kind `forbidden`, `data.reason` its reason.
+pub fn forbidden(store: &Store) -> Option<CommandError> {
+    let (entity, id, reason) = store.sync_forbidden(1).ok()?.into_iter().next()?;
+    Some(CommandError::new(
+        "forbidden",
+        json!({ "reason": reason, "entity": entity, "id": id, "detail": reason.to_string() }),
+        reason.to_string(),
+    ))
+}
+
 /// Conflict copies waiting for the user (0 when that cannot be read).
 pub fn conflict_count(store: &Store) -> u64 {
     store.conflicts().map_or(0, |c| c.len() as u64)

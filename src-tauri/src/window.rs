@@ -59,6 +59,13 @@ fn show_first_time(window: &tauri::WebviewWindow, why: &str) {
     if SHOWN.swap(true, Ordering::Relaxed) {
         return;
     }
+    // Started at login (the autostart entry): straight to the tray, where it publishes; the
+    // tray or a second launch shows the window. Without a tray, the window shows as always.
+    let at_login = std::env::args().any(|a| a == podium_publish::background::AT_LOGIN_ARG);
+    if at_login && crate::tray::keeps_running() {
+        tracing::info!("started at login: Podium publishes from the tray");
+        return;
+    }
     if let Err(error) = window.show() {
         tracing::warn!(%error, "cannot show the window");
     }

@@ -496,4 +496,37 @@ export default {
   "results.linkedinNote": "LinkedIn does not share a member's post numbers with apps like Podium, so LinkedIn posts show no numbers.",
   "results.xReads": "Read X's numbers (X charges for every read: about 3 per post)",
   "error.export_failed": "Could not save the results to {path}: {detail}",
+  // small fixes
+  "notice.quota_near": "{network} allows {total} posts in {hours} hours; this account has {left} left: further posts wait until earlier ones are {hours} hours old",
+  "when.day": "dd",
+  "when.month": "mm",
+  "when.year": "yyyy",
+  "when.hour": "hh",
+  "when.minute": "mm",
+  "when.invalid": "Write it as {pattern}",
+  // approval (backend)
+  "reason.awaiting_approval": "Late — awaiting approval: its time came before an executive approved it, so it is held and not sent. Approved within the grace window, it goes out at once; later, it waits for you.",
+  "reason.only_executives_approve": "Only an executive may approve a post or ask for changes. Ask the executive whose account it is.",
+  "reason.not_your_account": "This post is on an account {owner} owns: {owner} approves it.",
+  "reason.hub_forbade": "The team’s hub refused this change ({detail}). This device went back to the hub’s copy.",
+  "error.not_allowed": "{detail}",
+  "error.forbidden": "{detail}",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "This account is connected on another device of the team too, and the hub ({hub}) that decides which device sends it cannot be reached: this device does not send it meanwhile (the other device may). It is tried again when the hub answers.",
+  "settings.startAtLogin": "Start Podium when I log in",
+  "settings.startAtLoginHelp": "Scheduled posts go out only while Podium runs: here (in the tray, window closed) or on another device of your team that holds the account's sign-in.",
+  "startAtLogin.suggest": "Your posts go out only while Podium runs on this computer. Start it when you log in?",
+  "startAtLogin.turnOn": "Start at login",
+  "startAtLogin.notNow": "Not now",
+  "startAtLogin.done": "Podium now starts when you log in (change it in Settings).",
+  "entry.canPublish": "Can publish",
+  "entry.publishedBy": "Published by",
+
+  "a11y.state": "State",
+  "a11y.goal": "Goal",
+  "a11y.tag": "Tag",
+  "a11y.drafts": "Drafts",
+  "a11y.editor": "Editor",
+  "a11y.networks": "Networks",
 };

@@ -496,4 +496,37 @@ export default {
   "results.linkedinNote": "LinkedIn deler ikke tallene for et medlems innlegg med apper som Podium, så LinkedIn-innlegg vises uten tall.",
   "results.xReads": "Les tallene fra X (X tar betalt for hver lesing: omtrent 3 per innlegg)",
   "error.export_failed": "Kunne ikke lagre resultatene i {path}: {detail}",
+  // small fixes
+  "notice.quota_near": "{network} tillater {total} innlegg på {hours} timer; denne kontoen har {left} igjen: flere innlegg venter til de tidligere er {hours} timer gamle",
+  "when.day": "dd",
+  "when.month": "mm",
+  "when.year": "åååå",
+  "when.hour": "tt",
+  "when.minute": "mm",
+  "when.invalid": "Skriv det som {pattern}",
+  // approval (backend)
+  "reason.awaiting_approval": "For sent – venter på godkjenning: tidspunktet kom før en leder godkjente innlegget, så det holdes tilbake og sendes ikke. Godkjennes det innenfor ventetiden, går det ut med en gang; senere venter det på deg.",
+  "reason.only_executives_approve": "Bare en leder kan godkjenne et innlegg eller be om endringer. Spør lederen som eier kontoen.",
+  "reason.not_your_account": "Dette innlegget er på en konto som {owner} eier: {owner} godkjenner det.",
+  "reason.hub_forbade": "Teamets hub avviste denne endringen ({detail}). Denne enheten gikk tilbake til hubens versjon.",
+  "error.not_allowed": "{detail}",
+  "error.forbidden": "{detail}",
+
+  // publisher across devices
+  "reason.shared_needs_hub": "Denne kontoen er koblet til på en annen enhet i teamet også, og huben ({hub}) som avgjør hvilken enhet som sender, svarer ikke: denne enheten sender ikke innlegget så lenge (den andre enheten kan gjøre det). Det prøves igjen når huben svarer.",
+  "settings.startAtLogin": "Start Podium når jeg logger inn",
+  "settings.startAtLoginHelp": "Planlagte innlegg sendes bare mens Podium kjører: her (i systemstatusfeltet, med vinduet lukket) eller på en annen enhet i teamet som er logget inn på kontoen.",
+  "startAtLogin.suggest": "Innleggene dine sendes bare mens Podium kjører på denne maskinen. Vil du starte det når du logger inn?",
+  "startAtLogin.turnOn": "Start ved innlogging",
+  "startAtLogin.notNow": "Ikke nå",
+  "startAtLogin.done": "Podium starter nå når du logger inn (kan endres under Innstillinger).",
+  "entry.canPublish": "Kan publisere",
+  "entry.publishedBy": "Publisert av",
+
+  "a11y.state": "Status",
+  "a11y.goal": "Mål",
+  "a11y.tag": "Stikkord",
+  "a11y.drafts": "Utkast",
+  "a11y.editor": "Redigering",
+  "a11y.networks": "Nettverk",
 };

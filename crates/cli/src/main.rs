@@ -62,8 +62,9 @@ enum Command {
     },
     /// Publish the posts that are due, then exit.
     Publish(publish::PublishArgs),
-    /// Publish each post when it falls due, until stopped.
-    Scheduler,
+    /// Publish each post when it falls due, until stopped (in a team, it syncs too);
+    /// `--install-service` writes a systemd user unit that runs it with an unlocked keyring.
+    Scheduler(scheduler::SchedulerArgs),
     /// This device in a team: join with a hub's address and an invite code, its sync state,
     /// the members, leave.
     #[command(subcommand)]
@@ -112,7 +113,7 @@ fn main() -> ExitCode {
         Command::Schedule(args) => schedule::run(&mut ctx, args),
         Command::Queue { json, command } => queue::run(&mut ctx, json, command),
         Command::Publish(args) => publish::run(&mut ctx, &args),
-        Command::Scheduler => scheduler::run(&mut ctx),
+        Command::Scheduler(args) => scheduler::run(&mut ctx, &args),
         Command::Team(command) => team::run(&mut ctx, command),
         Command::Sync { json } => team::sync(&mut ctx, json),
         Command::Results {

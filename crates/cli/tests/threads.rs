@@ -155,6 +155,12 @@ fn threads_quota_renewal_and_expiry_are_said_plainly() {
         "{error}"
     );
     assert!(server.state.lock().unwrap().threads.containers.is_empty());
+    // The account says so too, in the words of the checks, until a reading says otherwise.
+    let listed = ok(&db, &["accounts", "list"], "");
+    assert!(
+        listed.contains("Threads allows 250 posts in 24 hours; this account has 0 left"),
+        "{listed}"
+    );
     ok(&db, &["queue", "remove", &e], "");
     server.state.lock().unwrap().threads.quota_used = 0;
 
@@ -169,6 +175,8 @@ fn threads_quota_renewal_and_expiry_are_said_plainly() {
     let e = schedule_now(&db, &d, &id);
     publish(&db);
     assert_eq!(entry(&db, &e)["state"], "sent");
+    let listed = ok(&db, &["accounts", "list"], "");
+    assert!(!listed.contains(" left"), "{listed}");
     assert_eq!(server.state.lock().unwrap().threads.refreshes, 1);
     let renewed: podium_publish::threads::Secret =
         podium_publish::credentials::load(&reference).unwrap();

@@ -44,12 +44,14 @@ macro_rules! coded {
     };
 }
 
+pub mod approval;
 pub mod clock;
 pub mod diff;
 pub mod draft;
 pub mod fit;
 pub mod goals;
 pub mod language;
+pub mod lease;
 pub mod merge;
 pub mod network;
 pub mod notice;

@@ -189,6 +189,21 @@ pub enum Reason {
     /// The network could not make the post (Threads' container status `ERROR`; `detail`: its
     /// error code).
     ContainerFailed { network: Network, detail: String },
+
+    // ---- approval (the team's roles)
+    /// Its time came while it still awaits the executive's approval: held, never sent.
+    AwaitingApproval {},
+    /// Only an executive may approve a post or request changes; this member is an assistant.
+    OnlyExecutivesApprove {},
+    /// The post is on an account another executive (`owner`) owns: they approve it.
+    NotYourAccount { owner: String },
+    /// The hub refused a change for the member's role (`detail`: its words); the device took
+    /// back the hub's copy.
+    HubForbade { detail: String },
+    // ---- publishing across devices
+    /// The account is connected on another device of the team too, and the hub that decides
+    /// which device sends cannot be reached: this device does not send it meanwhile.
+    SharedNeedsHub { hub: String },
 }
 
 /// The codes of [`Reason`], one per variant: what the store keeps and the window's words are
@@ -243,6 +258,11 @@ pub enum ReasonCode {
     NoProfileId,
     PublishedNotFound,
     ContainerFailed,
+    AwaitingApproval,
+    OnlyExecutivesApprove,
+    NotYourAccount,
+    HubForbade,
+    SharedNeedsHub,
 }
 
 coded!(ReasonCode, "a reason", {
@@ -294,6 +314,11 @@ coded!(ReasonCode, "a reason", {
     NoProfileId => "no_profile_id",
     PublishedNotFound => "published_not_found",
     ContainerFailed => "container_failed",
+    AwaitingApproval => "awaiting_approval",
+    OnlyExecutivesApprove => "only_executives_approve",
+    NotYourAccount => "not_your_account",
+    HubForbade => "hub_forbade",
+    SharedNeedsHub => "shared_needs_hub",
 });
 
 impl Reason {
@@ -350,6 +375,11 @@ impl Reason {
             R::NoProfileId { .. } => C::NoProfileId,
             R::PublishedNotFound { .. } => C::PublishedNotFound,
             R::ContainerFailed { .. } => C::ContainerFailed,
+            R::AwaitingApproval {} => C::AwaitingApproval,
+            R::OnlyExecutivesApprove {} => C::OnlyExecutivesApprove,
+            R::NotYourAccount { .. } => C::NotYourAccount,
+            R::HubForbade { .. } => C::HubForbade,
+            R::SharedNeedsHub { .. } => C::SharedNeedsHub,
         }
     }
 
@@ -432,6 +462,14 @@ impl Reason {
                 note_nb: "X avviser U+FEFF ved 1".into(),
             },
             Reason::FellBehind {},
+            Reason::AwaitingApproval {},
+            Reason::OnlyExecutivesApprove {},
+            Reason::NotYourAccount {
+                owner: "Kari Nordmann".into(),
+            },
+            Reason::HubForbade {
+                detail: "an assistant may not approve a post".into(),
+            },
             Reason::KeyringMissing {},
             Reason::KeyringForeign {},
             Reason::KeyringUnreachable {
@@ -597,6 +635,9 @@ impl Reason {
                 network: Network::Threads,
                 detail: "UNKNOWN".into(),
             },
+            Reason::SharedNeedsHub {
+                hub: "https://hub.example/".into(),
+            },
         ]
     }
 }
@@ -646,6 +687,23 @@ impl fmt::Display for Reason {
                     network.name()
                 )
             }
+            Reason::AwaitingApproval {} => f.write_str(
+                "late — awaiting approval: it is held until an executive approves it (within the \
+                 grace window it then goes out; later it waits for you)",
+            ),
+            Reason::OnlyExecutivesApprove {} => f.write_str(
+                "only an executive may approve a post or request changes; ask the executive \
+                 whose account it is",
+            ),
+            Reason::NotYourAccount { owner } => write!(
+                f,
+                "this post is on an account {owner} owns: {owner} approves it"
+            ),
+            Reason::HubForbade { detail } => write!(
+                f,
+                "the team's hub refused this change ({detail}); this device took back the hub's \
+                 copy"
+            ),
             Reason::FellBehind {} => f.write_str(
                 "It was due while Podium was not running or offline, more than the grace window ago.",
             ),
@@ -896,6 +954,12 @@ impl fmt::Display for Reason {
             Reason::ContainerFailed { network, detail } => {
                 write!(f, "{} could not make the post ({detail})", network.name())
             }
+            Reason::SharedNeedsHub { hub } => write!(
+                f,
+                "this account is connected on another device of the team too, and the hub at \
+                 {hub} that decides which device sends it cannot be reached: this device does not \
+                 send it meanwhile (the other device may); it is tried again when the hub answers"
+            ),
         }
     }
 }

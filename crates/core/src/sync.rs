@@ -46,7 +46,7 @@ pub struct Hello {
     pub workspace: String,
 }
 
-/// A member's role. Recorded now; enforced by the hub from the approval issue on.
+/// A member's role, enforced by the hub on every pushed change ([`crate::approval`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -179,6 +179,44 @@ pub struct PushResult {
     pub code: Option<ErrorCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// For a change refused as [`ErrorCode::Forbidden`]: why, as a
+    /// [`crate::reason::Reason`] (`{code, data}`; kept as JSON so a code a newer hub sends does
+    /// not break the answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Value>,
+    /// For a change refused as [`ErrorCode::Forbidden`]: the hub's copy of what it tried to
+    /// change, which the device takes back (it "rolls back to the hub's").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<HubCopy>,
+}
+
+/// The hub's copy of a row's fields, from the newest accepted change of each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubCopy {
+    /// Whether the hub has the row at all (an insert it accepted, and no delete after it).
+    pub exists: bool,
+    /// Per field asked about that the hub has: `{"value": …, "hlc": "…"}`.
+    pub fields: Map<String, Value>,
+}
+
+/// `GET /v1/audit?after=CURSOR&limit=N` (everything, oldest first) or `?entry=ID` (one
+/// outbox entry and its draft): who did what and when, as the hub recorded it from
+/// authenticated pushes — a device cannot forge it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// The change's place in the hub's log.
+    pub cursor: u64,
+    /// RFC 3339, the hub's clock when it accepted the change.
+    pub at: String,
+    pub member: String,
+    pub device: String,
+    /// `created`, `edited`, `scheduled`, `rescheduled`, `approved`, `changes_requested`,
+    /// `awaiting`, `published`, `unscheduled`, `commented`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<String>,
 }
 
 /// The answer to a push: one result per change, in the request's order.

@@ -7,6 +7,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
 use crate::network::Network;
 use crate::reason::Reason;
 
@@ -201,6 +204,30 @@ pub fn near_quota(network: Network, used: u32, total: u32, period: Duration) -> 
 
 /// "Near" a quota: this many posts or fewer left.
 pub const NEAR_QUOTA: u32 = 10;
+
+/// A posting quota as the network last told it (Threads' `threads_publishing_limit`): `used`
+/// of `total` posts in the moving window of `period_secs` seconds, read at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct QuotaReading {
+    pub used: u32,
+    pub total: u32,
+    pub period_secs: u64,
+    pub at: DateTime<Utc>,
+}
+
+impl QuotaReading {
+    /// Posts the account may still publish in the window.
+    pub fn left(&self) -> u32 {
+        self.total.saturating_sub(self.used)
+    }
+
+    /// Whether the reading still says something at `now`: after a whole window every post it
+    /// counted has left it.
+    pub fn is_current(&self, now: DateTime<Utc>) -> bool {
+        let period = i64::try_from(self.period_secs).unwrap_or(i64::MAX);
+        now < self.at + chrono::Duration::seconds(period.min(366 * 86_400))
+    }
+}
 
 #[cfg(test)]
 mod tests {

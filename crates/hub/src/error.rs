@@ -50,6 +50,9 @@ pub enum Error {
     #[error("could not listen on {addr}: {why}")]
     Listen { addr: String, why: String },
 
+    #[error("the hub has no lease for the post {0}: claim it first")]
+    NoLease(String),
+
     #[error("a worker thread of the hub failed: {0}")]
     Worker(String),
 }

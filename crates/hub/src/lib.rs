@@ -12,7 +12,10 @@
 //! state in memory that another hub process on the same PostgreSQL would need, or let a reader
 //! see cursor N+1 before N is committed.
 
+pub mod audit;
 pub mod error;
+pub mod roles;
+pub mod lease;
 pub mod rules;
 pub mod scratch;
 pub mod secret;

@@ -68,6 +68,17 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// The audit trail: who created, edited, scheduled, approved, sent back, published and
+    /// commented on each post, and when (the hub's clock), as the hub recorded it.
+    Audit {
+        /// Only this queued post (an outbox entry's id) and its draft.
+        #[arg(long)]
+        entry: Option<String>,
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +177,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let backend = db.open().await?;
             let members = with_storage!(backend, |s| s.members().await?);
             print_members(&members, json)
+        }
+        Command::Audit { entry, db, json } => {
+            let backend = db.open().await?;
+            let events = with_storage!(backend, |s| s.audit(entry.as_deref()).await?);
+            print_audit(&events, json)
         }
         Command::Revoke { device_id, db } => {
             let backend = db.open().await?;
@@ -272,6 +288,28 @@ fn print_members(members: &[Member], json: bool) -> anyhow::Result<()> {
                     .unwrap_or_default()
             );
         }
+    }
+    Ok(())
+}
+
+fn print_audit(events: &[podium_core::sync::AuditEvent], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(events)?);
+        return Ok(());
+    }
+    if events.is_empty() {
+        println!("Nothing recorded yet: the trail grows as the team's devices sync.");
+    }
+    for e in events {
+        let what = match (&e.entry_id, &e.draft_id) {
+            (Some(entry), _) => format!("post {entry}"),
+            (None, Some(draft)) => format!("draft {draft}"),
+            (None, None) => String::new(),
+        };
+        println!(
+            "{}  {:<18} {:<20} {}  ({})",
+            e.at, e.action, e.member, what, e.device
+        );
     }
     Ok(())
 }

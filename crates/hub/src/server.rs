@@ -107,7 +107,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: ErrorCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(
+        status: StatusCode,
+        error: ErrorCode,
+        message: impl Into<String>,
+    ) -> ApiError {
         ApiError {
             status,
             body: ErrorBody {
@@ -117,7 +121,7 @@ impl ApiError {
         }
     }
 
-    fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
     }
 }
@@ -139,7 +143,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// The hub's routes.
 pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
@@ -149,6 +153,8 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/changes", post(push::<S>).get(pull::<S>))
         .route("/v1/members", get(members::<S>))
         .route("/v1/devices/{id}", delete(revoke::<S>))
+        .route("/v1/audit", get(audit::<S>))
+        .merge(crate::lease::routes::<S>())
         .layer(axum::middleware::from_fn(protocol))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)
@@ -177,7 +183,9 @@ async fn protocol(request: Request, next: Next) -> Response {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> ApiResult<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<T> {
     let body = body.map_err(|e| {
         ApiError::new(
             e.status(),
@@ -190,7 +198,10 @@ fn parse<T: serde::de::DeserializeOwned>(body: Result<Bytes, BytesRejection>) ->
 }
 
 /// The device behind the request's bearer token.
-async fn authenticate<S: Storage>(hub: &Hub<S>, headers: &HeaderMap) -> ApiResult<Authed> {
+pub(crate) async fn authenticate<S: Storage>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+) -> ApiResult<Authed> {
     let unauthorized = |message: &str| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -385,6 +396,23 @@ async fn revoke<S: Storage>(
     hub.storage.revoke(&id, now_ms()).await?;
     tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    entry: Option<String>,
+}
+
+/// The audit trail of one outbox entry (`?entry=ID`) or of the workspace, as this hub recorded
+/// it from authenticated pushes.
+async fn audit<S: Storage>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<podium_core::sync::AuditEvent>>> {
+    authenticate(&hub, &headers).await?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(Json(hub.storage.audit(query.entry.as_deref()).await?))
 }
 
 /// Serves `hub` on `listener` (with TLS when `tls` is given) until `shutdown` completes.

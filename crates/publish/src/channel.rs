@@ -10,6 +10,7 @@
 use podium_core::draft::Visibility;
 use podium_core::reason::Reason;
 use podium_core::text::check::Network;
+use podium_core::wait::QuotaReading;
 use podium_store::{Account, Part};
 
 use crate::bluesky::{Bluesky, StrongRef};
@@ -51,6 +52,12 @@ pub(crate) trait Channel {
 
     /// The request for `part` failed with `problem`: what became of the part.
     fn settle_failed(&mut self, part: &Part, which: Which, problem: Problem) -> Failed;
+
+    /// The posting quota as the network told it since last asked (Threads reads it in
+    /// [`prepare`](Channel::prepare)); the publisher keeps it on the account.
+    fn quota_read(&mut self) -> Option<QuotaReading> {
+        None
+    }
 }
 
 /// Which part of an entry a reason is about: a thread's part (1-based, of how many), or the

@@ -25,12 +25,14 @@ macro_rules! redacted_debug {
     };
 }
 
+pub mod background;
 pub mod bluesky;
 mod channel;
 pub mod connect;
 pub mod credentials;
 mod error;
 pub mod http;
+pub mod lease;
 pub mod linkedin;
 pub mod loopback;
 pub mod mastodon;

@@ -14,12 +14,19 @@
 //!
 //! These steps are the same for every network; how a part is sent and how an unclear outcome
 //! is settled is each network's `channel::Channel`, in its own module.
+//!
+//! When the account is connected on another device of the team too, the database lock is not
+//! enough: each post is claimed on the hub first (a [`Leases`]), every part's request is
+//! reported before it leaves and after it is out, and the outcome the moment it settles. A
+//! device that takes over a lapsed lease gets the parts and their keys from the hub, and
+//! settles a part that may be out by the table above — the same rules, from another device.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use podium_core::lease::{LeaseOutcome, LeaseStep, Settlement};
 use podium_core::outbox::{AccountStatus, OutboxState, PartState};
 use podium_core::reason::Reason;
 use podium_core::schedule;
@@ -28,6 +35,7 @@ use podium_store::{Account, Entry, Part, Store};
 
 use crate::channel::{self, Channel, Failed, Out, Post, Posted, Settled, Thread, Which};
 use crate::http::{Failure, Problem};
+use crate::lease::{Claim, Leases, Stepped};
 use crate::{tid, Error, Result};
 
 /// How long to wait before trying again when the keyring is locked or missing.
@@ -47,6 +55,8 @@ pub struct Report {
     pub held: Vec<(Entry, Reason)>,
     /// When the next queued post falls due.
     pub next_at: Option<DateTime<Utc>>,
+    /// Ended on another device of the team (the hub said so when this one asked for it).
+    pub heard: Vec<Entry>,
 }
 
 impl Report {
@@ -57,6 +67,7 @@ impl Report {
             && self.review.is_empty()
             && self.retrying.is_empty()
             && self.held.is_empty()
+            && self.heard.is_empty()
     }
 }
 
@@ -73,10 +84,26 @@ pub fn pause_after(report: &Report, now: DateTime<Utc>) -> Duration {
 }
 
 /// The right to publish from one database.
-#[derive(Debug)]
 pub struct Publisher {
     _lock: File,
     lock_path: PathBuf,
+    /// The hub's leases, when this device is in a team.
+    leases: Option<Box<dyn Leases>>,
+    /// The lease held on the post being sent now: its entry and token.
+    holding: Option<(String, u64)>,
+    /// This device's name in the team, as the hub last said.
+    device_name: Option<String>,
+    /// Posts another device holds, not asked for again before then.
+    not_before: std::collections::HashMap<String, std::time::Instant>,
+}
+
+impl std::fmt::Debug for Publisher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Publisher")
+            .field("lock_path", &self.lock_path)
+            .field("leases", &self.leases.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Publisher {
@@ -124,7 +151,17 @@ impl Publisher {
         Ok(Publisher {
             _lock: file,
             lock_path,
+            leases: None,
+            holding: None,
+            device_name: None,
+            not_before: std::collections::HashMap::new(),
         })
+    }
+
+    /// Publishes through the hub's leases from now on: a post whose account another device of
+    /// the team holds too is sent only under a lease the hub granted.
+    pub fn use_leases(&mut self, leases: Box<dyn Leases>) {
+        self.leases = Some(leases);
     }
 
     pub fn lock_path(&self) -> &Path {
@@ -140,8 +177,15 @@ impl Publisher {
             next_at: due.next_at,
             ..Report::default()
         };
+        let now_instant = std::time::Instant::now();
+        self.not_before.retain(|_, until| *until > now_instant);
         for id in due.send {
-            if let Err(error) = self.publish(store, &id, &mut report) {
+            if self.not_before.contains_key(&id) {
+                continue;
+            }
+            let published = self.publish(store, &id, &mut report);
+            self.report_outcome(store, &id);
+            if let Err(error) = published {
                 // The database refused a step (busy, disk full): leave nothing claimed. Back in
                 // the queue, the entry is tried again shortly, and a part that may have gone out
                 // is settled first, as after a crash.
@@ -156,6 +200,100 @@ impl Publisher {
             }
         }
         Ok(report)
+    }
+
+    /// Tells the hub how the post whose lease this device holds ended, the moment it did: sent,
+    /// failed or unclear; or gives the lease back when it goes back to the queue.
+    fn report_outcome(&mut self, store: &mut Store, entry_id: &str) {
+        let Some((held, token)) = self.holding.take() else {
+            return;
+        };
+        let Some(leases) = self.leases.as_mut() else {
+            return;
+        };
+        let Ok(entry) = store.entry(&held) else {
+            return;
+        };
+        let outcome = match entry.state {
+            OutboxState::Sent => LeaseOutcome::Sent,
+            OutboxState::Failed => LeaseOutcome::Failed,
+            OutboxState::Unknown => LeaseOutcome::Unknown,
+            OutboxState::Queued | OutboxState::Review => LeaseOutcome::Open,
+            // Left mid-way (the database refused a step): the lease lapses, and whoever takes
+            // it settles the post by the network's own means.
+            OutboxState::Claimed | OutboxState::Sending => return,
+        };
+        if outcome.is_settled() {
+            if let Some(name) = self.device_name.clone() {
+                if let Err(e) = store.set_published_by(&held, &name) {
+                    tracing::warn!(entry = %held, error = %e, "could not note which device published");
+                }
+            }
+        }
+        let settlement = Settlement {
+            outcome,
+            remote_id: entry.remote_id.clone(),
+            remote_url: entry.remote_url.clone(),
+            reason_code: entry.error_code.clone(),
+            reason_data: entry.error_data.as_ref().map(ToString::to_string),
+            error: entry.error.clone(),
+        };
+        if leases.settle(&held, token, settlement).is_none() {
+            tracing::warn!(entry = %held, "the hub did not hear how the post ended; its lease lapses");
+        }
+        debug_assert_eq!(held, entry_id);
+    }
+
+    /// Asks the hub for the lease on a post when this device is in a team. `Ok(None)`: send it
+    /// as before; `Ok(Some(lease))`: send it under the lease; `Err(())`: not from here now (the
+    /// report or the post says why).
+    fn gate(
+        &mut self,
+        store: &mut Store,
+        entry: &Entry,
+        account: &Account,
+        parts: &[(String, String)],
+        report: &mut Report,
+    ) -> Result<std::result::Result<Option<crate::lease::Lease>, ()>> {
+        let Some(leases) = self.leases.as_mut() else {
+            return Ok(Ok(None));
+        };
+        match leases.claim(store, entry, account, parts) {
+            Claim::Alone => Ok(Ok(None)),
+            Claim::Granted(lease) => {
+                if lease.device_name.is_some() {
+                    self.device_name.clone_from(&lease.device_name);
+                }
+                Ok(Ok(Some(lease)))
+            }
+            Claim::Elsewhere(state) => {
+                if state.outcome.is_settled() {
+                    if store.hear_outcome(&state)? {
+                        tracing::info!(entry = %entry.id, by = ?state.device_name, outcome = state.outcome.as_str(), "ended on another device");
+                        report.heard.push(store.entry(&entry.id)?);
+                    }
+                } else {
+                    // Held by another device: asked again when its lease would end.
+                    let left = state
+                        .expires_ms
+                        .saturating_sub(now_ms())
+                        .clamp(500, 600_000);
+                    self.not_before.insert(
+                        entry.id.clone(),
+                        std::time::Instant::now() + Duration::from_millis(left),
+                    );
+                }
+                Ok(Err(()))
+            }
+            Claim::Wait(why) => {
+                tracing::warn!(entry = %entry.id, %why, "not sent from this device for now");
+                store.note_waiting(&entry.id, &why)?;
+                self.not_before
+                    .insert(entry.id.clone(), std::time::Instant::now() + HUB_RETRY);
+                report.held.push((store.entry(&entry.id)?, why));
+                Ok(Err(()))
+            }
+        }
     }
 
     fn publish(&mut self, store: &mut Store, entry_id: &str, report: &mut Report) -> Result<()> {
@@ -186,7 +324,21 @@ impl Publisher {
                 return Ok(());
             }
         };
-        let Some(entry) = store.claim(entry_id, &fresh_parts)? else {
+        let lease = match self.gate(store, &entry, &account, &fresh_parts, report)? {
+            Ok(lease) => lease,
+            Err(()) => return Ok(()),
+        };
+        let claimed = match &lease {
+            Some(lease) => {
+                let taken = store.take_over(entry_id, &lease.parts)?;
+                if taken.is_some() {
+                    self.holding = Some((entry_id.to_owned(), lease.token));
+                }
+                taken
+            }
+            None => store.claim(entry_id, &fresh_parts)?,
+        };
+        let Some(entry) = claimed else {
             return Ok(()); // someone else took it, or it was moved meanwhile
         };
         let version = store.linkedin_version()?;
@@ -252,7 +404,7 @@ impl Publisher {
         if part.state == PartState::Sending {
             // It may be out: ask before sending again.
             match channel.settle(&part, which).map_err(Stop::Problem)? {
-                Settled::Out(out) => return sent(store, entry, &part, out).map(Some),
+                Settled::Out(out) => return self.out(store, entry, &part, out).map(Some),
                 Settled::Unknown(why) => {
                     store.entry_unknown(&entry.id, &why)?;
                     return Ok(None);
@@ -268,25 +420,32 @@ impl Publisher {
             .zip(parent)
             .map(|(root, parent)| Thread { root, parent });
         // A two-step network's container, made and committed before the publish request.
-        if let Some(container) = channel
-            .prepare(&part, post, thread)
-            .map_err(Stop::Problem)?
-        {
+        let prepared = channel.prepare(&part, post, thread);
+        if let Some(reading) = channel.quota_read() {
+            // Only for the account's notice: a reading not kept must not stop the post.
+            if let Err(e) = store.set_account_quota(&entry.account_id, &reading) {
+                tracing::warn!(error = %e, "the quota reading was not kept");
+            }
+        }
+        if let Some(container) = prepared.map_err(Stop::Problem)? {
             store.part_container(&entry.id, part.idx, Some(&container))?;
             part.container = Some(container);
         }
         let part = &part;
         let request = channel.request(part, post, thread);
+        // Under a lease, the hub hears of the request before it leaves: a device that takes
+        // over then settles this part rather than sending it blindly.
+        self.lease_step(store, &entry.id, LeaseStep::Sending { idx: part.idx })?;
         store.part_sending(&entry.id, part.idx)?;
         checkpoint("before-request");
         let result = request();
         checkpoint("after-response");
         let problem = match result {
-            Ok(out) => return sent(store, entry, part, out).map(Some),
+            Ok(out) => return self.out(store, entry, part, out).map(Some),
             Err(problem) => problem,
         };
         match channel.settle_failed(part, which, problem) {
-            Failed::Out(out) => sent(store, entry, part, out).map(Some),
+            Failed::Out(out) => self.out(store, entry, part, out).map(Some),
             Failed::NotSent(problem) => {
                 store.part_not_sent(&entry.id, part.idx)?;
                 Err(Stop::Problem(problem))
@@ -310,6 +469,16 @@ impl Publisher {
     ) -> Result<()> {
         match stop.into() {
             Stop::Store(e) => Err(Error::Store(e)),
+            Stop::LeaseLost => {
+                store.release(
+                    &entry.id,
+                    Utc::now(),
+                    &Reason::StoreStep {
+                        detail: "another device of the team is sending this post".into(),
+                    },
+                )?;
+                Ok(())
+            }
             Stop::Problem(Problem::Keyring(why)) => {
                 tracing::warn!(entry = %entry.id, %why, "held for the keyring");
                 store.release(
@@ -367,7 +536,85 @@ impl Publisher {
     }
 }
 
-/// Commits a part that is out (logging it when it was found rather than answered).
+impl Publisher {
+    /// Reports a step of the post whose lease this device holds (nothing without a lease).
+    /// Lost or unreachable: stop before anything more is sent.
+    fn lease_step(
+        &mut self,
+        store: &mut Store,
+        entry_id: &str,
+        step: LeaseStep,
+    ) -> Result<(), Stop> {
+        let (Some((held, token)), Some(leases)) = (self.holding.as_ref(), self.leases.as_mut())
+        else {
+            return Ok(());
+        };
+        if held != entry_id {
+            return Ok(());
+        }
+        match leases.step(entry_id, *token, step) {
+            Stepped::Held => Ok(()),
+            Stepped::Lost(state) => {
+                tracing::warn!(entry = entry_id, by = ?state.device_name, "the lease went to another device; stopping");
+                self.holding = None;
+                let until = state
+                    .expires_ms
+                    .saturating_sub(now_ms())
+                    .clamp(500, 600_000);
+                self.not_before.insert(
+                    entry_id.to_owned(),
+                    std::time::Instant::now() + Duration::from_millis(until),
+                );
+                if state.outcome.is_settled() {
+                    store.hear_outcome(&state)?;
+                }
+                Err(Stop::LeaseLost)
+            }
+            Stepped::Unreachable => {
+                self.not_before
+                    .insert(entry_id.to_owned(), std::time::Instant::now() + HUB_RETRY);
+                Err(Stop::LeaseLost)
+            }
+        }
+    }
+}
+
+impl Publisher {
+    /// A part is out: committed here, then told to the hub under a lease. The hub not hearing
+    /// it changes nothing here (the part is out); a device taking over finds it by its key.
+    fn out(
+        &mut self,
+        store: &mut Store,
+        entry: &Entry,
+        part: &Part,
+        out: Out,
+    ) -> Result<Posted, Stop> {
+        let (remote_id, remote_cid) = out.posted.ids();
+        let step = LeaseStep::Sent {
+            idx: part.idx,
+            remote_id: remote_id.to_owned(),
+            remote_cid: remote_cid.map(str::to_owned),
+            remote_url: out.url.clone(),
+        };
+        let posted = sent(store, entry, part, out)?;
+        checkpoint("before-report");
+        if self.lease_step(store, &entry.id, step).is_err() {
+            tracing::warn!(entry = %entry.id, part = part.idx, "the hub did not hear that the part is out");
+        }
+        Ok(posted)
+    }
+}
+
+/// How long a post waits before this device asks the hub about it again, when the hub could not
+/// be reached.
+const HUB_RETRY: Duration = Duration::from_secs(15);
+
+fn now_ms() -> u64 {
+    u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+/// Commits a part that is out (logging it when it was found rather than answered), and tells
+/// the hub under a lease.
 fn sent(store: &mut Store, entry: &Entry, part: &Part, out: Out) -> Result<Posted, Stop> {
     let (id, cid) = out.posted.ids();
     store.part_sent(&entry.id, part.idx, id, cid, &out.url)?;
@@ -390,6 +637,9 @@ fn push_stopped(report: &mut Report, entry: Entry) {
 enum Stop {
     Problem(Problem),
     Store(podium_store::Error),
+    /// The lease is no longer this device's (or the hub cannot confirm it): nothing more is
+    /// sent from here; the post goes back to the queue here, and the hub knows who has it.
+    LeaseLost,
 }
 
 impl From<Problem> for Stop {

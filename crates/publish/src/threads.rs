@@ -32,7 +32,7 @@ use chrono::{DateTime, Utc};
 use podium_core::network::Network;
 use podium_core::reason::Reason;
 use podium_core::text::check::{self, Options};
-use podium_core::wait::{self, Limit};
+use podium_core::wait::{self, Limit, QuotaReading};
 use podium_store::{Account, Part, Store};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{Deserialize, Serialize};
@@ -210,6 +210,8 @@ pub struct Threads {
     user_id: String,
     username: String,
     secret: Secret,
+    /// The quota as last read, until the publisher takes it.
+    quota_read: Option<QuotaReading>,
 }
 
 redacted_debug!(Threads);
@@ -228,6 +230,7 @@ impl Threads {
             user_id: account.remote_id.clone(),
             username: account.handle.trim_start_matches('@').to_owned(),
             secret,
+            quota_read: None,
         })
     }
 
@@ -483,6 +486,12 @@ impl Channel for Threads {
         thread: Option<Thread<'_>>,
     ) -> Result<Option<String>, Problem> {
         let (used, total, period) = self.quota()?;
+        self.quota_read = Some(QuotaReading {
+            used,
+            total,
+            period_secs: period.as_secs(),
+            at: Utc::now(),
+        });
         if used >= total {
             return Err(Problem::Net(limited(
                 Limit::Quota {
@@ -528,6 +537,10 @@ impl Channel for Threads {
 
     /// A refusal made nothing; anything unclear is settled by the container's status, which
     /// cannot be published twice.
+    fn quota_read(&mut self) -> Option<QuotaReading> {
+        self.quota_read.take()
+    }
+
     fn settle_failed(&mut self, part: &Part, which: Which, problem: Problem) -> Failed {
         if channel::made_nothing(&problem) {
             return Failed::NotSent(problem);
@@ -563,6 +576,7 @@ pub(crate) mod tests {
             user_id: "1".into(),
             username: "leder".into(),
             secret: s.clone(),
+            quota_read: None,
         };
         vec![format!("{s:?}"), format!("{client:?}")]
     }

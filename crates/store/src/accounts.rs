@@ -12,6 +12,7 @@ use podium_core::notice::AccountNotice;
 use podium_core::outbox::{AccountStatus, OutboxState};
 use podium_core::reason::Reason;
 use podium_core::schedule::{self, Slot};
+use podium_core::wait::QuotaReading;
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use serde::Serialize;
 use serde_json::Map;
@@ -52,6 +53,8 @@ pub struct Account {
     pub token_expires_at: Option<DateTime<Utc>>,
     /// Mastodon: who sees a post whose draft does not say (public unless changed).
     pub visibility: Visibility,
+    /// The posting quota as the network last told this device (Threads), if it has one.
+    pub quota: Option<QuotaReading>,
 }
 
 impl Account {
@@ -63,7 +66,8 @@ impl Account {
     }
 
     /// What the user should hear about this account at `now`, if anything: the network refused
-    /// its sign-in, or the sign-in ends within a week or has ended.
+    /// its sign-in, the sign-in ends within a week or has ended, or few posts are left of its
+    /// posting quota (in that order: the first that applies).
     pub fn notice(&self, now: DateTime<Utc>) -> Option<AccountNotice> {
         if self.status == AccountStatus::Reconnect {
             return Some(AccountNotice::Reconnect {
@@ -73,6 +77,7 @@ impl Account {
             });
         }
         AccountNotice::for_sign_in(self.network, self.token_expires_at, now)
+            .or_else(|| AccountNotice::for_quota(self.network, self.quota.as_ref(), now))
     }
 }
 
@@ -110,7 +115,8 @@ pub fn network_str(n: Network) -> &'static str {
 
 const ACCOUNT_COLUMNS: &str = "id, network, handle, display_name, service, remote_id, \
     credential_ref, zone, paused, max_chars, limits_at, status, status_reason, created_at, updated_at, \
-    token_expires_at, status_code, status_data, visibility";
+    token_expires_at, status_code, status_data, visibility, quota_used, quota_total, quota_period, \
+    quota_at";
 
 fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -139,7 +145,27 @@ fn read_account(r: &Row<'_>) -> rusqlite::Result<Account> {
             .get::<_, Option<String>>(17)?
             .and_then(|d| serde_json::from_str(&d).ok()),
         visibility: code_col(r, 18)?,
+        quota: read_quota(r)?,
     })
+}
+
+/// The quota columns (19–22), when all four were written.
+fn read_quota(r: &Row<'_>) -> rusqlite::Result<Option<QuotaReading>> {
+    let (Some(used), Some(total), Some(period), Some(at)) = (
+        r.get::<_, Option<i64>>(19)?,
+        r.get::<_, Option<i64>>(20)?,
+        r.get::<_, Option<i64>>(21)?,
+        opt_time_col(r, 22)?,
+    ) else {
+        return Ok(None);
+    };
+    let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    Ok(Some(QuotaReading {
+        used: count(used),
+        total: count(total),
+        period_secs: u64::try_from(period.max(0)).unwrap_or(0),
+        at,
+    }))
 }
 
 impl Store {
@@ -168,8 +194,17 @@ impl Store {
         let id = existing
             .clone()
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        // Connecting an account makes it this member's: they approve its posts.
+        let owner = self.member()?.filter(|_| existing.is_none());
         self.with_log("account", &[&id], |conn| {
-            add_or_reconnect(conn, &id, existing.is_some(), network, &new, &now)
+            add_or_reconnect(conn, &id, existing.is_some(), network, &new, &now)?;
+            if let Some((name, role)) = &owner {
+                conn.execute(
+                    "UPDATE accounts SET owner = ?2, owner_role = ?3 WHERE id = ?1",
+                    params![id, name, role.as_str()],
+                )?;
+            }
+            Ok(())
         })?;
         self.account(&id)
     }
@@ -343,6 +378,23 @@ impl Store {
         self.conn.execute(
             "UPDATE accounts SET token_expires_at = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, at.map(timestamp), now],
+        )?;
+        Ok(())
+    }
+
+    /// The posting quota as the network just told it (Threads, before each post). This device's
+    /// reading only: not logged for sync.
+    pub fn set_account_quota(&mut self, id: &str, reading: &QuotaReading) -> Result<()> {
+        self.conn.execute(
+            "UPDATE accounts SET quota_used = ?2, quota_total = ?3, quota_period = ?4,
+             quota_at = ?5 WHERE id = ?1",
+            params![
+                id,
+                reading.used,
+                reading.total,
+                i64::try_from(reading.period_secs).unwrap_or(i64::MAX),
+                timestamp(reading.at)
+            ],
         )?;
         Ok(())
     }

@@ -251,6 +251,16 @@ impl Store {
         let fits_differently = ["text", "variants", "thread", "lang"]
             .iter()
             .any(|f| fields.contains_key(*f));
+        // What an approval is given to (`podium_core::approval::Content`).
+        let content_changed = [
+            "text",
+            "variants",
+            "thread",
+            "content_warning",
+            "visibility",
+        ]
+        .iter()
+        .any(|f| fields.contains_key(*f));
         let now = self.now();
         let hlc = self.stamp();
         after.updated_at = now;
@@ -290,6 +300,9 @@ impl Store {
         tx.commit()?;
         if fits_differently {
             self.recheck_fit(id)?;
+        }
+        if content_changed {
+            self.after_content_edit(id)?;
         }
         Ok(after)
     }

@@ -65,6 +65,11 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// This member's role does not allow it (an assistant approving, an executive approving
+    /// another leader's post): nothing was changed.
+    #[error("{0}")]
+    NotAllowed(podium_core::reason::Reason),
+
     /// The post does not fit the account's network as it is: nothing was scheduled.
     #[error("not scheduled on {handle}: {misfit}")]
     DoesNotFit {

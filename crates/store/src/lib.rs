@@ -9,11 +9,13 @@
 //! This crate never talks to the network and knows nothing about Tauri.
 
 mod accounts;
+mod approval;
 mod backup;
 mod columns;
 mod drafts;
 mod error;
 mod goals;
+mod leases;
 mod log;
 mod migrate;
 mod open;
@@ -35,9 +37,11 @@ use podium_core::clock::Clock;
 use rusqlite::Connection;
 
 pub use accounts::{network_str, Account, AccountChanges, NewAccount};
+pub use approval::{ApprovalNews, Comment, MAX_COMMENT_CHARS};
 pub use backup::{Backup, KEEP_BACKUPS};
 pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS};
 pub use error::{Error, Result};
+pub use leases::Publishers;
 pub use log::Change;
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};

@@ -16,7 +16,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_reason_codes.sql")),
     (5, include_str!("../migrations/0005_sync.sql")),
     (6, include_str!("../migrations/0006_post_options.sql")),
-    (7, include_str!("../migrations/0007_results.sql")),
+    (7, include_str!("../migrations/0007_quota.sql")),
+    (8, include_str!("../migrations/0008_approval.sql")),
+    (9, include_str!("../migrations/0009_publisher_devices.sql")),
+    (10, include_str!("../migrations/0010_results.sql")),
 ];
 
 /// The newest schema this build reads and writes.

@@ -14,11 +14,12 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use podium_core::approval::Approval;
 use podium_core::draft::DraftState;
 use podium_core::fit::{texts_to_send, Misfit};
 use podium_core::network::Network;
 use podium_core::outbox::{self, OutboxState, PartState, Step};
-use podium_core::reason::Reason;
+use podium_core::reason::{Reason, ReasonCode};
 use podium_core::schedule;
 use podium_core::text::check::{Lang, Options};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
@@ -84,6 +85,19 @@ pub struct Entry {
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
     pub parts: Vec<Part>,
+    /// Its approval as it holds now (`podium_core::approval::effective`): an approved entry
+    /// whose content changed since reads `awaiting`. No team: always `approved`.
+    pub approval: Approval,
+    /// The member who scheduled it (`None`: no team).
+    pub scheduled_by: Option<String>,
+    /// Who approved it or requested changes.
+    pub approved_by: Option<String>,
+    /// The comment given with "request changes".
+    pub approval_note: Option<String>,
+    /// When it began to await approval, was approved or was sent back.
+    pub approval_at: Option<DateTime<Utc>>,
+    /// Whether this device's member may approve it or request changes now.
+    pub may_approve: bool,
 }
 
 impl Entry {
@@ -121,7 +135,9 @@ pub struct Due {
 
 const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
     o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
-    o.created_at, o.updated_at, o.sent_at, o.error_code, o.error_data \
+    o.created_at, o.updated_at, o.sent_at, o.error_code, o.error_data, \
+    d.variants, d.thread, d.content_warning, d.visibility, o.approval, o.approved_fp, \
+    o.approved_by, o.approval_note, o.approval_at, o.scheduled_by \
     FROM outbox o JOIN accounts a ON a.id = o.account_id JOIN drafts d ON d.id = o.draft_id";
 
 /// The guard of `step`: the states it may start from, for `state IN (…)`.
@@ -155,11 +171,38 @@ pub fn fit_on(draft: &crate::Draft, account: &Account) -> std::result::Result<()
 fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let state: String = r.get(7)?;
     let text: String = r.get(5)?;
+    let network: Network = code_col(r, 3)?;
+    let account_id: String = r.get(2)?;
+    let now_fp = crate::approval::content_fp(
+        &text,
+        &r.get::<_, String>(19)?,
+        network,
+        r.get(20)?,
+        &r.get::<_, String>(21)?,
+        r.get::<_, Option<String>>(22)?.as_deref(),
+        &account_id,
+    );
+    // A code this build does not know is taken as awaiting: nothing goes out unapproved.
+    let stored: Approval = r
+        .get::<_, String>(23)?
+        .parse()
+        .unwrap_or(Approval::Awaiting);
+    let approval = podium_core::approval::effective(
+        stored,
+        r.get::<_, Option<String>>(24)?.as_deref(),
+        &now_fp,
+    );
     Ok(Entry {
+        approval,
+        approved_by: r.get(25)?,
+        approval_note: r.get(26)?,
+        approval_at: opt_time_col(r, 27)?,
+        scheduled_by: r.get(28)?,
+        may_approve: false,
         id: r.get(0)?,
         draft_id: r.get(1)?,
-        account_id: r.get(2)?,
-        network: code_col(r, 3)?,
+        account_id,
+        network,
         handle: r.get(4)?,
         title: podium_core::draft::title(&text, crate::TITLE_CHARS),
         due_at: time_col(r, 6)?,
@@ -226,10 +269,17 @@ impl Store {
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
                 let (author, device) = (self.author.clone(), self.device.clone());
+                let (approval, scheduled_by) = self.approval_on_schedule(account_id)?;
+                // In a team, an executive's own post is approved as it is now.
+                let approved_by = scheduled_by
+                    .clone()
+                    .filter(|_| approval == Approval::Approved);
                 self.with_log("outbox", &[&id], |conn| {
                     conn.execute(
                         "INSERT INTO outbox (id, draft_id, account_id, due_at, state, created_by,
-                         created_at, updated_at, device) VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6, ?8)",
+                         created_at, updated_at, device, approval, approved_by, approval_at,
+                         scheduled_by)
+                         VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6, ?6, ?8, ?9, ?10, ?11, ?12)",
                         params![
                             id,
                             draft_id,
@@ -238,9 +288,20 @@ impl Store {
                             author,
                             timestamp(now),
                             OutboxState::Queued.as_str(),
-                            device
+                            device,
+                            approval.as_str(),
+                            approved_by,
+                            scheduled_by.as_ref().map(|_| timestamp(now)),
+                            scheduled_by
                         ],
                     )?;
+                    if approved_by.is_some() {
+                        let fp = crate::approval::entry_fp(conn, &id)?;
+                        conn.execute(
+                            "UPDATE outbox SET approved_fp = ?2 WHERE id = ?1",
+                            params![id, fp],
+                        )?;
+                    }
                     Ok(())
                 })?;
                 id
@@ -574,6 +635,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| Error::NoEntry(id.to_owned()))?;
         entry.parts = self.parts(id)?;
+        self.decorate(std::slice::from_mut(&mut entry))?;
         Ok(entry)
     }
 
@@ -611,6 +673,7 @@ impl Store {
         for e in &mut entries {
             e.parts = self.parts(&e.id)?;
         }
+        self.decorate(&mut entries)?;
         Ok(entries)
     }
 
@@ -675,14 +738,26 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut due = Due::default();
         let mut late = Vec::new();
+        let mut awaiting = Vec::new();
         {
+            // An account the hub says another device holds too (issue 12) is published by
+            // whichever device the hub grants each post to: its posts are taken here whoever
+            // scheduled them, and so is one another device holds mid-send (the hub refuses
+            // until that device's lease lapses, then this device settles it).
+            let shared = format!(
+                "a.credential_ref <> '' AND EXISTS (SELECT 1 FROM account_signins s
+                 WHERE s.account_key = {})",
+                crate::leases::ACCOUNT_KEY_SQL
+            );
             let mut stmt = tx.prepare(&format!(
-                "SELECT o.id, o.due_at, o.retry_at, o.attempts FROM outbox o
+                "SELECT o.id, o.due_at, o.retry_at, o.attempts, o.state IN ({held}) FROM outbox o
                  JOIN accounts a ON a.id = o.account_id
-                 WHERE o.state IN ({}) AND a.paused = 0 AND a.deleted = 0
-                 AND coalesce(o.device, ?1) = ?1
+                 WHERE a.paused = 0 AND a.deleted = 0
+                 AND ((o.state IN ({claimable}) AND (coalesce(o.device, ?1) = ?1 OR ({shared})))
+                      OR (o.state IN ({held}) AND {shared}))
                  ORDER BY o.due_at, o.seq",
-                from(Step::Claim)
+                claimable = from(Step::Claim),
+                held = from(Step::Requeue),
             ))?;
             let rows = stmt.query_map([&self.device], |r| {
                 Ok((
@@ -690,10 +765,27 @@ impl Store {
                     time_col(r, 1)?,
                     opt_time_col(r, 2)?,
                     r.get::<_, u32>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             })?;
             for row in rows {
-                let (id, due_at, retry_at, attempts) = row?;
+                let (id, due_at, retry_at, attempts, held) = row?;
+                if held {
+                    // Mid-send on another device (its lease decides): settled here, not sent
+                    // afresh; it was approved when it was first claimed.
+                    due.send.push(id);
+                    continue;
+                }
+                if !crate::approval::holds(&tx, &id)? {
+                    // Awaiting approval: never sent; once its time came, held and told why.
+                    match schedule::due(due_at, now, grace) {
+                        schedule::Due::Wait(_) => {
+                            due.next_at = Some(due.next_at.map_or(due_at, |n| n.min(due_at)));
+                        }
+                        _ => awaiting.push(id),
+                    }
+                    continue;
+                }
                 match schedule::due(due_at, now, grace) {
                     // A post already being retried is not "late": its lateness is the network's.
                     schedule::Due::Review if attempts == 0 => late.push(id),
@@ -739,6 +831,24 @@ impl Store {
                 before_row,
             )?;
         }
+        let held = Reason::AwaitingApproval {};
+        for id in &awaiting {
+            let before_row = crate::public::snapshot(&tx, &self.device, "outbox", id)?;
+            tx.execute(
+                "UPDATE outbox SET error = ?2, error_code = ?3, error_data = ?4
+                 WHERE id = ?1 AND error_code IS NOT ?3",
+                params![id, held.to_string(), held.code().as_str(), held.data_json()],
+            )?;
+            crate::public::log_since(
+                &tx,
+                &self.device,
+                &mut self.clock,
+                now_ms,
+                "outbox",
+                id,
+                before_row,
+            )?;
+        }
         tx.commit()?;
         for id in late {
             due.to_review.push(self.entry(&id)?);
@@ -756,16 +866,32 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before_row = crate::public::snapshot(&tx, &self.device, "outbox", entry_id)?;
+        // Only an entry whose approval holds (approved, as it is now) is ever claimed.
+        if !crate::approval::holds(&tx, entry_id)? {
+            return Ok(None);
+        }
         let changed = tx.execute(
             &format!(
-                "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})",
+                "UPDATE outbox SET state = ?3, updated_at = ?2 WHERE id = ?1 AND state IN ({})
+                 AND approval = ?4",
                 from(Step::Claim)
             ),
-            params![entry_id, now, OutboxState::Claimed.as_str()],
+            params![
+                entry_id,
+                now,
+                OutboxState::Claimed.as_str(),
+                Approval::Approved.as_str()
+            ],
         )?;
         if changed == 0 {
             return Ok(None);
         }
+        // Approved since it was held: no longer waiting for anyone.
+        tx.execute(
+            "UPDATE outbox SET error = NULL, error_code = NULL, error_data = NULL
+             WHERE id = ?1 AND error_code = ?2",
+            params![entry_id, ReasonCode::AwaitingApproval.as_str()],
+        )?;
         let have: i64 = tx.query_row(
             "SELECT count(*) FROM outbox_parts WHERE entry_id = ?1",
             [entry_id],
@@ -998,6 +1124,10 @@ impl Store {
         let entry = self.entry(entry_id)?;
         self.mark_draft_published(&entry.draft_id)?;
         Ok(entry)
+    }
+
+    pub(crate) fn draft_sent_everywhere(&mut self, draft_id: &str) -> Result<()> {
+        self.mark_draft_published(draft_id)
     }
 
     fn mark_draft_published(&mut self, draft_id: &str) -> Result<()> {

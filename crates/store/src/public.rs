@@ -1,5 +1,5 @@
-//! The synced part of accounts and outbox entries (issue 11, item 7), and of goals' targets
-//! and posts' readings (issue 14).
+//! The synced part of accounts, outbox entries and comments (issue 11, item 7; issue 12), and
+//! of goals' targets and posts' readings (issue 14).
 //!
 //! An account syncs its public part only — network, handle, display name, server, remote id,
 //! zone, pause, slots, status — never `credential_ref` (the keyring entry's name, which is this
@@ -42,6 +42,8 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "created_at",
                 "updated_at",
                 "deleted",
+                "owner",
+                "owner_role",
             ],
         )),
         "outbox" => Some((
@@ -63,6 +65,13 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "updated_at",
                 "sent_at",
                 "device",
+                "approval",
+                "approved_fp",
+                "approved_by",
+                "approval_note",
+                "approval_at",
+                "scheduled_by",
+                "published_by",
             ],
         )),
         "target" => Some((
@@ -88,6 +97,10 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "quotes",
                 "impressions",
             ],
+        )),
+        "comment" => Some((
+            "comments",
+            &["draft_id", "author", "text", "created_at", "deleted"],
         )),
         _ => None,
     }
@@ -210,6 +223,8 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
     let Some((table, cols)) = columns(entity) else {
         return Ok(());
     };
+    // A post of an account folded into its twin lands on the one account (issue 12).
+    let change = &crate::leases::unalias(conn, entity, change)?;
     let id = change.id.as_str();
     let hlc = change.hlc.as_str();
     let exists = conn
@@ -232,6 +247,18 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
     if !exists {
         if change.op == Op::Delete {
             return Ok(());
+        }
+        if entity == "comment" {
+            let draft = change.fields.get("draft_id").and_then(Value::as_str);
+            let known: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
+                [draft.unwrap_or_default()],
+                |r| r.get(0),
+            )?;
+            if !known {
+                tracing::warn!(id, "a pulled comment on a draft not here; skipped");
+                return Ok(());
+            }
         }
         if entity == "outbox" {
             let (Some(draft), Some(account)) = (
@@ -282,6 +309,9 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         }
         for field in change.fields.keys() {
             log::set_field_clock(conn, entity, id, field, hlc)?;
+        }
+        if entity == "account" {
+            crate::leases::fold_twin(conn, id)?;
         }
         return Ok(());
     }
@@ -393,4 +423,61 @@ pub(crate) fn log_since(
         log_diff(conn, device, entity, id, before, after, hlc)?;
     }
     Ok(())
+}
+
+/// Takes back the hub's copy of a row after the hub refused this device's change to it for the
+/// member's role (`fields`: what the change tried to set). A row the hub does not have is taken
+/// out here (an outbox entry or a comment; an account stays). A field the hub never had gets
+/// the value every other device has for it: the column's default.
+pub(crate) fn restore(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    copy: &podium_core::sync::HubCopy,
+    fields: &Map<String, Value>,
+) -> Result<()> {
+    let Some((table, cols)) = columns(entity) else {
+        return Ok(());
+    };
+    if !copy.exists {
+        if matches!(entity, "outbox" | "comment") {
+            conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        }
+        return Ok(());
+    }
+    for field in fields.keys() {
+        let Some(col) = cols.iter().find(|c| **c == field) else {
+            continue;
+        };
+        let (value, hlc) = match copy.fields.get(field.as_str()) {
+            Some(held) => (
+                held.get("value").cloned().unwrap_or(Value::Null),
+                held.get("hlc").and_then(Value::as_str).map(str::to_owned),
+            ),
+            None => (column_default(entity, col), None),
+        };
+        conn.execute(
+            &format!("UPDATE OR IGNORE {table} SET {col} = ?2 WHERE id = ?1"),
+            [Sql::Text(id.to_owned()), to_sql(&value)],
+        )?;
+        match hlc {
+            Some(hlc) => log::set_field_clock(conn, entity, id, field, &hlc)?,
+            None => {
+                conn.execute(
+                    "DELETE FROM field_clock WHERE entity = ?1 AND id = ?2 AND field = ?3",
+                    [entity, id, field.as_str()],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a synced column holds on a row whose insert did not name it.
+fn column_default(entity: &str, col: &str) -> Value {
+    match (entity, col) {
+        ("outbox", "approval") => json!("approved"),
+        ("outbox", "attempts") | (_, "deleted") | ("account", "paused") => json!(0),
+        _ => Value::Null,
+    }
 }

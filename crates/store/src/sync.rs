@@ -28,6 +28,7 @@ use podium_core::clock::{Clock, Stamp, MAX_AHEAD_MS};
 use podium_core::draft::DraftState;
 use podium_core::merge::{merge3, merge3_map, Merge};
 use podium_core::network::Network;
+use podium_core::reason::Reason;
 use podium_core::sync::{Change, ErrorCode, Op, PullAnswer, PushAnswer, PushStatus, Role};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,9 @@ pub struct Settled {
     pub refused: Vec<(String, ErrorCode, String)>,
     /// Changes stamped afresh because this device's clock had run ahead and is right again.
     pub restamped: usize,
+    /// Changes the hub refused for the member's role, rolled back here to the hub's copy:
+    /// (entity, row id, why).
+    pub forbidden: Vec<(String, String, Reason)>,
 }
 
 /// What [`Store::sync_apply`] did with a page.
@@ -73,6 +77,9 @@ pub struct Applied {
     pub applied: usize,
     /// The ids of the conflict copies this page made.
     pub conflicts: Vec<String>,
+    /// Another device changed an entry's approval, scheduled one, or commented: the window's
+    /// *Needs you* and comments refresh (`approval-changed`).
+    pub approvals: bool,
 }
 
 /// Why a conflict copy exists.
@@ -120,6 +127,9 @@ const CURSOR_KEY: &str = "sync.cursor";
 /// The workspace this device last synced with (kept after leaving, so joining another team
 /// sends everything again).
 const TEAM_KEY: &str = "sync.last_workspace";
+
+/// An outbox entry's fields that say where its approval stands.
+const APPROVAL_FIELDS: &[&str] = &["approval", "approved_fp", "approved_by", "approval_note"];
 
 /// A draft's fields that merge three-way instead of last-writer-wins.
 const MERGED: [&str; 2] = ["text", "variants"];
@@ -207,12 +217,14 @@ impl Store {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![TEAM_KEY, id.workspace],
         )?;
+        join_approval(&tx, &self.device, &mut self.clock, now_ms, id)?;
         // Accounts and outbox entries were not logged before schema 4.
         for (entity, table) in [
             ("account", "accounts"),
             ("outbox", "outbox"),
             ("target", "targets"),
             ("reading", "readings"),
+            ("comment", "comments"),
         ] {
             let ids: Vec<String> = tx
                 .prepare(&format!(
@@ -346,6 +358,34 @@ impl Store {
                     settled.pushed += 1;
                 }
                 PushStatus::Stale => settled.stale += 1,
+                PushStatus::Refused if result.code == Some(ErrorCode::Forbidden) => {
+                    // Refused for the member's role: never sent again; this device takes back
+                    // the hub's copy and keeps why, worded, for the person.
+                    let message = result.message.clone().unwrap_or_default();
+                    let reason = result
+                        .reason
+                        .as_ref()
+                        .and_then(|r| serde_json::from_value::<Reason>(r.clone()).ok())
+                        .unwrap_or(Reason::HubForbade {
+                            detail: message.clone(),
+                        });
+                    tx.execute(
+                        "UPDATE changes SET pushed = 1, refused = ?2 WHERE hlc = ?1 AND +pushed = 0",
+                        params![
+                            result.hlc,
+                            json!({"code": ErrorCode::Forbidden, "message": message, "reason": reason})
+                                .to_string()
+                        ],
+                    )?;
+                    if let Some(copy) = &result.current {
+                        public::restore(&tx, &change.entity, &change.id, copy, &change.fields)?;
+                        let names: Vec<&str> = change.fields.keys().map(String::as_str).collect();
+                        log::forget_pending(&tx, &change.entity, &change.id, &names)?;
+                    }
+                    settled
+                        .forbidden
+                        .push((change.entity.clone(), change.id.clone(), reason));
+                }
                 PushStatus::Refused => {
                     let code = result.code.unwrap_or(ErrorCode::Internal);
                     let message = result.message.clone().unwrap_or_default();
@@ -392,6 +432,7 @@ impl Store {
             conflicts: Vec::new(),
         };
         let mut applied = 0;
+        let mut approvals = false;
         let mut newest = saved;
         for pulled in &page.changes {
             if pulled.cursor <= saved {
@@ -427,6 +468,12 @@ impl Store {
             if stamp.not_too_far_ahead(page.hub_time_ms).is_ok() {
                 cx.clock.observe(stamp, now_ms);
             }
+            approvals |= change.entity == "comment"
+                || (change.entity == "outbox"
+                    && (change.op == Op::Insert
+                        || APPROVAL_FIELDS
+                            .iter()
+                            .any(|f| change.fields.contains_key(*f))));
             match change.entity.as_str() {
                 "draft" => cx.draft(change, pulled.cursor)?,
                 "revision" => cx.revision(change)?,
@@ -434,6 +481,7 @@ impl Store {
                 "account" => cx.account(change)?,
                 "outbox" => cx.outbox(change)?,
                 "target" | "reading" => public::apply(cx.tx, cx.device, &change.entity, change)?,
+                "comment" => cx.comment(change)?,
                 other => tracing::warn!(entity = other, "a pulled change of an unknown kind"),
             }
         }
@@ -445,7 +493,11 @@ impl Store {
         )?;
         save_clock(&tx, self.clock.last())?;
         tx.commit()?;
-        Ok(Applied { applied, conflicts })
+        Ok(Applied {
+            applied,
+            conflicts,
+            approvals,
+        })
     }
 
     /// How many changes made here wait to be pushed.
@@ -475,6 +527,36 @@ impl Store {
             }
             let why: Why = serde_json::from_str(&refused)?;
             out.push((hlc, why.code, why.message));
+        }
+        Ok(out)
+    }
+
+    /// The changes the hub refused for the member's role (rolled back here), newest first: (entity,
+    /// row id, why). At most `limit`.
+    pub fn sync_forbidden(&self, limit: usize) -> Result<Vec<(String, String, Reason)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT entity, entity_id, refused FROM changes
+             WHERE pushed = 1 AND refused IS NOT NULL ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for (entity, id, refused) in rows {
+            let refused: Value = serde_json::from_str(&refused)?;
+            let reason = refused
+                .get("reason")
+                .and_then(|r| serde_json::from_value::<Reason>(r.clone()).ok())
+                .unwrap_or(Reason::HubForbade {
+                    detail: refused["message"].as_str().unwrap_or_default().to_owned(),
+                });
+            out.push((entity, id, reason));
         }
         Ok(out)
     }
@@ -1298,5 +1380,88 @@ impl Apply<'_, '_> {
 
     fn outbox(&mut self, change: &Change) -> Result<()> {
         public::apply(self.tx, self.device, "outbox", change)
+    }
+
+    fn comment(&mut self, change: &Change) -> Result<()> {
+        public::apply(self.tx, self.device, "comment", change)
+    }
+}
+
+/// On joining a team: accounts connected here become this member's (they connected them), and
+/// an assistant's waiting posts await an executive's approval (they were approved only because
+/// there was no team). Logged so the hub and the team's devices see it.
+fn join_approval(
+    tx: &Transaction<'_>,
+    device: &str,
+    clock: &mut Clock,
+    now_ms: u64,
+    id: &SyncIdentity,
+) -> Result<()> {
+    let now = timestamp(
+        DateTime::<Utc>::from_timestamp_millis(i64::try_from(now_ms).unwrap_or(0))
+            .unwrap_or_default(),
+    );
+    let accounts: Vec<String> = tx
+        .prepare(
+            "SELECT id FROM accounts WHERE owner IS NULL AND credential_ref <> '' AND deleted = 0",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for account in accounts {
+        let before = public::snapshot(tx, device, "account", &account)?;
+        tx.execute(
+            "UPDATE accounts SET owner = ?2, owner_role = ?3 WHERE id = ?1",
+            params![account, id.member_name, id.role.as_str()],
+        )?;
+        log_if_seen(tx, device, clock, now_ms, "account", &account, before)?;
+    }
+    let entries: Vec<String> = tx
+        .prepare("SELECT id FROM outbox WHERE scheduled_by IS NULL AND state <> 'sent'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for entry in entries {
+        let before = public::snapshot(tx, device, "outbox", &entry)?;
+        if id.role == Role::Assistant {
+            tx.execute(
+                "UPDATE outbox SET scheduled_by = ?2, approval = 'awaiting', approval_at = ?3,
+                 approved_by = NULL, approved_fp = NULL WHERE id = ?1",
+                params![entry, id.member_name, now],
+            )?;
+        } else {
+            tx.execute(
+                "UPDATE outbox SET scheduled_by = ?2, approval_at = coalesce(approval_at, ?3)
+                 WHERE id = ?1",
+                params![entry, id.member_name, now],
+            )?;
+        }
+        log_if_seen(tx, device, clock, now_ms, "outbox", &entry, before)?;
+    }
+    Ok(())
+}
+
+/// Logs a row's change when the hub has seen the row; a row it has not seen waits to be logged
+/// whole as an insert (its unpushed changes are dropped, so the insert carries what it is now).
+fn log_if_seen(
+    tx: &Transaction<'_>,
+    device: &str,
+    clock: &mut Clock,
+    now_ms: u64,
+    entity: &str,
+    row: &str,
+    before: Option<Map<String, Value>>,
+) -> Result<()> {
+    let seen: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM changes WHERE entity = ?1 AND entity_id = ?2 AND pushed = 1)",
+        [entity, row],
+        |r| r.get(0),
+    )?;
+    if seen {
+        public::log_since(tx, device, clock, now_ms, entity, row, before)
+    } else {
+        tx.execute(
+            "DELETE FROM changes WHERE entity = ?1 AND entity_id = ?2 AND pushed = 0",
+            [entity, row],
+        )?;
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ use podium_core::outbox::{AccountStatus, PartState};
 use podium_core::reason::Reason;
 use podium_core::schedule::{OutboxState, Slot};
 use podium_core::text::check::Network;
+use podium_core::wait::QuotaReading;
 use podium_store::{NewAccount, NewDraft, Store, When, GRACE_SETTING};
 
 struct Fixture {
@@ -477,6 +478,52 @@ fn an_accounts_refused_sign_in_is_kept_as_a_code_and_told_with_it() {
     let again = f.store.add_account(leader()).unwrap();
     assert_eq!(again.status, AccountStatus::Connected);
     assert_eq!((again.status_code, again.status_data), (None, None));
+}
+
+#[test]
+fn a_quota_nearly_used_up_is_kept_per_account_and_told_until_its_window_passes() {
+    let mut f = fixture();
+    let now = *f.now.lock().unwrap();
+    assert_eq!(f.store.account(&f.account).unwrap().quota, None);
+    let reading = |used| QuotaReading {
+        used,
+        total: 250,
+        period_secs: 24 * 3600,
+        at: now,
+    };
+    f.store
+        .set_account_quota(&f.account, &reading(200))
+        .unwrap();
+    let account = f.store.account(&f.account).unwrap();
+    assert_eq!(account.quota, Some(reading(200)));
+    assert_eq!(account.notice(now), None, "50 left is plenty");
+    // The last reading replaces the one before.
+    f.store
+        .set_account_quota(&f.account, &reading(247))
+        .unwrap();
+    let account = f.store.accounts().unwrap().remove(0);
+    let notice = account.notice(now).unwrap();
+    assert_eq!(notice.kind(), "quota_near");
+    let json = serde_json::to_value(&notice).unwrap();
+    assert_eq!(
+        (json["left"].as_u64(), json["total"].as_u64()),
+        (Some(3), Some(250))
+    );
+    assert!(
+        notice.to_string().contains("this account has 3 left"),
+        "{notice}"
+    );
+    assert_eq!(account.notice(now + chrono::Duration::hours(24)), None);
+    // A refused sign-in comes first: posting waits for it anyway.
+    let why = Reason::SignInRefused {
+        network: Network::Mastodon,
+        detail: "The access token was revoked".into(),
+    };
+    f.store
+        .set_account_status(&f.account, AccountStatus::Reconnect, Some(&why))
+        .unwrap();
+    let account = f.store.account(&f.account).unwrap();
+    assert_eq!(account.notice(now).unwrap().kind(), "reconnect");
 }
 
 /// A database an older Podium (schema 3) wrote, with a failed post and a refused sign-in in

@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use podium_core::sync::{
-    Change, ErrorCode, Hello, JoinAnswer, JoinRequest, Member, PullAnswer, PushAnswer, PushRequest,
-    MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    AuditEvent, Change, ErrorCode, Hello, JoinAnswer, JoinRequest, Member, PullAnswer, PushAnswer,
+    PushRequest, MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use podium_publish::http::{self, Failure};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -127,6 +127,14 @@ impl Hub {
         self.answer(self.authed(&self.client, reqwest::Method::GET, "v1/members")?)
     }
 
+    /// `GET /v1/audit?entry=ID`: who did what to one outbox entry and its draft, and when.
+    pub fn audit(&self, entry: &str) -> Result<Vec<AuditEvent>> {
+        let request = self
+            .authed(&self.client, reqwest::Method::GET, "v1/audit")?
+            .query(&[("entry", entry)]);
+        self.answer_capped(request, MAX_PAGE_BODY)
+    }
+
     /// `DELETE /v1/devices/{id}`.
     pub fn revoke(&self, device_id: &str) -> Result<()> {
         let path = format!("v1/devices/{device_id}");
@@ -160,7 +168,16 @@ impl Hub {
         Ok(self.request(client, method, path)?.bearer_auth(token))
     }
 
-    fn answer<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
+    /// An authenticated request to `path` (the lease routes, `lease.rs`).
+    pub(crate) fn authed_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Result<RequestBuilder> {
+        self.authed(&self.client, method, path)
+    }
+
+    pub(crate) fn answer<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T> {
         self.answer_capped(request, http::MAX_BODY)
     }
 

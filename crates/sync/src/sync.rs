@@ -20,6 +20,11 @@ pub struct Round {
     pub pushed: u64,
     pub pulled: u64,
     pub conflicts: u64,
+    /// Another device changed an approval, scheduled a post or commented.
+    pub approvals: bool,
+    /// Changes the hub refused for this member's role, rolled back here
+    /// (`Store::sync_forbidden` says why).
+    pub forbidden: u64,
 }
 
 /// How many push-then-pull passes one round makes at most: a pass repeats only while the hub
@@ -134,7 +139,7 @@ pub fn leave(store: &mut Store) -> Result<()> {
 }
 
 /// The hub client of the device `id`, with its token from the keyring.
-fn connect(id: &SyncIdentity) -> Result<Hub> {
+pub(crate) fn connect(id: &SyncIdentity) -> Result<Hub> {
     let secret = token::load(&id.device_id)?;
     Ok(Hub::new(&id.hub, id.pin.as_deref())?.with_token(secret))
 }
@@ -152,7 +157,15 @@ fn identity(store: &Store) -> Result<SyncIdentity> {
 /// the store. The status notes (last synced, offline since, the error) are kept in the store.
 pub fn round(store: &mut Store) -> Result<Round> {
     let id = identity(store)?;
-    let result = connect(&id).and_then(|hub| Pass::new(hub, id.device_id.clone()).run(store));
+    let result = connect(&id).and_then(|hub| {
+        let done = Pass::new(hub.clone(), id.device_id.clone()).run(store)?;
+        // Publishing across devices (issue 12): sign-ins told, outcomes heard. Not worth
+        // failing the round for; the next one tries again.
+        if let Err(e) = crate::lease::after_round(&hub, store) {
+            tracing::warn!(error = %e, "the hub's publishers and outcomes were not read");
+        }
+        Ok(done)
+    });
     note(store, &result)?;
     result
 }
@@ -202,6 +215,7 @@ impl Pass {
                 .count();
             self.done.pulled += others as u64;
             self.done.conflicts += applied.conflicts.len() as u64;
+            self.done.approvals |= applied.approvals;
             // A hub that says "more" without moving on would keep this loop going.
             if !page.more || page.cursor <= after {
                 return Ok(());
@@ -225,6 +239,7 @@ impl Pass {
             let answer = self.hub.push(&outgoing)?;
             let settled = store.sync_settle(&outgoing, &answer)?;
             self.done.pushed += settled.pushed as u64;
+            self.done.forbidden += settled.forbidden.len() as u64;
             pages += 1;
             if settled.restamped > 0 && pages < MAX_RESTAMPED_PAGES {
                 continue;
@@ -235,7 +250,8 @@ impl Pass {
             if settled.stale > 0 {
                 return Ok(true);
             }
-            if !settled.refused.is_empty() || settled.pushed == 0 {
+            if !settled.refused.is_empty() || (settled.pushed == 0 && settled.forbidden.is_empty())
+            {
                 // Refused for a reason that does not pass by itself (the store keeps them
                 // and says why); pushing the same again would change nothing.
                 return Ok(false);
@@ -332,6 +348,11 @@ pub fn status(store: &Store) -> Result<Status> {
 /// The team's members and their devices, as the hub lists them.
 pub fn members(store: &Store) -> Result<Vec<Member>> {
     connect(&identity(store)?)?.members()
+}
+
+/// The audit trail of one outbox entry (and its draft), as the hub recorded it.
+pub fn audit(store: &Store, entry_id: &str) -> Result<Vec<podium_core::sync::AuditEvent>> {
+    connect(&identity(store)?)?.audit(entry_id)
 }
 
 /// Hears of other devices' changes as soon as the hub has them: a long poll that holds its own

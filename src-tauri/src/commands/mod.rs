@@ -2,6 +2,8 @@
 //! call, a result out; errors become the store's user-facing messages.
 
 pub mod accounts;
+pub mod approval;
+pub mod background;
 pub mod backups;
 pub mod check;
 pub mod drafts;
@@ -87,6 +89,7 @@ impl From<&podium_store::Error> for CommandError {
             E::NoEntry(id) => ("no_entry", json!({ "id": id })),
             E::NoRevision(id) => ("no_revision", json!({ "id": id })),
             E::Invalid(detail) => ("invalid", json!({ "detail": detail })),
+            E::NotAllowed(reason) => ("not_allowed", reason_data(reason)),
             E::DoesNotFit { handle, misfit } => {
                 let mut data = json!(misfit);
                 data["handle"] = json!(handle);

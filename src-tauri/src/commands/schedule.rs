@@ -138,6 +138,9 @@ pub struct PlanEntry {
     /// Why a post waiting for the user cannot go out as its draft now reads, if it cannot
     /// (an edit made it too long: it was held before its time).
     pub misfit: Option<Misfit>,
+    /// Which devices can publish it and which one did (outside a team: neither).
+    #[serde(flatten)]
+    pub publishers: podium_store::Publishers,
 }
 
 impl PlanEntry {
@@ -150,6 +153,7 @@ impl PlanEntry {
         };
         PlanEntry {
             misfit,
+            publishers: store.publishers(&entry).unwrap_or_default(),
             ..PlanEntry::from(entry)
         }
     }
@@ -165,6 +169,7 @@ impl From<Entry> for PlanEntry {
                 .filter(|p| p.state == PartState::Sent)
                 .count(),
             misfit: None,
+            publishers: podium_store::Publishers::default(),
             entry,
         }
     }
@@ -329,6 +334,12 @@ mod tests {
             created_at: at,
             updated_at: at,
             sent_at: None,
+            approval: podium_core::approval::Approval::Approved,
+            scheduled_by: None,
+            approved_by: None,
+            approval_note: None,
+            approval_at: None,
+            may_approve: true,
             parts: parts
                 .iter()
                 .enumerate()

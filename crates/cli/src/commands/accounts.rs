@@ -221,6 +221,22 @@ fn read_oauth1_keys() -> Result<[String; 4]> {
 }
 
 pub fn run(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
+    let signs_in_or_out = matches!(
+        command,
+        AccountsCommand::Add(_) | AccountsCommand::Remove { .. }
+    );
+    let outcome = run_command(ctx, command)?;
+    if signs_in_or_out {
+        // The team's hub hears which sign-ins this device holds now (issue 12); offline, the
+        // next sync tells it.
+        if let Err(e) = podium_sync::report_signins(ctx.store()?) {
+            eprintln!("podium: {e} (the team's hub hears of this sign-in at the next sync)");
+        }
+    }
+    Ok(outcome)
+}
+
+fn run_command(ctx: &mut Context, command: AccountsCommand) -> Result<Outcome> {
     let mut out = std::io::stdout().lock();
     match command {
         AccountsCommand::Add(AddAccount::Bluesky {

@@ -24,6 +24,14 @@ pub enum DraftsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Add a comment to a draft; its text is read from stdin.
+    Comment { id: String },
+    /// A draft's comments, oldest first.
+    Comments {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List drafts, most recently changed first (archived ones only with --state archived).
     List(ListArgs),
     /// Search drafts: every word must match the start of a word (`ledel` finds `Ledelse`).
@@ -163,6 +171,28 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
                 writeln!(out)?;
             } else {
                 writeln!(out, "{}", draft.id)?;
+            }
+        }
+        DraftsCommand::Comment { id } => {
+            let text = read_text(&format!("comment {id}"))?;
+            let comment = ctx.store()?.add_comment(&id, &text)?;
+            writeln!(out, "{}", comment.id)?;
+        }
+        DraftsCommand::Comments { id, json } => {
+            let comments = ctx.store()?.comments(&id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &comments)?;
+                writeln!(out)?;
+            } else {
+                for c in &comments {
+                    writeln!(
+                        out,
+                        "{}  {}: {}",
+                        c.created_at.format("%Y-%m-%d %H:%M"),
+                        c.author.as_deref().unwrap_or("you"),
+                        c.text
+                    )?;
+                }
             }
         }
         DraftsCommand::List(ListArgs { filter }) => {

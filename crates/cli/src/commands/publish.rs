@@ -31,6 +31,7 @@ fn warn_unsaved() {
 pub fn run(ctx: &mut Context, args: &PublishArgs) -> Result<Outcome> {
     let store = ctx.store()?;
     let mut publisher = Publisher::acquire(store)?;
+    publisher.use_leases(Box::new(podium_sync::HubLeases::new()));
     let report = publisher.run_due(store, Utc::now())?;
     print_report(&report, args.json)?;
     warn_unsaved();

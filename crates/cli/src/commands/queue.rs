@@ -1,5 +1,5 @@
 //! `podium queue`: the scheduled posts and their states, and what the user decides about one
-//! (retry it, say it did go out, take it out of the queue).
+//! (retry it, say it did go out, take it out of the queue, approve it or send it back).
 
 use std::io::Write;
 
@@ -17,6 +17,15 @@ pub enum QueueCommand {
     MarkSent { entry: String },
     /// Take a post out of the queue (its draft stays).
     Remove { entry: String },
+    /// Approve a post (an executive's, on an account they own): it may go out at its time.
+    Approve { entry: String },
+    /// Send a post back to whoever scheduled it, with what to change (also added to the
+    /// draft's comments).
+    RequestChanges {
+        entry: String,
+        #[arg(long)]
+        comment: String,
+    },
 }
 
 pub fn run(ctx: &mut Context, json: bool, command: Option<QueueCommand>) -> Result<Outcome> {
@@ -37,6 +46,18 @@ pub fn run(ctx: &mut Context, json: bool, command: Option<QueueCommand>) -> Resu
         Some(QueueCommand::Remove { entry }) => {
             store.unschedule(entry.trim())?;
             eprintln!("taken out of the queue; the draft stays");
+            return Ok(Outcome::AllValid);
+        }
+        Some(QueueCommand::Approve { entry }) => {
+            let e = store.approve(entry.trim())?;
+            eprintln!("approved: it goes out at its time");
+            writeln!(out, "{}", e.id)?;
+            return Ok(Outcome::AllValid);
+        }
+        Some(QueueCommand::RequestChanges { entry, comment }) => {
+            let e = store.request_changes(entry.trim(), &comment)?;
+            eprintln!("sent back with your comment; it waits for changes");
+            writeln!(out, "{}", e.id)?;
             return Ok(Outcome::AllValid);
         }
         None => {}
@@ -74,6 +95,17 @@ pub fn run(ctx: &mut Context, json: bool, command: Option<QueueCommand>) -> Resu
         }
         if let Some(err) = &e.error {
             writeln!(out, "    {err}")?;
+        }
+        if e.approval != podium_core::approval::Approval::Approved {
+            let by = e
+                .scheduled_by
+                .as_deref()
+                .map(|n| format!(" (scheduled by {n})"))
+                .unwrap_or_default();
+            writeln!(out, "    {}{by}", e.approval.as_str().replace('_', " "))?;
+        }
+        if let Some(note) = &e.approval_note {
+            writeln!(out, "    \u{201c}{note}\u{201d}")?;
         }
     }
     Ok(Outcome::AllValid)

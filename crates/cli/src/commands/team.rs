@@ -146,6 +146,12 @@ pub fn sync(ctx: &mut Context, json: bool) -> Result<Outcome> {
                     round.pushed, round.pulled, round.conflicts
                 )?;
             }
+            if round.forbidden > 0 {
+                // Refused for this member's role and rolled back here to the hub's copy.
+                for (_, _, why) in ctx.store()?.sync_forbidden(round.forbidden as usize)? {
+                    eprintln!("podium: {why}");
+                }
+            }
             Ok(Outcome::AllValid)
         }
         Err(e) => {

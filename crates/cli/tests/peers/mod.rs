@@ -444,17 +444,14 @@ fn relay(
 
 // ------------------------------------------------------------------ the CLI
 
-pub fn podium_bin() -> &'static str {
-    // `PODIUM_CLI` names another binary (a build of one's own, when several checkouts share a
-    // target folder); else the one built for the CLI's own tests; the app's end-to-end tests
-    // use the servers only.
-    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    BIN.get_or_init(|| {
-        std::env::var("PODIUM_CLI").unwrap_or_else(|_| {
-            option_env!("CARGO_BIN_EXE_podium")
-                .unwrap_or("podium")
-                .to_owned()
-        })
+pub fn podium_bin() -> String {
+    // `PODIUM_TEST_CLI` runs another build (a copy, while the shared target folder changes);
+    // otherwise the CLI's own tests run the binary cargo built. The app's end-to-end tests use
+    // the servers only.
+    std::env::var("PODIUM_TEST_CLI").unwrap_or_else(|_| {
+        option_env!("CARGO_BIN_EXE_podium")
+            .unwrap_or("podium")
+            .to_owned()
     })
 }
 

@@ -81,7 +81,8 @@ pub type News = std::sync::Arc<dyn Fn(u64) -> bool + Send + Sync>;
 
 /// The hub's storage. Every method is one transaction; `now_ms` is the hub's clock, passed in so
 /// tests can move it.
-pub trait Storage: Send + Sync + 'static {
+/// (Sign-ins and leases are [`crate::lease::Leases`], part of every storage.)
+pub trait Storage: crate::lease::Leases + Send + Sync + 'static {
     /// The workspace's id, made when the database was created.
     fn workspace(&self) -> impl Future<Output = Result<String>> + Send;
 
@@ -144,6 +145,13 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Revokes a device: its token stops working at once. `false` when there is no such device.
     fn revoke(&self, device_id: &str, now_ms: u64) -> impl Future<Output = Result<bool>> + Send;
+
+    /// The audit trail ([`crate::audit`]) of one outbox entry and its draft (`Some(id)`), or
+    /// of the whole workspace, oldest first.
+    fn audit(
+        &self,
+        entry: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<podium_core::sync::AuditEvent>>> + Send;
 }
 
 /// Milliseconds since the epoch, as the hub's clock reads them.
@@ -209,5 +217,26 @@ pub(crate) fn result(
         cursor,
         code,
         message,
+        reason: None,
+        current: None,
+    }
+}
+
+/// A push's answer for a change its sender's role does not allow: why, as a reason the device
+/// words, and the hub's copy it takes back.
+pub(crate) fn forbidden(
+    change: &Change,
+    why: &podium_core::reason::Reason,
+    current: podium_core::sync::HubCopy,
+) -> PushResult {
+    PushResult {
+        reason: serde_json::to_value(why).ok(),
+        current: Some(current),
+        ..result(
+            change,
+            PushStatus::Refused,
+            None,
+            Some((podium_core::sync::ErrorCode::Forbidden, why.to_string())),
+        )
     }
 }

@@ -10,18 +10,26 @@
 use std::str::FromStr;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, Role};
+use podium_core::sync::{AuditEvent, Change, Device, Member, Pulled, PushResult, PushStatus, Role};
 use tokio_postgres::{AsyncMessage, GenericClient, NoTls};
 
 use super::{
     check_name, fields_of, new_id, op_of, op_str, result, rfc3339, role_of, Auth, Authed,
     DeviceRecord, Invited, Joined, News, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
+use crate::audit::{Logged, Names};
+use crate::roles;
 use crate::rules::{judge, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod leases;
+
 /// The migrations, oldest first: (version, SQL). Append only.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/postgres/0001_hub.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/postgres/0001_hub.sql")),
+    (2, include_str!("../../migrations/postgres/0002_audit.sql")),
+    (3, include_str!("../../migrations/postgres/0003_leases.sql")),
+];
 
 /// The channel a push notifies as it commits, so waiting pulls in every hub process on the
 /// database hear of it at once.
@@ -404,6 +412,12 @@ impl Storage for PostgresStorage {
                 _ => None,
             };
             let verdict = judge(change, now_ms, seen, head.as_ref(), &device.device_id);
+            if matches!(verdict, Verdict::Accept { .. }) && roles::concerns(change) {
+                if let Some(refused) = role_refusal(&*tx, device, change).await? {
+                    results.push(refused);
+                    continue;
+                }
+            }
             results.push(match verdict {
                 Verdict::Accept { text } => {
                     let cursor = next;
@@ -575,6 +589,11 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    async fn audit(&self, entry: Option<&str>) -> Result<Vec<AuditEvent>> {
+        let client = self.pool.get().await?;
+        audit_trail(&**client, entry).await
+    }
+
     async fn revoke(&self, device_id: &str, now_ms: u64) -> Result<bool> {
         let client = self.pool.get().await?;
         let known = client
@@ -585,4 +604,149 @@ impl Storage for PostgresStorage {
             .await?;
         Ok(known == 1)
     }
+}
+
+// ------------------------------------------------------- roles and the audit trail (issue 12)
+
+const LOGGED: &str =
+    "SELECT cursor, hlc, entity, row_id, op, fields, device_id, member_id, received_at FROM changes";
+
+/// The logged changes `sql` (a `WHERE … ORDER BY` after [`LOGGED`]) selects.
+async fn logged(
+    client: &(impl GenericClient + Sync),
+    sql: &str,
+    args: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<Logged>> {
+    let rows = client.query(&format!("{LOGGED} {sql}"), args).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Logged {
+                cursor: r.get::<_, i64>(0) as u64,
+                hlc: r.get(1),
+                entity: r.get(2),
+                row_id: r.get(3),
+                op: op_of(r.get(4))?,
+                fields: fields_of(r.get(5))?,
+                device_id: r.get(6),
+                member_id: r.get(7),
+                received_at: r.get(8),
+            })
+        })
+        .collect()
+}
+
+/// One row's accepted changes, oldest first.
+async fn row_log(
+    client: &(impl GenericClient + Sync),
+    entity: &str,
+    row_id: &str,
+) -> Result<Vec<Logged>> {
+    logged(
+        client,
+        "WHERE entity = $1 AND row_id = $2 ORDER BY cursor",
+        &[&entity, &row_id],
+    )
+    .await
+}
+
+async fn member_of(
+    client: &(impl GenericClient + Sync),
+    member_id: &str,
+) -> Result<Option<(String, Role)>> {
+    let row = client
+        .query_opt(
+            "SELECT name, role FROM members WHERE id = $1",
+            &[&member_id],
+        )
+        .await?;
+    row.map(|r| Ok((r.get::<_, String>(0), role_of(r.get(1))?)))
+        .transpose()
+}
+
+/// The refusal of `change` when its sender's role does not allow it (`None`: allowed).
+async fn role_refusal(
+    client: &(impl GenericClient + Sync),
+    device: &Authed,
+    change: &Change,
+) -> Result<Option<PushResult>> {
+    let (name, role) = member_of(client, &device.member_id)
+        .await?
+        .ok_or_else(|| Error::Corrupt(format!("no member {}", device.member_id)))?;
+    let sender = roles::Sender {
+        member_id: device.member_id.clone(),
+        name,
+        role,
+    };
+    let row = row_log(client, &change.entity, &change.id).await?;
+    let owner = match roles::account_of(change, &row).filter(|_| change.entity == "outbox") {
+        Some(account) => {
+            let account_log = row_log(client, "account", &account).await?;
+            match roles::creator(&account_log) {
+                Some(member) => member_of(client, member).await?,
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let facts = roles::Facts { row, owner };
+    Ok(roles::check(change, &sender, &facts).err().map(|why| {
+        super::forbidden(
+            change,
+            &why,
+            crate::audit::hub_copy(&facts.row, &change.fields),
+        )
+    }))
+}
+
+async fn names(client: &(impl GenericClient + Sync)) -> Result<Names> {
+    let mut names = Names::default();
+    for r in client.query("SELECT id, name FROM members", &[]).await? {
+        names.members.insert(r.get(0), r.get(1));
+    }
+    for r in client.query("SELECT id, name FROM devices", &[]).await? {
+        names.devices.insert(r.get(0), r.get(1));
+    }
+    Ok(names)
+}
+
+/// The audit trail of one outbox entry and its draft, or of everything.
+async fn audit_trail(
+    client: &(impl GenericClient + Sync),
+    entry: Option<&str>,
+) -> Result<Vec<AuditEvent>> {
+    let names = names(client).await?;
+    let mut drafts = std::collections::HashMap::new();
+    let log = match entry {
+        Some(entry) => {
+            let mut log = row_log(client, "outbox", entry).await?;
+            let draft = log
+                .iter()
+                .find_map(|l| l.fields.get("draft_id").and_then(|v| v.as_str()))
+                .map(str::to_owned);
+            if let Some(draft) = draft {
+                log.extend(row_log(client, "draft", &draft).await?);
+                log.extend(
+                    logged(
+                        client,
+                        "WHERE entity = 'comment' AND (fields::json ->> 'draft_id') = $1
+                         ORDER BY cursor",
+                        &[&draft],
+                    )
+                    .await?,
+                );
+                drafts.insert(entry.to_owned(), draft);
+            }
+            log.sort_by_key(|l| l.cursor);
+            log
+        }
+        None => {
+            logged(
+                client,
+                "WHERE entity IN ('draft', 'outbox', 'comment') ORDER BY cursor",
+                &[],
+            )
+            .await?
+        }
+    };
+    Ok(crate::audit::events(&log, &names, &drafts))
 }

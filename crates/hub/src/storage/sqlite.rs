@@ -8,18 +8,26 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use podium_core::sync::{Change, Device, Member, Pulled, PushResult, PushStatus, Role};
+use podium_core::sync::{AuditEvent, Change, Device, Member, Pulled, PushResult, PushStatus, Role};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{
     check_name, fields_of, new_id, op_of, op_str, result, rfc3339, role_of, Auth, Authed,
     DeviceRecord, Invited, Joined, Page, Storage, INVITE_LIFETIME_MS, LAST_SEEN_EVERY_MS,
 };
+use crate::audit::{Logged, Names};
+use crate::roles;
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod leases;
+
 /// The migrations, oldest first: (version, SQL). Append only.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/sqlite/0001_hub.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/sqlite/0001_hub.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_audit.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_leases.sql")),
+];
 
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
@@ -320,6 +328,12 @@ impl Storage for SqliteStorage {
                     None
                 };
                 let verdict = judge(change, now_ms, seen, head.as_ref(), &device.device_id);
+                if matches!(verdict, Verdict::Accept { .. }) && roles::concerns(change) {
+                    if let Some(refused) = role_refusal(&tx, &device, change)? {
+                        results.push(refused);
+                        continue;
+                    }
+                }
                 results.push(match verdict {
                     Verdict::Accept { text } => {
                         let cursor = next;
@@ -495,6 +509,12 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn audit(&self, entry: Option<&str>) -> Result<Vec<AuditEvent>> {
+        let entry = entry.map(str::to_owned);
+        self.with(move |conn| audit_trail(conn, entry.as_deref()))
+            .await
+    }
+
     async fn revoke(&self, device_id: &str, now_ms: u64) -> Result<bool> {
         let device_id = device_id.to_owned();
         self.with(move |conn| {
@@ -506,4 +526,139 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+}
+
+// ------------------------------------------------------- roles and the audit trail (issue 12)
+
+const LOGGED: &str =
+    "SELECT cursor, hlc, entity, row_id, op, fields, device_id, member_id, received_at FROM changes";
+
+/// The logged changes `sql` (a `WHERE … ORDER BY` after [`LOGGED`]) selects.
+fn logged(conn: &Connection, sql: &str, args: &[&str]) -> Result<Vec<Logged>> {
+    let mut stmt = conn.prepare_cached(&format!("{LOGGED} {sql}"))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(
+            |(cursor, hlc, entity, row_id, op, fields, device_id, member_id, received_at)| {
+                Ok(Logged {
+                    cursor: cursor as u64,
+                    hlc,
+                    entity,
+                    row_id,
+                    op: op_of(&op)?,
+                    fields: fields_of(&fields)?,
+                    device_id,
+                    member_id,
+                    received_at,
+                })
+            },
+        )
+        .collect()
+}
+
+/// One row's accepted changes, oldest first.
+fn row_log(conn: &Connection, entity: &str, row_id: &str) -> Result<Vec<Logged>> {
+    logged(
+        conn,
+        "WHERE entity = ?1 AND row_id = ?2 ORDER BY cursor",
+        &[entity, row_id],
+    )
+}
+
+fn member_of(conn: &Connection, member_id: &str) -> Result<Option<(String, Role)>> {
+    let row = conn
+        .prepare_cached("SELECT name, role FROM members WHERE id = ?1")?
+        .query_row([member_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()?;
+    row.map(|(name, role)| Ok((name, role_of(&role)?)))
+        .transpose()
+}
+
+/// The refusal of `change` when its sender's role does not allow it (`None`: allowed).
+fn role_refusal(conn: &Connection, device: &Authed, change: &Change) -> Result<Option<PushResult>> {
+    let (name, role) = member_of(conn, &device.member_id)?
+        .ok_or_else(|| Error::Corrupt(format!("no member {}", device.member_id)))?;
+    let sender = roles::Sender {
+        member_id: device.member_id.clone(),
+        name,
+        role,
+    };
+    let row = row_log(conn, &change.entity, &change.id)?;
+    let owner = match roles::account_of(change, &row).filter(|_| change.entity == "outbox") {
+        Some(account) => match roles::creator(&row_log(conn, "account", &account)?) {
+            Some(member) => member_of(conn, member)?,
+            None => None,
+        },
+        None => None,
+    };
+    let facts = roles::Facts { row, owner };
+    Ok(roles::check(change, &sender, &facts).err().map(|why| {
+        super::forbidden(
+            change,
+            &why,
+            crate::audit::hub_copy(&facts.row, &change.fields),
+        )
+    }))
+}
+
+fn names(conn: &Connection) -> Result<Names> {
+    let pairs = |sql: &str| -> Result<std::collections::HashMap<String, String>> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    Ok(Names {
+        members: pairs("SELECT id, name FROM members")?,
+        devices: pairs("SELECT id, name FROM devices")?,
+    })
+}
+
+/// The audit trail of one outbox entry and its draft, or of everything.
+fn audit_trail(conn: &Connection, entry: Option<&str>) -> Result<Vec<AuditEvent>> {
+    let names = names(conn)?;
+    let mut drafts = std::collections::HashMap::new();
+    let log = match entry {
+        Some(entry) => {
+            let mut log = row_log(conn, "outbox", entry)?;
+            let draft = log
+                .iter()
+                .find_map(|l| l.fields.get("draft_id").and_then(|v| v.as_str()))
+                .map(str::to_owned);
+            if let Some(draft) = draft {
+                log.extend(row_log(conn, "draft", &draft)?);
+                log.extend(logged(
+                    conn,
+                    "WHERE entity = 'comment' AND json_extract(fields, '$.draft_id') = ?1
+                     ORDER BY cursor",
+                    &[&draft],
+                )?);
+                drafts.insert(entry.to_owned(), draft);
+            }
+            log.sort_by_key(|l| l.cursor);
+            log
+        }
+        None => logged(
+            conn,
+            "WHERE entity IN ('draft', 'outbox', 'comment') ORDER BY cursor",
+            &[],
+        )?,
+    };
+    Ok(crate::audit::events(&log, &names, &drafts))
 }

@@ -48,6 +48,8 @@ impl Hub {
                 cursor,
                 code,
                 message: code.map(|c| format!("{c:?}")),
+                reason: None,
+                current: None,
             };
             if self.seen.contains(&change.hlc) {
                 results.push(result(PushStatus::Duplicate, None, None));

@@ -1,4 +1,4 @@
--- Schema 7: goals with weekly targets, and what each published post did (issue 14).
+-- Schema 10: goals with weekly targets, and what each published post did (issue 14).
 --
 -- A target is a leader's plan for a goal: `per_week` posts a week, on one network or any
 -- (`network` NULL). `leader` names the executive it is for ('' : this laptop's owner, until the
@@ -34,12 +34,14 @@ CREATE TABLE readings (
 );
 CREATE INDEX readings_by_entry ON readings (entry_id, read_at);
 
--- The change log takes targets and readings too. SQLite cannot change a CHECK constraint, so
--- the table is rebuilt (as in schema 5).
+-- The change log takes targets and readings too, beside every entity it took before (schema 8
+-- added comments). SQLite cannot change a CHECK constraint, so the table is rebuilt (as in
+-- schemas 5 and 8).
 CREATE TABLE changes_new (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     entity    TEXT NOT NULL
-              CHECK (entity IN ('draft', 'revision', 'goal', 'account', 'outbox', 'target', 'reading')),
+              CHECK (entity IN ('draft', 'revision', 'goal', 'account', 'outbox', 'comment',
+                                'target', 'reading')),
     entity_id TEXT NOT NULL,
     op        TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     rev       INTEGER NOT NULL,
@@ -50,8 +52,8 @@ CREATE TABLE changes_new (
     cursor    INTEGER,
     refused   TEXT
 ) STRICT;
-INSERT INTO changes_new SELECT seq, entity, entity_id, op, rev, hlc, fields, device, pushed,
-    cursor, refused FROM changes;
+INSERT INTO changes_new (seq, entity, entity_id, op, rev, hlc, fields, device, pushed, cursor, refused)
+    SELECT seq, entity, entity_id, op, rev, hlc, fields, device, pushed, cursor, refused FROM changes;
 DROP TABLE changes;
 ALTER TABLE changes_new RENAME TO changes;
 CREATE INDEX changes_by_entity ON changes (entity, entity_id, seq);
