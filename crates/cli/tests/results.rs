@@ -380,3 +380,221 @@ fn goals_set_targets_and_list_planned_and_published_for_four_weeks() {
     assert_eq!(ok(&db, &["results", "--json"], "").trim(), "[]");
     assert_eq!(ok(&db, &["results", "--csv"], "").lines().count(), 1);
 }
+
+// ------------------------------------------------------------------ Bluesky with an AppView
+
+/// A Bluesky network with an AppView: `tests/pds/serve-network.js` under `pg_virtualenv` (a
+/// throw-away PostgreSQL), with a `redis-server` of its own, all on 127.0.0.1. Stopped on drop.
+struct Network {
+    node: std::process::Child,
+    redis: std::process::Child,
+    _dir: tempfile::TempDir,
+    pds: String,
+    control: String,
+}
+
+impl Network {
+    fn start() -> Network {
+        let pds_dir = std::env::var_os("PODIUM_PDS_DIR").map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/pds"),
+            std::path::PathBuf::from,
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let redis_port = free_port();
+        let redis = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &redis_port.to_string()])
+            .args(["--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server (Debian's redis-server package; cargo xtask test installs it)");
+        let (pds, plc, bsky, control) = (free_port(), free_port(), free_port(), free_port());
+        let ready = dir.path().join("ready.json");
+        let node = std::process::Command::new("pg_virtualenv")
+            .args(["-t", "node", "-r", "./bind-loopback.js", "serve-network.js"])
+            .args([pds, plc, bsky, control].map(|p| p.to_string()))
+            .arg(&ready)
+            .current_dir(&pds_dir)
+            .env("REDIS_HOST", format!("127.0.0.1:{redis_port}"))
+            .env("TMPDIR", dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pg_virtualenv (Debian's postgresql package)");
+        let mut network = Network {
+            node,
+            redis,
+            _dir: dir,
+            pds: format!("http://127.0.0.1:{pds}"),
+            control: format!("http://127.0.0.1:{control}"),
+        };
+        let started = std::time::Instant::now();
+        while !ready.exists() {
+            if started.elapsed() > Duration::from_secs(180) {
+                let _ = network.node.kill();
+                panic!("the Bluesky test network did not start within 3 minutes");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        network
+    }
+
+    /// Waits until the AppView has indexed everything the PDS has.
+    fn process(&self) {
+        let r = client()
+            .post(format!("{}/process", self.control))
+            .send()
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().unwrap());
+    }
+
+    /// A fresh account: (handle, DID, access token, app password).
+    fn account(&self, name: &str) -> (String, String, String, String) {
+        let handle = format!("{name}-{}.test", std::process::id());
+        let created: Value = client()
+            .post(format!("{}/xrpc/com.atproto.server.createAccount", self.pds))
+            .json(&json!({"email": format!("{name}@example.test"), "handle": handle, "password": "hunter2-hunter2"}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let did = created["did"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{created}"))
+            .to_owned();
+        let access = created["accessJwt"].as_str().unwrap().to_owned();
+        let app: Value = client()
+            .post(format!(
+                "{}/xrpc/com.atproto.server.createAppPassword",
+                self.pds
+            ))
+            .bearer_auth(&access)
+            .json(&json!({"name": "Podium"}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        (
+            handle,
+            did,
+            access,
+            app["password"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// Creates a record in `did`'s repository: its (uri, cid).
+    fn create(&self, did: &str, token: &str, collection: &str, record: Value) -> (String, String) {
+        let made: Value = client()
+            .post(format!("{}/xrpc/com.atproto.repo.createRecord", self.pds))
+            .bearer_auth(token)
+            .json(&json!({"repo": did, "collection": collection, "record": record}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        (
+            made["uri"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{made}"))
+                .to_owned(),
+            made["cid"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+impl Drop for Network {
+    fn drop(&mut self) {
+        // Closing stdin stops the network; pg_virtualenv then drops its cluster.
+        drop(self.node.stdin.take());
+        let _ = self.node.wait();
+        let _ = self.redis.kill();
+        let _ = self.redis.wait();
+    }
+}
+
+#[test]
+#[ignore = "needs the test PDS, PostgreSQL, redis-server and a keyring: run `cargo xtask test`"]
+fn bluesky_likes_reposts_replies_and_quotes_by_another_account_are_read_back_exactly() {
+    let net = Network::start();
+    let (handle, did, _, password) = net.account("leder");
+    let (_, other, other_token, _) = net.account("leser");
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let account = ok(
+        &db,
+        &[
+            "accounts",
+            "add",
+            "bluesky",
+            "--handle",
+            &handle,
+            "--service",
+            &net.pds,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        &format!("{password}\n"),
+    );
+    let d = draft(
+        &db,
+        "Tre ting jeg lærte av å lede i Bodø",
+        &["--goal", "credibility"],
+    );
+    let e = schedule_now(&db, &d, &account);
+    publish(&db);
+    let uri = entry(&db, &e)["remote_id"].as_str().unwrap().to_owned();
+    assert!(uri.starts_with(&format!("at://{did}/")), "{uri}");
+    let record: Value = client()
+        .get(format!("{}/xrpc/com.atproto.repo.getRecord", net.pds))
+        .query(&[
+            ("repo", did.as_str()),
+            ("collection", "app.bsky.feed.post"),
+            ("rkey", uri.rsplit('/').next().unwrap()),
+        ])
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let subject = json!({"uri": uri, "cid": record["cid"]});
+    let now = chrono::Utc::now().to_rfc3339();
+    net.create(
+        &other,
+        &other_token,
+        "app.bsky.feed.like",
+        json!({"subject": subject, "createdAt": now}),
+    );
+    net.create(
+        &other,
+        &other_token,
+        "app.bsky.feed.repost",
+        json!({"subject": subject, "createdAt": now}),
+    );
+    net.create(
+        &other,
+        &other_token,
+        "app.bsky.feed.post",
+        json!({"text": "Godt sagt!", "createdAt": now, "reply": {"root": subject, "parent": subject}}),
+    );
+    net.create(
+        &other,
+        &other_token,
+        "app.bsky.feed.post",
+        json!({"text": "Les denne", "createdAt": now,
+               "embed": {"$type": "app.bsky.embed.record", "record": subject}}),
+    );
+    net.process();
+
+    let said = refresh(&db);
+    assert!(said.contains("read the numbers of 1 posts"), "{said}");
+    let r = result_of(&db, &e);
+    assert_eq!(
+        [&r["likes"], &r["reposts"], &r["replies"], &r["quotes"]],
+        [&json!(1), &json!(1), &json!(1), &json!(1)],
+        "{r}"
+    );
+    // Bluesky does not report impressions.
+    assert_eq!(r["impressions"], Value::Null);
+    assert_eq!(r["goal"], "credibility");
+}
