@@ -179,6 +179,11 @@ export const teamInvite = (name, role) => invoke("team_invite", { name, role });
 export const teamRemoveMember = (memberId) => invoke("team_remove_member", { memberId });
 export const teamRemoveDevice = (deviceId) => invoke("team_remove_device", { deviceId });
 
+// ----- goals and results
+export const resultsView = () => invoke("results_view");
+export const setTarget = (goal, network, perWeek) => invoke("set_target", { goal, network, perWeek });
+export const setXReads = (on) => invoke("set_x_reads", { on });
+export const exportResults = () => invoke("export_results");
 // ----- approval (backend: issue 12; contract in the approval helper's APPROVAL-API.md) -----
 
 /** `{team, member, role: "executive"|"assistant"|null}`: who this device's member is. */

@@ -11,6 +11,7 @@ import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, tagName, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { createPlan } from "./plan.js";
+import { createResults } from "./results.js";
 import { setPreviewAccounts } from "./preview.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 import { createConflicts, createSync, createTeamPanel } from "./team.js";
@@ -616,7 +617,31 @@ const scheduler = createScheduler($, {
   onError: showError,
 });
 
+const results = createResults(
+  { section: $("results"), body: $("results-body"), count: $("results-count"), export: $("results-export") },
+  {
+    async onOpenDraft(id) {
+      showWrite();
+      await open(id);
+    },
+    onError: showError,
+    onToast: toast,
+  },
+);
+
+async function showResults() {
+  await editor.flush();
+  history.close();
+  plan.hide();
+  setView(true);
+  $("plan-button").setAttribute("aria-pressed", "false");
+  $("results-button").setAttribute("aria-pressed", "true");
+  await results.show();
+}
+
 function setView(planView) {
+  results.hide();
+  $("results-button").setAttribute("aria-pressed", "false");
   show($("workspace"), !planView);
   $("write-button").setAttribute("aria-pressed", String(!planView));
   $("plan-button").setAttribute("aria-pressed", String(planView));
@@ -636,6 +661,7 @@ function showWrite() {
 }
 
 $("plan-button").addEventListener("click", showPlan);
+$("results-button").addEventListener("click", showResults);
 $("write-button").addEventListener("click", showWrite);
 $("plan-accounts").addEventListener("click", () => accounts.open());
 $("schedule-button").addEventListener("click", () => scheduler.open());

@@ -38,6 +38,7 @@ pub mod loopback;
 pub mod mastodon;
 pub mod oauth;
 pub mod publisher;
+pub mod results;
 pub mod scheduler;
 pub mod threads;
 pub mod tid;

@@ -435,6 +435,16 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
             };
             assert_eq!(account.visibility, default, "schema {version}");
         }
+        if version >= 10 {
+            let targets = store.targets("").unwrap();
+            assert_eq!(targets.len(), 1, "schema {version}: the target survives");
+            assert_eq!(
+                (targets[0].target.goal.as_str(), targets[0].target.network, targets[0].target.per_week),
+                ("culture", Some(Network::Mastodon), 2)
+            );
+        } else {
+            assert!(store.targets("").unwrap().is_empty(), "schema {version}");
+        }
         // The old database takes new changes.
         store
             .update_draft(
@@ -513,6 +523,10 @@ fn make_fixture() {
                 ..podium_store::AccountChanges::default()
             },
         )
+        .unwrap();
+    // Schema 10: a goal's weekly target.
+    store
+        .set_target("", "culture", Some(Network::Mastodon), 2)
         .unwrap();
     store
         .connection()

@@ -7,6 +7,7 @@ pub mod background;
 pub mod backups;
 pub mod check;
 pub mod drafts;
+pub mod results;
 pub mod schedule;
 pub mod team;
 
