@@ -959,6 +959,14 @@ fn with_no_account_the_plan_offers_connect_where_a_click_or_a_drag_lands_and_acc
         app.click("#plan-week-view").await;
 
         photograph(&app, "plan-no-account-connect", async |app| {
+            // The dialog from the size before is still open (the page reloads per look only).
+            app.client
+                .execute(
+                    "document.querySelectorAll('dialog[open]').forEach((d) => d.close())",
+                    vec![],
+                )
+                .await
+                .unwrap();
             app.click("#plan-button").await;
             app.click("#plan-week-view").await;
             app.click(".day[data-day='2']").await;
