@@ -83,6 +83,10 @@ const list = createList({
   count: $("list-count"),
   onOpen: open,
   onRestore: restoreFromBin,
+  onBinned: (d) =>
+    toast(t("bin.binnedDraft", { title: d.title || t("list.untitled") }), {
+      action: { label: t("bin.restore"), run: () => restoreFromBin(d.id) },
+    }),
 });
 
 // The state filter's last choice is the bin.
@@ -130,7 +134,13 @@ const refreshListSoon = () => {
 async function restoreFromBin(id) {
   try {
     const back = await api.undeleteDraft(id);
+    // Back to the ordinary list, where the restored draft is (a search hiding it is cleared).
+    if (filters.state.value === BIN) filters.state.value = "";
     await refreshList();
+    if (!list.has(back.id) && $("search").value) {
+      $("search").value = "";
+      await refreshList();
+    }
     refreshFacetsSoon();
     await open(back.id);
     toast(t("bin.restored", { title: back.title || t("list.untitled") }));
@@ -562,7 +572,7 @@ const plan = createPlan(
       showWrite();
       await open(id);
     },
-    onAccounts: () => accounts.open(),
+    onAccounts: (networks) => accounts.open(networks),
     onDecided: () => showApprovalOf(),
     onError: showError,
     onToast: toast,

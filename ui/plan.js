@@ -182,7 +182,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       flush();
     }
     el.empty.hidden = plan.entries.length > 0 || plan.slots.length > 0;
-    el.empty.textContent = plan.accounts.length === 0 ? t("plan.noAccounts") : t("plan.empty");
+    if (plan.accounts.length === 0) {
+      // The way out is where the user is stuck: a real button, not words naming one.
+      const connect = make("button", { type: "button", className: "link connect-account", textContent: t("plan.accounts") });
+      connect.addEventListener("click", () => onAccounts());
+      el.empty.replaceChildren(`${t("plan.noAccounts")} `, connect);
+      // With no account there are no slots: a click on a time says how to get some.
+      for (const col of columns) {
+        col.addEventListener("click", (event) => {
+          const target = dropTarget(event.clientX, event.clientY);
+          offerConnect(ready.flatMap((d) => d.networks), target?.at ?? null);
+        });
+      }
+    } else {
+      el.empty.textContent = t("plan.empty");
+    }
     renderAttention();
     drawNow(body);
     body.scrollTop = scroll ?? 7 * HOUR_PX;
@@ -331,6 +345,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       ready = [];
     }
     el.readyHelp.textContent = ready.length ? t("ready.help") : t("ready.none");
+    // Dragging and slots belong to the week: the list view has neither.
+    el.readyHelp.hidden = ready.length > 0 && view !== "week";
     el.readyList.replaceChildren(
       ...ready.map((d) => {
         const li = make(
@@ -394,14 +410,13 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   }
 
   async function scheduleAt(draft, at, accountId = null) {
-    if (at < new Date()) {
-      onError(t("plan.past"));
-      return;
-    }
     const accounts = accountId ? [accountId] : accountsFor(draft, at);
     if (accounts.length === 0) {
-      const networks = draft.networks.map((n) => NETWORK_NAMES[n] ?? n).join(", ");
-      onError(t("ready.noAccount", { networks }));
+      offerConnect(draft.networks, at, true);
+      return;
+    }
+    if (at < new Date()) {
+      onError(t("plan.past"));
       return;
     }
     try {
@@ -412,6 +427,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       onError(api.describe(error));
     }
     await refresh();
+  }
+
+  /** No account posts to `networks` (the dragged draft's, or the ready drafts' on a click): the
+   *  slot dialog says so and offers the way out, Accounts at the quickest of those networks. */
+  function offerConnect(networks, at, dragged = false) {
+    const names = [...new Set(networks)].map((n) => NETWORK_NAMES[n] ?? n).join(", ");
+    el.slotTitle.textContent = at ? dayTime(at) : t("schedule.connect");
+    el.slotHelp.textContent = dragged && names ? t("ready.noAccount", { networks: names }) : t("ready.connectFirst");
+    const connect = make("button", { type: "button", className: "primary connect-account", textContent: t("schedule.connect") });
+    connect.addEventListener("click", () => {
+      el.slotDialog.close();
+      onAccounts(networks);
+    });
+    el.slotDrafts.replaceChildren(make("li", {}, connect));
+    el.slotDialog.showModal();
   }
 
   /** A free slot clicked: which ready draft goes there. */
