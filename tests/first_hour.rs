@@ -772,6 +772,7 @@ fn a_post_too_long_for_x_offers_a_thread_or_an_x_version_in_one_click_and_the_fi
                         .ok()
                 })
                 .await;
+            use fantoccini::actions::InputSource as _;
             let hover = fantoccini::actions::MouseActions::new("mouse".into()).then(
                 fantoccini::actions::PointerAction::MoveToElement {
                     element: button,

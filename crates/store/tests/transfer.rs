@@ -439,7 +439,11 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
             let targets = store.targets("").unwrap();
             assert_eq!(targets.len(), 1, "schema {version}: the target survives");
             assert_eq!(
-                (targets[0].target.goal.as_str(), targets[0].target.network, targets[0].target.per_week),
+                (
+                    targets[0].target.goal.as_str(),
+                    targets[0].target.network,
+                    targets[0].target.per_week
+                ),
                 ("culture", Some(Network::Mastodon), 2)
             );
         } else {
