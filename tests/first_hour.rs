@@ -759,37 +759,31 @@ fn a_post_too_long_for_x_offers_a_thread_or_an_x_version_in_one_click_and_the_fi
                 (ways.len() == 2).then_some(ways)
             })
             .await;
-        assert_eq!(ways, ["Make it a thread", "Write a X version"]);
+        assert_eq!(ways, ["Make it a thread", "Write a version for X"]);
 
-        // A fix button under the pointer keeps its words readable, in both themes.
+        // A fix button's hover colours keep its words readable, in both themes: the colours the
+        // page's `.fix:hover` rule gives, resolved on a button beside the real ones. (WebDriver's
+        // pointer does not make WebKitGTK match :hover under Xvfb reliably.)
         for theme in ["light", "dark"] {
             look(app, "en", theme).await;
-            let button = app
-                .until("the thread button back", async |app| {
-                    app.client
-                        .find(Locator::Css("[data-code='over_limit'] .fix-thread"))
-                        .await
-                        .ok()
-                })
-                .await;
-            use fantoccini::actions::InputSource as _;
-            let hover = fantoccini::actions::MouseActions::new("mouse".into()).then(
-                fantoccini::actions::PointerAction::MoveToElement {
-                    element: button,
-                    duration: None,
-                    x: 0.0,
-                    y: 0.0,
-                },
-            );
-            app.client.perform_actions(hover).await.unwrap();
             let colours = app
-                .until("the button filled under the pointer", async |app| {
-                    let c = js(app, "const b = document.querySelector(\"[data-code='over_limit'] .fix-thread\");
-                        const s = getComputedStyle(b); return [b.matches(':hover'), s.color, s.backgroundColor]").await;
-                    (c[0] == json!(true) && c[2] != json!("rgba(0, 0, 0, 0)")).then_some(c)
+                .until("the fix buttons' hover colours", async |app| {
+                    let c = js(app, "const rule = [...document.styleSheets].flatMap((s) => [...s.cssRules])
+                            .find((r) => r.selectorText === '.fix:hover:not(:disabled)');
+                        const host = document.querySelector(\"[data-code='over_limit'] .fix-thread\");
+                        if (!rule || !host) return null;
+                        const probe = document.createElement('button');
+                        probe.className = host.className;
+                        for (const name of rule.style) probe.style.setProperty(name, rule.style.getPropertyValue(name));
+                        host.after(probe);
+                        const s = getComputedStyle(probe);
+                        const out = [s.color, s.backgroundColor];
+                        probe.remove();
+                        return out;").await;
+                    c.as_array().map(|_| c.clone())
                 })
                 .await;
-            let (fg, bg) = (colours[1].as_str().unwrap(), colours[2].as_str().unwrap());
+            let (fg, bg) = (colours[0].as_str().unwrap(), colours[1].as_str().unwrap());
             let ratio = contrast(fg, bg);
             assert!(ratio >= 4.5, "{theme}: {fg} on {bg} is {ratio:.2}:1");
             shot(app, &format!("fix-hover-en-{theme}.png")).await;

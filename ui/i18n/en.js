@@ -418,7 +418,7 @@ export default {
   "misfit.inPart": "Post {part} of the thread — {why}",
   "schedule.noAccount": "No account is connected yet. Connect one (Bluesky takes a minute), then schedule from here.",
   "schedule.connect": "Connect an account",
-  "schedule.ownVersion": "Write a {network} version",
+  "schedule.ownVersion": "Write a version for {network}",
   "schedule.threadMode": "Make it a thread",
   "entry.held": "Does not fit — needs you",
   "entry.heldHelp": "After an edit this post no longer fits, so it waits here instead of failing at its time. {why} Fix the draft and it goes back to the queue by itself.",
