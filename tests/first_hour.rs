@@ -784,6 +784,10 @@ fn a_post_too_long_for_x_offers_a_thread_or_an_x_version_in_one_click_and_the_fi
                 })
                 .await;
             let (fg, bg) = (colours[0].as_str().unwrap(), colours[1].as_str().unwrap());
+            assert!(
+                bg.starts_with("rgb("),
+                "{theme}: the hover fills the button with a solid colour, not {bg}"
+            );
             let ratio = contrast(fg, bg);
             assert!(ratio >= 4.5, "{theme}: {fg} on {bg} is {ratio:.2}:1");
             shot(app, &format!("fix-hover-en-{theme}.png")).await;
