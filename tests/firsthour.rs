@@ -411,7 +411,14 @@ fn a_deleted_draft_waits_in_the_bin_comes_back_and_the_bin_empties_for_good() {
             (empty == "The bin is empty.").then_some(())
         })
         .await;
-        state.select_by_value("").await.unwrap();
+        // The filter is drawn again with its counts once the bin is empty: find it anew.
+        app.client
+            .find(Locator::Css("#filter-state"))
+            .await
+            .unwrap()
+            .select_by_value("")
+            .await
+            .unwrap();
         app.until("the restored draft in the list", async |app| {
             let titles = app.texts(".draft-row .title").await;
             (titles == [restored.clone()]).then_some(())
