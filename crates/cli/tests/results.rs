@@ -13,7 +13,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use contract::Server;
-use peers::{db, draft, entry, free_port, ok, podium, schedule_now, Mastodon, MOCK_TOKEN};
+use peers::{
+    connect_in_browser, db, draft, entry, free_port, ok, podium, schedule_now, Mastodon, MOCK_TOKEN,
+};
 use serde_json::{json, Value};
 
 fn client() -> reqwest::blocking::Client {
@@ -176,32 +178,6 @@ fn mastodon_favourites_boosts_and_replies_are_read_back_exactly_as_a_time_series
     // --since leaves out what came before.
     let later = ok(&db, &["results", "--json", "--since", "2999-01-01"], "");
     assert_eq!(serde_json::from_str::<Value>(&later).unwrap(), json!([]));
-}
-
-/// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
-/// returns the new account's id.
-fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
-    let args = [args, &["--no-browser"]].concat();
-    let mut child = peers::spawn_with(db, &args, &[], Stdio::piped());
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-    }
-    let (url, reader) = peers::sign_in_address(&mut child);
-    podium_publish::http::install_tls();
-    let browser = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = browser.get(&url).send().unwrap();
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    let page = browser.get(&location).send().unwrap().text().unwrap();
-    assert!(page.contains("Podium is connected"), "{page}");
-    let out = child.wait_with_output().unwrap();
-    let said = reader.join().unwrap();
-    assert!(out.status.success(), "{said}");
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 #[test]
