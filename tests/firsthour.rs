@@ -231,6 +231,46 @@ fn ctrl_z_undoes_typing_and_a_fix_and_ctrl_shift_z_and_ctrl_y_redo_them() {
     });
 }
 
+/// Keys pressed 100 ms apart but handled 1.2 s apart (a busy window): each arrives with its
+/// key press's time stamp, as WebKit gives it, and is handled late, as under load.
+const LATE_KEYS: &str = "
+    const area = document.getElementById('post-text');
+    area.focus();
+    const pressed = performance.now();
+    for (const [i, c] of [...arguments[0]].entries()) {
+        const until = performance.now() + 1200;
+        while (performance.now() < until) {}
+        const key = new KeyboardEvent('keydown', { key: c, bubbles: true });
+        Object.defineProperty(key, 'timeStamp', { value: pressed + i * 100 });
+        area.dispatchEvent(key);
+        area.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText', data: c, bubbles: true, cancelable: true }));
+        const at = area.selectionEnd;
+        area.value = area.value.slice(0, at) + c + area.value.slice(at);
+        area.setSelectionRange(at + 1, at + 1);
+        area.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: c, bubbles: true }));
+    }";
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn ctrl_z_undoes_a_word_typed_in_a_busy_window_whole_by_the_keys_own_times() {
+    scenario(async |app| {
+        app.editor().await.send_keys("Hei ").await.unwrap();
+        app.until_editor_holds("Hei ").await;
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        app.client
+            .execute(LATE_KEYS, vec![serde_json::json!("alle")])
+            .await
+            .unwrap();
+        app.until_editor_holds("Hei alle").await;
+        // One word, one step: measured when the keys were handled, it would be four letters.
+        app.editor().await.click().await.unwrap();
+        press_ctrl(app, 'z', false).await;
+        app.until_editor_holds("Hei ").await;
+        press_ctrl(app, 'y', false).await;
+        app.until_editor_holds("Hei alle").await;
+    });
+}
+
 #[test]
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn a_new_draft_matching_the_search_appears_in_the_list_with_why_it_matched() {
@@ -297,13 +337,38 @@ fn a_deleted_draft_waits_in_the_bin_comes_back_and_the_bin_empties_for_good() {
         assert_eq!(titles, ["Utkast som skal bort", "Utkast som skal tilbake"]);
         app.screenshot("bin-en-light.png").await;
 
-        // Restore the older one: it opens in the editor and leaves the bin.
-        restore_from_bin(app, "Utkast som skal tilbake").await;
-        app.until("one left in the bin", async |app| {
-            (app.texts(".draft-row .title").await == ["Utkast som skal bort"]).then_some(())
+        // A click on a binned draft (not on Restore) selects it and offers Restore.
+        app.click("#draft-list .draft-row.binned:last-child .title")
+            .await;
+        app.until("the binned draft selected, Restore offered", async |app| {
+            let selected = app
+                .texts(".draft-row.binned[aria-selected='true'] .title")
+                .await;
+            let toast = app.text_of("#toast").await?;
+            (selected.len() == 1
+                && toast.contains("is in the bin")
+                && app.texts("#toast button").await == ["Restore"])
+            .then_some(())
         })
         .await;
+        app.screenshot("bin-click-binned-en-light.png").await;
+
+        // Restore the older one: it opens in the editor, and the list is back from the bin
+        // with it selected (not an empty bin saying no draft matches).
+        restore_from_bin(app, "Utkast som skal tilbake").await;
         app.until_editor_holds("Utkast som skal tilbake").await;
+        app.until("the ordinary list, the restored draft selected", async |app| {
+            let filter = app
+                .client
+                .execute("return [document.getElementById('filter-state').value, document.getElementById('bin-bar').hidden]", vec![])
+                .await
+                .ok()?;
+            let selected = app.texts(".draft-row[aria-selected='true'] .title").await;
+            (filter == serde_json::json!(["", true]) && selected == ["Utkast som skal tilbake"] && app.texts(".draft-row.binned").await.is_empty())
+                .then_some(())
+        })
+        .await;
+        app.screenshot("bin-restored-en-light.png").await;
         let restored = "Utkast som skal tilbake".to_owned();
 
         photograph(app, "bin", async |app| {
@@ -317,6 +382,18 @@ fn a_deleted_draft_waits_in_the_bin_comes_back_and_the_bin_empties_for_good() {
                 (app.texts(".draft-row .restore").await.len() == 1).then_some(())
             })
             .await;
+            // Restore ("Gjenopprett" too) has a column of its own: the title and time end before it.
+            let clear = app
+                .client
+                .execute(
+                    "const row = document.querySelector('.draft-row.binned');
+                     const b = row.querySelector('.restore').getBoundingClientRect();
+                     return [...row.querySelectorAll('.title, time')].every((e) => e.getBoundingClientRect().right <= b.left);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(clear, serde_json::json!(true), "Restore overlaps the row's title or time");
         })
         .await;
 
@@ -334,7 +411,14 @@ fn a_deleted_draft_waits_in_the_bin_comes_back_and_the_bin_empties_for_good() {
             (empty == "The bin is empty.").then_some(())
         })
         .await;
-        state.select_by_value("").await.unwrap();
+        // The filter is drawn again with its counts once the bin is empty: find it anew.
+        app.client
+            .find(Locator::Css("#filter-state"))
+            .await
+            .unwrap()
+            .select_by_value("")
+            .await
+            .unwrap();
         app.until("the restored draft in the list", async |app| {
             let titles = app.texts(".draft-row .title").await;
             (titles == [restored.clone()]).then_some(())
@@ -722,6 +806,179 @@ fn the_plan_lists_ready_drafts_to_drag_in_schedules_on_a_clicked_slot_and_lists_
             app.click("#plan-next").await;
             app.until("the week", async |app| {
                 (app.texts(".plan-post").await.len() == 2).then_some(())
+            })
+            .await;
+        })
+        .await;
+        app.stop().await;
+    });
+}
+
+/// Whether the dialog `id` is open.
+async fn dialog_open(app: &App, id: &str) -> bool {
+    app.client
+        .execute(
+            "return document.getElementById(arguments[0]).open",
+            vec![serde_json::json!(id)],
+        )
+        .await
+        .unwrap()
+        == serde_json::json!(true)
+}
+
+/// Which Accounts sections are open, once Accounts is.
+async fn accounts_open_at(app: &App) -> Vec<String> {
+    app.until("Accounts open", async |app| {
+        dialog_open(app, "accounts-dialog").await.then_some(())
+    })
+    .await;
+    let open = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#accounts-dialog details.connect')].filter((d) => d.open).map((d) => d.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.client
+        .execute("document.getElementById('accounts-dialog').close()", vec![])
+        .await
+        .unwrap();
+    serde_json::from_value(open).unwrap()
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn with_no_account_the_plan_offers_connect_where_a_click_or_a_drag_lands_and_accounts_is_a_button()
+{
+    use fantoccini::actions::{MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    use podium_core::draft::DraftState;
+    use podium_core::text::check::Network;
+    use podium_store::{NewDraft, Store};
+
+    support::scenario_in(async |home| {
+        let db = support::app_data(home).join("podium.sqlite3");
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        {
+            let mut store = Store::open(&db).unwrap();
+            store
+                .create_draft(NewDraft {
+                    text: "Kvartalstallene er klare".into(),
+                    networks: vec![Network::X, Network::Mastodon, Network::Bluesky],
+                    state: Some(DraftState::Ready),
+                    ..NewDraft::default()
+                })
+                .unwrap();
+        }
+        let app = App::start(home).await;
+        app.client.set_window_size(1280, 800).await.unwrap();
+        app.click("#plan-button").await;
+        app.until("the ready draft beside the week", async |app| {
+            (app.texts(".ready-item .title").await.len() == 1).then_some(())
+        })
+        .await;
+
+        // "Accounts…" in the no-account line is a button: it opens Accounts at the tiles.
+        let line = app.text_of("#plan-empty").await.unwrap();
+        assert_eq!(line, "Connect an account to schedule posts: Accounts…");
+        app.click("#plan-empty button.connect-account").await;
+        assert!(accounts_open_at(&app).await.is_empty(), "the tile overview");
+
+        // A click on a time (next week's) offers Connect; it opens Accounts at the quickest
+        // network of the ready drafts'.
+        app.click("#plan-next").await;
+        app.click(".day[data-day='3']").await;
+        app.until("the slot dialog offering Connect", async |app| {
+            (dialog_open(app, "slot-dialog").await
+                && app.texts("#slot-drafts .connect-account").await == ["Connect an account"])
+            .then_some(())
+        })
+        .await;
+        app.screenshot("plan-no-account-click-en-light.png").await;
+        app.click("#slot-drafts .connect-account").await;
+        assert_eq!(accounts_open_at(&app).await, ["connect-bluesky"]);
+
+        // A drag onto a time does the same, naming the draft's networks (X first, yet Bluesky
+        // is where Accounts opens).
+        let item = app.client.find(Locator::Css(".ready-item")).await.unwrap();
+        let point = app
+            .client
+            .execute(
+                "const body = document.getElementById('week-body'); body.scrollTop = 8 * 44;
+                 const r = document.querySelector(\".day[data-day='4']\").getBoundingClientRect();
+                 return [r.left + r.width / 2, r.top + 10 * 44 + 2];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (x, y) = (point[0].as_f64().unwrap(), point[1].as_f64().unwrap());
+        let drag = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: item,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: Some(Duration::from_millis(100)),
+                x: 20.0,
+                y: 0.0,
+            })
+            .then(PointerAction::MoveTo {
+                duration: Some(Duration::from_millis(200)),
+                x,
+                y,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        app.client.perform_actions(drag).await.unwrap();
+        app.until("the drop offering Connect", async |app| {
+            let help = app.text_of("#slot-help").await?;
+            (dialog_open(app, "slot-dialog").await
+                && help.starts_with("No connected account posts to X, ")
+                && help.contains("Bluesky"))
+            .then_some(())
+        })
+        .await;
+        app.screenshot("plan-no-account-drag-en-light.png").await;
+        app.click("#slot-drafts .connect-account").await;
+        assert_eq!(accounts_open_at(&app).await, ["connect-bluesky"]);
+
+        // The list view has no week to drag to: its ready list drops the hint.
+        app.click("#plan-list-view").await;
+        app.until("no drag hint in the list view", async |app| {
+            let hidden = app
+                .client
+                .execute(
+                    "return document.getElementById('ready-help').hidden",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (hidden == serde_json::json!(true)).then_some(())
+        })
+        .await;
+        app.screenshot("plan-no-account-list-en-light.png").await;
+        app.click("#plan-week-view").await;
+
+        photograph(&app, "plan-no-account-connect", async |app| {
+            // The dialog from the size before is still open (the page reloads per look only).
+            app.client
+                .execute(
+                    "document.querySelectorAll('dialog[open]').forEach((d) => d.close())",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            app.click("#plan-button").await;
+            app.click("#plan-week-view").await;
+            app.click(".day[data-day='2']").await;
+            app.until("Connect offered", async |app| {
+                (app.texts("#slot-drafts .connect-account").await.len() == 1).then_some(())
             })
             .await;
         })

@@ -9,9 +9,17 @@ import { NETWORK_NAMES, accountReason, misfitText, noticeText, t } from "./i18n.
 import { stateLabel } from "./plan.js";
 import { readField, setField, whenField } from "./when.js";
 
-// The networks a post can be split into a thread on, and those the Accounts dialog connects.
+// The networks a post can be split into a thread on.
 const THREADABLE = ["x", "bluesky", "mastodon"];
-const CONNECTABLE = ["bluesky", "mastodon", "x", "linkedin"];
+// The networks that connect in a minute, quickest first: "Connect an account" opens at one of
+// these, never at X's or LinkedIn's developer-app steps (those are a tile's own choice).
+const QUICK = ["bluesky", "mastodon"];
+
+/** The quickest network to connect among `networks` (a name or a list), or null for the tiles. */
+export function quickestNetwork(networks) {
+  const wanted = [networks ?? []].flat();
+  return QUICK.find((n) => wanted.includes(n)) ?? null;
+}
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
@@ -341,12 +349,15 @@ export function createAccounts($, { onChanged, onError, onToast }) {
   });
 
   return {
-    /** Opens Accounts; with a network (`bluesky`, `x`, …), at that network's section. */
-    async open(network = null) {
+    /** Opens Accounts; with networks (a draft's), at the quickest one's section (Bluesky, then
+     *  Mastodon), else at the tile overview. */
+    async open(networks = null) {
+      const network = quickestNetwork(networks);
       showError(null);
       // Open at once: the list fills in when Rust answers (the keyring check can take a while).
       if (!dialog.open) dialog.showModal();
       if (network && $(`connect-${network}`)) openSection(`connect-${network}`);
+      else for (const d of sections) d.open = false;
       await refresh();
     },
     refresh,
@@ -401,10 +412,9 @@ export function createScheduler($, { current, beforeSchedule, onScheduled, onCon
     submit.disabled = accounts.length === 0;
     for (const r of dialog.querySelectorAll("input[name=schedule-when], #schedule-at")) r.disabled = accounts.length === 0;
     if (accounts.length === 0) {
-      const network = wanted.find((n) => CONNECTABLE.includes(n)) ?? null;
       box.replaceChildren(
         el("p", { className: "help", id: "schedule-none", textContent: t("schedule.noAccount") }),
-        button(t("schedule.connect"), () => leaveTo(() => onConnect(network)), "primary connect-account"),
+        button(t("schedule.connect"), () => leaveTo(() => onConnect(wanted)), "primary connect-account"),
       );
     } else {
       box.replaceChildren(

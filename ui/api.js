@@ -173,6 +173,17 @@ export const onSyncChanged = (handler) => window.__TAURI__.event.listen("sync-ch
 /** Calls `handler` when a round brought other devices' changes (`{pulled, conflicts}`). */
 export const onDraftsChanged = (handler) => window.__TAURI__.event.listen("drafts-changed", (e) => handler(e.payload));
 
+/** A one-time invite code for a new member (`role`: assistant or executive): `{code, expires_at}`. */
+export const teamInvite = (name, role) => invoke("team_invite", { name, role });
+/** Removes a member's access (every device of theirs). */
+export const teamRemoveMember = (memberId) => invoke("team_remove_member", { memberId });
+export const teamRemoveDevice = (deviceId) => invoke("team_remove_device", { deviceId });
+
+// ----- goals and results
+export const resultsView = () => invoke("results_view");
+export const setTarget = (goal, network, perWeek) => invoke("set_target", { goal, network, perWeek });
+export const setXReads = (on) => invoke("set_x_reads", { on });
+export const exportResults = () => invoke("export_results");
 // ----- approval (backend: issue 12; contract in the approval helper's APPROVAL-API.md) -----
 
 /** `{team, member, role: "executive"|"assistant"|null}`: who this device's member is. */

@@ -290,9 +290,35 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const shown = reports
       .filter((r) => shownNetworks.includes(r.network) && checksShownText(r.network))
       .map((r) => ({ ...r, warnings: [...r.warnings.filter((w) => !quiet(w, r.network)), ...(imageNotes[r.network] ?? [])] }));
-    renderNotes(el.notes, shown, applyFix, language());
+    renderNotes(el.notes, shown, applyFix, language(), overLimitWays);
     drawPreview();
     if (el.threadMode.checked) scheduleThread();
+  }
+
+  /** A post too long for a network has two ways forward, a click each: thread mode (where
+   *  that network threads) and, on the shared text, the network's own version. */
+  function overLimitWays(warning, over) {
+    if (warning.code !== "over_limit") return [];
+    const ways = [];
+    if (!el.threadMode.checked && over.some((n) => THREADABLE.includes(n))) {
+      ways.push([t("schedule.threadMode"), () => {
+        showThread(true);
+        change({ thread: true });
+      }, "fix-thread"]);
+    }
+    if (editing === "main") {
+      for (const n of over) {
+        ways.push([t("schedule.ownVersion", { network: NETWORK_NAMES[n] }), () => {
+          // Thread mode shows only threaded networks' versions (as showVersion below).
+          if (el.threadMode.checked && !THREADABLE.includes(n)) {
+            showThread(false);
+            change({ thread: false });
+          }
+          editVersion(n);
+        }, "fix-version"]);
+      }
+    }
+    return ways;
   }
 
   /** The pressed network's post as it will look; in thread mode its thread, post by post. */
@@ -407,15 +433,15 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     }
   }
 
-  /** A counter of a network whose own version is not on screen says so: it counts that
-   *  version, not the text shown. */
+  /** A counter whose text is not on screen says which it counts: the network's own version,
+   *  or the shared text (while another network's version is open). */
   function markOwnVersion(network) {
     const counter = document.getElementById(`counter-${network}`);
     const elsewhere = !checksShownText(network);
     counter.dataset.elsewhere = String(elsewhere);
     if (elsewhere) {
       const remaining = document.getElementById(`remaining-${network}`);
-      remaining.textContent = `${remaining.textContent} · ${t("thread.ownVersion")}`;
+      remaining.textContent = `${remaining.textContent} · ${t(variants[network] ? "thread.ownVersion" : "thread.sharedText")}`;
     }
   }
 

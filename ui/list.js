@@ -8,7 +8,7 @@ import { goalName, t, tagName } from "./i18n.js";
 const ROW = 62; // px; must match .draft-row's height in styles.css
 const OVERSCAN = 6;
 
-export function createList({ container, spacer, empty, count, onOpen, onRestore }) {
+export function createList({ container, spacer, empty, count, onOpen, onRestore, onBinned }) {
   let items = [];
   let selected = null;
   let query = "";
@@ -99,7 +99,13 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
   new ResizeObserver(schedule).observe(container);
   container.addEventListener("click", (event) => {
     const el = event.target.closest(".draft-row");
-    if (el && !bin) onOpen(el.dataset.id);
+    if (!el) return;
+    if (!bin) onOpen(el.dataset.id);
+    // A binned draft is selected and its Restore offered: it cannot be edited in the bin.
+    else if (!event.target.closest(".restore")) {
+      api.select(el.dataset.id);
+      onBinned?.(items.find((d) => d.id === el.dataset.id));
+    }
   });
   container.addEventListener("keydown", (event) => {
     if (bin) return;
@@ -156,6 +162,7 @@ export function createList({ container, spacer, empty, count, onOpen, onRestore 
       return items[next]?.id ?? null;
     },
     first: () => items[0]?.id ?? null,
+    has: (id) => indexOf(id) >= 0,
     size: () => items.length,
   };
   return api;

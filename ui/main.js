@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { createAccounts, createScheduler } from "./accounts.js";
+import { createApprovalBar, createThread, loadRole, role } from "./approval.js";
 import { createEditor } from "./editor.js";
 import { button, byId as $, hide, show } from "./dom.js";
 import { dayTime } from "./format.js";
@@ -10,6 +11,7 @@ import { createHistory } from "./history.js";
 import { goalName, setSystemLanguage, t, tagName, translate } from "./i18n.js";
 import { createList } from "./list.js";
 import { createPlan } from "./plan.js";
+import { createResults } from "./results.js";
 import { setPreviewAccounts } from "./preview.js";
 import { applyTheme, createSettings, renderBackups } from "./settings.js";
 import { createConflicts, createSync, createTeamPanel } from "./team.js";
@@ -81,6 +83,10 @@ const list = createList({
   count: $("list-count"),
   onOpen: open,
   onRestore: restoreFromBin,
+  onBinned: (d) =>
+    toast(t("bin.binnedDraft", { title: d.title || t("list.untitled") }), {
+      action: { label: t("bin.restore"), run: () => restoreFromBin(d.id) },
+    }),
 });
 
 // The state filter's last choice is the bin.
@@ -128,7 +134,13 @@ const refreshListSoon = () => {
 async function restoreFromBin(id) {
   try {
     const back = await api.undeleteDraft(id);
+    // Back to the ordinary list, where the restored draft is (a search hiding it is cleared).
+    if (filters.state.value === BIN) filters.state.value = "";
     await refreshList();
+    if (!list.has(back.id) && $("search").value) {
+      $("search").value = "";
+      await refreshList();
+    }
     refreshFacetsSoon();
     await open(back.id);
     toast(t("bin.restored", { title: back.title || t("list.untitled") }));
@@ -208,6 +220,8 @@ const editor = createEditor(
       list.select(draft.id);
       history.refresh();
       refreshFacetsSoon();
+      // An edit can send an approved post back to awaiting approval.
+      if (role().team) approvalBarSoon();
     },
     onStatus(text, bad = false) {
       const status = $("save-status");
@@ -217,6 +231,77 @@ const editor = createEditor(
     onError: showError,
   },
 );
+
+// ----- approval and comments beside the editor -----
+
+const approvalBar = createApprovalBar(
+  {
+    bar: $("approval-bar"),
+    rows: $("approval-rows"),
+    request: $("approval-request"),
+    requestText: $("approval-request-text"),
+    requestSend: $("approval-request-send"),
+    requestCancel: $("approval-request-cancel"),
+  },
+  {
+    current: () => editor.current(),
+    onDecided: () => approvalChanged(),
+    onError: showError,
+  },
+);
+
+let approvalTimer = 0;
+function approvalBarSoon() {
+  clearTimeout(approvalTimer);
+  approvalTimer = setTimeout(() => approvalBar.refresh(), 400);
+}
+
+/** The right column's tabs (Checks, Comments), shown in a team. */
+function showSideTab(which) {
+  const comments = which === "comments";
+  $("tab-checks").setAttribute("aria-selected", String(!comments));
+  $("tab-comments").setAttribute("aria-selected", String(comments));
+  show($("checks-panel"), !comments);
+  show($("comments-panel"), comments);
+  if (comments) draftThread.load();
+}
+$("tab-checks").addEventListener("click", () => showSideTab("checks"));
+$("tab-comments").addEventListener("click", () => showSideTab("comments"));
+
+const draftThread = createThread(
+  { list: $("draft-comments"), text: $("draft-comment-text"), add: $("draft-comment-add"), error: $("draft-comment-error") },
+  {
+    draftId: () => editor.current()?.id ?? null,
+    onCount(n) {
+      $("comments-count").textContent = n > 0 ? String(n) : "";
+    },
+  },
+);
+
+/** Shows or hides what approval adds to the window, as this device's role in a team says. */
+async function followRole() {
+  const me = await loadRole();
+  const team = me.team;
+  show($("side-tabs"), team);
+  document.querySelector(".checks").classList.toggle("tabbed", team);
+  if (!team) showSideTab("checks");
+  await showApprovalOf();
+}
+
+/** The open draft's approval bar and comments. */
+async function showApprovalOf() {
+  if (!role().team) {
+    await approvalBar.refresh();
+    return;
+  }
+  await Promise.all([approvalBar.refresh(), draftThread.load()]);
+}
+
+/** A post's approval or a comment changed, here or on another device. */
+function approvalChanged() {
+  showApprovalOf();
+  plan.refresh();
+}
 
 /** The "Compare versions" button shows while the open draft is a conflict copy. */
 function showConflictButton(draft) {
@@ -231,6 +316,7 @@ async function open(id) {
     showConflictButton(draft);
     list.select(id);
     history.refresh();
+    showApprovalOf();
   } catch (error) {
     showError(api.describe(error));
   }
@@ -239,6 +325,7 @@ async function open(id) {
 async function newDraft() {
   await editor.blank();
   showConflictButton(null);
+  showApprovalOf();
   list.select(null);
   history.close();
 }
@@ -285,6 +372,8 @@ const settings = createSettings(
       sync.relabel();
       team.refresh();
       conflicts.relabel();
+      approvalBar.relabel();
+      draftThread.load();
       refreshFacets();
       refreshList();
     },
@@ -311,8 +400,17 @@ const sync = createSync(
   {
     onConflicts: () => conflicts.open(editor.current()?.id),
     onError: (error) => showError(api.describe(error)),
+    onChanged(view) {
+      // Joined, left, or another member now: what approval shows follows.
+      const key = view.identity ? `${view.identity.device_id}|${view.identity.role}` : "";
+      if (key !== identityKey) {
+        identityKey = key;
+        followRole();
+      }
+    },
   },
 );
+let identityKey = null;
 
 const team = createTeamPanel(
   {
@@ -326,6 +424,14 @@ const team = createTeamPanel(
     syncNow: $("team-sync-now"),
     leave: $("team-leave"),
     error: $("team-error"),
+    invite: $("team-invite"),
+    inviteName: $("invite-name"),
+    inviteRole: $("invite-role"),
+    inviteButton: $("invite-button"),
+    inviteResult: $("invite-result"),
+    inviteResultHelp: $("invite-result-help"),
+    inviteCode: $("invite-code"),
+    inviteCopy: $("invite-copy"),
   },
   { sync, onError: showError },
 );
@@ -401,6 +507,9 @@ api.onDraftsChanged(async () => {
   await refreshList();
   await refreshOpenDraft();
 });
+api.onApprovalChanged(() => approvalChanged()).catch(() => {});
+// The queue changed (scheduled, moved, sent): the open draft's approval bar follows.
+api.onOutboxChanged(() => approvalBar.refresh()).catch(() => {});
 
 // ----- plan, accounts, scheduling -----
 
@@ -426,6 +535,23 @@ const plan = createPlan(
     entryAt: $("entry-at"),
     entryMoveButton: $("entry-move-button"),
     entryActions: $("entry-actions"),
+    approval: $("entry-approval"),
+    approvalLine: $("entry-approval-line"),
+    approvalNote: $("entry-approval-note"),
+    approvalActions: $("entry-approval-actions"),
+    approvalError: $("entry-approval-error"),
+    approve: $("entry-approve"),
+    request: $("entry-request"),
+    requestForm: $("entry-request-form"),
+    requestText: $("entry-request-text"),
+    requestSend: $("entry-request-send"),
+    requestCancel: $("entry-request-cancel"),
+    side: $("entry-side"),
+    comments: $("entry-comments"),
+    commentText: $("entry-comment-text"),
+    commentAdd: $("entry-comment-add"),
+    commentError: $("entry-comment-error"),
+    audit: $("entry-audit"),
     readyList: $("ready-list"),
     readyHelp: $("ready-help"),
     queue: $("queue"),
@@ -448,7 +574,8 @@ const plan = createPlan(
       showWrite();
       await open(id);
     },
-    onAccounts: () => accounts.open(),
+    onAccounts: (networks) => accounts.open(networks),
+    onDecided: () => showApprovalOf(),
     onError: showError,
     onToast: toast,
   },
@@ -481,6 +608,7 @@ const scheduler = createScheduler($, {
   },
   async onScheduled(draftId, entries) {
     editor.adoptState(draftId, "scheduled");
+    approvalBar.refresh();
     suggestStartAtLogin();
     const first = entries.map((e) => new Date(e.due_at)).sort((a, b) => a - b)[0];
     toast(t("schedule.done", { time: dayTime(first) }), {
@@ -501,7 +629,31 @@ const scheduler = createScheduler($, {
   onError: showError,
 });
 
+const results = createResults(
+  { section: $("results"), body: $("results-body"), count: $("results-count"), export: $("results-export") },
+  {
+    async onOpenDraft(id) {
+      showWrite();
+      await open(id);
+    },
+    onError: showError,
+    onToast: toast,
+  },
+);
+
+async function showResults() {
+  await editor.flush();
+  history.close();
+  plan.hide();
+  setView(true);
+  $("plan-button").setAttribute("aria-pressed", "false");
+  $("results-button").setAttribute("aria-pressed", "true");
+  await results.show();
+}
+
 function setView(planView) {
+  results.hide();
+  $("results-button").setAttribute("aria-pressed", "false");
   show($("workspace"), !planView);
   $("write-button").setAttribute("aria-pressed", String(!planView));
   $("plan-button").setAttribute("aria-pressed", String(planView));
@@ -521,6 +673,7 @@ function showWrite() {
 }
 
 $("plan-button").addEventListener("click", showPlan);
+$("results-button").addEventListener("click", showResults);
 $("write-button").addEventListener("click", showWrite);
 $("plan-accounts").addEventListener("click", () => accounts.open());
 $("schedule-button").addEventListener("click", () => scheduler.open());
@@ -696,6 +849,7 @@ async function start() {
   $("post-text").focus();
   api.uiReady();
   await Promise.all([refreshFacets(), refreshList(), refreshPreviewAccounts(), sync.load().catch((error) => console.warn("no sync state", error))]);
+  await followRole();
   if (editor.current()) list.select(editor.current().id);
   // Problems the background backup found are worth a word.
   setTimeout(async () => {

@@ -5,7 +5,8 @@
 // `retryable`, `confirmable` and `removable`), is Rust's to say; here a state is only worded.
 
 import * as api from "./api.js";
-import { el as make, factRows } from "./dom.js";
+import { approvalLabel, createThread, decisionText, heldForApproval, oldestFirst, renderAudit, role } from "./approval.js";
+import { el as make, factRows, hide, show } from "./dom.js";
 import { date, dayMonth, dayTime, locale, time as timeOf } from "./format.js";
 import { NETWORK_NAMES, entryReason, misfitText, noticeText, t } from "./i18n.js";
 import { readField, setField, whenField } from "./when.js";
@@ -53,18 +54,26 @@ function zoneName(zone) {
 /** How many days ahead the queue's list view reaches. */
 const QUEUE_DAYS = 90;
 
-/** A post's state as the plan words it: a post held because it no longer fits says so. */
+/** A post's state as the plan words it: a post held because it no longer fits says so, and one
+ *  that waits for approval (or came back) says that. */
 function entryLabel(e) {
-  return e.misfit ? t("entry.held") : stateLabel(e.state);
+  if (e.misfit) return t("entry.held");
+  return approvalLabel(e) ?? stateLabel(e.state);
 }
 
-export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onScheduled }) {
+/** How far back and ahead the posts waiting for a decision are looked for (an assistant's
+ *  posts sent back are found among these). */
+const DECISION_DAYS_BACK = 14;
+
+export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onScheduled, onDecided }) {
   let weekStart = mondayOf(new Date());
   let plan = null;
   let view = "week"; // or "list": the queue as a list
   let ready = []; // drafts marked ready, to drag into the week
   let visible = false;
   let shown = null; // the entry in the dialog
+  let awaiting = []; // posts this member may approve, oldest first
+  let returned = []; // this member's posts an executive sent back
   let nowTimer = 0;
   const sayMoveTo = whenField(el.entryAt, document.getElementById("entry-at-words"));
 
@@ -173,7 +182,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       flush();
     }
     el.empty.hidden = plan.entries.length > 0 || plan.slots.length > 0;
-    el.empty.textContent = plan.accounts.length === 0 ? t("plan.noAccounts") : t("plan.empty");
+    if (plan.accounts.length === 0) {
+      // The way out is where the user is stuck: a real button, not words naming one.
+      const connect = make("button", { type: "button", className: "link connect-account", textContent: t("plan.accounts") });
+      connect.addEventListener("click", () => onAccounts());
+      el.empty.replaceChildren(`${t("plan.noAccounts")} `, connect);
+      // With no account there are no slots: a click on a time says how to get some.
+      for (const col of columns) {
+        col.addEventListener("click", (event) => {
+          const target = dropTarget(event.clientX, event.clientY);
+          offerConnect(ready.flatMap((d) => d.networks), target?.at ?? null);
+        });
+      }
+    } else {
+      el.empty.textContent = t("plan.empty");
+    }
     renderAttention();
     drawNow(body);
     body.scrollTop = scroll ?? 7 * HOUR_PX;
@@ -200,6 +223,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     div.dataset.id = e.id;
     div.dataset.state = e.state;
     div.dataset.network = e.network;
+    div.dataset.approval = e.approval ?? "approved";
+    div.dataset.late = String(heldForApproval(e));
     div.style.top = `${(minutesIntoDay(at) / 60) * HOUR_PX}px`;
     div.style.left = `calc(${(100 / n) * k}% + 2px)`;
     div.style.width = `calc(${100 / n}% - 4px)`;
@@ -210,7 +235,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     time.textContent = timeOf(at);
     const badge = document.createElement("span");
     badge.className = "post-state";
-    badge.textContent = stateLabel(e.state);
+    badge.textContent = entryLabel(e);
     top.append(time, badge);
     const title = document.createElement("div");
     title.className = "post-title";
@@ -219,7 +244,7 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     who.className = "post-account";
     who.textContent = `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`;
     div.append(top, title, who);
-    div.title = `${dayTime(at)} · ${stateLabel(e.state)}${e.error ? `\n${entryReason(e)}` : ""}`;
+    div.title = `${dayTime(at)} · ${entryLabel(e)}${e.error && !heldForApproval(e) ? `\n${entryReason(e)}` : ""}`;
     div.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
@@ -320,6 +345,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       ready = [];
     }
     el.readyHelp.textContent = ready.length ? t("ready.help") : t("ready.none");
+    // Dragging and slots belong to the week: the list view has neither.
+    el.readyHelp.hidden = ready.length > 0 && view !== "week";
     el.readyList.replaceChildren(
       ...ready.map((d) => {
         const li = make(
@@ -383,14 +410,13 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   }
 
   async function scheduleAt(draft, at, accountId = null) {
-    if (at < new Date()) {
-      onError(t("plan.past"));
-      return;
-    }
     const accounts = accountId ? [accountId] : accountsFor(draft, at);
     if (accounts.length === 0) {
-      const networks = draft.networks.map((n) => NETWORK_NAMES[n] ?? n).join(", ");
-      onError(t("ready.noAccount", { networks }));
+      offerConnect(draft.networks, at, true);
+      return;
+    }
+    if (at < new Date()) {
+      onError(t("plan.past"));
       return;
     }
     try {
@@ -401,6 +427,21 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       onError(api.describe(error));
     }
     await refresh();
+  }
+
+  /** No account posts to `networks` (the dragged draft's, or the ready drafts' on a click): the
+   *  slot dialog says so and offers the way out, Accounts at the quickest of those networks. */
+  function offerConnect(networks, at, dragged = false) {
+    const names = [...new Set(networks)].map((n) => NETWORK_NAMES[n] ?? n).join(", ");
+    el.slotTitle.textContent = at ? dayTime(at) : t("schedule.connect");
+    el.slotHelp.textContent = dragged && names ? t("ready.noAccount", { networks: names }) : t("ready.connectFirst");
+    const connect = make("button", { type: "button", className: "primary connect-account", textContent: t("schedule.connect") });
+    connect.addEventListener("click", () => {
+      el.slotDialog.close();
+      onAccounts(networks);
+    });
+    el.slotDrafts.replaceChildren(make("li", {}, connect));
+    el.slotDialog.showModal();
   }
 
   /** A free slot clicked: which ready draft goes there. */
@@ -449,10 +490,10 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
           ...list.map((e) => {
             const row = make(
               "button",
-              { type: "button", className: "queue-row", dataset: { id: e.id, state: e.state } },
+              { type: "button", className: "queue-row", dataset: { id: e.id, state: e.state, approval: e.approval ?? "approved", late: String(heldForApproval(e)) } },
               make("span", { className: "time", textContent: timeOf(new Date(e.due_at)) }),
               make("span", { className: "title", textContent: e.title || "…" }),
-              make("span", { className: "who", textContent: `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle} · ${stateLabel(e.state)}` }),
+              make("span", { className: "who", textContent: `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle} · ${entryLabel(e)}` }),
             );
             row.addEventListener("click", () => openEntry(e));
             return make("li", {}, row);
@@ -479,8 +520,36 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
 
   // ----- needs you -----
 
+  /** A post waiting for a decision, as Needs you lists it: for an executive what awaits their
+   *  approval; for the member who scheduled it, what came back with its comment. */
+  function decisionRow(e) {
+    const li = make("li", { className: "decision", dataset: { state: e.approval, late: String(heldForApproval(e)), id: e.id } });
+    const parts = [dayTime(new Date(e.due_at)), `${NETWORK_NAMES[e.network] ?? e.network} ${e.handle}`];
+    if (e.approval === "awaiting" && e.scheduled_by) parts.push(t("approval.scheduledBy", { name: e.scheduled_by }));
+    if (e.approval === "changes_requested" && e.approved_by) parts.push(t("approval.sentBackShort", { name: e.approved_by }));
+    const label = make(
+      "button",
+      { type: "button", className: "link" },
+      make("strong", { className: "decision-state", textContent: entryLabel(e) }),
+      " ",
+      make("span", { className: "decision-title", textContent: e.title || "…" }),
+      " ",
+      make("span", { className: "decision-where", textContent: parts.join(" · ") }),
+    );
+    // The week's own copy, when the post is in it, carries what may be done with it (move, remove).
+    label.addEventListener("click", () => openEntry(plan.entries.find((x) => x.id === e.id) ?? e));
+    li.append(label);
+    if (e.approval === "changes_requested" && e.approval_note) {
+      li.append(make("span", { className: "attention-note", textContent: `“${e.approval_note}”` }));
+    }
+    return li;
+  }
+
   function renderAttention() {
-    el.attention.hidden = plan.attention.length === 0 && plan.notices.length === 0;
+    const decisions = [...awaiting, ...returned];
+    const ids = new Set(decisions.map((e) => e.id));
+    const attention = plan.attention.filter((e) => !ids.has(e.id));
+    el.attention.hidden = attention.length === 0 && plan.notices.length === 0 && decisions.length === 0;
     const notices = plan.notices.map(([handle, notice]) => {
       const text = noticeText(notice);
       const li = document.createElement("li");
@@ -494,8 +563,9 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
       return li;
     });
     el.attentionList.replaceChildren(
+      ...decisions.map(decisionRow),
       ...notices,
-      ...plan.attention.map((e) => {
+      ...attention.map((e) => {
         const li = document.createElement("li");
         li.dataset.state = e.state;
         const label = document.createElement("button");
@@ -528,16 +598,19 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
   }
 
   function openEntry(e) {
+    const again = el.entryDialog.open && shown?.id === e.id;
     shown = e;
     const at = new Date(e.due_at);
     el.entryTitle.textContent = e.title || "…";
     el.entryState.textContent = entryLabel(e);
     el.entryState.dataset.state = e.state;
+    el.entryState.dataset.approval = !approvalLabel(e) ? "" : heldForApproval(e) ? "late" : e.approval;
     const facts = [
       [t("entry.account"), `${NETWORK_NAMES[e.network] ?? e.network} · ${e.handle}`],
       [t("entry.due"), dayTime(at)],
     ];
     if (e.sent_at) facts.push([t("entry.postedAt"), dayTime(new Date(e.sent_at))]);
+    if (role().team && e.scheduled_by) facts.push([t("approval.scheduledByLabel"), e.scheduled_by]);
     // In a team: which devices can publish it (those holding its account's sign-in), and after,
     // which one did.
     if (e.published_by) facts.push([t("entry.publishedBy"), e.published_by]);
@@ -550,7 +623,8 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     const help = e.misfit ? { key: "entry.heldHelp", instead: true } : HELP[e.state];
     el.entryHelp.hidden = !help || (!help.instead && Boolean(e.error));
     el.entryHelp.textContent = help ? t(help.key, { why: misfitText(e.misfit) }) : "";
-    el.entryError.hidden = !e.error || Boolean(help?.instead);
+    // A post held for approval says so in its approval box, not as an error.
+    el.entryError.hidden = !e.error || Boolean(help?.instead) || heldForApproval(e);
     el.entryError.textContent = e.error ? entryReason(e) : "";
     el.entryMove.hidden = !e.movable;
     setField(el.entryAt, at > new Date() ? at : new Date(Date.now() + 3600000));
@@ -583,7 +657,124 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
     close.textContent = t("entry.close");
     actions.push(close);
     el.entryActions.replaceChildren(...actions);
+    drawApproval(e, again);
+    drawSide(e, again);
     if (!el.entryDialog.open) el.entryDialog.showModal();
+  }
+
+  // ----- approval, comments and the audit trail in the post's dialog -----
+
+  const stillGoing = (e) => !["sent", "sending", "claimed"].includes(e.state);
+
+  /** The post's approval: where it stands, and Approve / Request changes for who may decide.
+   *  `again`: the same post redrawn (a comment being written stays). */
+  function drawApproval(e, again) {
+    const team = role().team;
+    show(el.approval, team && stillGoing(e));
+    if (!again) {
+      el.requestText.value = "";
+      el.requestSend.disabled = true;
+      hide(el.requestForm);
+      hide(el.approvalError);
+    }
+    if (!team) return;
+    let line;
+    if (heldForApproval(e)) line = e.may_approve ? t("approval.lateYouHelp") : t("approval.lateHelp");
+    else if (e.approval === "awaiting") line = e.may_approve ? t("approval.awaitingYouHelp") : t("approval.awaitingHelp");
+    else if (e.approval === "changes_requested") line = decisionText(e) || t("approval.changesRequested");
+    else line = decisionText(e) || t("approval.approved");
+    el.approvalLine.textContent = line;
+    el.approvalLine.dataset.approval = heldForApproval(e) ? "late" : e.approval;
+    const note = e.approval === "changes_requested" ? e.approval_note : null;
+    el.approvalNote.textContent = note ?? "";
+    show(el.approvalNote, Boolean(note));
+    const approve = e.may_approve && e.approval !== "approved";
+    const request = e.may_approve && e.approval !== "changes_requested";
+    show(el.approve, approve);
+    show(el.request, request);
+    show(el.approvalActions, approve || request);
+    if (!request) hide(el.requestForm);
+    el.request.setAttribute("aria-expanded", String(!el.requestForm.hidden));
+  }
+
+  function approvalFailed(error) {
+    el.approvalError.textContent = api.describe(error);
+    show(el.approvalError);
+  }
+
+  /** Shows the post as a decision left it (the answer has the entry's new approval). */
+  async function decided(answer, toast) {
+    onToast(toast);
+    onDecided?.();
+    if (shown && answer?.id === shown.id) openEntry({ ...shown, ...answer });
+    await refresh();
+  }
+
+  el.approve.addEventListener("click", async () => {
+    if (!shown) return;
+    el.approve.disabled = true;
+    hide(el.approvalError);
+    try {
+      await decided(await api.approveEntry(shown.id), t("approval.approvedToast"));
+    } catch (error) {
+      approvalFailed(error);
+    }
+    el.approve.disabled = false;
+  });
+  el.request.addEventListener("click", () => {
+    show(el.requestForm, el.requestForm.hidden);
+    el.request.setAttribute("aria-expanded", String(!el.requestForm.hidden));
+    if (!el.requestForm.hidden) el.requestText.focus();
+  });
+  el.requestText.addEventListener("input", () => {
+    el.requestSend.disabled = el.requestText.value.trim().length === 0;
+  });
+  el.requestCancel.addEventListener("click", () => {
+    el.requestText.value = "";
+    el.requestSend.disabled = true;
+    hide(el.requestForm);
+    el.request.setAttribute("aria-expanded", "false");
+  });
+  el.requestSend.addEventListener("click", async () => {
+    const comment = el.requestText.value.trim();
+    if (!shown || !comment) return;
+    el.requestSend.disabled = true;
+    hide(el.approvalError);
+    try {
+      const answer = await api.requestChanges(shown.id, comment);
+      el.requestText.value = "";
+      hide(el.requestForm);
+      await decided(answer, t("approval.sentBackToast"));
+      await thread.load();
+    } catch (error) {
+      approvalFailed(error);
+      el.requestSend.disabled = false;
+    }
+  });
+
+  const thread = createThread(
+    { list: el.comments, text: el.commentText, add: el.commentAdd, error: el.commentError },
+    { draftId: () => shown?.draft_id ?? null, onAdded: () => onDecided?.() },
+  );
+  let auditTicket = 0;
+
+  /** Beside the post: its draft's comments and its audit trail (in a team only). */
+  function drawSide(e, again) {
+    const team = role().team;
+    show(el.side, team);
+    el.entryDialog.classList.toggle("with-side", team);
+    if (!team) return;
+    thread.load();
+    if (!again) el.audit.replaceChildren(make("li", { className: "help", textContent: t("audit.loading") }));
+    const mine = ++auditTicket;
+    api
+      .entryAudit(e.id)
+      .then((audit) => {
+        if (mine === auditTicket && shown?.id === e.id) renderAudit(el.audit, audit);
+      })
+      .catch((error) => {
+        if (mine === auditTicket) el.audit.replaceChildren(make("li", { className: "help", textContent: api.describe(error) }));
+      });
   }
 
   el.entryMoveButton.addEventListener("click", async () => {
@@ -603,15 +794,43 @@ export function createPlan(el, { onOpenDraft, onAccounts, onError, onToast, onSc
 
   // ----- loading -----
 
+  /** The posts waiting for a decision: for an executive those they may approve; for the
+   *  member who scheduled them, those an executive sent back. */
+  async function loadDecisions() {
+    const me = role();
+    if (!me.team) {
+      awaiting = [];
+      returned = [];
+      return;
+    }
+    try {
+      awaiting = oldestFirst((await api.listAwaiting()).filter((e) => e.may_approve));
+    } catch (error) {
+      console.warn("Needs you lists no approvals", error);
+      awaiting = [];
+    }
+    try {
+      const now = new Date();
+      const around = await api.weekPlan(addDays(now, -DECISION_DAYS_BACK).toISOString(), addDays(now, QUEUE_DAYS).toISOString());
+      returned = oldestFirst(
+        around.entries.filter((e) => e.approval === "changes_requested" && stillGoing(e) && me.member && e.scheduled_by === me.member),
+      );
+    } catch (error) {
+      console.warn("Needs you lists no posts sent back", error);
+      returned = [];
+    }
+  }
+
   async function refresh() {
     if (!visible) return;
     try {
       plan = await api.weekPlan(weekStart.toISOString(), addDays(weekStart, 7).toISOString());
+      await loadDecisions();
       render();
       if (view === "list") await renderQueue();
       await refreshReady();
       if (shown && el.entryDialog.open) {
-        const fresh = plan.entries.find((e) => e.id === shown.id) ?? plan.attention.find((e) => e.id === shown.id);
+        const fresh = [...plan.entries, ...plan.attention, ...awaiting, ...returned].find((e) => e.id === shown.id);
         if (fresh) openEntry(fresh);
       }
     } catch (error) {

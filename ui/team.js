@@ -79,7 +79,24 @@ export function createSync(el, { onConflicts, onError, onChanged }) {
   };
 }
 
-/** The Team panel in Settings. */
+/** Copies `text` to the clipboard (or, without the clipboard API, the selected `node`). */
+async function copyText(text, node) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return document.execCommand("copy");
+  }
+}
+
+/** The Team panel in Settings. An executive also invites people (a one-time code to pass on)
+ *  and removes members and devices; an assistant sees the team and can remove only their own
+ *  other devices. */
 export function createTeamPanel(el, { sync, onError }) {
   function showError(error) {
     el.error.textContent = error ? api.describe(error) : "";
@@ -93,6 +110,9 @@ export function createTeamPanel(el, { sync, onError }) {
     show(el.joined, joined);
     if (!joined) return;
     const who = view.identity;
+    const executive = who.role === "executive";
+    show(el.invite, executive);
+    if (!executive) hide(el.inviteResult);
     el.facts.replaceChildren(
       ...factRows([
         [t("team.hub"), who.hub],
@@ -104,7 +124,7 @@ export function createTeamPanel(el, { sync, onError }) {
     el.members.replaceChildren(make("li", { className: "help", textContent: t("team.loading") }));
     try {
       const members = await api.teamMembers();
-      renderMembers(members, who.device_id);
+      renderMembers(members, who);
       const device = members.flatMap((m) => m.devices).find((d) => d.id === who.device_id);
       const shown = el.facts.querySelectorAll("dd")[2];
       if (device && shown) shown.textContent = device.name;
@@ -113,36 +133,126 @@ export function createTeamPanel(el, { sync, onError }) {
     }
   }
 
-  function renderMembers(members, thisDevice) {
+  /** A button that asks once more in its own words (a second click within a few seconds)
+   *  before it runs `work`: removing someone cannot be undone from here. */
+  function removeButton(label, confirmLabel, work) {
+    const b = make("button", { type: "button", className: "remove", textContent: label });
+    let armed = 0;
+    b.addEventListener("click", async () => {
+      if (!armed) {
+        b.textContent = confirmLabel;
+        b.classList.add("danger");
+        armed = setTimeout(() => {
+          armed = 0;
+          b.textContent = label;
+          b.classList.remove("danger");
+        }, 5000);
+        return;
+      }
+      clearTimeout(armed);
+      armed = 0;
+      b.disabled = true;
+      showError(null);
+      try {
+        await work();
+        await refresh();
+      } catch (error) {
+        showError(error);
+        b.disabled = false;
+        b.textContent = label;
+        b.classList.remove("danger");
+      }
+    });
+    return b;
+  }
+
+  function renderMembers(members, who) {
     if (members.length === 0) {
       el.members.replaceChildren(make("li", { className: "help", textContent: t("team.noMembers") }));
       return;
     }
+    const executive = who.role === "executive";
+    const mine = members.find((m) => m.devices.some((d) => d.id === who.device_id));
     el.members.replaceChildren(
-      ...members.map((m) =>
-        make(
+      ...members.map((m) => {
+        const head = make("div", { className: "member-head" }, make("strong", { textContent: m.name }), make("span", { className: "role", textContent: t(`team.role.${m.role}`) }));
+        // An executive removes anyone but themselves (leaving is "Leave the team").
+        if (executive && m !== mine && m.devices.length > 0) {
+          head.append(
+            make("span", { className: "spacer" }),
+            removeButton(t("team.removeMember"), t("team.removeMemberConfirm", { name: m.name }), () => api.teamRemoveMember(m.id)),
+          );
+        }
+        return make(
           "li",
-          { className: "member" },
-          make("div", { className: "member-head" }, make("strong", { textContent: m.name }), make("span", { className: "role", textContent: t(`team.role.${m.role}`) })),
+          { className: "member", dataset: { id: m.id } },
+          head,
           make(
             "ul",
             { className: "devices" },
-            ...m.devices.map((d) =>
-              make("li", {
-                textContent: [
-                  d.name,
-                  d.id === thisDevice ? t("team.thisDevice") : "",
-                  d.last_seen ? t("team.lastSeen", { time: shortDate(d.last_seen) }) : "",
-                ]
-                  .filter(Boolean)
-                  .join(" · "),
-              }),
-            ),
+            ...(m.devices.length === 0 ? [make("li", { className: "no-device", textContent: t("team.noDevice") })] : []),
+            ...m.devices.map((d) => {
+              const li = make(
+                "li",
+                { dataset: { id: d.id } },
+                make("span", {
+                  textContent: [
+                    d.name,
+                    d.id === who.device_id ? t("team.thisDevice") : "",
+                    d.last_seen ? t("team.lastSeen", { time: shortDate(d.last_seen) }) : "",
+                  ]
+                    .filter(Boolean)
+                    .join(" · "),
+                }),
+              );
+              // A device other than this one: an executive's to remove, or its own member's.
+              if (d.id !== who.device_id && (executive || m === mine)) {
+                li.append(removeButton(t("team.removeDevice"), t("team.removeDeviceConfirm"), () => api.teamRemoveDevice(d.id)));
+              }
+              return li;
+            }),
           ),
-        ),
-      ),
+        );
+      }),
     );
   }
+
+  // ----- inviting (executives) -----
+
+  const inviteReady = () => el.inviteName.value.trim().length > 0;
+  el.inviteName.addEventListener("input", () => {
+    el.inviteButton.disabled = !inviteReady();
+  });
+  el.inviteButton.addEventListener("click", async () => {
+    if (!inviteReady()) return;
+    showError(null);
+    el.inviteButton.disabled = true;
+    const name = el.inviteName.value.trim();
+    try {
+      const invite = await api.teamInvite(name, el.inviteRole.value);
+      el.inviteCode.textContent = invite.code;
+      el.inviteResultHelp.textContent = t("invite.passOn", {
+        name,
+        hub: sync.view().identity?.hub ?? "",
+        time: invite.expires_at ? longDate(invite.expires_at) : "",
+      });
+      show(el.inviteResult);
+      el.inviteName.value = "";
+      el.inviteCopy.textContent = t("accounts.copy");
+      el.inviteCopy.focus();
+      // The new member is in the team's list from now on.
+      refresh();
+    } catch (error) {
+      showError(error);
+    }
+    el.inviteButton.disabled = !inviteReady();
+  });
+  el.inviteCopy.addEventListener("click", async () => {
+    if (await copyText(el.inviteCode.textContent.trim(), el.inviteCode)) {
+      el.inviteCopy.textContent = t("accounts.copied");
+      setTimeout(() => (el.inviteCopy.textContent = t("accounts.copy")), 2000);
+    }
+  });
 
   el.joinButton.addEventListener("click", async () => {
     showError(null);

@@ -6,7 +6,7 @@
 // version, a fix applied without execCommand), and WebKitGTK groups typing differently from one
 // version to the next. Here the steps are the same everywhere, and an E2E test pins them.
 
-const PAUSE_MS = 1000;
+const PAUSE_MS = 1000; // between key presses, by the keys' own time stamps
 const MAX_STEPS = 500;
 
 /** `area`: the text area. `apply()` is called after undo or redo has set its value, to save,
@@ -16,6 +16,11 @@ export function createUndo(area, apply) {
   let redo = [];
   let lastTyped = 0; // when the current typing step last grew
   let open = null; // what the current step is ("insert", "delete"), while more of it may join
+  // When the key behind the coming edit was pressed (its event's timeStamp, the system's time
+  // of the key press): under load keys are handled late and in a bunch, and measuring the
+  // pause when they are handled would split a word into single letters.
+  let keyAt = null;
+  area.addEventListener("keydown", (event) => (keyAt = event.timeStamp || null), true);
 
   const state = () => ({ value: area.value, start: area.selectionStart, end: area.selectionEnd });
 
@@ -35,7 +40,8 @@ export function createUndo(area, apply) {
   return {
     /** After an edit by typing, pasting or deleting, with the state just before it. */
     typed(before, event) {
-      const now = performance.now();
+      const now = keyAt ?? (event.timeStamp || performance.now());
+      keyAt = null;
       const data = event.inputType === "insertText" ? event.data ?? "" : null;
       // A new word (a letter typed after a space), a pause, or any other kind of edit (paste,
       // cut) starts a new step; typing within a word and the spaces after it joins, and so do

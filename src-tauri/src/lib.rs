@@ -4,6 +4,7 @@
 //! Tauri-free crate under `crates/`, and map the result. Rules live in `podium-core`, drafts in
 //! `podium-store`.
 
+mod approval_notify;
 mod commands;
 mod drafts;
 mod logging;
@@ -148,6 +149,10 @@ pub fn run() {
             commands::schedule::retry_entry,
             commands::schedule::confirm_entry_sent,
             commands::schedule::week_plan,
+            commands::results::results_view,
+            commands::results::set_target,
+            commands::results::set_x_reads,
+            commands::results::export_results,
             commands::schedule::publishing_info,
             commands::schedule::set_grace_hours,
             commands::schedule::open_link,
@@ -158,6 +163,9 @@ pub fn run() {
             commands::team::team_join,
             commands::team::team_members,
             commands::team::team_leave,
+            commands::team::team_invite,
+            commands::team::team_remove_member,
+            commands::team::team_remove_device,
             commands::team::sync_now,
             commands::team::list_conflicts,
             commands::team::resolve_conflict,
@@ -202,6 +210,7 @@ pub fn run() {
                 tracing::warn!(%error, "no thread to read the word lists: Podium's own list serves");
             }
             sync::start(app.handle(), db_path.clone())?;
+            approval_notify::start(app.handle());
             // Backups and the page check run beside the editor, never in its way.
             let handle = app.handle().clone();
             std::thread::Builder::new()

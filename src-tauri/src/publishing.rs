@@ -80,7 +80,15 @@ impl Publishing {
         }
     }
 
-    fn word(&self, key: &str, vars: &[(&str, String)]) -> String {
+    /// The window's language (`en` until the window has said).
+    pub(crate) fn lang(&self) -> String {
+        self.words
+            .lock()
+            .map(|w| w.lang.clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn word(&self, key: &str, vars: &[(&str, String)]) -> String {
         self.words
             .lock()
             .map(|w| w.fill(key, vars))
@@ -296,7 +304,7 @@ fn set_status(app: &AppHandle, state: &'static str, problem: Option<CommandError
     }
 }
 
-fn show(app: &AppHandle, title: String, body: String) {
+pub(crate) fn show(app: &AppHandle, title: String, body: String) {
     if let Err(error) = app.notification().builder().title(title).body(body).show() {
         tracing::debug!(%error, "no desktop notification");
     }

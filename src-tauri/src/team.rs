@@ -126,6 +126,21 @@ pub fn members(store: &Store) -> Result<Vec<Member>, Problem> {
     Ok(podium_sync::members(store)?)
 }
 
+/// A one-time invite code for a new member (the hub makes it for an executive only).
+pub fn invite(store: &Store, name: &str, role: Role) -> Result<podium_sync::Invite, Problem> {
+    Ok(podium_sync::invite(store, name, role)?)
+}
+
+/// Removes a device from the team.
+pub fn remove_device(store: &Store, device_id: &str) -> Result<(), Problem> {
+    Ok(podium_sync::remove_device(store, device_id)?)
+}
+
+/// Removes a member's access: all their devices.
+pub fn remove_member(store: &Store, member_id: &str) -> Result<(), Problem> {
+    Ok(podium_sync::remove_member(store, member_id)?)
+}
+
 /// Leaves the team on this device: the hub forgets the device when it can be reached, the
 /// keyring its token; its drafts stay.
 pub fn leave(store: &mut Store) -> Result<(), Problem> {

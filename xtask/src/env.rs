@@ -18,8 +18,8 @@ pub const BUILD_PACKAGES: &[&str] = &[
 
 /// Debian packages the tests add: a virtual display, the WebKit WebDriver, a keyring in a
 /// D-Bus session, tools to find and photograph windows, and PostgreSQL for the team hub's
-/// storage tests (they start a throw-away cluster on 127.0.0.1 with `pg_virtualenv`, from
-/// `postgresql-common`, which the `postgresql` package brings).
+/// storage tests and the Bluesky AppView (they start a throw-away cluster on 127.0.0.1 with
+/// `pg_virtualenv`, from `postgresql-common`, which the `postgresql` package brings).
 pub const TEST_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
@@ -33,6 +33,9 @@ pub const TEST_PACKAGES: &[&str] = &[
     "imagemagick",
     "python3-venv",
     "postgresql",
+    // A Redis for the Bluesky test network with an AppView (@atproto/dev-env's TestNetwork),
+    // started by the results test on a free 127.0.0.1 port.
+    "redis-server",
     // The word lists the app reads at run time to suggest #CamelCase (the .deb recommends them).
     "wnorwegian",
     "wamerican",

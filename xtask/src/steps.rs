@@ -220,9 +220,11 @@ fn check_installer(deb: &Path) -> Result {
 pub fn bench(which: Option<&str>) -> Result {
     let all = which.is_none();
     let wants = |name: &str| all || which == Some(name);
-    if let Some(other) = which.filter(|w| !["text", "search", "ui", "publish", "hub"].contains(w)) {
+    if let Some(other) =
+        which.filter(|w| !["text", "search", "results", "ui", "publish", "hub"].contains(w))
+    {
         return Err(format!(
-            "unknown benchmark `{other}` (text, search, ui, publish or hub)"
+            "unknown benchmark `{other}` (text, search, results, ui, publish or hub)"
         ));
     }
     if wants("text") {
@@ -235,6 +237,12 @@ pub fn bench(which: Option<&str>) -> Result {
         run(
             "search over 100,000 drafts",
             &mut cargo(&["bench", "-p", "podium-store", "--bench", "search"]),
+        )?;
+    }
+    if wants("results") {
+        run(
+            "the Results view's data over 1,000 posts × 3 readings; the reads' cost",
+            &mut cargo(&["bench", "-p", "podium-store", "--bench", "results"]),
         )?;
     }
     if wants("hub") {

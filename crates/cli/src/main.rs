@@ -17,7 +17,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    accounts, backups, check, drafts, import, publish, queue, schedule, scheduler, team,
+    accounts, backups, check, drafts, goals, import, publish, queue, results, schedule, scheduler,
+    team,
 };
 use context::{Context, Outcome};
 
@@ -74,6 +75,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What each published post did: its numbers per network (`--json`, `--csv`, `--since
+    /// DATE`); `refresh` reads them all now; `x-reads on|off`.
+    Results {
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+        /// Only posts published from then on: a date (2026-11-01) or an RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[command(subcommand)]
+        command: Option<results::ResultsCommand>,
+    },
+    /// The leader's weekly targets per goal, with planned and published posts for this week
+    /// and the next three; `set GOAL --per-week N [--network N]`.
+    Goals {
+        #[arg(long)]
+        json: bool,
+        /// The executive the targets are for, in a workspace with several (default: you).
+        #[arg(long, global = true, value_name = "NAME")]
+        leader: Option<String>,
+        #[command(subcommand)]
+        command: Option<goals::GoalsCommand>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -91,6 +116,17 @@ fn main() -> ExitCode {
         Command::Scheduler(args) => scheduler::run(&mut ctx, &args),
         Command::Team(command) => team::run(&mut ctx, command),
         Command::Sync { json } => team::sync(&mut ctx, json),
+        Command::Results {
+            json,
+            csv,
+            since,
+            command,
+        } => results::run(&mut ctx, json, csv, since, command),
+        Command::Goals {
+            json,
+            leader,
+            command,
+        } => goals::run(&mut ctx, json, leader, command),
     };
     match result {
         Ok(Outcome::AllValid) => ExitCode::SUCCESS,

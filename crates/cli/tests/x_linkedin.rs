@@ -9,44 +9,14 @@ mod contract;
 mod peers;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::Utc;
 use contract::{Fault, Server};
 use peers::{
-    account, db, draft, entry, free_port, ok, podium, podium_env, schedule_now, spawn, until,
-    wait_for_stderr,
+    account, connect_in_browser, db, draft, entry, free_port, ok, podium, podium_env, schedule_now,
+    spawn, until, wait_for_stderr,
 };
-
-/// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
-/// returns the new account's id.
-fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
-    let args = [args, &["--no-browser"]].concat();
-    let mut child = peers::spawn_with(db, &args, &[], Stdio::piped());
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.as_bytes()).unwrap();
-    }
-    let (url, reader) = peers::sign_in_address(&mut child);
-    // The browser: the sign-in page redirects to Podium's loopback listener.
-    podium_publish::http::install_tls();
-    let browser = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = browser.get(&url).send().unwrap();
-    assert_eq!(answer.status().as_u16(), 302, "{url}");
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
-    let page = browser.get(&location).send().unwrap().text().unwrap();
-    assert!(page.contains("Podium is connected"), "{page}");
-    let out = child.wait_with_output().unwrap();
-    let said = reader.join().unwrap();
-    assert!(out.status.success(), "{said}");
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
 
 fn connect_x(db: &Path, server: &Server) -> String {
     let port = free_port().to_string();

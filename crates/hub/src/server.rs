@@ -153,6 +153,7 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/changes", post(push::<S>).get(pull::<S>))
         .route("/v1/members", get(members::<S>))
         .route("/v1/devices/{id}", delete(revoke::<S>))
+        .route("/v1/invites", post(invite::<S>))
         .route("/v1/audit", get(audit::<S>))
         .merge(crate::lease::routes::<S>())
         .layer(axum::middleware::from_fn(protocol))
@@ -396,6 +397,61 @@ async fn revoke<S: Storage>(
     hub.storage.revoke(&id, now_ms()).await?;
     tracing::info!(device = %id, by = %device.device_id, "a device was revoked");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// An executive's request for a one-time invite code (the app's Team panel).
+#[derive(Debug, Deserialize)]
+struct InviteRequest {
+    name: String,
+    role: Role,
+}
+
+/// The code to pass on (with the hub's pin when its certificate is self-signed), and until when
+/// it works (RFC 3339).
+#[derive(Debug, serde::Serialize)]
+struct InviteAnswer {
+    code: String,
+    expires_at: String,
+}
+
+/// Invites a member, as `podium-hub invite` does: an executive's device only.
+async fn invite<S: Storage>(
+    State(hub): State<Arc<Hub<S>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<InviteAnswer>> {
+    let device = authenticate(&hub, &headers).await?;
+    if device.role != Role::Executive {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "only an executive may invite someone to the team",
+        ));
+    }
+    let request: InviteRequest = parse(body)?;
+    let invited = match hub
+        .storage
+        .invite(&request.name, request.role, now_ms())
+        .await
+    {
+        Ok(invited) => invited,
+        Err(e @ (crate::Error::RoleMismatch { .. } | crate::Error::BadName)) => {
+            return Err(ApiError::bad_request(e.to_string()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let code = InviteCode {
+        secret: invited.secret,
+        pin: hub.storage.pin().await?,
+    };
+    let expires_at = chrono::DateTime::from_timestamp_millis(invited.expires_at_ms as i64)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    tracing::info!(member = %invited.member_id, by = %device.device_id, "an invite was made");
+    Ok(Json(InviteAnswer {
+        code: code.to_string(),
+        expires_at,
+    }))
 }
 
 #[derive(Debug, Deserialize)]

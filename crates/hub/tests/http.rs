@@ -414,3 +414,65 @@ async fn the_operator_lists_members_and_revokes_a_device_from_the_command_line()
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("podium-hub members"));
 }
+
+#[tokio::test]
+async fn an_executives_device_makes_an_invite_code_that_joins_once_and_an_assistants_is_refused() {
+    let (hub, args, _dir) = sqlite_hub();
+    let kari = join(
+        &hub.url,
+        &invite(&refs(&args), "Kari", "executive"),
+        "laptop",
+    )
+    .await;
+    let ola = join(
+        &hub.url,
+        &invite(&refs(&args), "Ola", "assistant"),
+        "laptop",
+    )
+    .await;
+    let body = serde_json::json!({ "name": "Per", "role": "assistant" });
+    let r = ola
+        .req(Method::POST, "/v1/invites")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(r).await;
+    assert_eq!((status, error.error), (403, ErrorCode::Forbidden));
+
+    let r = kari
+        .req(Method::POST, "/v1/invites")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let made: serde_json::Value = r.json().await.unwrap();
+    let code = made["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 32, "one word, no pin on plain http: {code}");
+    assert!(made["expires_at"].as_str().unwrap().starts_with("20"));
+    let per = join(&hub.url, &code, "phone").await;
+    let members: Vec<podium_core::sync::Member> = per
+        .req(Method::GET, "/v1/members")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let joined = members.iter().find(|m| m.name == "Per").unwrap();
+    assert_eq!(joined.role, podium_core::sync::Role::Assistant);
+    assert_eq!(joined.devices.len(), 1);
+
+    // A name already taken with another role is refused with the reason.
+    let taken = serde_json::json!({ "name": "Ola", "role": "executive" });
+    let r = kari
+        .req(Method::POST, "/v1/invites")
+        .json(&taken)
+        .send()
+        .await
+        .unwrap();
+    let (status, error) = error_of(r).await;
+    assert_eq!(status, 400);
+    assert!(error.message.contains("assistant"), "{}", error.message);
+}

@@ -322,6 +322,43 @@ impl Bluesky {
         }
     }
 
+    /// A post's numbers (`app.bsky.feed.getPosts` through the account's PDS, which passes it
+    /// to its AppView): likes, reposts, replies, quotes. `None` when the post is gone.
+    pub fn post_metrics(
+        &mut self,
+        uri: &str,
+    ) -> Result<Option<podium_core::results::Metrics>, Problem> {
+        #[derive(Deserialize)]
+        struct Posts {
+            posts: Vec<View>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct View {
+            uri: String,
+            like_count: Option<u64>,
+            repost_count: Option<u64>,
+            reply_count: Option<u64>,
+            quote_count: Option<u64>,
+        }
+        let url = self.xrpc("app.bsky.feed.getPosts");
+        let query = [("uris", uri)];
+        let got = self.authed(|http, token| {
+            http::json::<Posts>(http.get(&url).bearer_auth(token).query(&query)).map(|(p, _)| p)
+        })?;
+        Ok(got
+            .posts
+            .into_iter()
+            .find(|v| v.uri == uri)
+            .map(|v| podium_core::results::Metrics {
+                likes: Some(v.like_count.unwrap_or(0)),
+                reposts: Some(v.repost_count.unwrap_or(0)),
+                replies: Some(v.reply_count.unwrap_or(0)),
+                quotes: Some(v.quote_count.unwrap_or(0)),
+                impressions: None,
+            }))
+    }
+
     /// A handle's DID (`com.atproto.identity.resolveHandle`), for mention facets.
     pub fn resolve_handle(&self, handle: &str) -> Option<String> {
         #[derive(Deserialize)]

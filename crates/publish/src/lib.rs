@@ -40,6 +40,7 @@ pub mod mastodon;
 pub mod media;
 pub mod oauth;
 pub mod publisher;
+pub mod results;
 pub mod scheduler;
 pub mod threads;
 pub mod tid;

@@ -389,6 +389,44 @@ impl Mastodon {
             "the instance was still processing an image after a minute".into(),
         )))
     }
+
+    /// A status's numbers (`GET /api/v1/statuses/:id`): favourites, reblogs, replies, and
+    /// quotes where the instance counts them (Mastodon 4.4 and later). `None` when it is gone.
+    pub fn status_metrics(
+        &self,
+        id: &str,
+    ) -> Result<Option<podium_core::results::Metrics>, Problem> {
+        #[derive(Deserialize)]
+        struct Counts {
+            favourites_count: Option<u64>,
+            reblogs_count: Option<u64>,
+            replies_count: Option<u64>,
+            quotes_count: Option<u64>,
+        }
+        let request = self
+            .http
+            .get(format!("{}/api/v1/statuses/{id}", self.instance))
+            .bearer_auth(&self.secret.access_token);
+        match http::json::<Counts>(request) {
+            Ok((c, _)) => Ok(Some(podium_core::results::Metrics {
+                likes: c.favourites_count,
+                reposts: c.reblogs_count,
+                replies: c.replies_count,
+                quotes: c.quotes_count,
+                impressions: None,
+            })),
+            Err(Failure::Status { status: 404, .. }) => Ok(None),
+            Err(Failure::Status {
+                status: 401,
+                message,
+                ..
+            }) => Err(Problem::Reconnect(Reason::SignInRefused {
+                network: Network::Mastodon,
+                detail: message,
+            })),
+            Err(f) => Err(Problem::Net(f)),
+        }
+    }
 }
 
 /// Mastodon's Idempotency-Key makes a repeat harmless for a while: within

@@ -19,6 +19,9 @@ pub const NOTICES_EVERY: Duration = Duration::from_secs(6 * 3600);
 /// How often a renewed sign-in the keyring refused is offered to it again (a locked keyring may
 /// ask the person to unlock it each time: not twice a second).
 pub const RETRY_KEYRING_EVERY: Duration = Duration::from_secs(60);
+/// How often the posts' numbers due for a reading are read (after a publishing pass, within
+/// [`crate::results::SCHEDULED_BUDGET`], so reads never hold a due post back).
+pub const READS_EVERY: Duration = Duration::from_secs(5 * 60);
 /// The pause after a pass that failed (the database busy, the disk full), before the next one.
 pub const AFTER_FAILED_PASS: Duration = Duration::from_secs(5);
 
@@ -55,6 +58,7 @@ pub fn keep_publishing(
     let mut notices_told: Option<Instant> = None;
     let mut unsaved: Vec<String> = Vec::new();
     let mut keyring_asked: Option<Instant> = None;
+    let mut numbers_read: Option<Instant> = None;
     loop {
         if notices_told.is_none_or(|t| t.elapsed() >= NOTICES_EVERY) {
             notices_told = Some(Instant::now());
@@ -97,6 +101,18 @@ pub fn keep_publishing(
             Ok(report) => {
                 if !report.is_empty() && on(Event::Published(&report)) == Next::Stop {
                     return Ok(());
+                }
+                // Its own step after publishing, time-bounded; a failure waits for the next turn.
+                if numbers_read.is_none_or(|t| t.elapsed() >= READS_EVERY) {
+                    numbers_read = Some(Instant::now());
+                    let budget = crate::results::SCHEDULED_BUDGET;
+                    match crate::results::read_due(store, Utc::now(), false, budget) {
+                        Ok(read) if !read.read.is_empty() => {
+                            tracing::info!(posts = read.read.len(), "read the numbers of posts");
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "reading posts' numbers failed"),
+                    }
                 }
                 std::thread::sleep(pause_after(&report, Utc::now()));
             }

@@ -403,6 +403,43 @@ impl X {
         }
     }
 
+    /// A post's `public_metrics` (`GET /2/tweets/:id`): likes, reposts, replies, quotes and
+    /// impressions. X charges for every read. `None` when the post is gone.
+    pub fn post_metrics(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<podium_core::results::Metrics>, Problem> {
+        let url = format!("{}/2/tweets/{id}", self.api);
+        let query = [("tweet.fields", "public_metrics")];
+        let mut refreshed = false;
+        loop {
+            let request =
+                authorize(self.http.get(&url), "GET", &url, &query, &self.secret).query(&query);
+            match http::json::<Value>(request) {
+                Ok((v, _)) => {
+                    let m = &v["data"]["public_metrics"];
+                    if !m.is_object() {
+                        return Ok(None);
+                    }
+                    return Ok(Some(podium_core::results::Metrics {
+                        likes: m["like_count"].as_u64(),
+                        reposts: m["retweet_count"].as_u64(),
+                        replies: m["reply_count"].as_u64(),
+                        quotes: m["quote_count"].as_u64(),
+                        impressions: m["impression_count"].as_u64(),
+                    }));
+                }
+                Err(Failure::Status { status: 404, .. }) => return Ok(None),
+                Err(Failure::Status { status: 401, .. }) if !refreshed => {
+                    let used = self.access_token();
+                    self.refresh(&used)?;
+                    refreshed = true;
+                }
+                Err(f) => return Err(Problem::Net(f)),
+            }
+        }
+    }
+
     /// Looks `text` up among the recent posts (`t.co` links and HTML entities aside).
     pub fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
         let wanted = comparable(text);

@@ -28,7 +28,8 @@ use crate::{timestamp, Entry, Error, Result, Store};
 /// The longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
 
-const NEWS_MARK: &str = "approval.news_mark";
+/// What `approval_news` last saw: a line per entry (its id, approval and the approval's time).
+const NEWS_SEEN: &str = "approval.news_seen";
 
 /// A comment on a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -320,29 +321,40 @@ impl Store {
 
     /// What changed about approvals since the last call: for an executive, entries newly
     /// awaiting that they may approve; for the member who scheduled an entry, that it was
-    /// approved or sent back. The first call sets the mark and answers nothing.
+    /// approved or sent back. The first call remembers what is there and answers nothing.
+    ///
+    /// What was told is remembered by each entry's approval and its time, not by this device's
+    /// clock: a decision made on another device earlier than the last look, and synced in only
+    /// after it, is still news.
     pub fn approval_news(&mut self) -> Result<ApprovalNews> {
-        let now = self.now();
-        let mark: Option<String> = self
+        let seen: Option<String> = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [NEWS_MARK], |r| {
+            .query_row("SELECT value FROM meta WHERE key = ?1", [NEWS_SEEN], |r| {
                 r.get(0)
             })
             .optional()?;
+        let mut now = Vec::new();
+        let mut keys = Vec::new();
+        for e in self.queue()? {
+            let Some(at) = e.approval_at else { continue };
+            if e.state == OutboxState::Sent {
+                continue;
+            }
+            keys.push(format!("{}|{:?}|{}", e.id, e.approval, timestamp(at)));
+            now.push(e);
+        }
         self.conn.execute(
             "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![NEWS_MARK, timestamp(now)],
+            params![NEWS_SEEN, keys.join("\n")],
         )?;
-        let (Some(mark), Some((me, _))) = (
-            mark.and_then(|m| crate::parse_time(&m).ok()),
-            self.member()?,
-        ) else {
+        let (Some(seen), Some((me, _))) = (seen, self.member()?) else {
             return Ok(ApprovalNews::default());
         };
+        let seen: std::collections::HashSet<&str> = seen.lines().collect();
         let mut news = ApprovalNews::default();
-        for e in self.queue()? {
-            if e.approval_at.is_none_or(|at| at <= mark) || e.state == OutboxState::Sent {
+        for (e, key) in now.into_iter().zip(&keys) {
+            if seen.contains(key.as_str()) {
                 continue;
             }
             if e.approval == Approval::Awaiting && e.may_approve {

@@ -23,6 +23,7 @@ mod open;
 mod outbox;
 pub mod private;
 mod public;
+mod results;
 mod revisions;
 mod schema;
 mod search;
@@ -47,6 +48,9 @@ pub use media::{ExportedAttachment, ExportedImage, NewImage};
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};
 pub use outbox::{fit_on, Due, Entry, Part, When};
+pub use results::{
+    results_csv, Published, Reading, ResultRow, TargetRow, GOALS_ZONE_SETTING, X_READS_SETTING,
+};
 pub use revisions::{Revision, RevisionKind, BURST_MINUTES, MAX_AUTOSAVES, PAUSE_SECONDS};
 pub use search::RANK_WINDOW;
 pub use settings::{GRACE_SETTING, LINKEDIN_VERSION_SETTING};

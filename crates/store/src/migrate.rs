@@ -19,7 +19,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("../migrations/0007_quota.sql")),
     (8, include_str!("../migrations/0008_approval.sql")),
     (9, include_str!("../migrations/0009_publisher_devices.sql")),
-    (10, include_str!("../migrations/0010_media.sql")),
+    (10, include_str!("../migrations/0010_results.sql")),
+    (11, include_str!("../migrations/0011_media.sql")),
 ];
 
 /// The newest schema this build reads and writes.

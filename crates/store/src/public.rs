@@ -1,4 +1,5 @@
-//! The synced part of accounts, outbox entries and comments (issue 11, item 7; issue 12).
+//! The synced part of accounts, outbox entries and comments (issue 11, item 7; issue 12), and
+//! of goals' targets and posts' readings (issue 14).
 //!
 //! An account syncs its public part only — network, handle, display name, server, remote id,
 //! zone, pause, slots, status — never `credential_ref` (the keyring entry's name, which is this
@@ -71,6 +72,30 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
                 "approval_at",
                 "scheduled_by",
                 "published_by",
+            ],
+        )),
+        "target" => Some((
+            "targets",
+            &[
+                "leader",
+                "goal",
+                "network",
+                "per_week",
+                "created_at",
+                "updated_at",
+                "deleted",
+            ],
+        )),
+        "reading" => Some((
+            "readings",
+            &[
+                "entry_id",
+                "read_at",
+                "likes",
+                "reposts",
+                "replies",
+                "quotes",
+                "impressions",
             ],
         )),
         "comment" => Some((

@@ -222,6 +222,8 @@ impl Store {
         for (entity, table) in [
             ("account", "accounts"),
             ("outbox", "outbox"),
+            ("target", "targets"),
+            ("reading", "readings"),
             ("comment", "comments"),
         ] {
             let ids: Vec<String> = tx
@@ -478,6 +480,7 @@ impl Store {
                 "goal" => cx.goal(change)?,
                 "account" => cx.account(change)?,
                 "outbox" => cx.outbox(change)?,
+                "target" | "reading" => public::apply(cx.tx, cx.device, &change.entity, change)?,
                 "comment" => cx.comment(change)?,
                 other => tracing::warn!(entity = other, "a pulled change of an unknown kind"),
             }
@@ -861,7 +864,12 @@ fn relog_everything(
         fields.insert("deleted".into(), json!(deleted));
         log::record(tx, device, "goal", &id, log::Op::Insert, 1, hlc, fields)?;
     }
-    for (entity, table) in [("account", "accounts"), ("outbox", "outbox")] {
+    for (entity, table) in [
+        ("account", "accounts"),
+        ("outbox", "outbox"),
+        ("target", "targets"),
+        ("reading", "readings"),
+    ] {
         let ids: Vec<String> = tx
             .prepare(&format!("SELECT id FROM {table} ORDER BY seq"))?
             .query_map([], |r| r.get(0))?

@@ -435,11 +435,25 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
             };
             assert_eq!(account.visibility, default, "schema {version}");
             let media = store.account_media(&account.id).unwrap();
-            if version >= 10 {
+            if version >= 11 {
                 assert_eq!(media.and_then(|m| m.max_images), Some(6));
             } else {
                 assert_eq!(media, None, "schema {version}: not read yet");
             }
+        }
+        if version >= 10 {
+            let targets = store.targets("").unwrap();
+            assert_eq!(targets.len(), 1, "schema {version}: the target survives");
+            assert_eq!(
+                (
+                    targets[0].target.goal.as_str(),
+                    targets[0].target.network,
+                    targets[0].target.per_week
+                ),
+                ("culture", Some(Network::Mastodon), 2)
+            );
+        } else {
+            assert!(store.targets("").unwrap().is_empty(), "schema {version}");
         }
         // The old database takes new changes.
         store
@@ -520,7 +534,11 @@ fn make_fixture() {
             },
         )
         .unwrap();
-    // Schema 10: the Mastodon instance's own image figures.
+    // Schema 10: a goal's weekly target.
+    store
+        .set_target("", "culture", Some(Network::Mastodon), 2)
+        .unwrap();
+    // Schema 11: the Mastodon instance's own image figures.
     store
         .set_account_media(
             &account.id,

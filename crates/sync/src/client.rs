@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use podium_core::sync::{
     AuditEvent, Change, ErrorCode, Hello, JoinAnswer, JoinRequest, Member, PullAnswer, PushAnswer,
-    PushRequest, MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    PushRequest, Role, MAX_WAIT_SECS, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use podium_publish::http::{self, Failure};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -26,6 +26,14 @@ pub const MAX_PAGE_BODY: u64 = 64 * 1024 * 1024;
 /// How long to wait for the hub to accept a connection: a hub that is not there answers at
 /// once on a network, and a device that is offline should say so quickly.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A one-time invite code the hub made for a new member, to pass on, and until when it works
+/// (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invite {
+    pub code: String,
+    pub expires_at: String,
+}
 
 /// One hub, as this device talks to it.
 #[derive(Debug, Clone)]
@@ -141,6 +149,15 @@ impl Hub {
         let request = self.authed(&self.client, reqwest::Method::DELETE, &path)?;
         http::send(request).map_err(|f| self.failed(f))?;
         Ok(())
+    }
+
+    /// `POST /v1/invites`: a one-time code for a new member (an executive's device only).
+    pub fn invite(&self, name: &str, role: Role) -> Result<Invite> {
+        let body = serde_json::json!({ "name": name, "role": role });
+        self.answer(
+            self.authed(&self.client, reqwest::Method::POST, "v1/invites")?
+                .json(&body),
+        )
     }
 
     fn request(

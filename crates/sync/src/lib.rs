@@ -15,8 +15,11 @@ pub mod pin;
 mod sync;
 pub mod token;
 
-pub use client::{hub_url, Hub, MAX_PAGE_BODY};
+pub use client::{hub_url, Hub, Invite, MAX_PAGE_BODY};
 pub use error::{Error, Result};
 pub use lease::{after_round, report_signins, HubLeases};
 pub use podium_store::SyncIdentity;
-pub use sync::{audit, join, leave, members, round, status, Listener, Round, Status, MAX_PASSES};
+pub use sync::{
+    audit, invite, join, leave, members, remove_device, remove_member, round, status, Listener,
+    Round, Status, MAX_PASSES,
+};

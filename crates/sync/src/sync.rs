@@ -350,6 +350,33 @@ pub fn members(store: &Store) -> Result<Vec<Member>> {
     connect(&identity(store)?)?.members()
 }
 
+/// A one-time invite code for a new member named `name` with `role` (an executive's device
+/// only: the hub refuses others).
+pub fn invite(store: &Store, name: &str, role: podium_core::sync::Role) -> Result<crate::Invite> {
+    connect(&identity(store)?)?.invite(name, role)
+}
+
+/// Removes a device from the team (its own member's, or any by an executive): the hub refuses
+/// its token from then on.
+pub fn remove_device(store: &Store, device_id: &str) -> Result<()> {
+    connect(&identity(store)?)?.revoke(device_id)
+}
+
+/// Removes a member's access: every device of theirs (an executive's device only). They can
+/// come back only with a new invite code.
+pub fn remove_member(store: &Store, member_id: &str) -> Result<()> {
+    let hub = connect(&identity(store)?)?;
+    let members = hub.members()?;
+    let member = members
+        .iter()
+        .find(|m| m.id == member_id)
+        .ok_or_else(|| Error::Invalid(format!("no member {member_id} in this team")))?;
+    for device in &member.devices {
+        hub.revoke(&device.id)?;
+    }
+    Ok(())
+}
+
 /// The audit trail of one outbox entry (and its draft), as the hub recorded it.
 pub fn audit(store: &Store, entry_id: &str) -> Result<Vec<podium_core::sync::AuditEvent>> {
     connect(&identity(store)?)?.audit(entry_id)

@@ -6,7 +6,7 @@
 use podium_core::sync::{AuditEvent, Role};
 use podium_store::{ApprovalNews, Comment, Entry};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::drafts::Drafts;
 use crate::publishing::OUTBOX_CHANGED;
@@ -81,6 +81,8 @@ pub fn add_comment(
 ) -> Answer<Comment> {
     let comment = drafts.with(|s| s.add_comment(&draft_id, &text))?;
     let _ = app.emit(APPROVAL_CHANGED, ());
+    // The team sees it within about a second, not at the next periodic round.
+    app.state::<crate::sync::Syncing>().saved();
     Ok(comment)
 }
 

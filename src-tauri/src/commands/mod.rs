@@ -8,6 +8,7 @@ pub mod backups;
 pub mod check;
 pub mod drafts;
 pub mod images;
+pub mod results;
 pub mod schedule;
 pub mod team;
 

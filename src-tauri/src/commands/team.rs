@@ -2,7 +2,7 @@
 //! their devices, leaving, and the conflicts two devices left (keep one text, the other, or an
 //! edit of both). Calls that reach the hub run off the UI thread on a connection of their own.
 
-use podium_core::sync::Member;
+use podium_core::sync::{Member, Role};
 use serde::Serialize;
 use serde_json::json;
 use tauri::{AppHandle, State};
@@ -58,6 +58,46 @@ pub async fn team_join(
 pub async fn team_members(drafts: State<'_, Drafts>) -> Answer<Vec<Member>> {
     on_own_connection(drafts.path().to_owned(), |store| {
         team::members(store).map_err(Problem::into_error)
+    })
+    .await
+}
+
+/// A one-time invite code for a new member named `name` with `role` (`assistant` or
+/// `executive`), to pass on: made by the hub, for an executive's device only.
+#[tauri::command]
+pub async fn team_invite(
+    name: String,
+    role: String,
+    drafts: State<'_, Drafts>,
+) -> Answer<podium_sync::Invite> {
+    let role: Role = serde_json::from_value(json!(role)).map_err(|_| {
+        CommandError::new(
+            "invalid",
+            json!({ "detail": format!("{role:?} is not a role: assistant or executive") }),
+            format!("{role:?} is not a role: assistant or executive"),
+        )
+    })?;
+    let name = name.trim().to_owned();
+    on_own_connection(drafts.path().to_owned(), move |store| {
+        team::invite(store, &name, role).map_err(Problem::into_error)
+    })
+    .await
+}
+
+/// Removes a member's access to the team (every device of theirs).
+#[tauri::command]
+pub async fn team_remove_member(member_id: String, drafts: State<'_, Drafts>) -> Answer<()> {
+    on_own_connection(drafts.path().to_owned(), move |store| {
+        team::remove_member(store, &member_id).map_err(Problem::into_error)
+    })
+    .await
+}
+
+/// Removes a device from the team (another of this member's, or any by an executive).
+#[tauri::command]
+pub async fn team_remove_device(device_id: String, drafts: State<'_, Drafts>) -> Answer<()> {
+    on_own_connection(drafts.path().to_owned(), move |store| {
+        team::remove_device(store, &device_id).map_err(Problem::into_error)
     })
     .await
 }

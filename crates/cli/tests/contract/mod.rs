@@ -68,6 +68,11 @@ pub struct State {
     /// Answer the next LinkedIn post with 422 DUPLICATE_POST naming this URN.
     pub linkedin_duplicate_of: Option<String>,
     pub threads: ThreadsState,
+    /// `GET /2/tweets/:id`: each post's `public_metrics`, how many reads came, and, when set,
+    /// the next read answered 429 with a reset that many seconds ahead.
+    pub x_metrics: HashMap<String, Value>,
+    pub x_reads: usize,
+    pub x_read_limited: Option<i64>,
 }
 
 /// What the Threads part of the server knows.
@@ -601,6 +606,49 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                     r#"{"message":"Internal Server Error","status":500}"#,
                 ),
             }
+        }
+        ("GET", path) if path.starts_with("/2/tweets/") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","status":401}"#,
+                );
+            }
+            let id = path.trim_start_matches("/2/tweets/").to_owned();
+            let mut s = state.lock().unwrap();
+            s.x_reads += 1;
+            if let Some(secs) = s.x_read_limited.take() {
+                let reset = (chrono::Utc::now().timestamp() + secs).to_string();
+                drop(s);
+                return respond(
+                    &mut stream,
+                    429,
+                    &[
+                        ("x-rate-limit-limit", "15".into()),
+                        ("x-rate-limit-remaining", "0".into()),
+                        ("x-rate-limit-reset", reset),
+                    ],
+                    r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#,
+                );
+            }
+            let fields = req.query.get("tweet.fields").cloned().unwrap_or_default();
+            let body = match s.tweets.iter().find(|(t, _, _)| *t == id) {
+                Some((_, text, _)) if fields.split(',').any(|f| f == "public_metrics") => {
+                    let metrics = s.x_metrics.get(&id).cloned().unwrap_or_else(|| {
+                        json!({"retweet_count": 0, "reply_count": 0, "like_count": 0,
+                               "quote_count": 0, "bookmark_count": 0, "impression_count": 0})
+                    });
+                    json!({"data": {"id": id, "text": shown_back(text), "public_metrics": metrics}})
+                }
+                Some((_, text, _)) => json!({"data": {"id": id, "text": shown_back(text)}}),
+                None => {
+                    json!({"errors": [{"value": id, "detail": format!("Could not find tweet with id: [{id}]."),
+                    "title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+                }
+            };
+            respond(&mut stream, 200, &[], &body.to_string());
         }
         _ => respond(&mut stream, 404, &[], r#"{"error":"not found"}"#),
     }

@@ -263,6 +263,35 @@ impl Mastodon {
     }
 }
 
+/// Runs `podium accounts add …` that prints a sign-in address, plays the browser on it, and
+/// returns the new account's id.
+pub fn connect_in_browser(db: &Path, args: &[&str], stdin: &str) -> String {
+    let args = [args, &["--no-browser"]].concat();
+    let mut child = spawn_with(db, &args, &[], Stdio::piped());
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+    }
+    let (url, reader) = sign_in_address(&mut child);
+    // The browser: the sign-in page redirects to Podium's loopback listener.
+    podium_publish::http::install_tls();
+    let browser = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = browser.get(&url).send().unwrap();
+    assert_eq!(answer.status().as_u16(), 302, "{url}");
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("http://127.0.0.1:"), "{location}");
+    let page = browser.get(&location).send().unwrap().text().unwrap();
+    assert!(page.contains("Podium is connected"), "{page}");
+    let out = child.wait_with_output().unwrap();
+    let said = reader.join().unwrap();
+    assert!(out.status.success(), "{said}");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 /// [`Mastodon::authorize_in_browser`] for the mock at `base`.
 pub fn authorize_in_browser_at(base: &str, authorize_url: &str) -> String {
     let url = url::Url::parse(authorize_url).unwrap();

@@ -1,4 +1,4 @@
--- Schema 10: images attached to drafts, and what a Mastodon instance takes.
+-- Schema 11: images attached to drafts, and what a Mastodon instance takes.
 --
 -- An image is stored once, content-addressed, in the `media/` folder beside the database (its
 -- SHA-256 is its file name, so the same photo on two drafts is one file); a row here says
