@@ -28,6 +28,7 @@ fn main() {
         "set_image_alt",
         "order_images",
         "check_images",
+        "link_card",
         "list_backups",
         "backup_now",
         "restore_backup",

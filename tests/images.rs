@@ -180,3 +180,97 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
         app.stop().await;
     });
 }
+
+/// The link card the preview shows for a post with a link and no image.
+async fn card_text(app: &App) -> Option<String> {
+    app.text_of("#preview .link-card[data-state='ready'] .link-card-title")
+        .await
+}
+
+#[test]
+#[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
+fn a_links_card_is_previewed_per_network_and_can_be_dropped_and_brought_back() {
+    scenario_in(async |home| {
+        let page = support::article::serve_article();
+        let app = App::start(home).await;
+        app.editor()
+            .await
+            .send_keys(&format!("Verdt å lese før styremøtet: {page}"))
+            .await
+            .unwrap();
+        app.until_saved().await;
+
+        // Bluesky: Podium builds the card from the page's tags (read by Rust, not the window).
+        app.click("#counters [data-network='bluesky']").await;
+        let title = app
+            .until("the Bluesky card", async |app| card_text(app).await)
+            .await;
+        assert_eq!(title, support::article::TITLE);
+        // (Its text read from the DOM: WebDriver reads a line-clamped box as empty.)
+        let description = app
+            .client
+            .execute(
+                "return document.querySelector('#preview .link-card-description')?.textContent",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            description,
+            serde_json::json!(support::article::DESCRIPTION)
+        );
+        assert_eq!(
+            app.text_of("#preview .link-card-site").await.as_deref(),
+            Some("127.0.0.1")
+        );
+        let image = app
+            .client
+            .execute(
+                "const i = document.querySelector('#preview .link-card-image'); return i && i.complete && i.naturalWidth > 0 && i.src.startsWith('data:image/')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(image, serde_json::json!(true), "the card's image is drawn");
+        app.screenshot("card-bluesky-en.png").await;
+
+        // Mastodon links only addresses with a known domain ending: no link there, so no card
+        // (Mastodon builds its own cards; a preview shows them only where it links).
+        app.click("#counters [data-network='mastodon']").await;
+        app.until("the Mastodon preview", async |app| {
+            app.text_of("#preview .post-mastodon .post-text").await
+        })
+        .await;
+        assert!(app.texts("#preview .link-card").await.is_empty());
+
+        // Dropped on Bluesky: the preview says the post goes without it, and it stays dropped.
+        app.click("#counters [data-network='bluesky']").await;
+        app.until("the Bluesky card again", async |app| card_text(app).await)
+            .await;
+        app.click("#preview .link-card-drop").await;
+        app.until("the card dropped", async |app| {
+            app.text_of("#preview .link-card-dropped").await
+        })
+        .await;
+        app.until_saved().await;
+        app.stop().await;
+
+        let app = App::start_env(home, &[("LANG", "nb_NO.UTF-8"), ("LANGUAGE", "nb")]).await;
+        app.until_editor_holds(&format!("Verdt å lese før styremøtet: {page}"))
+            .await;
+        app.click("#counters [data-network='bluesky']").await;
+        let dropped = app
+            .until("the card still dropped", async |app| {
+                app.text_of("#preview .link-card-dropped").await
+            })
+            .await;
+        assert!(dropped.contains("fjernet"), "{dropped}");
+        app.screenshot("card-dropped-nb.png").await;
+        // Brought back.
+        app.click("#preview .link-card-dropped button").await;
+        app.until("the card back", async |app| card_text(app).await)
+            .await;
+        app.screenshot("card-bluesky-nb.png").await;
+        app.stop().await;
+    });
+}

@@ -35,9 +35,9 @@ export function describe(error) {
 }
 
 /** Calls a command; its error arrives as a `CommandError`. */
-async function invoke(command, args) {
+async function invoke(command, args, options) {
   try {
-    return await window.__TAURI__.core.invoke(command, args);
+    return await window.__TAURI__.core.invoke(command, args, options);
   } catch (error) {
     if (error instanceof Error) throw error;
     throw new CommandError(typeof error === "object" && error ? error : { message: String(error) });
@@ -209,7 +209,12 @@ export const onApprovalChanged = (handler) => window.__TAURI__.event.listen("app
 
 export const draftImages = (id) => invoke("draft_images", { id });
 export const attachImageFile = (id, path) => invoke("attach_image_file", { id, path });
-export const attachImageBytes = (id, bytes) => invoke("attach_image_bytes", { id, bytes });
+/** Attaches image bytes (a pasted or dropped image), sent as the raw body, not as JSON. */
+export const attachImageBytes = (id, bytes) =>
+  invoke("attach_image_bytes", bytes, { headers: { "podium-draft": id } });
+/** The card of the page at `url` (title, description, site, image as a `data:` address), read
+ *  by Rust within its limits; null when the page gives none. */
+export const linkCard = (url) => invoke("link_card", { url });
 export const detachImage = (id, image) => invoke("detach_image", { id, image });
 export const setImageAlt = (id, image, alt) => invoke("set_image_alt", { id, image, alt });
 export const orderImages = (id, images) => invoke("order_images", { id, images });

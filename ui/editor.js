@@ -8,6 +8,7 @@ import { renderHighlights } from "./highlights.js";
 import { renderNotes } from "./notes.js";
 import { renderPreview, renderThreadPreview } from "./preview.js";
 import { createImages } from "./images.js";
+import { createLinkCards, firstLink } from "./linkcard.js";
 import { createUndo } from "./undo.js";
 import { el as make } from "./dom.js";
 import { clock } from "./format.js";
@@ -93,6 +94,7 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
             thread: patch.thread ?? el.threadMode.checked,
             content_warning: patch.content_warning ?? el.contentWarning.value,
             visibility: patch.visibility ?? (el.visibility.value || null),
+            link_card: patch.link_card ?? true,
           });
           localStorage.setItem(LAST_NETWORKS, JSON.stringify(draft.networks));
         }
@@ -338,6 +340,9 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
       const grid = make("div", { className: `post-images count-${Math.min(images.length, 4)}` });
       for (const image of images) grid.append(make("img", { src: image.thumbnail, alt: image.alt, title: image.alt }));
       post.querySelector(".post-text")?.after(grid);
+    } else if (post && report && !split) {
+      // No image: the link's card, as the network will show it (the first link's page).
+      linkCards.draw(post, report.network, firstLink(text, report), linkCardKept());
     }
     el.previewTitle.hidden = (!text.trim() && !images.length) || !report;
   }
@@ -729,7 +734,18 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
   // Until a draft is loaded, the editor is a new draft with the usual details.
   showDetails();
 
-  // ----- images -----
+  // ----- images and link cards -----
+
+  const linkCardKept = () => (draft ? draft.link_card !== false : pending.link_card !== false);
+  const linkCards = createLinkCards({
+    redraw: () => drawPreview(),
+    setDropped(dropped) {
+      if (draft) draft = { ...draft, link_card: !dropped };
+      change({ link_card: !dropped });
+      flush(); // a choice, not typing: saved at once
+      drawPreview();
+    },
+  });
 
   const imageBox = createImages(
     { list: el.imageList, file: el.imageFile },

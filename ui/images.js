@@ -44,7 +44,7 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
     if (!id) return;
     draftId = id;
     for (const file of files) {
-      const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+      const bytes = new Uint8Array(await file.arrayBuffer());
       await run(() => api.attachImageBytes(id, bytes));
     }
   }

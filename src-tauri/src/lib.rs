@@ -125,6 +125,7 @@ pub fn run() {
             commands::images::set_image_alt,
             commands::images::order_images,
             commands::images::check_images,
+            commands::images::link_card,
             commands::backups::list_backups,
             commands::backups::backup_now,
             commands::backups::restore_backup,

@@ -40,8 +40,9 @@ coded!(Approval, "an approval", {
 
 /// What would be published for an entry: what an approval is given to.
 ///
-/// Images and their alt text join here when posts carry media (a new field, hashed after the
-/// others, and the fingerprint's version prefix moves to `v2`).
+/// The images (each one's SHA-256 and alt text, in order) and a dropped link card are the
+/// [`media`] part: hashed after the others only when there is any, so a post without images
+/// keeps the fingerprint it was approved with before posts carried images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Content<'a> {
     /// The network's text (its version, else the main text): [`crate::draft::text_for`].
@@ -51,6 +52,24 @@ pub struct Content<'a> {
     /// `public`, `unlisted`, `private`, or `None` for the account's default.
     pub visibility: Option<&'a str>,
     pub account_id: &'a str,
+    /// What [`media`] makes of the images and the card; empty for none.
+    pub media: &'a str,
+}
+
+/// The media part of a [`Content`]: each image as `sha256 alt`, one per line in order, and a
+/// last line `no card` when the user dropped the link's card.
+pub fn media<'a>(images: impl IntoIterator<Item = (&'a str, &'a str)>, link_card: bool) -> String {
+    let mut out = String::new();
+    for (sha256, alt) in images {
+        out.push_str(sha256);
+        out.push(' ');
+        out.push_str(alt);
+        out.push('\n');
+    }
+    if !link_card {
+        out.push_str("no card\n");
+    }
+    out
 }
 
 /// The fingerprint of `content`: `v1:` and a SHA-256 over its parts, each prefixed by its length
@@ -67,6 +86,10 @@ pub fn fingerprint(content: &Content<'_>) -> String {
     ] {
         hash.update((part.len() as u64).to_be_bytes());
         hash.update(part.as_bytes());
+    }
+    if !content.media.is_empty() {
+        hash.update((content.media.len() as u64).to_be_bytes());
+        hash.update(content.media.as_bytes());
     }
     let digest = hash.finalize();
     let mut out = String::with_capacity(3 + 64);
@@ -135,7 +158,40 @@ mod tests {
             content_warning: "",
             visibility: None,
             account_id: "acc-1",
+            media: "",
         }
+    }
+
+    #[test]
+    fn an_image_its_alt_text_or_a_dropped_card_changes_what_is_approved_and_none_keeps_it() {
+        let plain = fingerprint(&content("Hei"));
+        // No images and the card kept: the fingerprint approvals made before images had.
+        assert_eq!(media([], true), "");
+        let photo = media([("ab12", "Styret rundt bordet")], true);
+        let with_photo = fingerprint(&Content {
+            media: &photo,
+            ..content("Hei")
+        });
+        assert_ne!(with_photo, plain);
+        let other_alt = media([("ab12", "Styret")], true);
+        assert_ne!(
+            fingerprint(&Content {
+                media: &other_alt,
+                ..content("Hei")
+            }),
+            with_photo
+        );
+        let no_card = media([], false);
+        assert_ne!(
+            fingerprint(&Content {
+                media: &no_card,
+                ..content("Hei")
+            }),
+            plain
+        );
+        let two = media([("ab12", "a"), ("cd34", "b")], true);
+        let swapped = media([("cd34", "b"), ("ab12", "a")], true);
+        assert_ne!(two, swapped, "the order is part of what is published");
     }
 
     const KARI: Person<'static> = Person {

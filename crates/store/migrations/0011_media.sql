@@ -21,6 +21,10 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_draft ON attachments (draft_id, position);
 CREATE INDEX attachments_by_file ON attachments (sha256);
 
+-- Whether a post with a link and no image carries the link's card where Podium builds it
+-- (Bluesky, LinkedIn); 0 when the user dropped the card.
+ALTER TABLE drafts ADD COLUMN link_card INTEGER NOT NULL DEFAULT 1 CHECK (link_card IN (0, 1));
+
 -- A Mastodon instance's own image figures from /api/v2/instance, read with its post limit
 -- (NULL: the instance did not say, Mastodon's defaults apply).
 CREATE TABLE account_media (

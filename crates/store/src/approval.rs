@@ -63,6 +63,7 @@ pub(crate) fn content_fp(
     content_warning: &str,
     visibility: Option<&str>,
     account_id: &str,
+    media: &str,
 ) -> String {
     let variants: BTreeMap<Network, String> =
         serde_json::from_str(variants_json).unwrap_or_default();
@@ -72,18 +73,27 @@ pub(crate) fn content_fp(
         content_warning,
         visibility,
         account_id,
+        media,
     })
 }
 
+/// SQL for an entry's media part (`podium_core::approval::media`) from `d`, the draft, as one
+/// column: its images' `sha256 alt` lines in order, then `no card` when the card is dropped.
+pub(crate) const MEDIA_SQL: &str = "(SELECT coalesce(group_concat(line, ''), '') FROM     (SELECT sha256 || ' ' || alt || char(10) AS line FROM attachments      WHERE draft_id = d.id ORDER BY position, id)) ||     CASE WHEN d.link_card THEN '' ELSE 'no card' || char(10) END";
+
 /// The SQL that reads an entry's content for [`content_fp`] (bound to `?1`, the entry's id):
-/// text, variants, network, thread, content warning, visibility, account id.
-const CONTENT_SQL: &str = "SELECT d.text, d.variants, a.network, d.thread, d.content_warning, \
-    d.visibility, o.account_id FROM outbox o JOIN drafts d ON d.id = o.draft_id \
-    JOIN accounts a ON a.id = o.account_id WHERE o.id = ?1";
+/// text, variants, network, thread, content warning, visibility, account id, media.
+fn content_sql() -> String {
+    format!(
+        "SELECT d.text, d.variants, a.network, d.thread, d.content_warning, d.visibility, \
+         o.account_id, {MEDIA_SQL} FROM outbox o JOIN drafts d ON d.id = o.draft_id \
+         JOIN accounts a ON a.id = o.account_id WHERE o.id = ?1"
+    )
+}
 
 pub(crate) fn entry_fp(conn: &rusqlite::Connection, entry_id: &str) -> Result<Option<String>> {
     let row = conn
-        .prepare_cached(CONTENT_SQL)?
+        .prepare_cached(&content_sql())?
         .query_row([entry_id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -93,11 +103,12 @@ pub(crate) fn entry_fp(conn: &rusqlite::Connection, entry_id: &str) -> Result<Op
                 r.get::<_, String>(4)?,
                 r.get::<_, Option<String>>(5)?,
                 r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })
         .optional()?;
-    Ok(
-        row.map(|(text, variants, network, thread, cw, vis, account)| {
+    Ok(row.map(
+        |(text, variants, network, thread, cw, vis, account, media)| {
             content_fp(
                 &text,
                 &variants,
@@ -106,9 +117,10 @@ pub(crate) fn entry_fp(conn: &rusqlite::Connection, entry_id: &str) -> Result<Op
                 &cw,
                 vis.as_deref(),
                 &account,
+                &media,
             )
-        }),
-    )
+        },
+    ))
 }
 
 /// Whether an entry's approval holds now (approved, and its content as approved).

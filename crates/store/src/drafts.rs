@@ -44,6 +44,10 @@ pub struct Draft {
     /// Who sees it on Mastodon; `None`: the account's default.
     #[serde(default)]
     pub visibility: Option<Visibility>,
+    /// Whether a post with a link and no image carries the link's card where Podium builds it
+    /// (Bluesky, LinkedIn); `false` when the user dropped the card.
+    #[serde(default = "yes")]
+    pub link_card: bool,
     pub created_by: String,
     pub updated_by: String,
     pub created_at: DateTime<Utc>,
@@ -75,6 +79,8 @@ pub struct NewDraft {
     pub thread: bool,
     pub content_warning: String,
     pub visibility: Option<Visibility>,
+    /// `None` (the default): the link's card is made.
+    pub link_card: Option<bool>,
 }
 
 /// A change to a draft: the fields that are `Some` change.
@@ -99,6 +105,8 @@ pub struct DraftPatch {
     /// `Some(None)`: the account's default again.
     #[serde(with = "double_option")]
     pub visibility: Option<Option<Visibility>>,
+    /// `Some(false)` drops the link's card, `Some(true)` brings it back.
+    pub link_card: Option<bool>,
 }
 
 /// A draft as a list shows it.
@@ -138,7 +146,7 @@ pub const TITLE_CHARS: usize = 80;
 
 pub(crate) const DRAFT_COLUMNS: &str = "id, text, variants, networks, lang, goal, tags, state, \
      thread, created_by, updated_by, created_at, updated_at, rev, hlc, deleted, conflict_of, \
-     conflict_reason, content_warning, visibility";
+     conflict_reason, content_warning, visibility, link_card";
 
 impl Store {
     /// Creates a draft; its text becomes the first revision.
@@ -157,6 +165,7 @@ impl Store {
             thread: new.thread,
             content_warning: clean_warning(&new.content_warning),
             visibility: new.visibility,
+            link_card: new.link_card.unwrap_or(true),
             created_by: self.author.clone(),
             updated_by: self.author.clone(),
             created_at: now,
@@ -243,6 +252,9 @@ impl Store {
         if let Some(visibility) = patch.visibility {
             after.visibility = visibility;
         }
+        if let Some(card) = patch.link_card {
+            after.link_card = card;
+        }
         let mut fields = changed_fields(&before, &after)?;
         if fields.is_empty() {
             return Ok(before);
@@ -258,6 +270,7 @@ impl Store {
             "thread",
             "content_warning",
             "visibility",
+            "link_card",
         ]
         .iter()
         .any(|f| fields.contains_key(*f));
@@ -601,6 +614,7 @@ pub(crate) struct RawDraft {
     conflict_reason: Option<String>,
     content_warning: String,
     visibility: Option<String>,
+    link_card: bool,
 }
 
 pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
@@ -625,6 +639,7 @@ pub(crate) fn read_row(r: &Row<'_>) -> rusqlite::Result<RawDraft> {
         conflict_reason: r.get(17)?,
         content_warning: r.get(18)?,
         visibility: r.get(19)?,
+        link_card: r.get(20)?,
     })
 }
 
@@ -650,6 +665,7 @@ impl RawDraft {
                 .visibility
                 .map(|v| v.parse().map_err(|e| Error::Invalid(format!("{e}"))))
                 .transpose()?,
+            link_card: self.link_card,
             created_by: self.created_by,
             updated_by: self.updated_by,
             rev: self.rev,
@@ -667,7 +683,7 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         &format!(
             "INSERT INTO drafts ({DRAFT_COLUMNS})
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20)"
+                     ?18, ?19, ?20, ?21)"
         ),
         d,
     )?;
@@ -683,13 +699,14 @@ pub(crate) fn write_draft(tx: &Transaction<'_>, d: &Draft) -> Result<()> {
         "UPDATE drafts SET text = ?2, variants = ?3, networks = ?4, lang = ?5, goal = ?6,
              tags = ?7, state = ?8, thread = ?9, created_by = ?10, updated_by = ?11,
              created_at = ?12, updated_at = ?13, rev = ?14, hlc = ?15, deleted = ?16,
-             conflict_of = ?17, conflict_reason = ?18, content_warning = ?19, visibility = ?20
+             conflict_of = ?17, conflict_reason = ?18, content_warning = ?19, visibility = ?20,
+             link_card = ?21
          WHERE id = ?1",
         d,
     )
 }
 
-/// Runs `sql`, whose parameters ?1…?18 are the draft's columns in [`DRAFT_COLUMNS`] order.
+/// Runs `sql`, whose parameters ?1…?21 are the draft's columns in [`DRAFT_COLUMNS`] order.
 fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()> {
     tx.execute(
         sql,
@@ -714,6 +731,7 @@ fn execute_with_columns(tx: &Transaction<'_>, sql: &str, d: &Draft) -> Result<()
             d.conflict_reason,
             d.content_warning,
             d.visibility.map(Visibility::as_str),
+            d.link_card,
         ],
     )?;
     Ok(())
@@ -832,4 +850,8 @@ mod double_option {
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
     }
+}
+
+fn yes() -> bool {
+    true
 }

@@ -133,12 +133,19 @@ pub struct Due {
     pub next_at: Option<DateTime<Utc>>,
 }
 
-const ENTRY_SELECT: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
+static ENTRY_SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{ENTRY_COLUMNS}, {media} FROM outbox o JOIN accounts a ON a.id = o.account_id \
+         JOIN drafts d ON d.id = o.draft_id",
+        media = crate::approval::MEDIA_SQL
+    )
+});
+
+const ENTRY_COLUMNS: &str = "SELECT o.id, o.draft_id, o.account_id, a.network, a.handle, d.text, \
     o.due_at, o.state, o.attempts, o.retry_at, o.remote_id, o.remote_url, o.error, o.created_by, \
     o.created_at, o.updated_at, o.sent_at, o.error_code, o.error_data, \
     d.variants, d.thread, d.content_warning, d.visibility, o.approval, o.approved_fp, \
-    o.approved_by, o.approval_note, o.approval_at, o.scheduled_by \
-    FROM outbox o JOIN accounts a ON a.id = o.account_id JOIN drafts d ON d.id = o.draft_id";
+    o.approved_by, o.approval_note, o.approval_at, o.scheduled_by";
 
 /// The guard of `step`: the states it may start from, for `state IN (…)`.
 fn from(step: Step) -> String {
@@ -181,6 +188,7 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
         &r.get::<_, String>(21)?,
         r.get::<_, Option<String>>(22)?.as_deref(),
         &account_id,
+        &r.get::<_, String>(29)?,
     );
     // A code this build does not know is taken as awaiting: nothing goes out unapproved.
     let stored: Approval = r
@@ -633,7 +641,11 @@ impl Store {
     pub fn entry(&self, id: &str) -> Result<Entry> {
         let mut entry = self
             .conn
-            .query_row(&format!("{ENTRY_SELECT} WHERE o.id = ?1"), [id], read_entry)
+            .query_row(
+                &format!("{} WHERE o.id = ?1", *ENTRY_SELECT),
+                [id],
+                read_entry,
+            )
             .optional()?
             .ok_or_else(|| Error::NoEntry(id.to_owned()))?;
         entry.parts = self.parts(id)?;
@@ -667,7 +679,8 @@ impl Store {
 
     fn entries_where(&self, condition: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Entry>> {
         let mut stmt = self.conn.prepare(&format!(
-            "{ENTRY_SELECT} WHERE {condition} ORDER BY o.due_at, o.seq"
+            "{} WHERE {condition} ORDER BY o.due_at, o.seq",
+            *ENTRY_SELECT
         ))?;
         let mut entries = stmt
             .query_map(args, read_entry)?

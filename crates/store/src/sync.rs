@@ -151,6 +151,7 @@ const DRAFT_LWW: &[&str] = &[
     "conflict_reason",
     "content_warning",
     "visibility",
+    "link_card",
 ];
 
 const REVISION_LWW: &[&str] = &[

@@ -98,14 +98,63 @@ pub fn attach_image_file(
 }
 
 /// Attaches an image the window holds as bytes (dropped or pasted); answers the draft's images.
+/// The bytes come as the request's raw body (a 12-megapixel photo as a JSON array of numbers
+/// would be four times its size to build, send and parse), the draft's id in the
+/// `podium-draft` header.
 #[tauri::command(async)]
 pub fn attach_image_bytes(
-    id: String,
-    bytes: Vec<u8>,
+    request: tauri::ipc::Request<'_>,
     drafts: State<'_, Drafts>,
 ) -> Answer<Vec<ImageView>> {
-    with_media(&drafts, |s| podium_media::attach_bytes(s, &id, &bytes, ""))?;
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::internal(
+            "the image came without its bytes (expected a raw body)",
+        ));
+    };
+    let id = request
+        .headers()
+        .get("podium-draft")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| CommandError::internal("the image came without its draft's id"))?
+        .to_owned();
+    with_media(&drafts, |s| podium_media::attach_bytes(s, &id, bytes, ""))?;
     views(&drafts, &id)
+}
+
+/// A link's card as the preview shows it: what the page's OpenGraph/Twitter tags say, and its
+/// image small enough to draw (a `data:` address).
+#[derive(Debug, Serialize)]
+pub struct CardView {
+    url: String,
+    title: String,
+    description: String,
+    image: Option<String>,
+}
+
+/// The card of the page at `url`, read by Rust with the limits publishing uses (5 s, 2 MB, 3
+/// redirects, https except on this computer); `None` when the page gives no card. The window
+/// never fetches the page itself (its CSP allows no outside address).
+///
+/// The fetch runs on a blocking thread of its own: its HTTP client has a runtime inside, which
+/// must not be made or dropped on the async runtime's threads.
+#[tauri::command]
+pub async fn link_card(url: String) -> Answer<Option<CardView>> {
+    tauri::async_runtime::spawn_blocking(move || card_view(&url))
+        .await
+        .map_err(CommandError::internal)
+}
+
+fn card_view(url: &str) -> Option<CardView> {
+    let (card, thumb) = podium_publish::card::fetch(url, Network::Bluesky)?;
+    let image = thumb
+        .and_then(|t| podium_media::thumbnail(&t.bytes, 2 * THUMB_SIDE).ok())
+        .map(|jpeg| format!("data:image/jpeg;base64,{}", STANDARD.encode(jpeg)));
+    Some(CardView {
+        url: card.url,
+        title: card.title,
+        description: card.description,
+        image,
+    })
 }
 
 /// Removes an image from the draft; answers the draft's images.
