@@ -434,6 +434,11 @@ fn databases_made_by_every_schema_version_open_and_keep_their_drafts() {
                 podium_core::draft::Visibility::Public
             };
             assert_eq!(account.visibility, default, "schema {version}");
+            assert_eq!(
+                store.draft(&draft.id).unwrap().link_card,
+                version < 11,
+                "schema {version}: the card kept unless dropped"
+            );
             let media = store.account_media(&account.id).unwrap();
             if version >= 11 {
                 assert_eq!(media.and_then(|m| m.max_images), Some(6));
@@ -490,6 +495,8 @@ fn make_fixture() {
             // Schema 6: Mastodon's content warning and visibility.
             content_warning: "Omstilling".into(),
             visibility: Some(podium_core::draft::Visibility::Unlisted),
+            // Schema 11: the link's card dropped.
+            link_card: Some(false),
             ..NewDraft::default()
         })
         .unwrap();
