@@ -5,7 +5,7 @@
 //!   the end-to-end tests in the real window under Xvfb, and the installer check.
 //! - `cargo xtask bundle` builds the `.deb` (`--check` installs it and starts it under Xvfb).
 //! - `cargo xtask measure` prints the baseline figures (sizes, cold start, idle memory).
-//! - `cargo xtask bench [text|search|results|ui|publish|hub]` runs the benchmarks and prints their figures.
+//! - `cargo xtask bench [text|search|results|media|ui|publish|hub]` runs the benchmarks and prints their figures.
 //! - `cargo xtask icons`  regenerates every platform icon from `icons/source.svg`.
 //! - `cargo xtask fuzz [SECONDS]` fuzzes the text engine.
 //!
@@ -61,9 +61,10 @@ usage: cargo xtask <task>
   test [--no-bundle]  install test tools; fmt, clippy, all tests, E2E in Xvfb, installer check
   bundle [--check]    build the .deb into target/bundle/ (--check: install it and start it)
   measure             print sizes, cold start to visible window, idle memory
-  bench [text|search|results|ui|publish|hub]
+  bench [text|search|results|media|ui|publish|hub]
                       benchmarks: text engine, search over 100,000 drafts, the Results
-                      view's data (1,000 posts × 3 readings) and the reads' cost, the editor in
+                      view's data (1,000 posts × 3 readings) and the reads' cost, a 12-MP
+                      photo prepared for four networks (time, peak memory), the editor in
                       the real window (start-up with 10,000 drafts, keystrokes, scrolling),
                       publishing (due → sent against the real test servers), the team hub
                       (50 devices pushing for 30 s, on SQLite and PostgreSQL)

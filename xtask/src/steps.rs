@@ -216,15 +216,16 @@ fn check_installer(deb: &Path) -> Result {
 /// Runs the benchmarks and prints their figures: the text engine (criterion), search over
 /// 100,000 drafts, and the editor in the real window (start-up with 10,000 drafts, keystroke
 /// latency, list scrolling) with the release build, and publishing (due → sent latency against
-/// the real test servers). `which` picks one: `text`, `search`, `ui`, `publish`.
+/// the real test servers), and images (a 12-megapixel photo prepared for four networks: time and
+/// peak memory). `which` picks one: `text`, `search`, `results`, `media`, `ui`, `publish`, `hub`.
 pub fn bench(which: Option<&str>) -> Result {
     let all = which.is_none();
     let wants = |name: &str| all || which == Some(name);
-    if let Some(other) =
-        which.filter(|w| !["text", "search", "results", "ui", "publish", "hub"].contains(w))
+    if let Some(other) = which
+        .filter(|w| !["text", "search", "results", "media", "ui", "publish", "hub"].contains(w))
     {
         return Err(format!(
-            "unknown benchmark `{other}` (text, search, results, ui, publish or hub)"
+            "unknown benchmark `{other}` (text, search, results, media, ui, publish or hub)"
         ));
     }
     if wants("text") {
@@ -243,6 +244,19 @@ pub fn bench(which: Option<&str>) -> Result {
         run(
             "the Results view's data over 1,000 posts × 3 readings; the reads' cost",
             &mut cargo(&["bench", "-p", "podium-store", "--bench", "results"]),
+        )?;
+    }
+    if wants("media") {
+        run(
+            "a 12-megapixel photo stored and prepared for four networks: time, peak memory",
+            &mut cargo(&[
+                "run",
+                "--release",
+                "-p",
+                "podium-media",
+                "--example",
+                "prepare_photo",
+            ]),
         )?;
     }
     if wants("hub") {
