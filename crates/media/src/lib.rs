@@ -196,7 +196,7 @@ pub fn attach_bytes(
 pub fn thumbnail(stored: &[u8], side: u32) -> Result<Vec<u8>> {
     let (image, _) = decode(stored)?;
     let (w, h) = capped(image.width(), image.height(), side);
-    Ok(encode_jpeg(&flatten(scaled(&image, w, h)), 80)?.bytes)
+    Ok(encode_jpeg(&flatten(scaled(&image, w, h).into_owned()), 80)?.bytes)
 }
 
 /// Makes a stored image fit `network` (a Mastodon instance's own figures where known).
@@ -218,6 +218,9 @@ pub fn prepare_for(
 /// falling quality (JPEG) and then smaller sizes until it is within the network's bytes. A PNG
 /// stays PNG while it fits (transparency kept); one that cannot fit becomes a JPEG on white.
 pub fn prepare(stored: &[u8], limits: &Limits, network: &'static str) -> Result<Image> {
+    if let Some(fits) = fits_as_stored(stored, limits) {
+        return Ok(fits);
+    }
     let (image, format) = decode(stored)?;
     let (mut w, mut h) = fitted_size(image.width(), image.height(), limits);
     let cannot = || Error::CannotFit {
@@ -250,6 +253,33 @@ pub fn prepare(stored: &[u8], limits: &Limits, network: &'static str) -> Result<
         (w, h) = shrink(w, h);
     }
     Err(cannot())
+}
+
+/// The stored image itself when it already fits `limits` (its sides, pixels and bytes): it was
+/// written by Podium, upright and without metadata, so it goes as it is — no second decoding
+/// and encoding (and no second loss of quality). Its header alone is read.
+fn fits_as_stored(stored: &[u8], limits: &Limits) -> Option<Image> {
+    if stored.len() as u64 > limits.max_bytes {
+        return None;
+    }
+    let reader = ImageReader::new(Cursor::new(stored))
+        .with_guessed_format()
+        .ok()?;
+    let mime = match reader.format()? {
+        ImageFormat::Jpeg => "image/jpeg",
+        ImageFormat::Png => "image/png",
+        _ => return None,
+    };
+    let (width, height) = reader.into_dimensions().ok()?;
+    if fitted_size(width, height, limits) != (width, height) {
+        return None;
+    }
+    Some(Image {
+        bytes: stored.to_vec(),
+        mime,
+        width,
+        height,
+    })
 }
 
 /// Decodes `bytes` within Podium's limits, upright; or says why not.
@@ -360,11 +390,11 @@ fn shrink(w: u32, h: u32) -> (u32, u32) {
     ((w * 3 / 4).max(1), (h * 3 / 4).max(1))
 }
 
-fn scaled(image: &DynamicImage, w: u32, h: u32) -> DynamicImage {
+fn scaled(image: &DynamicImage, w: u32, h: u32) -> std::borrow::Cow<'_, DynamicImage> {
     if (w, h) == (image.width(), image.height()) {
-        image.clone()
+        std::borrow::Cow::Borrowed(image)
     } else {
-        image.resize_exact(w, h, FilterType::Triangle)
+        std::borrow::Cow::Owned(image.resize_exact(w, h, FilterType::Triangle))
     }
 }
 
@@ -385,9 +415,14 @@ fn flatten(image: DynamicImage) -> DynamicImage {
 }
 
 fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Image> {
+    // Encoded from the image itself when it is 8-bit grey or RGB (a 12-megapixel copy is 36 MB).
+    let converted;
     let rgb = match image {
-        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image.clone(),
-        _ => DynamicImage::ImageRgb8(image.to_rgb8()),
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageRgb8(_) => image,
+        _ => {
+            converted = DynamicImage::ImageRgb8(image.to_rgb8());
+            &converted
+        }
     };
     let mut bytes = Vec::new();
     JpegEncoder::new_with_quality(&mut bytes, quality)

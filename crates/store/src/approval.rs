@@ -54,26 +54,14 @@ pub struct ApprovalNews {
 }
 
 /// The fingerprint of what an entry would publish (see `podium_core::approval::fingerprint`),
-/// from the draft's stored columns.
-pub(crate) fn content_fp(
-    text: &str,
-    variants_json: &str,
-    network: Network,
-    thread: bool,
-    content_warning: &str,
-    visibility: Option<&str>,
-    account_id: &str,
-    media: &str,
-) -> String {
+/// from the draft's stored columns: `content` with the main text, which becomes `network`'s
+/// (its version in `variants_json`, else the main text).
+pub(crate) fn content_fp(variants_json: &str, network: Network, content: Content<'_>) -> String {
     let variants: BTreeMap<Network, String> =
         serde_json::from_str(variants_json).unwrap_or_default();
     approval::fingerprint(&Content {
-        text: podium_core::draft::text_for(text, &variants, network),
-        thread,
-        content_warning,
-        visibility,
-        account_id,
-        media,
+        text: podium_core::draft::text_for(content.text, &variants, network),
+        ..content
     })
 }
 
@@ -110,14 +98,16 @@ pub(crate) fn entry_fp(conn: &rusqlite::Connection, entry_id: &str) -> Result<Op
     Ok(row.map(
         |(text, variants, network, thread, cw, vis, account, media)| {
             content_fp(
-                &text,
                 &variants,
                 network,
-                thread,
-                &cw,
-                vis.as_deref(),
-                &account,
-                &media,
+                Content {
+                    text: &text,
+                    thread,
+                    content_warning: &cw,
+                    visibility: vis.as_deref(),
+                    account_id: &account,
+                    media: &media,
+                },
             )
         },
     ))

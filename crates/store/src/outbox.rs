@@ -180,15 +180,19 @@ fn read_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let text: String = r.get(5)?;
     let network: Network = code_col(r, 3)?;
     let account_id: String = r.get(2)?;
+    let (warning, visibility, media): (String, Option<String>, String) =
+        (r.get(21)?, r.get(22)?, r.get(29)?);
     let now_fp = crate::approval::content_fp(
-        &text,
         &r.get::<_, String>(19)?,
         network,
-        r.get(20)?,
-        &r.get::<_, String>(21)?,
-        r.get::<_, Option<String>>(22)?.as_deref(),
-        &account_id,
-        &r.get::<_, String>(29)?,
+        podium_core::approval::Content {
+            text: &text,
+            thread: r.get(20)?,
+            content_warning: &warning,
+            visibility: visibility.as_deref(),
+            account_id: &account_id,
+            media: &media,
+        },
     );
     // A code this build does not know is taken as awaiting: nothing goes out unapproved.
     let stored: Approval = r
