@@ -198,9 +198,14 @@ pub fn check_images(
     lang: Option<String>,
     drafts: State<'_, Drafts>,
 ) -> Answer<BTreeMap<Network, Vec<Warning>>> {
-    let images = drafts.with(|s| s.attachments(&id))?;
+    let (images, draft) = drafts.with(|s| Ok((s.attachments(&id)?, s.draft(&id)?)))?;
+    // Whether a card would go out but for the images (Bluesky shows one or the other).
+    let has_link = podium_core::text::bluesky::detect_facets(&draft.text)
+        .iter()
+        .any(|f| matches!(f.kind, podium_core::text::bluesky::FacetKind::Link));
     let options = MediaOptions {
         lang: Lang::from_code(lang.as_deref().unwrap_or_default()),
+        link_card: draft.link_card && has_link,
         ..MediaOptions::default()
     };
     Ok(Network::ALL
