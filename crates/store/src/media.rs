@@ -141,6 +141,8 @@ impl Store {
                 now
             ],
         )?;
+        // What would be published changed: approvals follow (`after_content_edit`).
+        self.after_content_edit(draft_id)?;
         self.attachment(draft_id, &id)
     }
 
@@ -213,6 +215,7 @@ impl Store {
             return Err(no_attachment(draft_id, id));
         }
         renumber(&self.conn, draft_id)?;
+        self.after_content_edit(draft_id)?;
         self.collect_media()?;
         Ok(())
     }
@@ -227,6 +230,7 @@ impl Store {
         if changed == 0 {
             return Err(no_attachment(draft_id, id));
         }
+        self.after_content_edit(draft_id)?;
         self.attachment(draft_id, id)
     }
 
@@ -251,6 +255,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.after_content_edit(draft_id)?;
         self.attachments(draft_id)
     }
 

@@ -348,3 +348,63 @@ fn editing_another_networks_version_leaves_this_posts_approval_alone() {
         .unwrap();
     assert_eq!(f.approval(&e), Approval::Awaiting);
 }
+
+#[test]
+fn an_assistants_image_alt_text_or_dropped_card_sends_an_approved_post_back_and_the_executives_own_keeps_it(
+) {
+    use sha2::Digest;
+    let mut f = fixture(Some(("Kari", Role::Executive)));
+    let d = f.draft("Fra styremøtet https://example.no/styret");
+    let e = f.schedule(&d, 30);
+    assert_eq!(f.approval(&e), Approval::Approved);
+    let bytes = b"\x89PNG stand-in for a stored image".as_slice();
+    let sha256 = format!("{:x}", sha2::Sha256::digest(bytes));
+    let image = podium_store::NewImage {
+        bytes,
+        mime: "image/png",
+        width: 4,
+        height: 3,
+        sha256: &sha256,
+    };
+
+    // The assistant adds a photo: what would be published changed, so it awaits again.
+    f.be("Anne", Role::Assistant);
+    let photo = f.store.attach(&d, &image, "Styret").unwrap();
+    assert_eq!(f.approval(&e), Approval::Awaiting);
+    f.be("Kari", Role::Executive);
+    f.store.approve(&e).unwrap();
+    assert_eq!(f.approval(&e), Approval::Approved);
+
+    // The executive's own alt text keeps her approval; the assistant's does not.
+    f.store
+        .set_alt(&d, &photo.id, "Styret rundt bordet")
+        .unwrap();
+    assert_eq!(f.approval(&e), Approval::Approved);
+    f.be("Anne", Role::Assistant);
+    f.store
+        .set_alt(&d, &photo.id, "Styret i tredje etasje")
+        .unwrap();
+    assert_eq!(f.approval(&e), Approval::Awaiting);
+    f.be("Kari", Role::Executive);
+    f.store.approve(&e).unwrap();
+
+    // The photo removed and the card dropped by the assistant: awaiting again, each time.
+    f.be("Anne", Role::Assistant);
+    f.store.detach(&d, &photo.id).unwrap();
+    assert_eq!(f.approval(&e), Approval::Awaiting);
+    f.be("Kari", Role::Executive);
+    f.store.approve(&e).unwrap();
+    f.be("Anne", Role::Assistant);
+    f.store
+        .update_draft(
+            &d,
+            DraftPatch {
+                link_card: Some(false),
+                ..DraftPatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(f.approval(&e), Approval::Awaiting);
+    f.later(31);
+    assert!(f.sendable().is_empty(), "nothing goes out unapproved");
+}
