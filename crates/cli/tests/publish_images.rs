@@ -9,7 +9,9 @@ mod peers;
 
 use std::path::Path;
 
-use peers::{db, draft, entry, ok, podium, schedule_now, spawn, wait_for_stderr, Pds, Proxy};
+use peers::{
+    db, draft, entry, ok, podium, schedule_now, serve_article, spawn, wait_for_stderr, Pds, Proxy,
+};
 use podium_core::media::BLUESKY_BLOB_BYTES;
 use podium_media::sample;
 use serde_json::Value;
@@ -209,45 +211,6 @@ fn a_mastodon_status_carries_its_image_with_the_description() {
     assert_eq!(media.len(), 1, "{}", statuses[0]);
     assert_eq!(media[0]["description"], "Planen for tredje etasje");
     assert_eq!(media[0]["type"], "image");
-}
-
-/// A page on this computer with OpenGraph tags and a preview image; answers until the test ends.
-fn serve_article() -> String {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let png = sample::screenshot_png(1200, 630).unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let n = stream.read(&mut request).unwrap_or(0);
-            let head = String::from_utf8_lossy(&request[..n]).to_string();
-            let (kind, body): (&str, Vec<u8>) = if head.starts_with("GET /bilde.png") {
-                ("image/png", png.clone())
-            } else {
-                (
-                    "text/html; charset=utf-8",
-                    r#"<!doctype html><html><head><title>Ikke denne</title>
-                    <meta property="og:title" content="Hva et styre gjør">
-                    <meta property="og:description" content="Fem ting ethvert styremedlem bør vite.">
-                    <meta property="og:image" content="/bilde.png">
-                    </head><body>Artikkel</body></html>"#
-                        .as_bytes()
-                        .to_vec(),
-                )
-            };
-            let _ = stream.write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-                .as_bytes(),
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    format!("http://127.0.0.1:{port}/artikler/styret")
 }
 
 #[test]

@@ -15,8 +15,10 @@ use chrono::Utc;
 use contract::{Fault, Server};
 use peers::{
     account, connect_in_browser, db, draft, entry, free_port, ok, podium, podium_env, schedule_now,
-    spawn, until, wait_for_stderr,
+    serve_article, spawn, until, wait_for_stderr,
 };
+use podium_media::sample;
+use serde_json::Value;
 
 fn connect_x(db: &Path, server: &Server) -> String {
     let port = free_port().to_string();
@@ -515,6 +517,271 @@ fn crash_matrix_x_and_linkedin_never_post_twice() {
         assert_eq!(got["state"], "unknown", "{step:?}: {got}");
         assert!(got["error"].as_str().unwrap().contains("It was posted"));
     }
+}
+
+/// Attaches a generated image to `draft`: a JPEG photo, or a PNG screenshot when `png`.
+fn attach(db: &Path, dir: &Path, draft: &str, name: &str, png: bool, alt: &str) {
+    let file = dir.join(name);
+    let bytes = if png {
+        sample::screenshot_png(900, 600).unwrap()
+    } else {
+        sample::photo_jpeg(1600, 1200).unwrap()
+    };
+    std::fs::write(&file, bytes).unwrap();
+    ok(
+        db,
+        &[
+            "drafts",
+            "attach",
+            draft,
+            file.to_str().unwrap(),
+            "--alt",
+            alt,
+        ],
+        "",
+    );
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn an_x_post_with_two_images_carries_both_media_ids_and_their_alt_texts() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_x(&db, &server);
+    let text = "Befaring på byggeplassen i dag. #ledelse";
+    let d = draft(&db, text, &[]);
+    attach(
+        &db,
+        dir.path(),
+        &d,
+        "befaring.jpg",
+        false,
+        "Styret i hjelmer på byggeplassen",
+    );
+    attach(
+        &db,
+        dir.path(),
+        &d,
+        "plan.png",
+        true,
+        "Planen for tredje etasje",
+    );
+    let e = schedule_now(&db, &d, &id);
+    let out = publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got} {out}");
+    let tweets = server.tweets();
+    assert_eq!(tweets.len(), 1);
+    assert_eq!(tweets[0].1, text, "the text goes out exactly as written");
+    assert_eq!(got["remote_id"], tweets[0].0.as_str());
+    let media = server.media_of_tweet(&tweets[0].0);
+    let alts: Vec<_> = media.iter().map(|m| m.alt.as_deref()).collect();
+    assert_eq!(
+        alts,
+        [
+            Some("Styret i hjelmer på byggeplassen"),
+            Some("Planen for tredje etasje")
+        ],
+        "both images, in order, each with its alt text"
+    );
+    assert_eq!(media[0].mime, "image/jpeg");
+    assert_eq!(media[1].mime, "image/png");
+    assert!(media
+        .iter()
+        .all(|m| m.bytes > 0 && m.bytes <= 5 * 1024 * 1024));
+    assert_eq!(server.x_uploads(), 2, "one upload per image");
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn linkedin_posts_one_image_as_media_and_three_as_a_multi_image_post_with_alt_texts() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_linkedin(&db, &server);
+
+    let text = "Styremøte i dag (foreløpig referat).";
+    let d = draft(&db, text, &[]);
+    attach(
+        &db,
+        dir.path(),
+        &d,
+        "styret.jpg",
+        false,
+        "Styret samlet rundt bordet",
+    );
+    let e = schedule_now(&db, &d, &id);
+    let out = publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got} {out}");
+    let posts = server.linkedin_posts();
+    assert_eq!(posts.len(), 1);
+    let body = &posts[0].1;
+    assert_eq!(
+        body["commentary"],
+        podium_core::text::linkedin::commentary(text).text,
+        "the text as written (escaped as LinkedIn's little text wants)"
+    );
+    let media = &body["content"]["media"];
+    assert_eq!(media["altText"], "Styret samlet rundt bordet", "{body}");
+    let image = server
+        .linkedin_image(media["id"].as_str().unwrap())
+        .expect("the post names an image whose bytes were uploaded");
+    assert_eq!(image.owner, "urn:li:person:abc123");
+    assert_eq!(image.mime.as_deref(), Some("image/jpeg"));
+
+    let d = draft(&db, "Tre bilder fra dagen.", &[]);
+    let alts = ["Første bilde", "Andre bilde", "Tredje bilde"];
+    for (k, alt) in alts.iter().enumerate() {
+        attach(&db, dir.path(), &d, &format!("b{k}.png"), k == 1, alt);
+    }
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+    let posts = server.linkedin_posts();
+    assert_eq!(posts.len(), 2);
+    let content = &posts[1].1["content"];
+    assert!(content.get("media").is_none(), "{content}");
+    let images = content["multiImage"]["images"].as_array().unwrap();
+    assert_eq!(images.len(), 3, "{content}");
+    for (image, alt) in images.iter().zip(alts) {
+        assert_eq!(image["altText"], alt);
+        assert!(server
+            .linkedin_image(image["id"].as_str().unwrap())
+            .is_some());
+    }
+    assert_eq!(server.linkedin_images().len(), 4, "one upload per image");
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn a_linkedin_post_with_a_link_carries_the_pages_article_card_with_its_thumbnail() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_linkedin(&db, &server);
+    let link = serve_article();
+    let text = format!("Les om styrearbeid: {link}");
+    let d = draft(&db, &text, &[]);
+    let e = schedule_now(&db, &d, &id);
+    let out = publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent", "{out}");
+    let posts = server.linkedin_posts();
+    let body = &posts[0].1;
+    assert_eq!(
+        body["commentary"],
+        podium_core::text::linkedin::commentary(&text).text,
+        "the text goes out exactly as written"
+    );
+    let article = &body["content"]["article"];
+    assert_eq!(article["source"], link.as_str(), "{body}");
+    assert_eq!(article["title"], "Hva et styre gjør");
+    assert_eq!(
+        article["description"],
+        "Fem ting ethvert styremedlem bør vite."
+    );
+    let thumb = server
+        .linkedin_image(article["thumbnail"].as_str().unwrap())
+        .expect("the thumbnail is an uploaded image");
+    assert!(thumb.bytes.unwrap() > 0);
+
+    // A page that cannot be fetched: the post goes without a card, its text unchanged.
+    let dead = format!("http://127.0.0.1:{}/borte", free_port());
+    let text = format!("Siden svarer ikke: {dead}");
+    let d = draft(&db, &text, &[]);
+    let e = schedule_now(&db, &d, &id);
+    publish(&db);
+    assert_eq!(entry(&db, &e)["state"], "sent");
+    let posts = server.linkedin_posts();
+    assert_eq!(posts.len(), 2);
+    assert!(posts[1].1.get("content").is_none(), "{}", posts[1].1);
+}
+
+#[test]
+#[ignore = "needs a keyring: run `cargo xtask test`"]
+fn a_crash_after_the_upload_and_before_the_post_ends_in_exactly_one_post_with_its_images() {
+    // X: killed after both uploads, before the post's request; then after the post's answer
+    // (the lookup finds it, its media link after the text notwithstanding).
+    for step in ["after-upload", "after-response"] {
+        let server = Server::start();
+        let dir = tempfile::tempdir().unwrap();
+        let db = db(&dir);
+        let id = connect_x(&db, &server);
+        let text = format!("Krasj {step} med bilder #podium");
+        let d = draft(&db, &text, &[]);
+        attach(&db, dir.path(), &d, "a.jpg", false, "Første bilde");
+        attach(&db, dir.path(), &d, "b.png", true, "Andre bilde");
+        let e = schedule_now(&db, &d, &id);
+        let mut child = spawn(
+            &db,
+            &["publish", "--due"],
+            &[("PODIUM_TEST_PAUSE_AT", step)],
+        );
+        wait_for_stderr(&mut child, &format!("paused at {step}"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(server.x_uploads(), 2, "{step}");
+        assert_eq!(
+            server.tweets().len(),
+            usize::from(step == "after-response"),
+            "{step}"
+        );
+        let out = publish(&db);
+        publish(&db);
+        let got = entry(&db, &e);
+        assert_eq!(got["state"], "sent", "{step}: {got} {out}");
+        let tweets = server.tweets();
+        assert_eq!(tweets.len(), 1, "{step}: exactly one post");
+        assert_eq!(got["remote_id"], tweets[0].0.as_str(), "{step}");
+        let alts: Vec<_> = server
+            .media_of_tweet(&tweets[0].0)
+            .into_iter()
+            .map(|m| m.alt)
+            .collect();
+        assert_eq!(
+            alts,
+            [Some("Første bilde".into()), Some("Andre bilde".into())],
+            "{step}: with its images"
+        );
+        let uploads = if step == "after-upload" { 4 } else { 2 };
+        assert_eq!(
+            server.x_uploads(),
+            uploads,
+            "{step}: uploads are repeated only when the post had not gone"
+        );
+    }
+
+    // LinkedIn: killed after the upload, before the post's request.
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(&dir);
+    let id = connect_linkedin(&db, &server);
+    let d = draft(&db, "Krasj etter opplasting", &[]);
+    attach(&db, dir.path(), &d, "a.jpg", false, "Styret");
+    let e = schedule_now(&db, &d, &id);
+    let mut child = spawn(
+        &db,
+        &["publish", "--due"],
+        &[("PODIUM_TEST_PAUSE_AT", "after-upload")],
+    );
+    wait_for_stderr(&mut child, "paused at after-upload");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(server.linkedin_images().len(), 1);
+    assert!(server.linkedin_posts().is_empty());
+    publish(&db);
+    publish(&db);
+    let got = entry(&db, &e);
+    assert_eq!(got["state"], "sent", "{got}");
+    let posts = server.linkedin_posts();
+    assert_eq!(posts.len(), 1, "exactly one post");
+    let media: &Value = &posts[0].1["content"]["media"];
+    assert_eq!(media["altText"], "Styret");
+    assert!(server
+        .linkedin_image(media["id"].as_str().unwrap())
+        .is_some());
+    assert_eq!(server.linkedin_images().len(), 2, "the upload was repeated");
 }
 
 #[test]

@@ -269,11 +269,7 @@ impl Bluesky {
     /// The `app.bsky.embed.external` card of the first link in `text` (its thumbnail uploaded
     /// as a blob), or `None`: no link, or no card could be made from its page.
     pub fn card_embed(&mut self, text: &str) -> Result<Option<Value>, Problem> {
-        let Some(link) = detect_facets(text)
-            .into_iter()
-            .find(|f| matches!(f.kind, FacetKind::Link))
-            .map(|f| f.value)
-        else {
+        let Some(link) = crate::card::first_link(text) else {
             return Ok(None);
         };
         let Some((card, thumb)) = crate::card::fetch(&link, Network::Bluesky) else {

@@ -68,6 +68,16 @@ fn get(client: &Client, address: &str, limit: u64) -> Option<Vec<u8>> {
     http::read_body(response, limit).ok()
 }
 
+/// The first link in a post's text, as a card is made for it (the link facets Bluesky makes;
+/// the same reading for every network whose card Podium builds).
+pub fn first_link(text: &str) -> Option<String> {
+    use podium_core::text::bluesky::{detect_facets, FacetKind};
+    detect_facets(text)
+        .into_iter()
+        .find(|f| matches!(f.kind, FacetKind::Link))
+        .map(|f| f.value)
+}
+
 /// The card for `link` and its preview image prepared for `network` (none when the page has
 /// none, or it cannot be read); `None` when no card can be made.
 pub fn fetch(link: &str, network: Network) -> Option<(Card, Option<Prepared>)> {

@@ -212,7 +212,17 @@ pub(crate) trait Keyless {
     fn name(&self) -> &'static str {
         self.network().name()
     }
-    /// Posts `text`; `Ok(None)`: the network answers that it already has this text.
+    /// Uploads what the next post carries besides its text — its images (alt text included),
+    /// or on LinkedIn the article card of its first link — and keeps what the network named
+    /// them for [`Keyless::create`]. Called before the part is committed `sending`: an upload
+    /// shows nobody anything, so a crash after it leaves the part as never sent, and the next
+    /// run uploads again and posts once (X lets an unreferenced media id expire; LinkedIn
+    /// shows an image only in a post). `Ok(true)`: something was uploaded.
+    fn attach(&mut self, _text: &str, _images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+        Ok(false)
+    }
+    /// Posts `text` with what [`Keyless::attach`] uploaded; `Ok(None)`: the network answers
+    /// that it already has this text.
     fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem>;
     /// The id of a recent post of the account with this text, if it can tell.
     fn find(&mut self, text: &str) -> Result<Option<String>, Problem>;
@@ -226,6 +236,19 @@ pub(crate) trait Keyless {
 }
 
 impl<K: Keyless> Channel for K {
+    /// The uploads, before the part is committed `sending` (see [`Keyless::attach`]).
+    fn prepare(
+        &mut self,
+        part: &Part,
+        post: Post<'_>,
+        _thread: Option<Thread<'_>>,
+    ) -> Result<Option<String>, Problem> {
+        if self.attach(&part.text, post.images)? {
+            crate::publisher::checkpoint("after-upload");
+        }
+        Ok(None)
+    }
+
     /// Found among the recent posts → out. Not found → `unknown`, the user decides. The lookup
     /// failing → try again later; the part stays `sending`.
     fn settle(&mut self, part: &Part, which: Which) -> Result<Settled, Problem> {

@@ -14,6 +14,17 @@
 //! member already posted is refused with `422` and the code `DUPLICATE_POST`, its message
 //! naming the earlier post ("Content is a duplicate of urn:li:share:…"; seen in public issue
 //! threads, e.g. Arisamiga/Linkedin-RSS#5, not in LinkedIn's reference).
+//!
+//! Images and cards (learn.microsoft.com, LinkedIn Marketing API: Images API, Posts API,
+//! MultiImage API, Article Post API): an image is registered with `POST
+//! /rest/images?action=initializeUpload` and `{"initializeUploadRequest": {"owner": <member
+//! URN>}}`, answered with `value.uploadUrl` and `value.image` (`urn:li:image:…`); its bytes go
+//! by `PUT` to that upload address with the same bearer token. A post names one image in
+//! `content.media {id, altText}`, or 2 to 20 in `content.multiImage {images: [{id, altText}]}`.
+//! A link's card is not scraped by LinkedIn for API posts ("Article Post API does not support
+//! url scraping"): the client sets `content.article {source, title, description, thumbnail}`,
+//! the thumbnail an uploaded image URN — Podium builds it from the page's OpenGraph tags
+//! (`crate::card`) at publish time.
 
 use chrono::{DateTime, Utc};
 use oauth2::basic::BasicClient;
@@ -178,6 +189,8 @@ pub struct LinkedIn {
     secret: Secret,
     /// The post LinkedIn named when it last refused a text as a duplicate.
     duplicate_of: Option<String>,
+    /// The `content` [`Keyless::attach`] uploaded for the next post (images or an article).
+    content: Option<Value>,
 }
 
 redacted_debug!(LinkedIn);
@@ -201,6 +214,7 @@ impl LinkedIn {
             version: version.unwrap_or(VERSION).to_owned(),
             secret,
             duplicate_of: None,
+            content: None,
         })
     }
 
@@ -218,7 +232,7 @@ impl LinkedIn {
     /// duplicate (`422 DUPLICATE_POST`; the post it names is kept for [`LinkedIn::find`]).
     pub fn post(&mut self, text: &str) -> Result<Option<String>, Problem> {
         let commentary = podium_core::text::linkedin::commentary(text).text;
-        let body = json!({
+        let mut body = json!({
             "author": self.author,
             "commentary": commentary,
             "visibility": "PUBLIC",
@@ -230,6 +244,9 @@ impl LinkedIn {
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": false
         });
+        if let Some(content) = &self.content {
+            body["content"] = content.clone();
+        }
         let request = self
             .rest(self.http.post(format!("{}/rest/posts", self.api)))
             .json(&body);
@@ -239,7 +256,11 @@ impl LinkedIn {
                 .get("x-restli-id")
                 .and_then(|v| v.to_str().ok())
                 .map(|id| Some(id.to_owned()))
-                .ok_or_else(|| Problem::Net(Failure::Unclear("LinkedIn answered without the post's id".into()))),
+                .ok_or_else(|| {
+                    Problem::Net(Failure::Unclear(
+                        "LinkedIn answered without the post's id".into(),
+                    ))
+                }),
             Err(Failure::Status {
                 status: 422,
                 code,
@@ -249,10 +270,18 @@ impl LinkedIn {
                 self.duplicate_of = urn_in(&message);
                 Ok(None)
             }
-            Err(Failure::Status { status: 401, .. }) => Err(Problem::Reconnect(Reason::SignInEnded {
+            Err(f) => Err(self.problem(f)),
+        }
+    }
+
+    /// A failed request in the words every LinkedIn call shares: signed out, a retired API
+    /// version, or the failure as it is.
+    fn problem(&self, f: Failure) -> Problem {
+        match f {
+            Failure::Status { status: 401, .. } => Problem::Reconnect(Reason::SignInEnded {
                 network: Network::Linkedin,
-            })),
-            Err(Failure::Status { status: 426, .. }) => Err(Problem::Net(Failure::Status {
+            }),
+            Failure::Status { status: 426, .. } => Problem::Net(Failure::Status {
                 status: 426,
                 code: "version".into(),
                 message: format!(
@@ -262,9 +291,83 @@ impl LinkedIn {
                 ),
                 retry_after: None,
                 reason: None,
-            })),
-            Err(f) => Err(Problem::Net(f)),
+            }),
+            f => Problem::Net(f),
         }
+    }
+
+    /// Uploads one image: `initializeUpload` with the member as its owner, then the bytes
+    /// `PUT` to the address LinkedIn gave. The image's URN.
+    pub fn upload_image(&self, bytes: &[u8], mime: &str) -> Result<String, Problem> {
+        let request = self
+            .rest(self.http.post(format!("{}/rest/images", self.api)))
+            .query(&[("action", "initializeUpload")])
+            .json(&json!({"initializeUploadRequest": {"owner": self.author}}));
+        let (answer, _) = http::json::<Value>(request).map_err(|f| self.problem(f))?;
+        let (Some(upload_url), Some(urn)) = (
+            answer.pointer("/value/uploadUrl").and_then(Value::as_str),
+            answer.pointer("/value/image").and_then(Value::as_str),
+        ) else {
+            return Err(Problem::Net(Failure::Unclear(
+                "LinkedIn answered the image registration without an upload address".into(),
+            )));
+        };
+        // The token goes along: only to an https address (or this computer's, in tests).
+        http::require_https(upload_url, "LinkedIn's upload address").map_err(|e| {
+            Problem::Net(Failure::Status {
+                status: 400,
+                code: "upload_address".into(),
+                message: e.to_string(),
+                retry_after: None,
+                reason: None,
+            })
+        })?;
+        let put = self
+            .http
+            .put(upload_url)
+            .bearer_auth(&self.secret.access_token)
+            .header(reqwest::header::CONTENT_TYPE, mime)
+            .body(bytes.to_vec());
+        http::send(put).map_err(|f| self.problem(f))?;
+        Ok(urn.to_owned())
+    }
+
+    /// The post's images uploaded, as its `content`: `media` for one, `multiImage` for 2–20
+    /// (the count is checked before anything is claimed, `podium_core::media`).
+    fn images_content(&mut self, images: &[crate::media::Prepared]) -> Result<Value, Problem> {
+        let mut entries = Vec::with_capacity(images.len());
+        for image in images {
+            let urn = self.upload_image(&image.bytes, image.mime)?;
+            let mut entry = json!({ "id": urn });
+            if !image.alt.trim().is_empty() {
+                entry["altText"] = json!(image.alt.trim());
+            }
+            entries.push(entry);
+        }
+        Ok(if entries.len() == 1 {
+            json!({ "media": entries.remove(0) })
+        } else {
+            json!({ "multiImage": { "images": entries } })
+        })
+    }
+
+    /// The article card of the first link in `text` (its page's OpenGraph tags, its preview
+    /// image uploaded as the thumbnail), or `None`: no link, or the page gave no card.
+    fn article_content(&mut self, text: &str) -> Result<Option<Value>, Problem> {
+        let Some(link) = crate::card::first_link(text) else {
+            return Ok(None);
+        };
+        let Some((card, thumb)) = crate::card::fetch(&link, Network::Linkedin) else {
+            return Ok(None);
+        };
+        let mut article = json!({ "source": card.url, "title": card.title });
+        if !card.description.is_empty() {
+            article["description"] = json!(card.description);
+        }
+        if let Some(thumb) = thumb {
+            article["thumbnail"] = json!(self.upload_image(&thumb.bytes, thumb.mime)?);
+        }
+        Ok(Some(json!({ "article": article })))
     }
 
     /// Looks `text` up among the member's recent posts; `Ok(None)` also when LinkedIn does not
@@ -324,6 +427,18 @@ impl Keyless for LinkedIn {
         Network::Linkedin
     }
 
+    /// The images (or, with none, the first link's article card) uploaded for the post about
+    /// to be sent.
+    fn attach(&mut self, text: &str, images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+        self.content = None;
+        self.content = if images.is_empty() {
+            self.article_content(text)?
+        } else {
+            Some(self.images_content(images)?)
+        };
+        Ok(self.content.is_some())
+    }
+
     /// LinkedIn posts stand alone (a draft never becomes a LinkedIn thread).
     fn create(&mut self, text: &str, _reply_to: Option<&str>) -> Result<Option<String>, Problem> {
         self.post(text)
@@ -363,6 +478,7 @@ pub(crate) mod tests {
                 expires_at: Utc::now(),
             },
             duplicate_of: None,
+            content: None,
         };
         vec![format!("{client:?}")]
     }

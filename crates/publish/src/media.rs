@@ -97,3 +97,41 @@ pub fn prepared_for(
     }
     Ok(out)
 }
+
+/// A `multipart/form-data` body with text `fields` and one file part named `file_field`
+/// holding `image`: its content type (with the boundary) and its bytes. Built by hand, with a
+/// known length, so the request carries a `Content-Length` (as X's and Mastodon's upload
+/// endpoints expect of a multipart POST).
+pub(crate) fn multipart(
+    fields: &[(&str, &str)],
+    file_field: &str,
+    image: &Prepared,
+) -> (String, Vec<u8>) {
+    let boundary = format!("podium-{}", uuid::Uuid::now_v7().simple());
+    let extension = if image.mime == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
+    let mut body = Vec::with_capacity(image.bytes.len() + 512);
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\
+                 Content-Type: text/plain; charset=utf-8\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; \
+             filename=\"image.{extension}\"\r\nContent-Type: {}\r\n\r\n",
+            image.mime
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&image.bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

@@ -15,6 +15,14 @@
 //! These steps are the same for every network; how a part is sent and how an unclear outcome
 //! is settled is each network's `channel::Channel`, in its own module.
 //!
+//! Images (and link cards) are uploaded at publish time, for the part they belong to. Bluesky
+//! and Mastodon upload inside the part's request, after it is committed `sending` (their key
+//! makes sending again harmless). X and LinkedIn have no key, and a part found `sending` there
+//! is settled by lookup, never sent again: so they upload before the part is committed
+//! `sending` (`Channel::prepare`), and a crash after an upload leaves a part that never left —
+//! the next run uploads again and posts once (X lets an unreferenced media id expire; an
+//! unreferenced LinkedIn image is shown nowhere).
+//!
 //! When the account is connected on another device of the team too, the database lock is not
 //! enough: each post is claimed on the hub first (a [`Leases`]), every part's request is
 //! reported before it leaves and after it is out, and the outcome the moment it settles. A

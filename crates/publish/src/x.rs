@@ -13,6 +13,15 @@
 //! `offline.access` the token answer carries a refresh token, which rotates on every refresh;
 //! `x-rate-limit-reset` is a Unix time; problems carry a `type` such as
 //! `…/problems/usage-capped`; a 200 may carry `errors[]`.
+//!
+//! Images (docs.x.com, X API v2 "Upload media", "Create Media metadata", "Create Post"): each
+//! prepared image goes up by `POST /2/media/upload` as `multipart/form-data` with the file in
+//! `media` and `media_category=tweet_image` (the answer's `data.id` is the media id, valid for
+//! `expires_after_secs`); its alt text by `POST /2/media/metadata` with
+//! `{"id", "metadata": {"alt_text": {"text"}}}` (at most 1,000 characters,
+//! `podium_core::media::X_ALT_MAX`); then `POST /2/tweets` names them in
+//! `media.media_ids` (at most 4 photos). A post with media is shown back with a t.co link to the
+//! media after its text, which the lookup allows for.
 
 use std::time::Duration;
 
@@ -220,6 +229,8 @@ pub struct X {
     username: String,
     reference: String,
     secret: Secret,
+    /// The media ids [`Keyless::attach`] uploaded for the next post, in order.
+    media: Vec<String>,
 }
 
 redacted_debug!(X);
@@ -246,6 +257,7 @@ impl X {
             username: account.handle.trim_start_matches('@').to_owned(),
             reference: account.credential_ref.clone(),
             secret,
+            media: Vec::new(),
         })
     }
 
@@ -331,12 +343,98 @@ impl X {
         }
     }
 
-    /// `POST /2/tweets` (a reply when `reply_to` is given).
+    /// Sends a request `make` builds (signed for the current tokens) and reads its JSON; an
+    /// expired access token is renewed once and the request sent again.
+    fn call(
+        &mut self,
+        method: &str,
+        url: &str,
+        make: &dyn Fn(&Client) -> RequestBuilder,
+    ) -> Result<Value, Problem> {
+        let mut refreshed = false;
+        loop {
+            let request = authorize(make(&self.http), method, url, &[], &self.secret);
+            match http::json::<Value>(request) {
+                Ok((v, _)) => return Ok(v),
+                Err(Failure::Status { status: 401, .. }) if !refreshed => {
+                    let used = self.access_token();
+                    self.refresh(&used)?;
+                    refreshed = true;
+                }
+                Err(Failure::Status {
+                    status: 401,
+                    message,
+                    ..
+                }) => {
+                    return Err(Problem::Reconnect(Reason::SignInRefused {
+                        network: Network::X,
+                        detail: message,
+                    }))
+                }
+                Err(f) => return Err(Problem::Net(explain(f))),
+            }
+        }
+    }
+
+    /// `POST /2/media/upload` of one prepared image (`media_category=tweet_image`), then its
+    /// alt text (`POST /2/media/metadata`): the media id.
+    pub fn upload(&mut self, image: &crate::media::Prepared) -> Result<String, Problem> {
+        let url = format!("{}/2/media/upload", self.api);
+        let (content_type, body) = crate::media::multipart(
+            &[
+                ("media_category", "tweet_image"),
+                ("media_type", image.mime),
+            ],
+            "media",
+            image,
+        );
+        let answer = self.call("POST", &url, &|http| {
+            http.post(&url)
+                .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                .body(body.clone())
+        })?;
+        let id = answer
+            .pointer("/data/id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| match read_created(&answer) {
+                Err(p) => p,
+                Ok(_) => Problem::Net(Failure::Unclear(
+                    "X answered the image upload without a media id".into(),
+                )),
+            })?;
+        if answer
+            .pointer("/data/processing_info/state")
+            .and_then(Value::as_str)
+            == Some("failed")
+        {
+            return Err(Problem::Net(Failure::Status {
+                status: 400,
+                code: "media".into(),
+                message: "X could not process an image".into(),
+                retry_after: None,
+                reason: None,
+            }));
+        }
+        let alt = image.alt.trim();
+        if !alt.is_empty() {
+            let url = format!("{}/2/media/metadata", self.api);
+            let body = json!({"id": id, "metadata": {"alt_text": {"text": alt}}});
+            self.call("POST", &url, &|http| http.post(&url).json(&body))?;
+        }
+        Ok(id)
+    }
+
+    /// `POST /2/tweets` (a reply when `reply_to` is given), with the media ids
+    /// [`Keyless::attach`] uploaded.
     pub fn post(&mut self, text: &str, reply_to: Option<&str>) -> Result<Posted, Problem> {
         let url = format!("{}/2/tweets", self.api);
         let mut body = json!({ "text": text });
         if let Some(id) = reply_to {
             body["reply"] = json!({ "in_reply_to_tweet_id": id });
+        }
+        if !self.media.is_empty() {
+            body["media"] = json!({ "media_ids": self.media });
         }
         let mut refreshed = false;
         loop {
@@ -440,13 +538,18 @@ impl X {
         }
     }
 
-    /// Looks `text` up among the recent posts (`t.co` links and HTML entities aside).
+    /// Looks `text` up among the recent posts (`t.co` links and HTML entities aside, and the
+    /// link to its media X adds after the text of a post with images).
     pub fn find(&mut self, text: &str) -> Result<Option<String>, Problem> {
         let wanted = comparable(text);
+        let with_media = format!("{wanted} <link>");
         Ok(self
             .recent()?
             .into_iter()
-            .find(|(_, t)| comparable(t) == wanted)
+            .find(|(_, t)| {
+                let shown = comparable(t);
+                shown == wanted || shown == with_media
+            })
             .map(|(id, _)| id))
     }
 
@@ -549,6 +652,17 @@ impl Keyless for X {
         Network::X
     }
 
+    /// Uploads the images (each with its alt text) for the post about to be sent.
+    fn attach(&mut self, _text: &str, images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+        self.media.clear();
+        let mut ids = Vec::with_capacity(images.len());
+        for image in images {
+            ids.push(self.upload(image)?);
+        }
+        self.media = ids;
+        Ok(!self.media.is_empty())
+    }
+
     fn create(&mut self, text: &str, reply_to: Option<&str>) -> Result<Option<String>, Problem> {
         Ok(match self.post(text, reply_to)? {
             Posted::Sent { id } => Some(id),
@@ -591,6 +705,7 @@ pub(crate) mod tests {
             username: "leader".into(),
             reference: "x:r".into(),
             secret: oauth2.clone(),
+            media: Vec::new(),
         };
         vec![
             format!("{oauth2:?}"),
@@ -637,6 +752,7 @@ pub(crate) mod tests {
                 expires_at: Utc::now(),
                 token_url: token_url(&api),
             },
+            media: Vec::new(),
         };
         client
             .refresh_with("old-access", &|_, _| {

@@ -8,6 +8,15 @@
 //! the user's posts, `threads_publishing_limit`, `refresh_access_token` with
 //! `th_refresh_token`, refused for a token less than a day old). A queue of faults decides how
 //! the next post request (for Threads: the next publish request) is answered.
+//!
+//! Images: X's `POST /2/media/upload` (multipart, `media` + `media_category=tweet_image`),
+//! `POST /2/media/metadata` (`{id, metadata: {alt_text: {text}}}`, at most 1,000 characters)
+//! and `media.media_ids` on `POST /2/tweets` (at most 4, each one uploaded, else 400); a post
+//! with media is shown back with a t.co link after its text. LinkedIn's `POST
+//! /rest/images?action=initializeUpload` (owner: the member), the `PUT` of the bytes to the
+//! upload address it gave, and `content.media` / `content.multiImage` (2–20) /
+//! `content.article` on `POST /rest/posts`, refused (400) when it names an image that was not
+//! uploaded.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -73,6 +82,32 @@ pub struct State {
     pub x_metrics: HashMap<String, Value>,
     pub x_reads: usize,
     pub x_read_limited: Option<i64>,
+    /// X media uploaded, in order.
+    pub x_media: Vec<XMedia>,
+    /// X post id → the media ids it carries.
+    pub tweet_media: HashMap<String, Vec<String>>,
+    /// LinkedIn images registered, in order.
+    pub linkedin_images: Vec<LinkedInImage>,
+}
+
+/// One X media upload.
+#[derive(Debug, Clone)]
+pub struct XMedia {
+    pub id: String,
+    pub bytes: usize,
+    pub mime: String,
+    pub alt: Option<String>,
+}
+
+/// One LinkedIn image: registered by `initializeUpload`, its bytes `PUT` (or not yet).
+#[derive(Debug, Clone)]
+pub struct LinkedInImage {
+    pub urn: String,
+    pub owner: String,
+    token: String,
+    /// The bytes received by the `PUT`, when it came.
+    pub bytes: Option<usize>,
+    pub mime: Option<String>,
 }
 
 /// What the Threads part of the server knows.
@@ -120,6 +155,36 @@ impl Server {
 
     pub fn linkedin_posts(&self) -> Vec<(String, Value)> {
         self.state.lock().unwrap().linkedin_posts.clone()
+    }
+
+    /// The X media a post carries, in order, as uploaded (with the alt text set on each).
+    pub fn media_of_tweet(&self, id: &str) -> Vec<XMedia> {
+        let s = self.state.lock().unwrap();
+        s.tweet_media
+            .get(id)
+            .map(|ids| {
+                ids.iter()
+                    .filter_map(|m| s.x_media.iter().find(|x| &x.id == m).cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// How many X media uploads came.
+    pub fn x_uploads(&self) -> usize {
+        self.state.lock().unwrap().x_media.len()
+    }
+
+    /// The LinkedIn images registered (uploaded or not).
+    pub fn linkedin_images(&self) -> Vec<LinkedInImage> {
+        self.state.lock().unwrap().linkedin_images.clone()
+    }
+
+    /// A LinkedIn image by URN, if its bytes came.
+    pub fn linkedin_image(&self, urn: &str) -> Option<LinkedInImage> {
+        self.linkedin_images()
+            .into_iter()
+            .find(|i| i.urn == urn && i.bytes.is_some())
     }
 
     /// Threads posts published: (id, container, fields sent when the container was made).
@@ -328,7 +393,14 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 .tweets
                 .iter()
                 .rev()
-                .map(|(id, text, _)| json!({"id": id, "text": shown_back(text)}))
+                .map(|(id, text, _)| {
+                    let mut shown = shown_back(text);
+                    if s.tweet_media.contains_key(id) {
+                        // X adds a link to the post's media after its text.
+                        shown.push_str(" https://t.co/Md56Ef78");
+                    }
+                    json!({"id": id, "text": shown})
+                })
                 .collect();
             respond(
                 &mut stream,
@@ -352,6 +424,28 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 .pointer("/reply/in_reply_to_tweet_id")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
+            let media: Option<Vec<String>> = body.pointer("/media/media_ids").map(|ids| {
+                ids.as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|i| i.as_str().unwrap_or("not a string").to_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            if let Some(ids) = &media {
+                let s = state.lock().unwrap();
+                let known = ids.iter().all(|i| s.x_media.iter().any(|m| &m.id == i));
+                if ids.is_empty() || ids.len() > 4 || !known {
+                    drop(s);
+                    return respond(
+                        &mut stream,
+                        400,
+                        &[],
+                        r#"{"errors":[{"parameters":{"media.media_ids":[]},"message":"Your media IDs are invalid."}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}"#,
+                    );
+                }
+            }
             let fault = next_fault(state);
             let create = |state: &Mutex<State>| {
                 let mut s = state.lock().unwrap();
@@ -360,6 +454,9 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 }
                 let id = format!("{}", 1_000_000 + s.tweets.len());
                 s.tweets.push((id.clone(), text.clone(), reply.clone()));
+                if let Some(ids) = &media {
+                    s.tweet_media.insert(id.clone(), ids.clone());
+                }
                 id
             };
             match fault {
@@ -465,7 +562,147 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 ),
             }
         }
+        ("POST", "/2/media/upload") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                );
+            }
+            let content_type = req.headers.get("content-type").cloned().unwrap_or_default();
+            let parts = multipart_parts(&content_type, &req.body);
+            let field = |name: &str| parts.iter().find(|p| p.0 == name).map(|p| p.1.clone());
+            let media = field("media").unwrap_or_default();
+            let category = field("media_category").map(|c| String::from_utf8_lossy(&c).to_string());
+            let mime = field("media_type")
+                .map(|c| String::from_utf8_lossy(&c).to_string())
+                .unwrap_or_default();
+            if category.as_deref() != Some("tweet_image") || image_kind(&media).is_none() {
+                return respond(
+                    &mut stream,
+                    400,
+                    &[],
+                    r#"{"errors":[{"message":"media and media_category=tweet_image are required; media must be an image"}],"title":"Invalid Request","type":"https://api.twitter.com/2/problems/invalid-request"}"#,
+                );
+            }
+            let mut s = state.lock().unwrap();
+            let id = format!("{}", 1_860_000_000_000_000_000u64 + s.x_media.len() as u64);
+            s.x_media.push(XMedia {
+                id: id.clone(),
+                bytes: media.len(),
+                mime,
+                alt: None,
+            });
+            let body = json!({"data": {"id": id, "media_key": format!("3_{id}"), "size": media.len(), "expires_after_secs": 86400}});
+            respond(&mut stream, 200, &[], &body.to_string());
+        }
+        ("POST", "/2/media/metadata") => {
+            if !x_authorized(&auth, state) {
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                );
+            }
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let id = body["id"].as_str().unwrap_or_default().to_owned();
+            let alt = body
+                .pointer("/metadata/alt_text/text")
+                .and_then(Value::as_str);
+            let mut s = state.lock().unwrap();
+            let known = s.x_media.iter_mut().find(|m| m.id == id);
+            match (known, alt) {
+                (Some(m), Some(alt)) if alt.chars().count() <= 1000 => {
+                    m.alt = Some(alt.to_owned());
+                    let answer = json!({"data": {"id": id, "associated_metadata": {"alt_text": {"text": alt}}}});
+                    respond(&mut stream, 200, &[], &answer.to_string());
+                }
+                _ => respond(
+                    &mut stream,
+                    400,
+                    &[],
+                    r#"{"errors":[{"message":"an uploaded media id and metadata.alt_text.text of at most 1000 characters are required"}],"title":"Invalid Request","type":"https://api.twitter.com/2/problems/invalid-request"}"#,
+                ),
+            }
+        }
         // ----- LinkedIn
+        ("POST", "/rest/images") => {
+            if let Some(refused) = linkedin_refuses(&req, &auth, state) {
+                return respond(&mut stream, refused.0, &[], refused.1);
+            }
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let owner = body
+                .pointer("/initializeUploadRequest/owner")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if req.query.get("action").map(String::as_str) != Some("initializeUpload") {
+                return respond(
+                    &mut stream,
+                    400,
+                    &[],
+                    r#"{"message":"action=initializeUpload is required","status":400}"#,
+                );
+            }
+            if owner != "urn:li:person:abc123" {
+                return respond(
+                    &mut stream,
+                    403,
+                    &[],
+                    r#"{"message":"Not enough permissions to upload for this owner","status":403}"#,
+                );
+            }
+            let host = req.headers.get("host").cloned().unwrap_or_default();
+            let mut s = state.lock().unwrap();
+            let urn = format!("urn:li:image:D4E10AQ{}", 100 + s.linkedin_images.len());
+            let token = format!("up{}", rand_id());
+            s.linkedin_images.push(LinkedInImage {
+                urn: urn.clone(),
+                owner,
+                token: token.clone(),
+                bytes: None,
+                mime: None,
+            });
+            let answer = json!({"value": {
+                "uploadUrlExpiresAt": chrono::Utc::now().timestamp_millis() + 86_400_000,
+                "uploadUrl": format!("http://{host}/dms-uploads/{token}"),
+                "image": urn,
+            }});
+            respond(&mut stream, 200, &[], &answer.to_string());
+        }
+        ("PUT", path) if path.starts_with("/dms-uploads/") => {
+            let token = path.trim_start_matches("/dms-uploads/").to_owned();
+            let mut s = state.lock().unwrap();
+            if auth != format!("Bearer {}", s.linkedin_token) {
+                drop(s);
+                return respond(
+                    &mut stream,
+                    401,
+                    &[],
+                    r#"{"message":"Invalid access token","status":401}"#,
+                );
+            }
+            let Some(image) = s.linkedin_images.iter_mut().find(|i| i.token == token) else {
+                drop(s);
+                return respond(&mut stream, 404, &[], r#"{"message":"no such upload"}"#);
+            };
+            if image_kind(&req.body).is_none() {
+                drop(s);
+                return respond(
+                    &mut stream,
+                    400,
+                    &[],
+                    r#"{"message":"not an image","status":400}"#,
+                );
+            }
+            image.bytes = Some(req.body.len());
+            image.mime = req.headers.get("content-type").cloned();
+            drop(s);
+            respond(&mut stream, 201, &[], "");
+        }
         ("GET", "/oauth/v2/authorization") => {
             let q = &req.query;
             let code = format!("li{}", rand_id());
@@ -558,6 +795,10 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) {
                 );
             }
             let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            if let Err(why) = linkedin_content(&body["content"], state) {
+                let answer = json!({"message": why, "status": 400});
+                return respond(&mut stream, 400, &[], &answer.to_string());
+            }
             if let Some(urn) = state.lock().unwrap().linkedin_duplicate_of.take() {
                 let answer = json!({
                     "errorDetailType": "com.linkedin.common.error.BadRequest",
@@ -855,6 +1096,154 @@ impl Server {
             c.2 = "EXPIRED".into();
         }
     }
+}
+
+/// `multipart/form-data` parts: (name, content).
+fn multipart_parts(content_type: &str, body: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let Some(boundary) = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))
+    else {
+        return Vec::new();
+    };
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut out = Vec::new();
+    let mut starts: Vec<usize> = body
+        .windows(delimiter.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delimiter.as_slice())
+        .map(|(k, _)| k)
+        .collect();
+    starts.dedup();
+    for pair in starts.windows(2) {
+        let part = &body[pair[0] + delimiter.len()..pair[1]];
+        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
+        let part = part.strip_suffix(b"\r\n").unwrap_or(part);
+        let Some(split) = part.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&part[..split]).to_string();
+        let Some(name) = head
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("name=\""))
+            .and_then(|n| n.split('"').next())
+        else {
+            continue;
+        };
+        out.push((name.to_owned(), part[split + 4..].to_vec()));
+    }
+    out
+}
+
+/// "jpeg" or "png" by the bytes' signature.
+fn image_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else {
+        None
+    }
+}
+
+/// What LinkedIn's REST calls check first: the protocol header, the version and the token.
+fn linkedin_refuses(
+    req: &Request,
+    auth: &str,
+    state: &Mutex<State>,
+) -> Option<(u16, &'static str)> {
+    if req
+        .headers
+        .get("x-restli-protocol-version")
+        .map(String::as_str)
+        != Some("2.0.0")
+    {
+        return Some((
+            400,
+            r#"{"message":"missing X-Restli-Protocol-Version","status":400}"#,
+        ));
+    }
+    let version = req
+        .headers
+        .get("linkedin-version")
+        .cloned()
+        .unwrap_or_default();
+    if version.len() != 6 || version == "202001" {
+        return Some((
+            426,
+            r#"{"code":"NONEXISTENT_VERSION","message":"Requested version is not active","status":426}"#,
+        ));
+    }
+    if auth != format!("Bearer {}", state.lock().unwrap().linkedin_token) {
+        return Some((
+            401,
+            r#"{"serviceErrorCode":65600,"message":"Invalid access token","status":401}"#,
+        ));
+    }
+    None
+}
+
+/// A post's `content` as LinkedIn checks it: at most one kind; every image it names uploaded
+/// (registered and its bytes received); `multiImage` with 2 to 20 images; an article with its
+/// source and title.
+fn linkedin_content(content: &Value, state: &Mutex<State>) -> Result<(), String> {
+    if content.is_null() {
+        return Ok(());
+    }
+    let Some(fields) = content.as_object() else {
+        return Err("content must be an object".into());
+    };
+    if fields.len() != 1 {
+        return Err(format!(
+            "content must have exactly one kind, got {fields:?}"
+        ));
+    }
+    let uploaded = |urn: &Value| -> Result<(), String> {
+        let urn = urn.as_str().unwrap_or_default();
+        let s = state.lock().unwrap();
+        if s.linkedin_images
+            .iter()
+            .any(|i| i.urn == urn && i.bytes.is_some())
+        {
+            Ok(())
+        } else {
+            Err(format!("{urn} is not an uploaded image"))
+        }
+    };
+    if let Some(media) = content.get("media") {
+        uploaded(&media["id"])?;
+        if media.get("altText").is_some_and(|a| !a.is_string()) {
+            return Err("media.altText must be a string".into());
+        }
+        return Ok(());
+    }
+    if let Some(multi) = content.get("multiImage") {
+        let images = multi["images"].as_array().cloned().unwrap_or_default();
+        if !(2..=20).contains(&images.len()) {
+            return Err(format!(
+                "multiImage takes 2 to 20 images, got {}",
+                images.len()
+            ));
+        }
+        for image in &images {
+            uploaded(&image["id"])?;
+        }
+        return Ok(());
+    }
+    if let Some(article) = content.get("article") {
+        if !article["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("http"))
+            || !article["title"].is_string()
+        {
+            return Err("article needs its source and title".into());
+        }
+        if let Some(thumb) = article.get("thumbnail") {
+            uploaded(thumb)?;
+        }
+        return Ok(());
+    }
+    Err(format!("unknown content {content}"))
 }
 
 /// The fault queued for the next post request, if any.
