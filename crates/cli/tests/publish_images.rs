@@ -237,12 +237,24 @@ fn a_bluesky_post_with_a_link_and_no_image_carries_the_pages_card_with_its_thumb
     let embed = &record["embed"];
     assert_eq!(embed["$type"], "app.bsky.embed.external", "{record}");
     assert_eq!(embed["external"]["uri"], link.as_str());
-    assert_eq!(embed["external"]["title"], "Hva et styre gjør");
-    assert_eq!(
-        embed["external"]["description"],
-        "Fem ting ethvert styremedlem bør vite."
-    );
+    assert_eq!(embed["external"]["title"], peers::ARTICLE_TITLE);
+    assert_eq!(embed["external"]["description"], peers::ARTICLE_DESCRIPTION);
     let cid = embed["external"]["thumb"]["ref"]["$link"].as_str().unwrap();
     let thumb = get_blob(pds, &who.did, cid);
     assert!(!thumb.is_empty() && thumb.len() as u64 <= BLUESKY_BLOB_BYTES);
+
+    // The card removed (`drafts card ID off`, the window's "Remove card"): text only.
+    let text = format!("Uten kort: {link}");
+    let id = draft(&db, &text, &["-n", "bluesky"]);
+    ok(&db, &["drafts", "card", &id, "off"], "");
+    let entry_id = schedule_now(&db, &id, &account);
+    let out = podium(&db, &["publish", "--due"], "");
+    assert_eq!(entry(&db, &entry_id)["state"], "sent", "{out:?}");
+    let posts = pds.posts(&who.did);
+    let record = posts
+        .iter()
+        .map(|p| &p["value"])
+        .find(|v| v["text"] == text.as_str())
+        .expect("the post without its card");
+    assert!(record.get("embed").is_none(), "no card: {record}");
 }

@@ -676,11 +676,8 @@ fn a_linkedin_post_with_a_link_carries_the_pages_article_card_with_its_thumbnail
     );
     let article = &body["content"]["article"];
     assert_eq!(article["source"], link.as_str(), "{body}");
-    assert_eq!(article["title"], "Hva et styre gjør");
-    assert_eq!(
-        article["description"],
-        "Fem ting ethvert styremedlem bør vite."
-    );
+    assert_eq!(article["title"], peers::ARTICLE_TITLE);
+    assert_eq!(article["description"], peers::ARTICLE_DESCRIPTION);
     let thumb = server
         .linkedin_image(article["thumbnail"].as_str().unwrap())
         .expect("the thumbnail is an uploaded image");

@@ -470,13 +470,18 @@ impl Channel for Bluesky {
         });
         let mut record = self.post_record(&part.text, post.lang, Utc::now(), reply);
         let images = post.images;
+        let link_card = post.link_card;
         Box::new(move || {
             // The images first, each time the part is sent (an upload makes nothing anyone
             // sees; the record key keeps the post to one).
             if !images.is_empty() {
                 record["embed"] = self.images_embed(images)?;
                 crate::publisher::checkpoint("after-upload");
-            } else if let Some(embed) = self.card_embed(&part.text)? {
+            } else if let Some(embed) = link_card
+                .then(|| self.card_embed(&part.text))
+                .transpose()?
+                .flatten()
+            {
                 // No images: the first link's card, built here (Bluesky leaves it to the
                 // client).
                 record["embed"] = embed;

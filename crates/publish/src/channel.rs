@@ -103,6 +103,9 @@ pub(crate) struct Post<'a> {
     pub content_warning: &'a str,
     pub visibility: Visibility,
     pub images: &'a [crate::media::Prepared],
+    /// Whether a link with no image gets its card where Podium builds it (Bluesky, LinkedIn);
+    /// `false` when the user removed the card.
+    pub link_card: bool,
 }
 
 /// A part's request, ready to leave.
@@ -218,7 +221,12 @@ pub(crate) trait Keyless {
     /// shows nobody anything, so a crash after it leaves the part as never sent, and the next
     /// run uploads again and posts once (X lets an unreferenced media id expire; LinkedIn
     /// shows an image only in a post). `Ok(true)`: something was uploaded.
-    fn attach(&mut self, _text: &str, _images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+    fn attach(
+        &mut self,
+        _text: &str,
+        _images: &[crate::media::Prepared],
+        _link_card: bool,
+    ) -> Result<bool, Problem> {
         Ok(false)
     }
     /// Posts `text` with what [`Keyless::attach`] uploaded; `Ok(None)`: the network answers
@@ -243,7 +251,7 @@ impl<K: Keyless> Channel for K {
         post: Post<'_>,
         _thread: Option<Thread<'_>>,
     ) -> Result<Option<String>, Problem> {
-        if self.attach(&part.text, post.images)? {
+        if self.attach(&part.text, post.images, post.link_card)? {
             crate::publisher::checkpoint("after-upload");
         }
         Ok(None)

@@ -429,10 +429,19 @@ impl Keyless for LinkedIn {
 
     /// The images (or, with none, the first link's article card) uploaded for the post about
     /// to be sent.
-    fn attach(&mut self, text: &str, images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+    fn attach(
+        &mut self,
+        text: &str,
+        images: &[crate::media::Prepared],
+        link_card: bool,
+    ) -> Result<bool, Problem> {
         self.content = None;
         self.content = if images.is_empty() {
-            self.article_content(text)?
+            if link_card {
+                self.article_content(text)?
+            } else {
+                None
+            }
         } else {
             Some(self.images_content(images)?)
         };

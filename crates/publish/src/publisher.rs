@@ -370,6 +370,7 @@ impl Publisher {
             content_warning: &draft.content_warning,
             visibility: draft.visibility.unwrap_or(account.visibility),
             images: &[],
+            link_card: draft.link_card,
         };
         let mut previous: Option<Posted> = None;
         let mut root: Option<Posted> = None;

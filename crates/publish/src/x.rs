@@ -653,7 +653,12 @@ impl Keyless for X {
     }
 
     /// Uploads the images (each with its alt text) for the post about to be sent.
-    fn attach(&mut self, _text: &str, images: &[crate::media::Prepared]) -> Result<bool, Problem> {
+    fn attach(
+        &mut self,
+        _text: &str,
+        images: &[crate::media::Prepared],
+        _link_card: bool,
+    ) -> Result<bool, Problem> {
         self.media.clear();
         let mut ids = Vec::with_capacity(images.len());
         for image in images {

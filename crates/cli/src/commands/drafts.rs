@@ -61,6 +61,13 @@ pub enum DraftsCommand {
         #[arg(long, value_name = "TEXT", default_value = "")]
         alt: String,
     },
+    /// Keep (`on`, the default) or remove (`off`) the card of a draft's link where Podium
+    /// builds it (Bluesky, LinkedIn): with `off` the post goes out with its text only.
+    Card {
+        id: String,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
     /// Remove an image from a draft.
     Detach {
         draft_id: String,
@@ -313,6 +320,16 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
             let store = ctx.store()?;
             let attachment = podium_media::attach_file(store, draft_id.trim(), &file, &alt)?;
             writeln!(out, "{}", attachment.id)?;
+        }
+        DraftsCommand::Card { id, state } => {
+            let store = ctx.store()?;
+            store.update_draft(
+                id.trim(),
+                DraftPatch {
+                    link_card: Some(state == "on"),
+                    ..DraftPatch::default()
+                },
+            )?;
         }
         DraftsCommand::Detach {
             draft_id,

@@ -636,42 +636,9 @@ pub fn account_field(db: &Path, id: &str, field: &str) -> String {
     account(db, id)[field].as_str().unwrap().to_owned()
 }
 
-/// A page on this computer with OpenGraph tags (title "Hva et styre gjør", description "Fem ting
-/// ethvert styremedlem bør vite.") and a 1200×630 PNG preview image at `/bilde.png`; answers
-/// until the test ends. Its address is `http://127.0.0.1:PORT/artikler/styret`.
-pub fn serve_article() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let png = podium_media::sample::screenshot_png(1200, 630).unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = [0u8; 4096];
-            let n = stream.read(&mut request).unwrap_or(0);
-            let head = String::from_utf8_lossy(&request[..n]).to_string();
-            let (kind, body): (&str, Vec<u8>) = if head.starts_with("GET /bilde.png") {
-                ("image/png", png.clone())
-            } else {
-                (
-                    "text/html; charset=utf-8",
-                    r#"<!doctype html><html><head><title>Ikke denne</title>
-                    <meta property="og:title" content="Hva et styre gjør">
-                    <meta property="og:description" content="Fem ting ethvert styremedlem bør vite.">
-                    <meta property="og:image" content="/bilde.png">
-                    </head><body>Artikkel</body></html>"#
-                        .as_bytes()
-                        .to_vec(),
-                )
-            };
-            let _ = stream.write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-                .as_bytes(),
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    format!("http://127.0.0.1:{port}/artikler/styret")
-}
+/// A page on this computer with OpenGraph tags and a preview image (the window's tests serve
+/// the same page): `serve_article()`, `TITLE`, `DESCRIPTION`.
+#[path = "../../../../tests/support/article.rs"]
+mod article;
+#[allow(unused_imports)] // not every test binary serves the article
+pub use article::{serve_article, DESCRIPTION as ARTICLE_DESCRIPTION, TITLE as ARTICLE_TITLE};
