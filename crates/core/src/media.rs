@@ -310,17 +310,21 @@ pub fn network_rules(
             }
         }
     }
-    if network == Network::Bluesky && options.link_card {
+    // The networks whose card Podium builds show one or the other.
+    if matches!(network, Network::Bluesky | Network::Linkedin) && options.link_card {
+        let name = network.name();
         warnings.push(warn(
             "image_and_card",
             Severity::Info,
             t(
                 lang,
-                "Bluesky shows either images or a link card: the images go out, the card does \
-                 not."
-                    .to_owned(),
-                "Bluesky viser enten bilder eller et lenkekort: bildene sendes, kortet ikke."
-                    .to_owned(),
+                format!(
+                    "{name} shows either images or a link card: the images go out, the card \
+                     does not."
+                ),
+                format!(
+                    "{name} viser enten bilder eller et lenkekort: bildene sendes, kortet ikke."
+                ),
             ),
         ));
     }
@@ -485,13 +489,17 @@ mod tests {
     }
 
     #[test]
-    fn bluesky_cannot_show_images_and_a_link_card_together() {
+    fn bluesky_and_linkedin_cannot_show_images_and_a_link_card_together() {
         let options = MediaOptions {
             link_card: true,
             ..MediaOptions::default()
         };
         assert_eq!(
             codes(Network::Bluesky, &[image("Styret")], &options),
+            ["image_and_card:info"]
+        );
+        assert_eq!(
+            codes(Network::Linkedin, &[image("Styret")], &options),
             ["image_and_card:info"]
         );
         assert!(codes(Network::Mastodon, &[image("Styret")], &options).is_empty());
