@@ -331,8 +331,8 @@ fn the_window_in_english_and_norwegian_light_and_dark() {
         })
         .await;
 
-        choose(app, "#setting-language", "nb").await;
-        choose(app, "#setting-theme", "dark").await;
+        app.choose_setting("#setting-language", "nb").await;
+        app.choose_setting("#setting-theme", "dark").await;
         // What Settings lists itself (where the data is, each backup's button) follows at once.
         let words = async |app: &App| {
             app.client
@@ -387,25 +387,11 @@ fn the_window_in_english_and_norwegian_light_and_dark() {
         app.click(".revision").await;
         app.screenshot("history-nb-dark.png").await;
 
-        choose(app, "#setting-language", "en").await;
+        app.choose_setting("#setting-language", "en").await;
         app.click("#settings form button[value='close']").await;
         app.wait_for_text("#new-draft", "New draft").await;
         app.screenshot("window-en-dark.png").await;
     });
-}
-
-/// Opens Settings and picks `value` in the select `css`.
-async fn choose(app: &App, css: &str, value: &str) {
-    let open = app
-        .client
-        .execute("return document.getElementById('settings').open", vec![])
-        .await
-        .unwrap();
-    if open != serde_json::json!(true) {
-        app.click("#settings-button").await;
-    }
-    let select = app.client.find(Locator::Css(css)).await.unwrap();
-    select.select_by_value(value).await.unwrap();
 }
 
 #[test]

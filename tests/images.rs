@@ -177,6 +177,9 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
         )
         .await;
         app.screenshot("images-nb.png").await;
+        app.choose_setting("#setting-theme", "dark").await;
+        app.close_settings().await;
+        app.screenshot("images-nb-dark.png").await;
         app.stop().await;
     });
 }
@@ -271,6 +274,9 @@ fn a_links_card_is_previewed_per_network_and_can_be_dropped_and_brought_back() {
         app.until("the card back", async |app| card_text(app).await)
             .await;
         app.screenshot("card-bluesky-nb.png").await;
+        app.choose_setting("#setting-theme", "dark").await;
+        app.close_settings().await;
+        app.screenshot("card-bluesky-nb-dark.png").await;
         app.stop().await;
     });
 }

@@ -130,17 +130,8 @@ pub fn seed(db: &Path, posts: usize) {
 }
 
 async fn choose(app: &App, css: &str, value: &str) {
-    let open = app
-        .client
-        .execute("return document.getElementById('settings').open", vec![])
-        .await
-        .unwrap();
-    if open != serde_json::json!(true) {
-        app.click("#settings-button").await;
-    }
-    let select = app.client.find(Locator::Css(css)).await.unwrap();
-    select.select_by_value(value).await.unwrap();
-    app.click("#settings form button[value='close']").await;
+    app.choose_setting(css, value).await;
+    app.close_settings().await;
 }
 
 #[test]

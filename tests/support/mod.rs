@@ -406,6 +406,25 @@ impl App {
         )
     }
 
+    /// Opens Settings (unless open) and picks `value` in its select `css`; Settings stays open.
+    pub async fn choose_setting(&self, css: &str, value: &str) {
+        let open = self
+            .client
+            .execute("return document.getElementById('settings').open", vec![])
+            .await
+            .unwrap();
+        if open != serde_json::json!(true) {
+            self.click("#settings-button").await;
+        }
+        let select = self.client.find(Locator::Css(css)).await.unwrap();
+        select.select_by_value(value).await.unwrap();
+    }
+
+    /// Closes Settings.
+    pub async fn close_settings(&self) {
+        self.click("#settings form button[value='close']").await;
+    }
+
     /// Waits until the autosave status says the draft is saved.
     pub async fn until_saved(&self) {
         self.until("the draft is saved", async |app| {
