@@ -367,3 +367,77 @@ fn a_mastodon_status_sent_from_another_device_carries_the_image_attached_on_the_
     assert_eq!(media.len(), 1, "{}", statuses[0]);
     assert_eq!(media[0]["description"], "Planen for tredje etasje");
 }
+
+/// Issue 13, item 4: a device that lacks a post's image and cannot reach the team's hub holds
+/// the post and says why; it never posts without the image.
+#[test]
+#[ignore = "needs the test peers, the podium-hub binary and a keyring: run `cargo xtask test`"]
+fn a_post_whose_image_is_not_here_waits_while_the_hub_is_out_of_reach() {
+    let masto = peers::Mastodon::start();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let mut hub = hub::HubProcess::start(&hub_dir.path().join("hub.db"));
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (db(&dir_a), db(&dir_b));
+    for (db, name) in [(&a, "Kari"), (&b, "Kari2")] {
+        let code = hub.invite(name, "executive");
+        ok(
+            db,
+            &["team", "join", &hub.url, &code, "--device-name", name],
+            "",
+        );
+    }
+    let id = draft(&a, "Befaring.", &["-n", "mastodon"]);
+    let screenshot = dir_a.path().join("plan.png");
+    std::fs::write(&screenshot, sample::screenshot_png(640, 480).unwrap()).unwrap();
+    ok(
+        &a,
+        &[
+            "drafts",
+            "attach",
+            &id,
+            screenshot.to_str().unwrap(),
+            "--alt",
+            "Planen",
+        ],
+        "",
+    );
+    ok(&a, &["sync"], "");
+    ok(&b, &["sync"], "");
+    for file in std::fs::read_dir(dir_b.path().join("media"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::remove_file(file.path()).unwrap();
+    }
+    let account = ok(
+        &b,
+        &[
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            &masto.url,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        peers::MOCK_TOKEN,
+    );
+    let entry_id = schedule_now(&b, &id, &account);
+    hub.kill();
+    let out = podium(&b, &["publish", "--due"], "");
+    let held = entry(&b, &entry_id);
+    assert_ne!(held["state"], "sent", "{out:?}");
+    assert!(
+        masto.statuses().is_empty(),
+        "nothing posted without its image"
+    );
+    let said = format!(
+        "{held} {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("not on this one yet") && said.contains("hub"),
+        "the reason is given: {said}"
+    );
+}
