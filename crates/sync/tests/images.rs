@@ -67,6 +67,7 @@ fn attach(
 }
 
 #[test]
+#[ignore = "needs the podium-hub binary and a keyring: run `cargo xtask test`"]
 fn an_image_with_alt_text_travels_between_devices_and_detaching_removes_it() {
     let dir = tempfile::tempdir().unwrap();
     let hub = HubProcess::start(&dir.path().join("hub.db"));
@@ -134,6 +135,7 @@ fn an_image_with_alt_text_travels_between_devices_and_detaching_removes_it() {
 }
 
 #[test]
+#[ignore = "needs the podium-hub binary and a keyring: run `cargo xtask test`"]
 fn a_missing_image_with_the_hub_out_of_reach_says_so_and_wrong_bytes_are_never_kept() {
     let dir = tempfile::tempdir().unwrap();
     let mut hub = HubProcess::start(&dir.path().join("hub.db"));
