@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+#[path = "support/article.rs"]
+mod article;
 mod support;
 
 use base64::Engine;
@@ -194,7 +196,7 @@ async fn card_text(app: &App) -> Option<String> {
 #[ignore = "needs a display and tauri-driver: run `cargo xtask test`"]
 fn a_links_card_is_previewed_per_network_and_can_be_dropped_and_brought_back() {
     scenario_in(async |home| {
-        let page = support::article::serve_article();
+        let page = article::serve_article();
         let app = App::start(home).await;
         app.editor()
             .await
@@ -208,7 +210,7 @@ fn a_links_card_is_previewed_per_network_and_can_be_dropped_and_brought_back() {
         let title = app
             .until("the Bluesky card", async |app| card_text(app).await)
             .await;
-        assert_eq!(title, support::article::TITLE);
+        assert_eq!(title, article::TITLE);
         // (Its text read from the DOM: WebDriver reads a line-clamped box as empty.)
         let description = app
             .client
@@ -218,10 +220,7 @@ fn a_links_card_is_previewed_per_network_and_can_be_dropped_and_brought_back() {
             )
             .await
             .unwrap();
-        assert_eq!(
-            description,
-            serde_json::json!(support::article::DESCRIPTION)
-        );
+        assert_eq!(description, serde_json::json!(article::DESCRIPTION));
         assert_eq!(
             app.text_of("#preview .link-card-site").await.as_deref(),
             Some("127.0.0.1")

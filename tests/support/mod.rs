@@ -4,7 +4,6 @@
 
 #![allow(dead_code)] // Each test file uses a different part of this.
 
-pub mod article;
 pub mod hub;
 
 use std::net::{TcpListener, TcpStream};

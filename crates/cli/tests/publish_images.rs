@@ -7,6 +7,9 @@
 
 mod peers;
 
+#[path = "../../sync/tests/support/hub.rs"]
+mod hub;
+
 use std::path::Path;
 
 use peers::{
@@ -257,4 +260,159 @@ fn a_bluesky_post_with_a_link_and_no_image_carries_the_pages_card_with_its_thumb
         .find(|v| v["text"] == text.as_str())
         .expect("the post without its card");
     assert!(record.get("embed").is_none(), "no card: {record}");
+}
+
+/// Issue 13, item 4: an image attached on one device of the team is published from another,
+/// which never had the file until the hub gave it (the same bytes, the same alt text).
+#[test]
+#[ignore = "needs the test peers, the podium-hub binary and a keyring: run `cargo xtask test`"]
+fn a_mastodon_status_sent_from_another_device_carries_the_image_attached_on_the_first() {
+    let masto = peers::Mastodon::start();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = hub::HubProcess::start(&hub_dir.path().join("hub.db"));
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (db(&dir_a), db(&dir_b));
+    for (db, name) in [(&a, "Kari"), (&b, "Kari2")] {
+        let code = hub.invite(name, "executive");
+        ok(
+            db,
+            &["team", "join", &hub.url, &code, "--device-name", name],
+            "",
+        );
+    }
+    let id = draft(&a, "Befaring på byggeplassen i dag.", &["-n", "mastodon"]);
+    let screenshot = dir_a.path().join("plan.png");
+    std::fs::write(&screenshot, sample::screenshot_png(900, 600).unwrap()).unwrap();
+    ok(
+        &a,
+        &[
+            "drafts",
+            "attach",
+            &id,
+            screenshot.to_str().unwrap(),
+            "--alt",
+            "Planen for tredje etasje",
+        ],
+        "",
+    );
+    ok(&a, &["sync"], "");
+    ok(&b, &["sync"], "");
+    let account = ok(
+        &b,
+        &[
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            &masto.url,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        peers::MOCK_TOKEN,
+    );
+    // The sync brought the file; take it away again, so publishing itself must fetch it.
+    let media_b = dir_b.path().join("media");
+    let files: Vec<_> = std::fs::read_dir(&media_b).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "the sync fetched the image");
+    let synced = std::fs::read(files[0].path()).unwrap();
+    let from_a: Vec<_> = std::fs::read_dir(dir_a.path().join("media"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(
+        std::fs::read(from_a[0].path()).unwrap(),
+        synced,
+        "the same bytes"
+    );
+    std::fs::remove_file(files[0].path()).unwrap();
+    let entry_id = schedule_now(&b, &id, &account);
+    let out = podium(&b, &["publish", "--due"], "");
+    assert_eq!(entry(&b, &entry_id)["state"], "sent", "{out:?}");
+    assert_eq!(
+        std::fs::read(files[0].path()).unwrap(),
+        synced,
+        "fetched to publish"
+    );
+    let statuses = masto.statuses();
+    assert_eq!(statuses.len(), 1);
+    let media = statuses[0]["media_attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(media.len(), 1, "{}", statuses[0]);
+    assert_eq!(media[0]["description"], "Planen for tredje etasje");
+}
+
+/// Issue 13, item 4: a device that lacks a post's image and cannot reach the team's hub holds
+/// the post and says why; it never posts without the image.
+#[test]
+#[ignore = "needs the test peers, the podium-hub binary and a keyring: run `cargo xtask test`"]
+fn a_post_whose_image_is_not_here_waits_while_the_hub_is_out_of_reach() {
+    let masto = peers::Mastodon::start();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let mut hub = hub::HubProcess::start(&hub_dir.path().join("hub.db"));
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (db(&dir_a), db(&dir_b));
+    for (db, name) in [(&a, "Kari"), (&b, "Kari2")] {
+        let code = hub.invite(name, "executive");
+        ok(
+            db,
+            &["team", "join", &hub.url, &code, "--device-name", name],
+            "",
+        );
+    }
+    let id = draft(&a, "Befaring.", &["-n", "mastodon"]);
+    let screenshot = dir_a.path().join("plan.png");
+    std::fs::write(&screenshot, sample::screenshot_png(640, 480).unwrap()).unwrap();
+    ok(
+        &a,
+        &[
+            "drafts",
+            "attach",
+            &id,
+            screenshot.to_str().unwrap(),
+            "--alt",
+            "Planen",
+        ],
+        "",
+    );
+    ok(&a, &["sync"], "");
+    ok(&b, &["sync"], "");
+    for file in std::fs::read_dir(dir_b.path().join("media"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::remove_file(file.path()).unwrap();
+    }
+    let account = ok(
+        &b,
+        &[
+            "accounts",
+            "add",
+            "mastodon",
+            "--instance",
+            &masto.url,
+            "--zone",
+            "Europe/Oslo",
+        ],
+        peers::MOCK_TOKEN,
+    );
+    let entry_id = schedule_now(&b, &id, &account);
+    hub.kill();
+    let out = podium(&b, &["publish", "--due"], "");
+    let held = entry(&b, &entry_id);
+    assert_ne!(held["state"], "sent", "{out:?}");
+    assert!(
+        masto.statuses().is_empty(),
+        "nothing posted without its image"
+    );
+    let said = format!(
+        "{held} {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("not on this one yet") && said.contains("hub"),
+        "the reason is given: {said}"
+    );
 }

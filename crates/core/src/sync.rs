@@ -24,6 +24,18 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// ([`ErrorCode::UpdateRequired`], HTTP 426) and changes nothing.
 pub const MIN_PROTOCOL_VERSION: u32 = 1;
 
+/// The largest image blob a hub keeps (`PUT /v1/blobs/{sha256}`): 20 MiB, far above what
+/// Podium stores (an attached image is re-encoded well under that), and still a bound.
+pub const MAX_BLOB_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Whether `name` is a blob's name: a SHA-256 in 64 lower-case hex digits.
+pub fn is_blob_name(name: &str) -> bool {
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// The request header that names the protocol a device speaks.
 pub const PROTOCOL_HEADER: &str = "Podium-Protocol";
 

@@ -13,6 +13,7 @@
 //! see cursor N+1 before N is committed.
 
 pub mod audit;
+pub mod blob;
 pub mod error;
 pub mod lease;
 pub mod roles;

@@ -156,6 +156,7 @@ pub fn router<S: Storage>(hub: Arc<Hub<S>>) -> Router {
         .route("/v1/invites", post(invite::<S>))
         .route("/v1/audit", get(audit::<S>))
         .merge(crate::lease::routes::<S>())
+        .merge(crate::blob::routes::<S>())
         .layer(axum::middleware::from_fn(protocol))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(hub)

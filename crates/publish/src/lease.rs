@@ -45,8 +45,27 @@ pub enum Stepped {
     Unreachable,
 }
 
+/// How fetching an image this device lacks went ([`Leases::fetch_image`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// The image is here now (checked against its SHA-256).
+    Kept,
+    /// It may come later: the hub cannot be reached, or the device that attached it has not
+    /// uploaded it yet. The post waits rather than go without it.
+    Later(String),
+    /// It will not come this way (why).
+    Failed(String),
+}
+
 /// The hub's side of publishing across devices, as the publisher uses it.
 pub trait Leases: Send {
+    /// Brings a stored image another device of the team attached, which is not in this
+    /// database's `media/` yet, from the team's hub (issue 13, item 4).
+    fn fetch_image(&mut self, store: &Store, sha256: &str) -> Fetched {
+        let _ = (store, sha256);
+        Fetched::Failed("this device is in no team to fetch it from".into())
+    }
+
     /// Asks for the lease on `entry` (of `account`), offering `parts` (text and a fresh key
     /// each) in case the post has none on the hub yet.
     fn claim(

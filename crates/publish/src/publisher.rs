@@ -332,6 +332,35 @@ impl Publisher {
                 return Ok(());
             }
         };
+        // An image another device of the team attached comes from the hub first (issue 13):
+        // with the hub out of reach, or the image not uploaded yet, the post waits — it never
+        // goes without its image.
+        for sha256 in store.missing_media(Some(&draft.id))? {
+            let fetched = match self.leases.as_mut() {
+                Some(leases) => leases.fetch_image(store, &sha256),
+                None => crate::lease::Fetched::Failed("no team to fetch it from".into()),
+            };
+            if let crate::lease::Fetched::Later(why) = fetched {
+                let reason = Reason::NotPostable {
+                    network: account.network,
+                    part: None,
+                    warning: "image_not_fetched".into(),
+                    note_en: format!(
+                        "an image attached on another device is not on this one yet, and the \
+                         team's hub cannot give it now ({why}): the post waits and is tried \
+                         again in 5 minutes"
+                    ),
+                    note_nb: format!(
+                        "et bilde lagt ved på en annen enhet er ikke på denne ennå, og teamets \
+                         hub kan ikke gi det nå ({why}): innlegget venter og prøves igjen om \
+                         5 minutter"
+                    ),
+                };
+                store.release(entry_id, Utc::now() + chrono::Duration::minutes(5), &reason)?;
+                report.held.push((store.entry(entry_id)?, reason));
+                return Ok(());
+            }
+        }
         // The images, prepared for this network before anything is claimed: one that cannot
         // go stops the post here, with nothing sent.
         let images = match crate::media::prepared_for(store, &draft, &account) {

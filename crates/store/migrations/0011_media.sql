@@ -33,3 +33,29 @@ CREATE TABLE account_media (
     image_bytes INTEGER,
     image_pixels INTEGER
 );
+
+-- Attachments sync like comments (issue 13, item 4): the change log takes them beside every
+-- entity it took before. SQLite cannot change a CHECK constraint, so the table is rebuilt (as in
+-- schemas 5, 8 and 10).
+CREATE TABLE changes_new (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity    TEXT NOT NULL
+              CHECK (entity IN ('draft', 'revision', 'goal', 'account', 'outbox', 'comment',
+                                'target', 'reading', 'attachment')),
+    entity_id TEXT NOT NULL,
+    op        TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    rev       INTEGER NOT NULL,
+    hlc       TEXT NOT NULL,
+    fields    TEXT NOT NULL CHECK (json_valid(fields)),
+    device    TEXT NOT NULL,
+    pushed    INTEGER NOT NULL DEFAULT 0 CHECK (pushed IN (0, 1)),
+    cursor    INTEGER,
+    refused   TEXT
+) STRICT;
+INSERT INTO changes_new (seq, entity, entity_id, op, rev, hlc, fields, device, pushed, cursor, refused)
+    SELECT seq, entity, entity_id, op, rev, hlc, fields, device, pushed, cursor, refused FROM changes;
+DROP TABLE changes;
+ALTER TABLE changes_new RENAME TO changes;
+CREATE INDEX changes_by_entity ON changes (entity, entity_id, seq);
+CREATE INDEX changes_by_hlc ON changes (hlc);
+CREATE INDEX changes_unpushed ON changes (pushed, seq);

@@ -44,7 +44,7 @@ pub use drafts::{Draft, DraftPatch, DraftSummary, Filter, NewDraft, TITLE_CHARS}
 pub use error::{Error, Result};
 pub use leases::Publishers;
 pub use log::Change;
-pub use media::{ExportedAttachment, ExportedImage, NewImage};
+pub use media::{sha256_hex, ExportedAttachment, ExportedImage, NewImage};
 pub use migrate::{migrate_to, SCHEMA_VERSION};
 pub use open::{PageCheck, FULL_CHECK_AT_OPEN};
 pub use outbox::{fit_on, Due, Entry, Part, When};

@@ -122,25 +122,29 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let now = timestamp(self.now());
         let alt = alt.trim();
-        self.conn.execute(
-            "INSERT INTO attachments
-                 (id, draft_id, position, sha256, mime, width, height, bytes, alt, created_at,
-                  updated_at)
-             VALUES (?1, ?2,
-                 (SELECT coalesce(max(position), 0) + 1 FROM attachments WHERE draft_id = ?2),
-                 ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-            params![
-                id,
-                draft_id,
-                image.sha256,
-                image.mime,
-                image.width,
-                image.height,
-                image.bytes.len() as i64,
-                alt,
-                now
-            ],
-        )?;
+        // Logged for sync (the row; its file goes to the hub as a blob before the row does).
+        self.with_log("attachment", &[&id], |conn| {
+            conn.execute(
+                "INSERT INTO attachments
+                     (id, draft_id, position, sha256, mime, width, height, bytes, alt,
+                      created_at, updated_at)
+                 VALUES (?1, ?2,
+                     (SELECT coalesce(max(position), 0) + 1 FROM attachments WHERE draft_id = ?2),
+                     ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                params![
+                    id,
+                    draft_id,
+                    image.sha256,
+                    image.mime,
+                    image.width,
+                    image.height,
+                    image.bytes.len() as i64,
+                    alt,
+                    now
+                ],
+            )?;
+            Ok(())
+        })?;
         // What would be published changed: approvals follow (`after_content_edit`).
         self.after_content_edit(draft_id)?;
         self.attachment(draft_id, &id)
@@ -204,31 +208,49 @@ impl Store {
     }
 
     /// Removes an image from a draft (the others close up); its file goes when nothing else
-    /// names it.
+    /// names it. For sync the removal is a delete (it wins over another device's alt text).
     pub fn detach(&mut self, draft_id: &str, id: &str) -> Result<()> {
-        let removed = self.conn.execute(
-            "DELETE FROM attachments WHERE draft_id = ?1 AND id = ?2",
-            params![draft_id, id],
-        )?;
-        if removed == 0 {
+        let ids = self.attachment_ids(draft_id)?;
+        if !ids.iter().any(|i| i == id) {
             self.draft(draft_id)?;
             return Err(no_attachment(draft_id, id));
         }
-        renumber(&self.conn, draft_id)?;
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.with_log("attachment", &refs, |conn| {
+            conn.execute(
+                "DELETE FROM attachments WHERE draft_id = ?1 AND id = ?2",
+                params![draft_id, id],
+            )?;
+            renumber(conn, draft_id)
+        })?;
+        // What would be published changed: approvals follow (`after_content_edit`).
         self.after_content_edit(draft_id)?;
         self.collect_media()?;
         Ok(())
     }
 
-    /// Changes an image's alt text.
+    /// The ids of a draft's images, in order.
+    fn attachment_ids(&self, draft_id: &str) -> Result<Vec<String>> {
+        Ok(self
+            .attachments(draft_id)?
+            .into_iter()
+            .map(|a| a.id)
+            .collect())
+    }
+
+    /// Changes an image's alt text (last writer wins across the team's devices).
     pub fn set_alt(&mut self, draft_id: &str, id: &str, alt: &str) -> Result<Attachment> {
         let now = timestamp(self.now());
-        let changed = self.conn.execute(
-            "UPDATE attachments SET alt = ?3, updated_at = ?4 WHERE draft_id = ?1 AND id = ?2",
-            params![draft_id, id, alt.trim(), now],
-        )?;
+        let changed = self.with_log("attachment", &[id], |conn| {
+            Ok(conn.execute(
+                "UPDATE attachments SET alt = ?3, updated_at = ?4
+                 WHERE draft_id = ?1 AND id = ?2 AND alt <> ?3",
+                params![draft_id, id, alt.trim(), now],
+            )?)
+        })?;
         if changed == 0 {
-            return Err(no_attachment(draft_id, id));
+            // Unchanged, or no such image.
+            return self.attachment(draft_id, id);
         }
         self.after_content_edit(draft_id)?;
         self.attachment(draft_id, id)
@@ -236,27 +258,58 @@ impl Store {
 
     /// Puts a draft's images in the order of `ids` (every one of them, each once).
     pub fn order_attachments(&mut self, draft_id: &str, ids: &[String]) -> Result<Vec<Attachment>> {
-        let now: BTreeSet<String> = self
-            .attachments(draft_id)?
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
+        let now: BTreeSet<String> = self.attachment_ids(draft_id)?.into_iter().collect();
         let wanted: BTreeSet<String> = ids.iter().cloned().collect();
         if now != wanted || wanted.len() != ids.len() {
             return Err(Error::Invalid(
                 "the new order must name each of the draft's images once".into(),
             ));
         }
-        let tx = self.conn.transaction()?;
-        for (k, id) in ids.iter().enumerate() {
-            tx.execute(
-                "UPDATE attachments SET position = ?3 WHERE draft_id = ?1 AND id = ?2",
-                params![draft_id, id, k as i64 + 1],
-            )?;
-        }
-        tx.commit()?;
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.with_log("attachment", &refs, |conn| {
+            for (k, id) in ids.iter().enumerate() {
+                conn.execute(
+                    "UPDATE attachments SET position = ?3 WHERE draft_id = ?1 AND id = ?2",
+                    params![draft_id, id, k as i64 + 1],
+                )?;
+            }
+            Ok(())
+        })?;
+        // What would be published changed: approvals follow (`after_content_edit`).
         self.after_content_edit(draft_id)?;
         self.attachments(draft_id)
+    }
+
+    /// Whether the stored image `sha256` is in this database's `media/` folder.
+    pub fn has_media(&self, sha256: &str) -> bool {
+        self.media_path(sha256).is_ok_and(|p| p.is_file())
+    }
+
+    /// Keeps an image another device attached (fetched from the team's hub), after checking
+    /// its bytes against its name: a blob that does not match is refused and nothing is kept.
+    pub fn keep_media(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        if !sha256_matches(bytes, sha256) {
+            return Err(Error::Invalid(format!(
+                "the image {sha256} fetched from the hub does not match its SHA-256 \
+                 (its bytes hash to {}): it was not kept; sync again",
+                sha256_hex(bytes)
+            )));
+        }
+        self.write_media(sha256, bytes)
+    }
+
+    /// The stored images the attachments here name that are not in `media/` (another device
+    /// attached them and their bytes have not been fetched yet), each once; for one draft, or
+    /// for all (`None`).
+    pub fn missing_media(&self, draft_id: Option<&str>) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT sha256 FROM attachments WHERE ?1 IS NULL OR draft_id = ?1
+             ORDER BY sha256",
+        )?;
+        let names = stmt
+            .query_map([draft_id], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(names.into_iter().filter(|n| !self.has_media(n)).collect())
     }
 
     /// A stored image's bytes, checked against its name (a changed file is not sent).
@@ -515,10 +568,14 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 
 /// Whether `bytes` hash to `sha256` (lower-case hex).
 pub(crate) fn sha256_matches(bytes: &[u8], sha256: &str) -> bool {
+    sha256_hex(bytes) == sha256
+}
+
+/// The SHA-256 of `bytes` in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    hex == sha256
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -102,6 +102,23 @@ fn columns(entity: &str) -> Option<(&'static str, &'static [&'static str])> {
             "comments",
             &["draft_id", "author", "text", "created_at", "deleted"],
         )),
+        // An image on a draft (issue 13): which file (its SHA-256; the bytes travel as a blob
+        // through the hub, `podium-sync`), where, and its alt text. Detaching is a delete.
+        "attachment" => Some((
+            "attachments",
+            &[
+                "draft_id",
+                "position",
+                "sha256",
+                "mime",
+                "width",
+                "height",
+                "bytes",
+                "alt",
+                "created_at",
+                "updated_at",
+            ],
+        )),
         _ => None,
     }
 }
@@ -248,7 +265,18 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         if change.op == Op::Delete {
             return Ok(());
         }
-        if entity == "comment" {
+        if entity == "attachment" {
+            let complete = [
+                "draft_id", "position", "sha256", "mime", "width", "height", "bytes",
+            ]
+            .iter()
+            .all(|f| change.fields.get(*f).is_some_and(|v| !v.is_null()));
+            if !complete {
+                tracing::warn!(id, "a pulled change to an image not here; skipped");
+                return Ok(());
+            }
+        }
+        if entity == "comment" || entity == "attachment" {
             let draft = change.fields.get("draft_id").and_then(Value::as_str);
             let known: bool = conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM drafts WHERE id = ?1)",
@@ -319,8 +347,8 @@ pub(crate) fn apply(conn: &Connection, device: &str, entity: &str, change: &Chan
         tracing::info!(id, "a post being sent here is not taken out of the queue");
         return Ok(());
     }
-    if change.op == Op::Delete && entity == "outbox" {
-        conn.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+    if change.op == Op::Delete && matches!(entity, "outbox" | "attachment") {
+        conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
         return Ok(());
     }
     let mut fields = change.fields.clone();
@@ -440,7 +468,7 @@ pub(crate) fn restore(
         return Ok(());
     };
     if !copy.exists {
-        if matches!(entity, "outbox" | "comment") {
+        if matches!(entity, "outbox" | "comment" | "attachment") {
             conn.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
         }
         return Ok(());

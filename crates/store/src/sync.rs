@@ -226,12 +226,13 @@ impl Store {
             ("target", "targets"),
             ("reading", "readings"),
             ("comment", "comments"),
+            ("attachment", "attachments"),
         ] {
             let ids: Vec<String> = tx
                 .prepare(&format!(
                     "SELECT id FROM {table} t WHERE NOT EXISTS
                      (SELECT 1 FROM changes c WHERE c.entity = ?1 AND c.entity_id = t.id)
-                     ORDER BY seq"
+                     ORDER BY rowid"
                 ))?
                 .query_map([entity], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -434,6 +435,7 @@ impl Store {
         };
         let mut applied = 0;
         let mut approvals = false;
+        let mut detached = false;
         let mut newest = saved;
         for pulled in &page.changes {
             if pulled.cursor <= saved {
@@ -469,6 +471,7 @@ impl Store {
             if stamp.not_too_far_ahead(page.hub_time_ms).is_ok() {
                 cx.clock.observe(stamp, now_ms);
             }
+            detached |= change.entity == "attachment" && change.op == Op::Delete;
             approvals |= change.entity == "comment"
                 || (change.entity == "outbox"
                     && (change.op == Op::Insert
@@ -481,7 +484,9 @@ impl Store {
                 "goal" => cx.goal(change)?,
                 "account" => cx.account(change)?,
                 "outbox" => cx.outbox(change)?,
-                "target" | "reading" => public::apply(cx.tx, cx.device, &change.entity, change)?,
+                "target" | "reading" | "attachment" => {
+                    public::apply(cx.tx, cx.device, &change.entity, change)?
+                }
                 "comment" => cx.comment(change)?,
                 other => tracing::warn!(entity = other, "a pulled change of an unknown kind"),
             }
@@ -494,6 +499,10 @@ impl Store {
         )?;
         save_clock(&tx, self.clock.last())?;
         tx.commit()?;
+        if detached {
+            // An image another device detached: its file goes when nothing names it.
+            self.collect_media()?;
+        }
         Ok(Applied {
             applied,
             conflicts,
@@ -870,9 +879,10 @@ fn relog_everything(
         ("outbox", "outbox"),
         ("target", "targets"),
         ("reading", "readings"),
+        ("attachment", "attachments"),
     ] {
         let ids: Vec<String> = tx
-            .prepare(&format!("SELECT id FROM {table} ORDER BY seq"))?
+            .prepare(&format!("SELECT id FROM {table} ORDER BY rowid"))?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for row in ids {

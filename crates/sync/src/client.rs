@@ -219,7 +219,7 @@ impl Hub {
 
     /// A failed request as this crate's error: no connection (or a proxy whose hub is down)
     /// is "unreachable"; the hub's own refusals keep their code.
-    fn failed(&self, failure: Failure) -> Error {
+    pub(crate) fn failed(&self, failure: Failure) -> Error {
         let hub = self.origin();
         match failure {
             Failure::NotSent(place) => Error::Unreachable {

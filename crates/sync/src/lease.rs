@@ -98,7 +98,7 @@ impl HubLeases {
         HubLeases::default()
     }
 
-    fn hub(&mut self, id: &SyncIdentity) -> Result<&Hub> {
+    pub(crate) fn hub(&mut self, id: &SyncIdentity) -> Result<&Hub> {
         let fresh = !matches!(&self.hub, Some((device, _)) if *device == id.device_id);
         if fresh {
             self.hub = Some((id.device_id.clone(), crate::sync::connect(id)?));
@@ -128,6 +128,10 @@ fn lease_ms() -> Option<u64> {
 }
 
 impl Leases for HubLeases {
+    fn fetch_image(&mut self, store: &Store, sha256: &str) -> podium_publish::lease::Fetched {
+        self.fetch(store, sha256)
+    }
+
     fn claim(
         &mut self,
         store: &mut Store,

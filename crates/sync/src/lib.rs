@@ -11,6 +11,7 @@
 mod client;
 mod error;
 mod lease;
+mod media;
 pub mod pin;
 mod sync;
 pub mod token;
@@ -18,6 +19,7 @@ pub mod token;
 pub use client::{hub_url, Hub, Invite, MAX_PAGE_BODY};
 pub use error::{Error, Result};
 pub use lease::{after_round, report_signins, HubLeases};
+pub use media::fetch_missing;
 pub use podium_store::SyncIdentity;
 pub use sync::{
     audit, invite, join, leave, members, remove_device, remove_member, round, status, Listener,

@@ -199,6 +199,12 @@ impl Pass {
                 break;
             }
         }
+        // Images other devices attached, fetched now so the draft shows them and publishing
+        // finds them (one the hub does not have yet comes in a later round).
+        let missing = store.missing_media(None)?;
+        if let Err(e) = crate::media::fetch_with(&self.hub, store, &missing) {
+            tracing::warn!(error = %e, "images were not fetched from the hub");
+        }
         Ok(self.done)
     }
 
@@ -236,6 +242,8 @@ impl Pass {
             if outgoing.is_empty() {
                 return Ok(false);
             }
+            // An image goes to the hub before the row that names it.
+            crate::media::upload_for(&self.hub, store, &outgoing)?;
             let answer = self.hub.push(&outgoing)?;
             let settled = store.sync_settle(&outgoing, &answer)?;
             self.done.pushed += settled.pushed as u64;

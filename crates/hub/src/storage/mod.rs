@@ -82,7 +82,8 @@ pub type News = std::sync::Arc<dyn Fn(u64) -> bool + Send + Sync>;
 /// The hub's storage. Every method is one transaction; `now_ms` is the hub's clock, passed in so
 /// tests can move it.
 /// (Sign-ins and leases are [`crate::lease::Leases`], part of every storage.)
-pub trait Storage: crate::lease::Leases + Send + Sync + 'static {
+/// (Image blobs are [`crate::blob::Blobs`], part of every storage too.)
+pub trait Storage: crate::lease::Leases + crate::blob::Blobs + Send + Sync + 'static {
     /// The workspace's id, made when the database was created.
     fn workspace(&self) -> impl Future<Output = Result<String>> + Send;
 

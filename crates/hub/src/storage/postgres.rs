@@ -22,6 +22,7 @@ use crate::roles;
 use crate::rules::{judge, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod blobs;
 mod leases;
 
 /// The migrations, oldest first: (version, SQL). Append only.
@@ -29,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_hub.sql")),
     (2, include_str!("../../migrations/postgres/0002_audit.sql")),
     (3, include_str!("../../migrations/postgres/0003_leases.sql")),
+    (4, include_str!("../../migrations/postgres/0004_blobs.sql")),
 ];
 
 /// The channel a push notifies as it commits, so waiting pulls in every hub process on the

@@ -20,6 +20,7 @@ use crate::roles;
 use crate::rules::{judge, touches_text, TextHead, Verdict};
 use crate::{Error, Result};
 
+mod blobs;
 mod leases;
 
 /// The migrations, oldest first: (version, SQL). Append only.
@@ -27,6 +28,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_hub.sql")),
     (2, include_str!("../../migrations/sqlite/0002_audit.sql")),
     (3, include_str!("../../migrations/sqlite/0003_leases.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_blobs.sql")),
 ];
 
 #[derive(Debug, Clone)]
