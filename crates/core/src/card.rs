@@ -105,7 +105,8 @@ fn absolute(base: &str, reference: &str) -> Option<String> {
     if reference.starts_with('/') {
         return Some(format!("{origin}{reference}"));
     }
-    let path = &rest[host_end..];
+    // The page's folder: its path without the query or fragment, up to its last slash.
+    let path = rest[host_end..].split(['?', '#']).next().unwrap_or("");
     let dir = path.rfind('/').map_or("/", |k| &path[..=k]);
     Some(format!("{origin}{dir}{reference}"))
 }
@@ -162,6 +163,13 @@ mod tests {
             Some("http://127.0.0.1:8080/a/bilde.png")
         );
         assert_eq!(from_html("https://x.no", "<p>ingen tittel</p>"), None);
+    }
+
+    #[test]
+    fn a_relative_image_is_found_from_the_pages_folder_not_its_query() {
+        let html = r#"<title>T</title><meta property="og:image" content="bilde.png">"#;
+        let card = from_html("https://x.no/blogg/innlegg?ref=/annet/sted#topp", html).unwrap();
+        assert_eq!(card.image.as_deref(), Some("https://x.no/blogg/bilde.png"));
     }
 
     #[test]
