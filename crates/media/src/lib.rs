@@ -259,7 +259,7 @@ pub fn prepare(stored: &[u8], limits: &Limits, network: &'static str) -> Result<
 /// written by Podium, upright and without metadata, so it goes as it is — no second decoding
 /// and encoding (and no second loss of quality). Its header alone is read.
 fn fits_as_stored(stored: &[u8], limits: &Limits) -> Option<Image> {
-    if stored.len() as u64 > limits.max_bytes {
+    if stored.len() as u64 > limits.max_bytes || carries_metadata(stored) {
         return None;
     }
     let reader = ImageReader::new(Cursor::new(stored))
@@ -280,6 +280,56 @@ fn fits_as_stored(stored: &[u8], limits: &Limits) -> Option<Image> {
         width,
         height,
     })
+}
+
+/// Whether `bytes` hold anything besides the picture: a JPEG's APP1–APP15 or comment segments
+/// (EXIF with its GPS position, XMP, maker notes), a PNG's chunks other than the picture's own
+/// (eXIf, text, ICC profiles, times). Bytes that came from elsewhere — a JSON import, another
+/// device's upload — are then encoded anew, never sent as they are. Unreadable structure counts
+/// as metadata.
+fn carries_metadata(bytes: &[u8]) -> bool {
+    const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if let Some(mut rest) = bytes.strip_prefix(PNG_SIGNATURE) {
+        const PICTURE: [&[u8; 4]; 11] = [
+            b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"sRGB", b"gAMA", b"cHRM", b"pHYs",
+            b"sBIT", b"bKGD",
+        ];
+        while rest.len() >= 12 {
+            let length = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            let kind = &rest[4..8];
+            if !PICTURE.iter().any(|p| p.as_slice() == kind) {
+                return true;
+            }
+            if kind == b"IEND" {
+                return false;
+            }
+            let Some(next) = rest.get(12 + length..) else {
+                return true;
+            };
+            rest = next;
+        }
+        return true;
+    }
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut i = 2;
+        while i + 4 <= bytes.len() {
+            if bytes[i] != 0xFF {
+                return true;
+            }
+            let marker = bytes[i + 1];
+            match marker {
+                0xFF => i += 1,                    // fill byte
+                0xDA => return false,              // the scan: the picture itself follows
+                0xE1..=0xEF | 0xFE => return true, // APP1–APP15, COM
+                _ => {
+                    let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+                    i += 2 + length;
+                }
+            }
+        }
+        return true;
+    }
+    true
 }
 
 /// Decodes `bytes` within Podium's limits, upright; or says why not.

@@ -33,6 +33,32 @@ fn a_phone_photo_is_stored_upright_without_its_gps_position_or_any_other_metadat
 }
 
 #[test]
+fn bytes_from_elsewhere_that_already_fit_still_lose_their_gps_position() {
+    // A small photo with GPS EXIF, as a hand-made JSON import or another device could hand
+    // over as "stored": it fits every network, yet it is encoded anew, not sent as it is.
+    let small = sample::with_gps_exif(&sample::photo_jpeg(800, 600).unwrap(), 1);
+    assert!(contains(&small, sample::GPS_MARK));
+    for network in [
+        Network::Bluesky,
+        Network::Mastodon,
+        Network::X,
+        Network::Linkedin,
+    ] {
+        let prepared = prepare_for(&small, network, None).unwrap();
+        assert!(!contains(&prepared.bytes, sample::GPS_MARK), "{network:?}");
+    }
+    // Podium's own stored copy goes as it is.
+    let stored = ingest(&small).unwrap();
+    let prepared = prepare_for(&stored.bytes, Network::X, None).unwrap();
+    assert_eq!(prepared.bytes, stored.bytes);
+    let png = ingest(&sample::screenshot_png(640, 400).unwrap()).unwrap();
+    assert_eq!(
+        prepare_for(&png.bytes, Network::X, None).unwrap().bytes,
+        png.bytes
+    );
+}
+
+#[test]
 fn a_12_megapixel_photo_is_prepared_within_every_network_limits_with_its_aspect_ratio() {
     let stored = ingest(&phone_photo()).unwrap_or_else(|e| panic!("{e}"));
     for network in [
