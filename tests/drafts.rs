@@ -70,6 +70,7 @@ fn a_norwegian_post_survives_a_restart_is_found_and_an_earlier_revision_comes_ba
         app.screenshot("drafts-search-no-hits.png").await;
 
         // Edit in this second session: the first session's text stays a revision of its own.
+        let saved_before = app.text_of("#save-status").await;
         let editor = app.editor().await;
         editor
             .send_keys(&format!("{} Les mer i kveld.", char::from(Key::End)))
@@ -77,7 +78,12 @@ fn a_norwegian_post_survives_a_restart_is_found_and_an_earlier_revision_comes_ba
             .unwrap();
         let edited = format!("{text} Les mer i kveld.");
         app.until_editor_holds(&edited).await;
-        app.until_saved().await;
+        // Saved anew (the status may still show an earlier save's time at first).
+        app.until("the edit saved", async |app| {
+            let status = app.text_of("#save-status").await?;
+            (status.starts_with("Saved") && Some(&status) != saved_before.as_ref()).then_some(())
+        })
+        .await;
 
         app.click("#history-button").await;
         let earlier = app

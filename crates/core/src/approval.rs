@@ -56,15 +56,15 @@ pub struct Content<'a> {
     pub media: &'a str,
 }
 
-/// The media part of a [`Content`]: each image as `sha256 alt`, one per line in order, and a
-/// last line `no card` when the user dropped the link's card.
+/// The media part of a [`Content`]: each image as `sha256 N alt` in order, N being the alt
+/// text's length in characters (so an alt text holding a line break or `no card` cannot pass
+/// for another image or a dropped card), each ended by a line break; then `no card` and a line
+/// break when the user dropped the link's card. The store builds the same from SQL
+/// (`podium_store`'s `MEDIA_SQL`; a store test holds the two together).
 pub fn media<'a>(images: impl IntoIterator<Item = (&'a str, &'a str)>, link_card: bool) -> String {
     let mut out = String::new();
     for (sha256, alt) in images {
-        out.push_str(sha256);
-        out.push(' ');
-        out.push_str(alt);
-        out.push('\n');
+        out.push_str(&format!("{sha256} {} {alt}\n", alt.chars().count()));
     }
     if !link_card {
         out.push_str("no card\n");

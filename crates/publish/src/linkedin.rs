@@ -312,16 +312,32 @@ impl LinkedIn {
                 "LinkedIn answered the image registration without an upload address".into(),
             )));
         };
-        // The token goes along: only to an https address (or this computer's, in tests).
-        http::require_https(upload_url, "LinkedIn's upload address").map_err(|e| {
+        // The token goes along: only to LinkedIn's own hosts (or the API's own, in tests), and
+        // only over https (or on this computer).
+        let refused = |message: String| {
             Problem::Net(Failure::Status {
                 status: 400,
                 code: "upload_address".into(),
-                message: e.to_string(),
+                message,
                 retry_after: None,
                 reason: None,
             })
-        })?;
+        };
+        http::require_https(upload_url, "LinkedIn's upload address")
+            .map_err(|e| refused(e.to_string()))?;
+        let host = |address: &str| {
+            url::Url::parse(address)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        };
+        let upload_host = host(upload_url).unwrap_or_default();
+        let linkedins = upload_host == "linkedin.com" || upload_host.ends_with(".linkedin.com");
+        if !linkedins && host(&self.api).as_deref() != Some(upload_host.as_str()) {
+            return Err(refused(format!(
+                "LinkedIn named an upload address outside LinkedIn ({upload_host}); Podium does \
+                 not send the sign-in there"
+            )));
+        }
         let put = self
             .http
             .put(upload_url)

@@ -66,8 +66,11 @@ pub(crate) fn content_fp(variants_json: &str, network: Network, content: Content
 }
 
 /// SQL for an entry's media part (`podium_core::approval::media`) from `d`, the draft, as one
-/// column: its images' `sha256 alt` lines in order, then `no card` when the card is dropped.
-pub(crate) const MEDIA_SQL: &str = "(SELECT coalesce(group_concat(line, ''), '') FROM     (SELECT sha256 || ' ' || alt || char(10) AS line FROM attachments      WHERE draft_id = d.id ORDER BY position, id)) ||     CASE WHEN d.link_card THEN '' ELSE 'no card' || char(10) END";
+/// column: each image as `sha256 N alt` (N: the alt text's length) in order, then `no card`
+/// when the card is dropped.
+pub(crate) const MEDIA_SQL: &str = "(SELECT coalesce(group_concat(sha256 || ' ' || length(alt) \
+    || ' ' || alt || char(10), '' ORDER BY position, id), '') FROM attachments \
+    WHERE draft_id = d.id) || CASE WHEN d.link_card THEN '' ELSE 'no card' || char(10) END";
 
 /// The SQL that reads an entry's content for [`content_fp`] (bound to `?1`, the entry's id):
 /// text, variants, network, thread, content warning, visibility, account id, media.

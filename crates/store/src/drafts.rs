@@ -427,9 +427,10 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let now = self.now();
+        let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
         let stamps: Vec<_> = ids.iter().map(|_| self.stamp()).collect();
         let tx = self.conn.transaction()?;
-        crate::media::drop_for_drafts(&tx, &ids)?;
+        crate::media::drop_for_drafts(&tx, (&self.device, &mut self.clock, now_ms), &ids)?;
         for (id, hlc) in ids.iter().zip(stamps) {
             let Some(mut draft) = get_draft(&tx, id)? else {
                 continue;
@@ -485,6 +486,8 @@ impl Store {
             }
         }
         tx.commit()?;
+        // Their images' files go now, unless a kept backup still names them.
+        self.collect_media()?;
         Ok(ids.len())
     }
 

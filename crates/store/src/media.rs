@@ -477,12 +477,16 @@ impl Store {
 /// transaction.
 pub(crate) fn import_attachments(
     conn: &Connection,
+    (device, clock, now_ms): (&str, &mut podium_core::clock::Clock, u64),
     rows: &[ExportedAttachment],
     now: &str,
 ) -> Result<usize> {
     let mut added = 0;
     for row in rows {
         let a = &row.attachment;
+        // Logged for sync like an attach here: the team's other devices get the row (and fetch
+        // the image from the hub, where the next sync round puts it).
+        let before = crate::public::snapshot(conn, device, "attachment", &a.id)?;
         added += conn.execute(
             "INSERT OR IGNORE INTO attachments
                  (id, draft_id, position, sha256, mime, width, height, bytes, alt, created_at,
@@ -501,6 +505,7 @@ pub(crate) fn import_attachments(
                 now
             ],
         )?;
+        crate::public::log_since(conn, device, clock, now_ms, "attachment", &a.id, before)?;
     }
     Ok(added)
 }
@@ -511,11 +516,33 @@ pub(crate) fn media_file(db: Option<&Path>, sha256: &str) -> Option<PathBuf> {
     is_sha256(sha256).then(|| db.map(|db| Store::media_dir_for(db).join(sha256)))?
 }
 
-/// Drops the image rows of drafts emptied from the bin (their files go when nothing else
-/// names them).
-pub(crate) fn drop_for_drafts(conn: &Connection, draft_ids: &[String]) -> Result<()> {
+/// Drops the image rows of drafts emptied from the bin, logged as deletes so the team's other
+/// devices drop them too (the files go when nothing else names them: [`Store::collect_media`]
+/// after the commit).
+pub(crate) fn drop_for_drafts(
+    conn: &Connection,
+    (device, clock, now_ms): (&str, &mut podium_core::clock::Clock, u64),
+    draft_ids: &[String],
+) -> Result<()> {
     for id in draft_ids {
-        conn.execute("DELETE FROM attachments WHERE draft_id = ?1", [id])?;
+        let ids: Vec<String> = {
+            let mut stmt = conn.prepare("SELECT id FROM attachments WHERE draft_id = ?1")?;
+            let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for attachment in ids {
+            let before = crate::public::snapshot(conn, device, "attachment", &attachment)?;
+            conn.execute("DELETE FROM attachments WHERE id = ?1", [&attachment])?;
+            crate::public::log_since(
+                conn,
+                device,
+                clock,
+                now_ms,
+                "attachment",
+                &attachment,
+                before,
+            )?;
+        }
     }
     Ok(())
 }

@@ -255,7 +255,12 @@ impl Store {
                 )));
             }
         }
-        crate::media::import_attachments(&tx, &export.attachments, &imported_at)?;
+        crate::media::import_attachments(
+            &tx,
+            (&self.device, &mut self.clock, now_ms),
+            &export.attachments,
+            &imported_at,
+        )?;
         tx.commit()?;
         Ok(report)
     }

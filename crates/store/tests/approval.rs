@@ -407,4 +407,49 @@ fn an_assistants_image_alt_text_or_dropped_card_sends_an_approved_post_back_and_
     assert_eq!(f.approval(&e), Approval::Awaiting);
     f.later(31);
     assert!(f.sendable().is_empty(), "nothing goes out unapproved");
+
+    // What the approval was given to is exactly core's content, images and card included (an
+    // alt text with a line break cannot pass for a second image).
+    let tricky = "To linjer\nno card";
+    let again = f.store.attach(&d, &image, tricky).unwrap();
+    f.be("Kari", Role::Executive);
+    f.store.approve(&e).unwrap();
+    let stored: String = f
+        .store
+        .connection()
+        .query_row("SELECT approved_fp FROM outbox WHERE id = ?1", [&e], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let media = podium_core::approval::media([(sha256.as_str(), again.alt.as_str())], false);
+    let expected = podium_core::approval::fingerprint(&podium_core::approval::Content {
+        text: "Fra styremøtet https://example.no/styret",
+        thread: false,
+        content_warning: "",
+        visibility: None,
+        account_id: &f.account,
+        media: &media,
+    });
+    assert_eq!(stored, expected);
+}
+
+#[test]
+fn a_post_without_images_keeps_the_fingerprint_approvals_had_before_images() {
+    use sha2::Digest;
+    let content = podium_core::approval::Content {
+        text: "Hei",
+        thread: false,
+        content_warning: "",
+        visibility: None,
+        account_id: "acc-1",
+        media: &podium_core::approval::media([], true),
+    };
+    // The fingerprint as schema 10's Podium made it: five parts, each after its length.
+    let mut hash = sha2::Sha256::new();
+    for part in ["Hei", "0", "", "", "acc-1"] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    let before = format!("v1:{:x}", hash.finalize());
+    assert_eq!(podium_core::approval::fingerprint(&content), before);
 }

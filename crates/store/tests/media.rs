@@ -130,10 +130,24 @@ fn a_draft_in_the_bin_keeps_its_images_until_the_bin_is_emptied() {
     store.collect_media().unwrap_or_else(|e| panic!("{e}"));
     assert!(file.is_file());
     assert_eq!(store.attachments(&id).unwrap_or_default().len(), 1);
+    let logged_before = attachment_deletes(&store);
     store.empty_bin().unwrap_or_else(|e| panic!("{e}"));
-    store.collect_media().unwrap_or_else(|e| panic!("{e}"));
+    // Emptying the bin alone takes the file away, and tells the team's other devices.
     assert!(!file.exists());
     assert!(store.attachments(&id).unwrap_or_default().is_empty());
+    assert_eq!(attachment_deletes(&store), logged_before + 1);
+}
+
+/// How many attachment deletes the change log holds (what the team's devices will hear).
+fn attachment_deletes(store: &podium_store::Store) -> i64 {
+    store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM changes WHERE entity = 'attachment' AND op = 'delete'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -192,6 +206,16 @@ fn the_json_export_carries_the_images_into_another_database() {
         .unwrap_or_else(|e| panic!("{e}"));
     let imported = to.attachments(&id).unwrap_or_default();
     assert_eq!(imported, vec![a]);
+    // The imported image is logged for sync: the team's other devices get it too.
+    let inserts: i64 = to
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM changes WHERE entity = 'attachment' AND op = 'insert'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inserts, 1);
     assert_eq!(
         to.media_bytes(&photo.sha256).unwrap_or_default(),
         photo.bytes
