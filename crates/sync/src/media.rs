@@ -3,7 +3,7 @@
 //! that pulls the row can always fetch them), and come back to a device that lacks them —
 //! checked against their name before they are kept.
 
-use podium_core::sync::{Change, Op, MAX_BLOB_BYTES};
+use podium_core::sync::{Change, ErrorCode, Op, MAX_BLOB_BYTES};
 use podium_publish::http;
 use podium_publish::lease::Fetched;
 use podium_store::Store;
@@ -148,6 +148,13 @@ impl HubLeases {
                  not synced since"
             )),
             Err(e @ Error::Unreachable { .. }) => Fetched::Later(e.to_string()),
+            // Something failed on the hub's side (a 500): it may well work in a minute.
+            Err(Error::Hub {
+                code: ErrorCode::Internal,
+                message,
+            }) => Fetched::Later(format!(
+                "the hub failed to give the image {sha256} ({message}); Podium will try again"
+            )),
             Err(e) => Fetched::Failed(e.to_string()),
         }
     }

@@ -12,6 +12,7 @@
 #[path = "support/hub.rs"]
 mod hub;
 
+use podium_publish::lease::{Fetched, Leases};
 use podium_store::{NewDraft, NewImage, Store};
 use podium_sync::Error;
 
@@ -176,8 +177,24 @@ fn a_missing_image_with_the_hub_out_of_reach_says_so_and_wrong_bytes_are_never_k
     }
     assert!(!anne.store.has_media(&a.sha256));
 
-    // Back up: fetched, the same bytes.
+    // Back up, but failing inside (its store of images cannot be read: a 500): a post about to
+    // go out with this image waits and tries again, rather than fail for good.
     hub.restart();
+    let hub_db = rusqlite::Connection::open(&hub.db).unwrap();
+    hub_db
+        .execute_batch("ALTER TABLE blobs RENAME TO blobs_away")
+        .unwrap();
+    match podium_sync::HubLeases::new().fetch_image(&anne.store, &a.sha256) {
+        Fetched::Later(why) => assert!(why.contains("try again"), "{why}"),
+        Fetched::Kept => panic!("kept an image the hub could not read"),
+        Fetched::Failed(why) => panic!("a hub failing inside failed the post: {why}"),
+    }
+    assert!(!anne.store.has_media(&a.sha256));
+    hub_db
+        .execute_batch("ALTER TABLE blobs_away RENAME TO blobs")
+        .unwrap();
+
+    // Working again: fetched, the same bytes.
     assert_eq!(
         podium_sync::fetch_missing(&anne.store, Some(&draft)).unwrap(),
         1
