@@ -182,6 +182,34 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
         app.choose_setting("#setting-theme", "dark").await;
         app.close_settings().await;
         app.screenshot("images-nb-dark.png").await;
+
+        // Alt text typed just before another draft is opened (sooner than it would be saved
+        // on its own) is saved all the same.
+        let quick = "Skjermbilde av planen";
+        app.client
+            .find(Locator::Css("#image-list .image:first-child .image-alt"))
+            .await
+            .unwrap()
+            .send_keys(quick)
+            .await
+            .unwrap();
+        app.click("#new-draft").await;
+        app.until_editor_holds("").await;
+        assert!(shown_images(&app).await.is_empty());
+        app.click(".draft-row").await;
+        app.until_editor_holds("Fra styremøtet i dag #styret").await;
+        app.until("the alt text typed before switching, kept", async |app| {
+            let alts = app
+                .client
+                .execute(
+                    "return [...document.querySelectorAll('#image-list .image-alt')].map((a) => a.value)",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (alts == serde_json::json!([quick, alt])).then_some(())
+        })
+        .await;
         app.stop().await;
     });
 }

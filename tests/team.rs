@@ -293,3 +293,120 @@ fn the_same_words_changed_offline_on_two_devices_become_a_conflict_copy_shown_si
         }
     });
 }
+
+/// The editor's images: (alt text, whether a thumbnail is shown, the placeholder's words).
+async fn images_of(app: &App) -> Vec<(String, bool, String)> {
+    let found = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('#image-list .image')].map((n) => [
+               n.querySelector('.image-alt').value,
+               !!n.querySelector('img'),
+               n.querySelector('.image-missing')?.textContent ?? ''])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+#[test]
+#[ignore = "needs a display, tauri-driver and podium-hub: run `cargo xtask test`"]
+fn an_image_attached_on_one_device_shows_on_the_other_with_a_placeholder_until_its_bytes_come() {
+    team(async |a, b, hub| {
+        let files = tempfile::tempdir().unwrap();
+        let photo = files.path().join("scenen.jpg");
+        let jpeg = podium_media::sample::photo_jpeg(1600, 1200).unwrap();
+        std::fs::write(&photo, jpeg).unwrap();
+
+        // A writes a post, picks a photo and describes it.
+        let text = "Fra scenen i Bodø.";
+        a.editor().await.send_keys(text).await.unwrap();
+        a.until_saved().await;
+        let input = a.client.find(Locator::Css("#image-file")).await.unwrap();
+        input.send_keys(&photo.display().to_string()).await.unwrap();
+        a.until("A's image", async |app| {
+            (images_of(app).await.len() == 1).then_some(())
+        })
+        .await;
+        let alt = "Kari på scenen";
+        a.client
+            .find(Locator::Css("#image-list .image-alt"))
+            .await
+            .unwrap()
+            .send_keys(alt)
+            .await
+            .unwrap();
+
+        // B, with the draft open, gets the photo and, once A's alt text is saved, its words
+        // (an image change alone leaves the draft's text as it was: the list follows anyway).
+        open_in_list(b, text).await;
+        b.until("the photo and its alt text on B", async |app| {
+            (images_of(app).await == [(alt.to_owned(), true, String::new())]).then_some(())
+        })
+        .await;
+
+        // B's copy of the bytes is gone (as if they had not come yet) and the hub is down: the
+        // draft opens with a placeholder where the photo goes, and its alt text can be edited.
+        hub.stop();
+        let media = support::app_data(&b.home).join("media");
+        for file in std::fs::read_dir(&media).unwrap() {
+            std::fs::remove_file(file.unwrap().path()).unwrap();
+        }
+        b.click("#new-draft").await;
+        b.until_editor_holds("").await;
+        open_in_list(b, text).await;
+        b.until("a placeholder for the photo on B", async |app| {
+            let shown = images_of(app).await;
+            (shown
+                == [(
+                    alt.to_owned(),
+                    false,
+                    "On its way from the team hub".to_owned(),
+                )])
+            .then_some(())
+        })
+        .await;
+        b.until("the placeholder in the preview", async |app| {
+            let shown = app
+                .client
+                .execute(
+                    "return document.querySelector('#preview .post-images .image-missing')?.textContent",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (shown == serde_json::json!("On its way from the team hub")).then_some(())
+        })
+        .await;
+        b.client
+            .find(Locator::Css("#image-list .image-alt"))
+            .await
+            .unwrap()
+            .send_keys(" i Bodø")
+            .await
+            .unwrap();
+        until_offline(b).await;
+        b.screenshot("team-image-waiting-en.png").await;
+
+        // The hub is back: B's next round fetches the photo, which takes the placeholder's
+        // place, and sends the new alt text, which A's open draft then shows.
+        hub.restart();
+        b.click("#sync-chip").await;
+        let described = format!("{alt} i Bodø");
+        b.until("the photo on B again", async |app| {
+            (images_of(app).await == [(described.clone(), true, String::new())]).then_some(())
+        })
+        .await;
+        assert!(
+            media.read_dir().unwrap().count() == 1,
+            "the photo's bytes are kept on B again"
+        );
+        a.click("#sync-chip").await;
+        a.until("B's alt text on A", async |app| {
+            (images_of(app).await == [(described.clone(), true, String::new())]).then_some(())
+        })
+        .await;
+        b.screenshot("team-image-came-en.png").await;
+    });
+}

@@ -338,7 +338,13 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     const post = el.preview.querySelector(".post");
     if (post && images.length) {
       const grid = make("div", { className: `post-images count-${Math.min(images.length, 4)}` });
-      for (const image of images) grid.append(make("img", { src: image.thumbnail, alt: image.alt, title: image.alt }));
+      for (const image of images) {
+        grid.append(
+          image.thumbnail
+            ? make("img", { src: image.thumbnail, alt: image.alt, title: image.alt })
+            : make("div", { className: "image-missing", title: image.alt }, t(image.missing === "waiting" ? "images.waiting" : "images.unreadable")),
+        );
+      }
       post.querySelector(".post-text")?.after(grid);
     } else if (post && report && !split) {
       // No image: the link's card, as the network will show it (the first link's page).
@@ -730,7 +736,10 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
     render();
   });
   el.threadNumbering.addEventListener("change", renderThread);
-  window.addEventListener("beforeunload", () => flush());
+  window.addEventListener("beforeunload", () => {
+    imageBox.flush();
+    flush();
+  });
   // Until a draft is loaded, the editor is a new draft with the usual details.
   showDetails();
 
@@ -840,7 +849,14 @@ export function createEditor(el, { onSaved, onStatus, onError }) {
         if (pending.state === undefined) el.state.value = state;
       }
     },
-    flush,
+    /** Saves what is pending, the images' alt text too; resolves when it is on disk. */
+    async flush(force = false) {
+      await imageBox.flush();
+      return flush(force);
+    },
+    /** The images as another device left them (added, described, ordered, or their bytes
+     *  fetched): the text is untouched. */
+    refreshImages: () => imageBox.refresh(),
     toggleNetwork: (i) => NETWORKS[i] && toggleNetwork(NETWORKS[i]),
     toggleThread() {
       showThread(!el.threadMode.checked);

@@ -15,11 +15,15 @@ const ALT_SAVE_MS = 400;
 export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
   let draftId = null;
   let images = [];
-  const altTimers = new Map();
+  // Alt text being typed, per image: saved ALT_SAVE_MS after the last key, or at once when the
+  // editor saves (another draft shown, scheduling, the window closing).
+  const altWaiting = new Map();
 
-  async function answered(next) {
+  /** Shows `next` and the networks' notes about it; `redraw` false keeps the list as it is
+   *  (an alt text saved while the person may still be typing in it). */
+  async function answered(next, { redraw = true } = {}) {
     images = next;
-    draw();
+    if (redraw) draw();
     let notes = {};
     if (draftId) {
       try {
@@ -66,19 +70,33 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
   function altChanged(image, input, counter) {
     image.alt = input.value;
     drawCounter(counter, input.value);
-    clearTimeout(altTimers.get(image.id));
-    altTimers.set(
-      image.id,
-      setTimeout(async () => {
-        altTimers.delete(image.id);
-        try {
-          await api.setImageAlt(draftId, image.id, image.alt);
-          await answered(images);
-        } catch (error) {
-          onError(t("images.failed", { error: api.describe(error) }));
-        }
-      }, ALT_SAVE_MS),
-    );
+    clearTimeout(altWaiting.get(image.id)?.timer);
+    const forDraft = draftId;
+    const save = async () => {
+      altWaiting.delete(image.id);
+      try {
+        await api.setImageAlt(forDraft, image.id, image.alt);
+        if (forDraft === draftId) await answered(images, { redraw: false });
+      } catch (error) {
+        onError(t("images.altFailed", { error: api.describe(error) }));
+      }
+    };
+    altWaiting.set(image.id, { timer: setTimeout(save, ALT_SAVE_MS), save });
+  }
+
+  /** Saves alt text still waiting for its pause; resolves when it is saved. */
+  function flush() {
+    const waiting = [...altWaiting.values()];
+    for (const w of waiting) clearTimeout(w.timer);
+    return Promise.all(waiting.map((w) => w.save()));
+  }
+
+  /** The image, or what stands in for one this computer does not hold. */
+  function picture(image) {
+    const height = Math.round((96 * image.height) / image.width);
+    if (image.thumbnail) return el("img", { src: image.thumbnail, alt: image.alt, width: 96, height });
+    const why = image.missing === "waiting" ? t("images.waiting") : t("images.unreadable");
+    return el("div", { className: `image-missing ${image.missing ?? ""}`, title: why, attrs: { role: "img", "aria-label": why } }, why);
   }
 
   function drawCounter(counter, alt) {
@@ -115,7 +133,7 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
         return el(
           "li",
           { className: "image", dataset: { id: image.id } },
-          el("img", { src: image.thumbnail, alt: image.alt, width: 96, height: Math.round((96 * image.height) / image.width) }),
+          picture(image),
           el("div", { className: "image-side" }, input, counter, tools),
         );
       }),
@@ -136,8 +154,10 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
   });
 
   return {
-    /** Shows the images of draft `id` (null: a new draft, none yet). */
+    /** Shows the images of draft `id` (null: a new draft, none yet), saving first any alt
+     *  text typed for the draft shown until now. */
     async load(id) {
+      await flush();
       draftId = id;
       if (!id) return answered([]);
       try {
@@ -153,6 +173,36 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
       return files.length > 0;
     },
     addBytes,
+    flush,
+    /** Shows the draft's images as they are now in the database (another device attached,
+     *  described or ordered them, or their bytes came), keeping alt text being typed here and
+     *  the caret in it. */
+    async refresh() {
+      const id = draftId;
+      if (!id) return;
+      let next;
+      try {
+        next = await api.draftImages(id);
+      } catch (error) {
+        console.error("images not reloaded", error);
+        return;
+      }
+      if (id !== draftId) return;
+      for (const image of next) {
+        if (altWaiting.has(image.id)) image.alt = images.find((m) => m.id === image.id)?.alt ?? image.alt;
+      }
+      const facts = (list) => JSON.stringify(list.map((m) => [m.id, m.alt, m.missing ?? null]));
+      if (facts(next) === facts(images)) return;
+      const typing = el_.list.contains(document.activeElement) ? document.activeElement : null;
+      const at = typing?.closest(".image")?.dataset.id;
+      const caret = typing ? [typing.selectionStart, typing.selectionEnd] : null;
+      await answered(next);
+      const again = at && el_.list.querySelector(`.image[data-id="${at}"] .image-alt`);
+      if (again && typing.classList.contains("image-alt")) {
+        again.focus();
+        again.setSelectionRange(...caret);
+      }
+    },
     relabel: () => answered(images),
   };
 }

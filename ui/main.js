@@ -493,7 +493,8 @@ async function refreshOpenDraft() {
   }
   const fresh = await api.getDraft(current.id).catch(() => null);
   const changed = fresh && (fresh.rev !== current.rev || fresh.hlc !== current.hlc);
-  if (!changed || editor.current()?.id !== fresh.id) return;
+  if (!changed) return editor.refreshImages();
+  if (editor.current()?.id !== fresh.id) return;
   if (editor.isTyping()) {
     reloadTimer = setTimeout(refreshOpenDraft, 700);
     return;

@@ -278,7 +278,8 @@ fn round(
             if done.approvals || done.forbidden > 0 {
                 let _ = app.emit(crate::commands::approval::APPROVAL_CHANGED, ());
             }
-            if done.pulled > 0 || done.conflicts > 0 || done.forbidden > 0 {
+            // An image fetched for a draft already here changes what the editor can show.
+            if done.pulled > 0 || done.conflicts > 0 || done.forbidden > 0 || done.images > 0 {
                 let _ = app.emit(DRAFTS_CHANGED, done);
                 // Posts another device scheduled, or their outcomes: the plan refreshes. (No
                 // round follows from this: the next one pulls nothing new.)

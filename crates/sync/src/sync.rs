@@ -25,6 +25,8 @@ pub struct Round {
     /// Changes the hub refused for this member's role, rolled back here
     /// (`Store::sync_forbidden` says why).
     pub forbidden: u64,
+    /// Images another device attached, fetched from the hub this round.
+    pub images: u64,
 }
 
 /// How many push-then-pull passes one round makes at most: a pass repeats only while the hub
@@ -202,8 +204,9 @@ impl Pass {
         // Images other devices attached, fetched now so the draft shows them and publishing
         // finds them (one the hub does not have yet comes in a later round).
         let missing = store.missing_media(None)?;
-        if let Err(e) = crate::media::fetch_with(&self.hub, store, &missing) {
-            tracing::warn!(error = %e, "images were not fetched from the hub");
+        match crate::media::fetch_with(&self.hub, store, &missing) {
+            Ok(kept) => self.done.images = kept as u64,
+            Err(e) => tracing::warn!(error = %e, "images were not fetched from the hub"),
         }
         Ok(self.done)
     }

@@ -3,6 +3,7 @@
 //! store's, shared with `podium drafts attach`; the window only shows it.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -15,16 +16,22 @@ use serde_json::json;
 use tauri::State;
 
 use crate::drafts::Drafts;
+use crate::sync::Syncing;
 
 use super::{Answer, CommandError};
 
 /// An attached image as the editor shows it: the stored image's figures, its alt text, and a
-/// small copy to draw (a `data:` address; the window's CSP allows those, nothing else).
+/// small copy to draw (a `data:` address; the window's CSP allows those, nothing else). An
+/// image this computer does not hold yet (another device attached it and its bytes are still on
+/// their way from the team hub) has no thumbnail and `missing` "waiting"; one whose file was
+/// changed or cannot be read has `missing` "unreadable". Either is still listed, with its alt
+/// text, so the rest of the draft's images can be worked on.
 #[derive(Debug, Serialize)]
 pub struct ImageView {
     #[serde(flatten)]
     attachment: Attachment,
-    thumbnail: String,
+    thumbnail: Option<String>,
+    missing: Option<&'static str>,
 }
 
 /// Thumbnails are at most this wide or high.
@@ -61,12 +68,57 @@ fn with_media<T>(
     }
 }
 
+/// Thumbnails made this session, by the stored image's SHA-256 (an image never changes under
+/// its name): the list is shown again on every change another device makes, and a 12-megapixel
+/// photo takes a good part of a second to scale down.
+static THUMBNAILS: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+
+/// How many thumbnails are kept (each some 10–30 kB).
+const THUMBNAILS_KEPT: usize = 200;
+
+fn cached_thumbnail(sha256: &str) -> Option<String> {
+    THUMBNAILS.lock().ok()?.get(sha256).cloned()
+}
+
+/// The thumbnail of a stored image as a `data:` address, made once.
+fn thumbnail_of(sha256: &str, stored: &[u8]) -> Result<String, &'static str> {
+    let jpeg = podium_media::thumbnail(stored, THUMB_SIDE).map_err(|e| {
+        tracing::warn!(image = %sha256, error = %e, "no thumbnail");
+        "unreadable"
+    })?;
+    let url = format!("data:image/jpeg;base64,{}", STANDARD.encode(jpeg));
+    if let Ok(mut kept) = THUMBNAILS.lock() {
+        if kept.len() >= THUMBNAILS_KEPT {
+            kept.clear();
+        }
+        kept.insert(sha256.to_owned(), url.clone());
+    }
+    Ok(url)
+}
+
 fn view(drafts: &Drafts, attachment: Attachment) -> Answer<ImageView> {
-    let stored = drafts.with(|s| s.media_bytes(&attachment.sha256))?;
-    let thumbnail = podium_media::thumbnail(&stored, THUMB_SIDE).map_err(media_error)?;
+    let sha256 = &attachment.sha256;
+    let thumbnail = if !drafts.with(|s| Ok(s.has_media(sha256)))? {
+        Err("waiting")
+    } else if let Some(url) = cached_thumbnail(sha256) {
+        Ok(url)
+    } else {
+        match drafts.with(|s| Ok(s.media_bytes(sha256)))? {
+            Ok(bytes) => thumbnail_of(sha256, &bytes),
+            Err(e) => {
+                tracing::warn!(image = %sha256, error = %e, "an attached image cannot be read");
+                Err("unreadable")
+            }
+        }
+    };
+    let (thumbnail, missing) = match thumbnail {
+        Ok(url) => (Some(url), None),
+        Err(why) => (None, Some(why)),
+    };
     Ok(ImageView {
         attachment,
-        thumbnail: format!("data:image/jpeg;base64,{}", STANDARD.encode(thumbnail)),
+        thumbnail,
+        missing,
     })
 }
 
@@ -90,10 +142,11 @@ pub fn attach_image_file(
     id: String,
     path: String,
     drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
 ) -> Answer<Vec<ImageView>> {
-    with_media(&drafts, |s| {
+    syncing.after_save(with_media(&drafts, |s| {
         podium_media::attach_file(s, &id, std::path::Path::new(&path), "")
-    })?;
+    }))?;
     views(&drafts, &id)
 }
 
@@ -105,6 +158,7 @@ pub fn attach_image_file(
 pub fn attach_image_bytes(
     request: tauri::ipc::Request<'_>,
     drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
 ) -> Answer<Vec<ImageView>> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(CommandError::internal(
@@ -117,7 +171,9 @@ pub fn attach_image_bytes(
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| CommandError::internal("the image came without its draft's id"))?
         .to_owned();
-    with_media(&drafts, |s| podium_media::attach_bytes(s, &id, bytes, ""))?;
+    syncing.after_save(with_media(&drafts, |s| {
+        podium_media::attach_bytes(s, &id, bytes, "")
+    }))?;
     views(&drafts, &id)
 }
 
@@ -163,8 +219,9 @@ pub fn detach_image(
     id: String,
     image: String,
     drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
 ) -> Answer<Vec<ImageView>> {
-    drafts.with(|s| s.detach(&id, &image))?;
+    syncing.after_save(drafts.with(|s| s.detach(&id, &image)))?;
     views(&drafts, &id)
 }
 
@@ -175,8 +232,9 @@ pub fn set_image_alt(
     image: String,
     alt: String,
     drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
 ) -> Answer<Attachment> {
-    drafts.with(|s| s.set_alt(&id, &image, &alt))
+    syncing.after_save(drafts.with(|s| s.set_alt(&id, &image, &alt)))
 }
 
 /// Puts the draft's images in the order of `images`; answers the draft's images.
@@ -185,8 +243,9 @@ pub fn order_images(
     id: String,
     images: Vec<String>,
     drafts: State<'_, Drafts>,
+    syncing: State<'_, Syncing>,
 ) -> Answer<Vec<ImageView>> {
-    drafts.with(|s| s.order_attachments(&id, &images))?;
+    syncing.after_save(drafts.with(|s| s.order_attachments(&id, &images)))?;
     views(&drafts, &id)
 }
 
