@@ -367,9 +367,13 @@ impl Store {
         Ok(removed)
     }
 
-    /// Every attachment with its draft and place, and every stored image they name (for the
-    /// JSON export).
-    pub fn export_media(&self) -> Result<(Vec<ExportedAttachment>, Vec<ExportedImage>)> {
+    /// Every attachment with its draft and place, every stored image they name (for the JSON
+    /// export), and the names of those not on this computer (not fetched from the team's hub
+    /// yet), which the export goes without.
+    #[allow(clippy::type_complexity)]
+    pub fn export_media(
+        &self,
+    ) -> Result<(Vec<ExportedAttachment>, Vec<ExportedImage>, Vec<String>)> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS}, draft_id, position FROM attachments ORDER BY draft_id, position"
         ))?;
@@ -381,10 +385,14 @@ impl Store {
             })
         })?;
         let attachments: Vec<ExportedAttachment> = rows.collect::<rusqlite::Result<_>>()?;
-        let mut images = Vec::new();
+        let (mut images, mut missing) = (Vec::new(), Vec::new());
         let mut seen = BTreeSet::new();
         for a in &attachments {
             if seen.insert(a.attachment.sha256.clone()) {
+                if !self.has_media(&a.attachment.sha256) {
+                    missing.push(a.attachment.sha256.clone());
+                    continue;
+                }
                 let bytes = self.media_bytes(&a.attachment.sha256)?;
                 images.push(ExportedImage {
                     sha256: a.attachment.sha256.clone(),
@@ -393,7 +401,7 @@ impl Store {
                 });
             }
         }
-        Ok((attachments, images))
+        Ok((attachments, images, missing))
     }
 
     /// Stores an export file's images (each checked against its name) before the import's

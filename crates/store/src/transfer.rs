@@ -35,6 +35,11 @@ pub struct Export {
     pub attachments: Vec<ExportedAttachment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ExportedImage>,
+    /// Images the attachments name that are not on this computer (another device attached them
+    /// and their bytes have not been fetched yet): the attachments are in the file, the bytes
+    /// are not. Not part of the file; the exporter tells the person.
+    #[serde(skip)]
+    pub images_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +63,9 @@ pub struct ImportReport {
     pub revisions: usize,
     /// Rows or quotes not imported because they are already drafts.
     pub skipped: usize,
+    /// Attached images neither in the file nor on this computer: the attachments were
+    /// imported (the draft shows a placeholder; a team's hub may still bring the bytes).
+    pub images_missing: usize,
     /// Ids of the drafts added or updated.
     pub drafts: Vec<String>,
     /// CSV rows that could not be imported; the other rows were.
@@ -94,10 +102,11 @@ impl Store {
                 drafts_out.push(ExportedDraft { draft, revisions });
             }
         }
-        let (attachments, images) = self.export_media()?;
+        let (attachments, images, images_missing) = self.export_media()?;
         Ok(Export {
             attachments,
             images,
+            images_missing,
             format: EXPORT_FORMAT.to_owned(),
             version: EXPORT_VERSION,
             exported_at: self.now(),
@@ -241,20 +250,25 @@ impl Store {
                 report.revisions += 1;
             }
         }
+        let mut missing = std::collections::BTreeSet::new();
         for row in &export.attachments {
             let here = tx.query_row(
                 "SELECT count(*) > 0 FROM drafts WHERE id = ?1",
                 [&row.draft_id],
                 |r| r.get::<_, bool>(0),
             )?;
-            let file = crate::media::media_file(self.path.as_deref(), &row.attachment.sha256);
-            if !here || !file.is_some_and(|f| f.is_file()) {
+            if !here {
                 return Err(fail(format!(
-                    "image {} of draft {} is missing from the file",
+                    "image {} belongs to draft {}, which is not in the file",
                     row.attachment.id, row.draft_id
                 )));
             }
+            let file = crate::media::media_file(self.path.as_deref(), &row.attachment.sha256);
+            if !file.is_some_and(|f| f.is_file()) {
+                missing.insert(row.attachment.sha256.as_str());
+            }
         }
+        report.images_missing = missing.len();
         crate::media::import_attachments(
             &tx,
             (&self.device, &mut self.clock, now_ms),

@@ -231,3 +231,45 @@ fn the_json_export_carries_the_images_into_another_database() {
     assert!(other.import_json(&tampered, "tampered.json").is_err());
     assert!(other.draft(&id).is_err());
 }
+
+#[test]
+fn a_draft_whose_image_has_not_come_yet_is_exported_and_imported_without_its_bytes() {
+    let from_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut from = store_in(from_dir.path());
+    let id = draft(&mut from, "Fra befaringen");
+    let (here, away) = (picture(23), picture(29));
+    from.attach(&id, &image(&here), "Her")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let a = from
+        .attach(&id, &image(&away), "Borte")
+        .unwrap_or_else(|e| panic!("{e}"));
+    // As on a device that pulled the attachment but not (yet) the bytes.
+    std::fs::remove_file(from_dir.path().join("media").join(&away.sha256))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // The export goes on: both attachments, the one image it has, and the other named.
+    let export = from.export().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(export.attachments.len(), 2);
+    let carried: Vec<&str> = export.images.iter().map(|i| i.sha256.as_str()).collect();
+    assert_eq!(carried, [here.sha256.as_str()]);
+    assert_eq!(export.images_missing, std::slice::from_ref(&away.sha256));
+    let json = serde_json::to_string(&export).unwrap_or_default();
+    assert!(
+        !json.contains("images_missing"),
+        "the list is for the person, not the file"
+    );
+
+    // Imported elsewhere: the draft and both attachments, the missing one counted.
+    let to_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut to = store_in(to_dir.path());
+    let report = to
+        .import_json(&json, "export.json")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.added, report.images_missing), (1, 1));
+    assert_eq!(to.attachments(&id).unwrap_or_default().len(), 2);
+    assert_eq!(
+        to.missing_media(Some(&id)).unwrap_or_default(),
+        std::slice::from_ref(&a.sha256)
+    );
+    assert_eq!(to.media_bytes(&here.sha256).unwrap_or_default(), here.bytes);
+}

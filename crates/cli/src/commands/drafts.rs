@@ -293,6 +293,14 @@ pub fn run(ctx: &mut Context, command: DraftsCommand) -> Result<Outcome> {
             let export = store.export()?;
             serde_json::to_writer_pretty(&mut out, &export)?;
             writeln!(out)?;
+            if !export.images_missing.is_empty() {
+                eprintln!(
+                    "podium: {} attached image(s) are not on this computer yet (another device \
+                     attached them): the file names them but does not hold them. Run `podium \
+                     sync` and export again to include them.",
+                    export.images_missing.len()
+                );
+            }
         }
         DraftsCommand::Import { file } => {
             let bytes =
@@ -415,6 +423,14 @@ fn summarise_import(out: &mut impl Write, report: &ImportReport, source: &str) -
         "{source}: {} added, {} updated, {} unchanged, {} skipped, {} revisions",
         report.added, report.updated, report.unchanged, report.skipped, report.revisions
     )?;
+    if report.images_missing > 0 {
+        eprintln!(
+            "podium: {source}: {} attached image(s) were not in the file: their drafts show a \
+             placeholder until the team's hub brings them (podium sync); without a team, remove \
+             them (podium drafts detach) and attach the images again.",
+            report.images_missing
+        );
+    }
     for e in &report.errors {
         eprintln!(
             "podium: {source}, line {}: {}; row not imported",
