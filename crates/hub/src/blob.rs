@@ -12,9 +12,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -46,15 +45,13 @@ pub trait Blobs {
     fn has_blob(&self, sha256: &str) -> impl Future<Output = Result<bool>> + Send;
 }
 
-/// The blob routes, merged into the hub's router (with their own body limit).
+/// The blob routes, merged into the hub's router. An upload's body is read by [`upload`] itself,
+/// with the blob cap as its limit.
 pub fn routes<S: Storage>() -> Router<Arc<Hub<S>>> {
-    Router::new()
-        .route(
-            "/v1/blobs/{sha256}",
-            get(fetch::<S>).put(upload::<S>).head(exists::<S>),
-        )
-        // One past the cap: a body of exactly the cap is taken, one byte more is refused.
-        .layer(DefaultBodyLimit::max(MAX_BLOB_BYTES as usize + 1))
+    Router::new().route(
+        "/v1/blobs/{sha256}",
+        get(fetch::<S>).put(upload::<S>).head(exists::<S>),
+    )
 }
 
 fn check_name(sha256: &str) -> ApiResult<()> {
@@ -86,25 +83,32 @@ fn hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Takes an upload. The body is read only after the device is known and the name is right,
+/// and never past the cap: a stranger cannot make the hub hold 20 MiB per request.
 async fn upload<S: Storage>(
     State(hub): State<Arc<Hub<S>>>,
     headers: HeaderMap,
     Path(sha256): Path<String>,
-    body: std::result::Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> ApiResult<StatusCode> {
     let device = authenticate(&hub, &headers).await?;
     check_name(&sha256)?;
-    let body = match body {
-        Ok(body) => body,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-        Err(e) => {
-            return Err(ApiError::new(
-                e.status(),
-                ErrorCode::BadRequest,
-                format!("the image could not be read: {}", e.body_text()),
-            ))
-        }
-    };
+    // One past the cap: a body of exactly the cap is read whole, and one byte more refused.
+    let body = axum::body::to_bytes(body, MAX_BLOB_BYTES as usize + 1)
+        .await
+        .map_err(|e| {
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            {
+                too_big()
+            } else {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::BadRequest,
+                    format!("the image could not be read: {e}"),
+                )
+            }
+        })?;
     if body.len() as u64 > MAX_BLOB_BYTES {
         return Err(too_big());
     }

@@ -168,6 +168,60 @@ async fn blobs_are_kept_checked_and_served_to_the_team_only(
     // On its own hub, the other team does not have this team's image.
     let r = ola.req(Method::GET, &path).send().await.unwrap();
     assert_eq!(r.status(), 404);
+
+    // A stranger announcing 20 MB is turned away before the hub reads any of it (the answer
+    // comes while the body has not been sent at all).
+    let answer = raw_put(&hub.url, &path, "", "Content-Length: 20000000\r\n", &[]).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    // A member's upload without a length (chunked) is cut off at the cap: 413, nothing kept.
+    let chunk = vec![b'x'; 1024 * 1024];
+    let chunks = vec![chunk.as_slice(); MAX_BLOB_BYTES as usize / chunk.len() + 1];
+    let unnamed = format!("/v1/blobs/{}", "ab".repeat(32));
+    let answer = raw_put(
+        &hub.url,
+        &unnamed,
+        &kari.token,
+        "Transfer-Encoding: chunked\r\n",
+        &chunks,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let r = kari.req(Method::HEAD, &unnamed).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+/// A PUT written by hand on a socket: the headers, then `chunks` in chunked encoding (none:
+/// no body sent at all). Answers the hub's status line and headers, read within 10 s.
+async fn raw_put(url: &str, path: &str, token: &str, framing: &str, chunks: &[&[u8]]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let auth = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
+    let head = format!(
+        "PUT {path} HTTP/1.1\r\nHost: {address}\r\n{auth}{}: 1\r\n{framing}\r\n",
+        podium_core::sync::PROTOCOL_HEADER
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    // The hub may answer and close while the body is still going: a failed write is expected.
+    for chunk in chunks {
+        let framed = [format!("{:x}\r\n", chunk.len()).as_bytes(), chunk, b"\r\n"].concat();
+        if socket.write_all(&framed).await.is_err() {
+            break;
+        }
+    }
+    if !chunks.is_empty() {
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    }
+    let mut answer = vec![0_u8; 4096];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), socket.read(&mut answer))
+        .await
+        .expect("the hub answers without waiting for the body")
+        .unwrap_or(0);
+    String::from_utf8_lossy(&answer[..n]).into_owned()
 }
 
 #[tokio::test]
