@@ -442,6 +442,33 @@ impl Store {
         podium_core::media::fit(account.network, &images, &options)
     }
 
+    /// The image figures the editor checks a draft's Mastodon version against: of the Mastodon
+    /// accounts here, the instance that takes the fewest images (a draft may go to any of them;
+    /// publishing checks each against its own). `None` when no instance's figures were read.
+    pub fn strictest_instance_media(&self) -> Result<Option<InstanceMedia>> {
+        let mut strictest: Option<InstanceMedia> = None;
+        for account in self.accounts()? {
+            if account.network != podium_core::network::Network::Mastodon {
+                continue;
+            }
+            let Some(media) = self.account_media(&account.id)? else {
+                continue;
+            };
+            let fewer = match (
+                media.max_images,
+                strictest.as_ref().and_then(|m| m.max_images),
+            ) {
+                (Some(n), Some(k)) => n < k,
+                (Some(_), None) => true,
+                (None, _) => strictest.is_none(),
+            };
+            if fewer {
+                strictest = Some(media);
+            }
+        }
+        Ok(strictest)
+    }
+
     /// A Mastodon instance's image figures, as last read (`None`: never read).
     pub fn account_media(&self, account_id: &str) -> Result<Option<InstanceMedia>> {
         let to_u64 = |v: Option<i64>| v.and_then(|n| u64::try_from(n).ok());

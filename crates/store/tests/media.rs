@@ -273,3 +273,48 @@ fn a_draft_whose_image_has_not_come_yet_is_exported_and_imported_without_its_byt
     );
     assert_eq!(to.media_bytes(&here.sha256).unwrap_or_default(), here.bytes);
 }
+
+#[test]
+fn the_editor_checks_mastodon_images_against_the_instance_that_takes_fewest() {
+    use podium_core::media::InstanceMedia;
+    use podium_core::network::Network;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut store = store_in(dir.path());
+    assert_eq!(store.strictest_instance_media().ok().flatten(), None);
+    let mut add = |handle: &str, network: Network| {
+        store
+            .add_account(podium_store::NewAccount {
+                network: Some(network),
+                handle: handle.into(),
+                service: "https://example.social".into(),
+                remote_id: handle.into(),
+                credential_ref: format!("test:{handle}"),
+                zone: "Europe/Oslo".into(),
+                ..podium_store::NewAccount::default()
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+            .id
+    };
+    let (big, small, never_read, bluesky) = (
+        add("@stor@big.social", Network::Mastodon),
+        add("@liten@small.social", Network::Mastodon),
+        add("@ny@new.social", Network::Mastodon),
+        add("kari.bsky.social", Network::Bluesky),
+    );
+    let figures = |n: usize| InstanceMedia {
+        max_images: Some(n),
+        image_bytes: Some(16_777_216),
+        image_pixels: Some(33_177_600),
+    };
+    for (id, n) in [(&big, 8), (&small, 2), (&bluesky, 1)] {
+        store
+            .set_account_media(id, &figures(n))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let _ = never_read;
+    // Bluesky's row (not an instance's figures) is not a Mastodon limit.
+    assert_eq!(
+        store.strictest_instance_media().ok().flatten(),
+        Some(figures(2))
+    );
+}

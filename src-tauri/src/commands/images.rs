@@ -257,7 +257,13 @@ pub fn check_images(
     lang: Option<String>,
     drafts: State<'_, Drafts>,
 ) -> Answer<BTreeMap<Network, Vec<Warning>>> {
-    let (images, draft) = drafts.with(|s| Ok((s.attachments(&id)?, s.draft(&id)?)))?;
+    let (images, draft, instance) = drafts.with(|s| {
+        Ok((
+            s.attachments(&id)?,
+            s.draft(&id)?,
+            s.strictest_instance_media()?,
+        ))
+    })?;
     // Whether a card would go out but for the images (Bluesky shows one or the other).
     let has_link = podium_core::text::bluesky::detect_facets(&draft.text)
         .iter()
@@ -265,7 +271,7 @@ pub fn check_images(
     let options = MediaOptions {
         lang: Lang::from_code(lang.as_deref().unwrap_or_default()),
         link_card: draft.link_card && has_link,
-        ..MediaOptions::default()
+        instance,
     };
     Ok(Network::ALL
         .iter()
