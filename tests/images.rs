@@ -10,7 +10,6 @@ mod article;
 mod support;
 
 use base64::Engine;
-use fantoccini::Locator;
 use podium_media::sample;
 use support::{scenario_in, App};
 
@@ -50,8 +49,19 @@ async fn until_images(app: &App, n: usize) -> Vec<String> {
 
 /// Picks `path` in the "Add image…" file picker.
 async fn pick(app: &App, path: &std::path::Path) {
-    let input = app.client.find(Locator::Css("#image-file")).await.unwrap();
-    input.send_keys(&path.display().to_string()).await.unwrap();
+    app.type_into("#image-file", &path.display().to_string())
+        .await;
+}
+
+/// The alt text beside each image, in order.
+async fn shown_alts(app: &App) -> serde_json::Value {
+    app.client
+        .execute(
+            "return [...document.querySelectorAll('#image-list .image-alt')].map((a) => a.value)",
+            vec![],
+        )
+        .await
+        .unwrap()
 }
 
 #[test]
@@ -87,13 +97,7 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
 
         // Alt text typed beside the image: the note goes, the preview's image carries it.
         let alt = "Styret rundt bordet i tredje etasje";
-        app.client
-            .find(Locator::Css("#image-list .image-alt"))
-            .await
-            .unwrap()
-            .send_keys(alt)
-            .await
-            .unwrap();
+        app.type_into("#image-list .image-alt", alt).await;
         app.until("the alt-text note gone", async |app| {
             (!note_codes(app).await.contains(&"alt_missing".to_owned())).then_some(())
         })
@@ -159,15 +163,7 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
         let app = App::start_env(home, &[("LANG", "nb_NO.UTF-8"), ("LANGUAGE", "nb")]).await;
         let kept = until_images(&app, 2).await;
         assert_eq!(kept, left);
-        let alts = app
-            .client
-            .execute(
-                "return [...document.querySelectorAll('#image-list .image-alt')].map((a) => a.value)",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(alts, serde_json::json!(["", alt]));
+        assert_eq!(shown_alts(&app).await, serde_json::json!(["", alt]));
         app.until(
             "the Bluesky note for the screenshot without alt text",
             async |app| {
@@ -186,28 +182,15 @@ fn images_are_attached_described_ordered_removed_checked_and_previewed() {
         // Alt text typed just before another draft is opened (sooner than it would be saved
         // on its own) is saved all the same.
         let quick = "Skjermbilde av planen";
-        app.client
-            .find(Locator::Css("#image-list .image:first-child .image-alt"))
-            .await
-            .unwrap()
-            .send_keys(quick)
-            .await
-            .unwrap();
+        app.type_into("#image-list .image:first-child .image-alt", quick)
+            .await;
         app.click("#new-draft").await;
         app.until_editor_holds("").await;
         assert!(shown_images(&app).await.is_empty());
         app.click(".draft-row").await;
         app.until_editor_holds("Fra styremøtet i dag #styret").await;
         app.until("the alt text typed before switching, kept", async |app| {
-            let alts = app
-                .client
-                .execute(
-                    "return [...document.querySelectorAll('#image-list .image-alt')].map((a) => a.value)",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            (alts == serde_json::json!([quick, alt])).then_some(())
+            (shown_alts(app).await == serde_json::json!([quick, alt])).then_some(())
         })
         .await;
         app.stop().await;

@@ -323,20 +323,14 @@ fn an_image_attached_on_one_device_shows_on_the_other_with_a_placeholder_until_i
         let text = "Fra scenen i Bodø.";
         a.editor().await.send_keys(text).await.unwrap();
         a.until_saved().await;
-        let input = a.client.find(Locator::Css("#image-file")).await.unwrap();
-        input.send_keys(&photo.display().to_string()).await.unwrap();
+        a.type_into("#image-file", &photo.display().to_string())
+            .await;
         a.until("A's image", async |app| {
             (images_of(app).await.len() == 1).then_some(())
         })
         .await;
         let alt = "Kari på scenen";
-        a.client
-            .find(Locator::Css("#image-list .image-alt"))
-            .await
-            .unwrap()
-            .send_keys(alt)
-            .await
-            .unwrap();
+        a.type_into("#image-list .image-alt", alt).await;
 
         // B, with the draft open, gets the photo and, once A's alt text is saved, its words
         // (an image change alone leaves the draft's text as it was: the list follows anyway).
@@ -379,13 +373,7 @@ fn an_image_attached_on_one_device_shows_on_the_other_with_a_placeholder_until_i
             (shown == serde_json::json!("On its way from the team hub")).then_some(())
         })
         .await;
-        b.client
-            .find(Locator::Css("#image-list .image-alt"))
-            .await
-            .unwrap()
-            .send_keys(" i Bodø")
-            .await
-            .unwrap();
+        b.type_into("#image-list .image-alt", " i Bodø").await;
         until_offline(b).await;
         b.screenshot("team-image-waiting-en.png").await;
 

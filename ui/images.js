@@ -188,8 +188,11 @@ export function createImages(el_, { ensureDraft, onChange, onError, lang }) {
         return;
       }
       if (id !== draftId) return;
+      // Alt text as typed here wins while it is waiting to be saved, and once saved (stored
+      // trimmed: "Kari " here is "Kari" there, and the space stays where it was typed).
       for (const image of next) {
-        if (altWaiting.has(image.id)) image.alt = images.find((m) => m.id === image.id)?.alt ?? image.alt;
+        const mine = images.find((m) => m.id === image.id);
+        if (mine && (altWaiting.has(image.id) || mine.alt.trim() === image.alt)) image.alt = mine.alt;
       }
       const facts = (list) => JSON.stringify(list.map((m) => [m.id, m.alt, m.missing ?? null]));
       if (facts(next) === facts(images)) return;

@@ -449,6 +449,21 @@ impl App {
         }
     }
 
+    /// Types `text` into the element `css` (a text field, or a file input given a path).
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| {
+                panic!("no {css} to type into: {e}");
+            });
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
     /// Clicks the element once it exists and takes the click.
     pub async fn click(&self, css: &str) {
         let mut last: String;

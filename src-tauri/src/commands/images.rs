@@ -24,7 +24,7 @@ use super::{Answer, CommandError};
 /// small copy to draw (a `data:` address; the window's CSP allows those, nothing else). An
 /// image this computer does not hold yet (another device attached it and its bytes are still on
 /// their way from the team hub) has no thumbnail and `missing` "waiting"; one whose file was
-/// changed or cannot be read has `missing` "unreadable". Either is still listed, with its alt
+/// changed, cannot be read, or is gone outside a team has `missing` "unreadable". Either is still listed, with its alt
 /// text, so the rest of the draft's images can be worked on.
 #[derive(Debug, Serialize)]
 pub struct ImageView {
@@ -98,8 +98,11 @@ fn thumbnail_of(sha256: &str, stored: &[u8]) -> Result<String, &'static str> {
 
 fn view(drafts: &Drafts, attachment: Attachment) -> Answer<ImageView> {
     let sha256 = &attachment.sha256;
-    let thumbnail = if !drafts.with(|s| Ok(s.has_media(sha256)))? {
-        Err("waiting")
+    let (here, in_team) =
+        drafts.with(|s| Ok((s.has_media(sha256), s.sync_identity()?.is_some())))?;
+    let thumbnail = if !here {
+        // In a team, another device's image comes with a sync round; alone, its file is lost.
+        Err(if in_team { "waiting" } else { "unreadable" })
     } else if let Some(url) = cached_thumbnail(sha256) {
         Ok(url)
     } else {
