@@ -68,6 +68,8 @@ export function wordsUnder(...prefixes) {
 export function reasonText(code, data, english = "") {
   if (!code) return english;
   data = data ?? {};
+  // A post waiting for an image from the team's hub is not the person's to fix: its own words.
+  if (code === "not_postable" && data.warning === "image_not_fetched") code = "image_not_fetched";
   const part = data.part != null && hasWords(`reason.${code}_part`);
   const key = part ? `reason.${code}_part` : `reason.${code}`;
   if (!hasWords(key)) return english;

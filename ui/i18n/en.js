@@ -272,6 +272,7 @@ export default {
   "reason.too_long_part": "Part {part} is too long for {network} ({length} of {limit} allowed): shorten it or turn on thread mode, then retry.",
   "reason.not_postable": "It cannot go out on {network} as it is: {note}. Fix it in the editor, then retry.",
   "reason.not_postable_part": "Part {part} cannot go out on {network} as it is: {note}. Fix it in the editor, then retry.",
+  "reason.image_not_fetched": "It waits on {network}: {note}.",
   "reason.fell_behind": "It was due while Podium was not running or offline, more than the grace window ago.",
   "reason.keyring_missing": "This account's sign-in is missing from the system keyring (it was deleted, or the keyring was reset): reconnect the account.",
   "reason.keyring_foreign": "This account's entry in the system keyring is not one Podium wrote: reconnect the account.",

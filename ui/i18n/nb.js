@@ -272,6 +272,7 @@ export default {
   "reason.too_long_part": "Del {part} er for lang for {network} ({length} av {limit} tillatt): gjør den kortere eller slå på tråd, og prøv igjen.",
   "reason.not_postable": "Innlegget kan ikke publiseres på {network} slik det er: {note}. Rett det i redigeringen, og prøv igjen.",
   "reason.not_postable_part": "Del {part} kan ikke publiseres på {network} slik den er: {note}. Rett den i redigeringen, og prøv igjen.",
+  "reason.image_not_fetched": "Innlegget venter på {network}: {note}.",
   "reason.fell_behind": "Innlegget skulle ut mens Podium ikke kjørte eller var frakoblet, for lenger siden enn ventetiden.",
   "reason.keyring_missing": "Påloggingen til kontoen mangler i systemets nøkkelring (den ble slettet, eller nøkkelringen ble nullstilt): koble til kontoen på nytt.",
   "reason.keyring_foreign": "Kontoens oppføring i systemets nøkkelring er ikke skrevet av Podium: koble til kontoen på nytt.",

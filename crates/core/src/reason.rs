@@ -675,11 +675,16 @@ impl fmt::Display for Reason {
             Reason::NotPostable {
                 network,
                 part,
+                warning,
                 note_en,
                 ..
             } => {
                 if let Some(k) = part {
                     write!(f, "part {k} ")?;
+                }
+                if warning == IMAGE_NOT_FETCHED {
+                    // Nothing for the person to fix: Podium tries again by itself.
+                    return write!(f, "waits on {}: {note_en}", network.name());
                 }
                 write!(
                     f,
@@ -964,6 +969,11 @@ impl fmt::Display for Reason {
     }
 }
 
+/// The [`Reason::NotPostable`] warning of a post waiting for an image another device of the
+/// team attached, which the team's hub cannot give yet: Podium tries again by itself, so its words
+/// do not ask the person to fix the post.
+pub const IMAGE_NOT_FETCHED: &str = "image_not_fetched";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -982,6 +992,29 @@ mod tests {
             assert!(seen.contains(&code), "{code} has an example");
             assert_eq!(code.as_str().parse::<ReasonCode>(), Ok(code));
         }
+    }
+
+    #[test]
+    fn a_post_waiting_for_an_image_from_the_hub_is_not_the_persons_to_fix() {
+        let waiting = Reason::NotPostable {
+            network: Network::Mastodon,
+            part: None,
+            warning: IMAGE_NOT_FETCHED.into(),
+            note_en: "an image attached on another device is not on this one yet".into(),
+            note_nb: "et bilde lagt ved på en annen enhet er ikke på denne ennå".into(),
+        };
+        assert_eq!(
+            waiting.to_string(),
+            "waits on Mastodon: an image attached on another device is not on this one yet"
+        );
+        let refused = Reason::NotPostable {
+            network: Network::Mastodon,
+            part: None,
+            warning: "invalid_char".into(),
+            note_en: "Mastodon refuses U+FEFF at 1".into(),
+            note_nb: "Mastodon avviser U+FEFF ved 1".into(),
+        };
+        assert!(refused.to_string().contains("fix it in the editor"));
     }
 
     #[test]

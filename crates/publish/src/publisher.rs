@@ -344,7 +344,7 @@ impl Publisher {
                 let reason = Reason::NotPostable {
                     network: account.network,
                     part: None,
-                    warning: "image_not_fetched".into(),
+                    warning: podium_core::reason::IMAGE_NOT_FETCHED.into(),
                     note_en: format!(
                         "an image attached on another device is not on this one yet, and the \
                          team's hub cannot give it now ({why}): the post waits and is tried \
